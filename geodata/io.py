@@ -1,0 +1,267 @@
+"""Read ward boundary files into WGS84 records, refusing anything we could not trust.
+
+Supported: GeoJSON, Shapefile (.shp), GeoPackage (.gpkg) and zipped Shapefile (.zip),
+all through geopandas/pyogrio (GDAL), in any CRS that pyproj can transform.
+"""
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from pyproj import CRS
+from shapely.geometry.base import BaseGeometry
+from shapely.validation import explain_validity
+
+WGS84 = CRS.from_epsg(4326)
+BNG = CRS.from_epsg(27700)
+
+# Longest list of offending wards quoted in one message; the rest are counted.
+_MAX_LISTED = 10
+
+
+class BoundaryFileError(ValueError):
+    """A boundary file that cannot be used; the message says what is wrong and where."""
+
+
+@dataclass(frozen=True)
+class WardRecord:
+    code: str
+    name: str
+    lad_code: str | None
+    lad_name: str | None
+    geometry: BaseGeometry  # Polygon or MultiPolygon, WGS84 lon/lat
+
+
+@dataclass
+class BoundaryFile:
+    path: str
+    wards: list[WardRecord]
+    vintage: str | None
+    columns: dict[str, str | None]  # role -> source column used (None: absent)
+    source_crs: str
+    # True when the file had no CRS and one was inferred from the coordinates.
+    crs_guessed: bool = False
+
+
+# ONS attribute names carry the vintage year: WD18CD, LAD23NM, ... Welsh names
+# (WD18NMW) deliberately fail the full match.
+_ONS_COLUMN = re.compile(r"(wd|lad)(\d{2})(cd|nm)", re.IGNORECASE)
+_ONS_ROLE = {
+    ("wd", "cd"): "ward_code",
+    ("wd", "nm"): "ward_name",
+    ("lad", "cd"): "lad_code",
+    ("lad", "nm"): "lad_name",
+}
+_ROLES = ("ward_code", "ward_name", "lad_code", "lad_name")
+_HINT = {
+    "ward_code": "WDyyCD or ward_code",
+    "ward_name": "WDyyNM or ward_name",
+    "lad_code": "LADyyCD or lad_code",
+    "lad_name": "LADyyNM or lad_name",
+}
+
+
+def recognise_columns(columns: list[str]) -> dict[str, str | None]:
+    """Map each role (ward_code, ward_name, lad_code, lad_name) to a source column."""
+    candidates: dict[str, list[tuple[str, str | None]]] = {role: [] for role in _ROLES}
+    for column in columns:
+        text = str(column).strip().lower()
+        match = _ONS_COLUMN.fullmatch(text)
+        if match:
+            role = _ONS_ROLE[(match[1], match[3])]
+            candidates[role].append((column, match[2]))
+        elif text in candidates:
+            candidates[text].append((column, None))
+
+    listing = ", ".join(str(c) for c in columns) or "(none)"
+    codes = candidates["ward_code"]
+    if not codes:
+        raise BoundaryFileError(
+            f"no ward code column ({_HINT['ward_code']}) found; found columns: {listing}"
+        )
+    if len(codes) > 1:
+        # Two ward sets in one file (say WD18CD and WD19CD): which one the user
+        # means is a decision, not something to guess.
+        names = ", ".join(str(c) for c, _ in codes)
+        raise BoundaryFileError(
+            f"several ward code columns found: {names}; keep only the ward set to load"
+        )
+    code_column, year = codes[0]
+    result: dict[str, str | None] = {"ward_code": code_column}
+    for role in ("ward_name", "lad_code", "lad_name"):
+        result[role] = _pick(role, candidates[role], year, listing)
+    return result
+
+
+def _pick(
+    role: str, found: list[tuple[str, str | None]], year: str | None, listing: str
+) -> str | None:
+    if len(found) > 1:
+        # ONS files sometimes carry several years; the one matching the ward
+        # code's year is the consistent choice.
+        found = [item for item in found if item[1] == year] or found
+    if len(found) > 1:
+        names = ", ".join(str(c) for c, _ in found)
+        raise BoundaryFileError(f"several {role.replace('_', ' ')} columns found: {names}")
+    if found:
+        return found[0][0]
+    if role == "ward_name":
+        raise BoundaryFileError(
+            f"no ward name column ({_HINT[role]}) found; found columns: {listing}"
+        )
+    return None
+
+
+def read_boundaries(path: str | os.PathLike[str]) -> BoundaryFile:
+    """Read, check and reproject a ward boundary file to WGS84."""
+    file = Path(path)
+    if not file.exists():
+        raise BoundaryFileError(f"no such file: {path}")
+    if not file.is_file():
+        raise BoundaryFileError(f"not a file: {path}")
+    if file.stat().st_size == 0:
+        raise BoundaryFileError(f"{file.name}: file is empty")
+
+    frame = _read_frame(file)
+    if frame.empty:
+        raise BoundaryFileError(f"{file.name}: no features")
+    attributes = [c for c in frame.columns if c != frame.geometry.name]
+    try:
+        columns = recognise_columns(attributes)
+    except BoundaryFileError as exc:
+        raise BoundaryFileError(f"{file.name}: {exc}") from None
+
+    crs, guessed = _source_crs(frame, file)
+    rows = _checked_rows(frame, columns, file.name)
+    geometries = gpd.GeoSeries([geom for *_, geom in rows], crs=crs)
+    if not crs.equals(WGS84, ignore_axis_order=True):
+        geometries = geometries.to_crs(WGS84)
+    wards = [
+        WardRecord(code, name, lad_code, lad_name, geometry)
+        for (code, name, lad_code, lad_name, _), geometry in zip(rows, geometries)
+    ]
+    return BoundaryFile(
+        path=str(path),
+        wards=wards,
+        vintage=_vintage(frame, file),
+        columns=columns,
+        source_crs=_crs_label(crs),
+        crs_guessed=guessed,
+    )
+
+
+def _read_frame(file: Path) -> gpd.GeoDataFrame:
+    try:
+        # pyogrio opens .zip through GDAL's /vsizip/, so zipped Shapefiles need no unpacking.
+        return gpd.read_file(file, engine="pyogrio")
+    except (RuntimeError, ValueError, OSError) as exc:  # pyogrio errors are RuntimeErrors
+        raise BoundaryFileError(f"cannot read {file.name}: {exc}") from exc
+
+
+def _source_crs(frame: gpd.GeoDataFrame, file: Path) -> tuple[CRS, bool]:
+    if frame.crs is not None:
+        return CRS(frame.crs), False
+    if file.suffix.lower() in (".geojson", ".json"):
+        return WGS84, False  # RFC 7946: GeoJSON is always WGS84 lon/lat
+    # No CRS usually means a Shapefile that lost its .prj. ONS publishes boundaries
+    # either in British National Grid or in WGS84, and values beyond 1000 cannot be
+    # degrees, so metres mean BNG.
+    minx, miny, maxx, maxy = frame.total_bounds
+    if max(abs(minx), abs(miny), abs(maxx), abs(maxy)) <= 1000:
+        return WGS84, True
+    if 0 <= minx and maxx <= 700_000 and 0 <= miny and maxy <= 1_300_000:
+        return BNG, True
+    raise BoundaryFileError(
+        f"{file.name}: no CRS in the file and the coordinates "
+        f"({minx:.0f}, {miny:.0f}, {maxx:.0f}, {maxy:.0f}) are neither lon/lat nor "
+        "British National Grid; supply the file with its CRS (.prj)"
+    )
+
+
+def _crs_label(crs: CRS) -> str:
+    authority = crs.to_authority()
+    return f"{authority[0]}:{authority[1]}" if authority else crs.to_string()
+
+
+Row = tuple[str, str, str | None, str | None, BaseGeometry]
+
+
+def _checked_rows(
+    frame: gpd.GeoDataFrame, columns: dict[str, str | None], file_name: str
+) -> list[Row]:
+    def values(role: str) -> list[str | None]:
+        column = columns[role]
+        return [_text(v) for v in frame[column]] if column else [None] * len(frame)
+
+    codes, names = values("ward_code"), values("ward_name")
+    lad_codes, lad_names = values("lad_code"), values("lad_name")
+
+    blank = [str(i + 1) for i, code in enumerate(codes) if code is None]
+    if blank:
+        raise BoundaryFileError(
+            f"{file_name}: blank ward code in column {columns['ward_code']!r} "
+            f"for feature(s) {_listed(blank)}"
+        )
+    nameless = [code for code, name in zip(codes, names) if name is None]
+    if nameless:
+        raise BoundaryFileError(
+            f"{file_name}: blank ward name in column {columns['ward_name']!r} "
+            f"for ward(s) {_listed(nameless)}"
+        )
+    repeated = [f"{code} ({n} features)" for code, n in Counter(codes).items() if n > 1]
+    if repeated:
+        raise BoundaryFileError(f"{file_name}: duplicate ward codes: {_listed(repeated)}")
+
+    geometries = list(frame.geometry)
+    problems = [
+        f"ward {code} ({name}) {problem}"
+        for code, name, geom in zip(codes, names, geometries)
+        if (problem := _geometry_problem(geom))
+    ]
+    if problems:
+        raise BoundaryFileError(f"{file_name}: {_listed(problems, sep='; ')}")
+
+    # The lookup is 2-D; dropping Z keeps stored geometry simple.
+    flat = [shapely.force_2d(geom) for geom in geometries]
+    return list(zip(codes, names, lad_codes, lad_names, flat))  # type: ignore[arg-type]
+
+
+def _geometry_problem(geom: BaseGeometry | None) -> str | None:
+    if geom is None or geom.is_empty:
+        return "has no geometry"
+    if geom.geom_type not in ("Polygon", "MultiPolygon"):
+        return f"has a {geom.geom_type} geometry; expected Polygon or MultiPolygon"
+    if not geom.is_valid:
+        return f"has an invalid geometry: {explain_validity(geom)}"
+    return None
+
+
+def _text(value: Any) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _listed(items: list[str], sep: str = ", ") -> str:
+    shown = sep.join(items[:_MAX_LISTED])
+    hidden = len(items) - _MAX_LISTED
+    return f"{shown}{sep}and {hidden} more" if hidden > 0 else shown
+
+
+def _vintage(frame: gpd.GeoDataFrame, file: Path) -> str | None:
+    column = next((c for c in frame.columns if str(c).lower() == "vintage"), None)
+    if column is not None:
+        found = {_text(v) for v in frame[column]}
+        if len(found) == 1 and None not in found:
+            return found.pop()
+    # Fall back on the file name: ONS and our shared files name releases by month.
+    match = re.search(r"(?<!\d)(\d{4})-(0[1-9]|1[0-2])(?!\d)", file.name)
+    return f"{match[1]}-{match[2]}" if match else None
