@@ -1,0 +1,100 @@
+"""engage: the PCC office's tool for "Your Force Your Voice" community meetings."""
+import os
+import secrets
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from engage.config import PROJECT_ROOT, Config
+
+
+def create_app(config=None):
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_object(Config)
+    if config:
+        app.config.from_mapping(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.json.sort_keys = False
+    configure_defaults(app)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def configure_defaults(app):
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
+            app.instance_path, "engage.sqlite"
+        )
+    if not app.config.get("SECRET_KEY"):
+        if app.config.get("ENGAGE_ENV") == "production":
+            raise RuntimeError("SECRET_KEY must be set in production")
+        app.config["SECRET_KEY"] = _instance_secret(app)
+
+
+def _instance_secret(app):
+    # A development key kept in the instance folder, so sessions survive a restart
+    # without a secret ever being committed.
+    path = os.path.join(app.instance_path, "secret_key")
+    if not os.path.exists(path):
+        with open(path, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    with open(path) as fh:
+        return fh.read().strip()
+
+
+def register_extensions(app):
+    from engage.extensions import db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    from engage import models  # noqa: F401  (models must be imported for migrations)
+
+
+def register_blueprints(app):
+    from engage.api import bp as api_bp
+    from engage.vendor import bp as vendor_bp
+    from engage.wards import bp as wards_bp
+
+    app.register_blueprint(wards_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(vendor_bp)
+
+
+def register_errorhandlers(app):
+    from engage.errors import register
+
+    register(app)
+
+
+def register_commands(app):
+    from engage.cli import register
+
+    register(app)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    # SQLite ignores foreign keys unless asked, and pysqlite's own transaction
+    # handling breaks SAVEPOINT; take control of BEGIN ourselves (see _sqlite_begin).
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn):
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN")

@@ -1,0 +1,42 @@
+from flask import abort, jsonify, request
+
+from engage.api import bp
+from engage.services.boundaries import boundary_set_for
+from engage.services.locating import locate_grid_reference, locate_lonlat
+from engage.services.register import feature_collection, register_entries
+from geodata import CoordinateError, GridRefError
+
+
+def _boundary_set():
+    vintage = request.args.get("vintage")
+    boundary_set = boundary_set_for(vintage)
+    if boundary_set is None:
+        abort(404, f"no boundary set with vintage '{vintage}'" if vintage else "no boundary set imported yet")
+    return boundary_set
+
+
+@bp.route("/wards")
+def wards():
+    boundary_set = _boundary_set()
+    response = jsonify(feature_collection(register_entries(boundary_set), boundary_set))
+    response.headers["Content-Type"] = "application/geo+json"
+    return response
+
+
+@bp.route("/locate")
+def locate():
+    boundary_set = _boundary_set()
+    grid = request.args.get("grid")
+    lon, lat = request.args.get("lon"), request.args.get("lat")
+    try:
+        if grid is not None:
+            found = locate_grid_reference(boundary_set, grid)
+        elif lon is not None and lat is not None:
+            found = locate_lonlat(boundary_set, lon, lat)
+        else:
+            return jsonify(error="give lon and lat (WGS84), or grid (an OS grid reference such as NZ 4966 1942)"), 400
+    except (CoordinateError, GridRefError) as exc:
+        return jsonify(error=str(exc)), 400
+    if found is None:
+        return jsonify(error="outside the Cleveland wards", vintage=boundary_set.vintage), 404
+    return jsonify(found.as_dict())

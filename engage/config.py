@@ -1,0 +1,28 @@
+"""Settings from the environment, with defaults that let a new user start with nothing set."""
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def normalise_database_url(url: str) -> str:
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("DATABASE_URL", ""))
+    ENGAGE_GEODATA_DIR = os.environ.get(
+        "ENGAGE_GEODATA_DIR", str(PROJECT_ROOT.parent / "shared" / "geodata")
+    )
+    # The boundary set imported on first run when the database has none.
+    ENGAGE_DEFAULT_BOUNDARIES = os.environ.get("ENGAGE_DEFAULT_BOUNDARIES", "wards-2018-12.geojson")
+    ENGAGE_NODE_MODULES = os.environ.get("ENGAGE_NODE_MODULES", str(PROJECT_ROOT / "node_modules"))
+    # A production deployment must set SECRET_KEY; see create_app.
+    ENGAGE_ENV = os.environ.get("ENGAGE_ENV", "development")
+    MAX_CONTENT_LENGTH = int(os.environ.get("ENGAGE_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))

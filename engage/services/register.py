@@ -1,0 +1,76 @@
+"""The ward register as people read it: wards grouped by authority, with designations."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from itertools import groupby
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from engage.extensions import db
+from engage.models import BoundarySet, LocalAuthority, Ward
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    ward: Ward
+    designation: str | None
+    designation_from: date | None
+    designation_is_sample: bool
+
+    def as_row(self) -> dict:
+        return {
+            "ward_code": self.ward.code,
+            "ward_name": self.ward.name,
+            "lad_code": self.ward.local_authority.code,
+            "lad_name": self.ward.local_authority.name,
+            "designation": self.designation or "",
+        }
+
+
+def register_entries(boundary_set: BoundarySet, on: date | None = None) -> list[RegisterEntry]:
+    on = on or date.today()
+    wards = db.session.scalars(
+        sa.select(Ward)
+        .join(Ward.local_authority)
+        .where(Ward.boundary_set_id == boundary_set.id)
+        .options(so.contains_eager(Ward.local_authority), so.selectinload(Ward.designations))
+        .order_by(LocalAuthority.code, Ward.code)
+    ).all()
+    entries = []
+    for ward in wards:
+        d = ward.designation_on(on)
+        entries.append(
+            RegisterEntry(ward, d.designation if d else None, d.effective_from if d else None, bool(d and d.is_sample))
+        )
+    return entries
+
+
+def register_by_authority(entries: list[RegisterEntry]):
+    """[(LocalAuthority, [RegisterEntry, ...]), ...] in authority code order."""
+    return [(la, list(group)) for la, group in groupby(entries, key=lambda e: e.ward.local_authority)]
+
+
+def feature(entry: RegisterEntry) -> dict:
+    properties = entry.as_row()
+    properties["designation"] = entry.designation
+    properties["designation_from"] = entry.designation_from.isoformat() if entry.designation_from else None
+    properties["designation_is_sample"] = entry.designation_is_sample
+    return {"type": "Feature", "properties": properties, "geometry": json.loads(entry.ward.geometry)}
+
+
+def feature_collection(entries: list[RegisterEntry], boundary_set: BoundarySet) -> dict:
+    return {
+        "type": "FeatureCollection",
+        "vintage": boundary_set.vintage,
+        "attribution": boundary_set.attribution,
+        "features": [feature(e) for e in entries],
+    }
+
+
+def find_ward(boundary_set: BoundarySet, code: str) -> Ward | None:
+    return db.session.scalar(
+        sa.select(Ward).where(Ward.boundary_set_id == boundary_set.id, Ward.code == code)
+    )

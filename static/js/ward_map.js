@@ -1,0 +1,27 @@
+// Draws a ward and its neighbours on a plain background: no base tiles, no internet.
+(function () {
+  "use strict";
+  var holder = document.getElementById("ward-map");
+  var dataEl = document.getElementById("ward-data");
+  if (!holder || !dataEl || typeof L === "undefined") { return; }
+  var data = JSON.parse(dataEl.textContent);
+
+  var map = L.map(holder, { zoomSnap: 0.25, attributionControl: true });
+  map.attributionControl.setPrefix(false).addAttribution("Boundaries: ONS, Open Government Licence v3");
+
+  L.geoJSON({ type: "FeatureCollection", features: data.neighbours }, {
+    style: { color: "#5b6770", weight: 1, fillColor: "#dfe5ea", fillOpacity: 0.7 },
+    onEachFeature: function (feature, layer) {
+      var p = feature.properties;
+      layer.bindTooltip(p.ward_name, { sticky: true });
+      layer.on("click", function () { window.location.href = "/wards/" + p.ward_code; });
+    }
+  }).addTo(map);
+
+  var ward = L.geoJSON(data.ward, {
+    style: { color: "#0b3c5d", weight: 3, fillColor: "#328cc1", fillOpacity: 0.35 }
+  }).addTo(map);
+
+  map.fitBounds(ward.getBounds(), { padding: [24, 24] });
+  holder.dataset.drawn = String(1 + data.neighbours.length);
+})();

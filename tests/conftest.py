@@ -1,0 +1,182 @@
+"""Fixtures: a database built from the migrations (SQLite by default, PostgreSQL when
+DATABASE_URL says so) holding the real 79-ward register, and each test wrapped in a
+transaction that is rolled back, so tests see a clean register and stay fast."""
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_migrate import upgrade
+from flask_sqlalchemy.session import _app_ctx_id
+
+from engage import create_app
+from engage.config import normalise_database_url
+from engage.extensions import db as _db
+from engage.services.boundaries import ensure_default_boundaries
+
+REPO = Path(__file__).resolve().parent.parent
+GEODATA_DIR = os.environ.get("ENGAGE_GEODATA_DIR", str(REPO.parent / "shared" / "geodata"))
+
+
+class TemporaryDatabases:
+    """Fresh databases for one test run. On PostgreSQL they are created beside the one
+    DATABASE_URL names (never touching it) and dropped at the end."""
+
+    def __init__(self, base_url: str | None, tmp_dir: Path):
+        self.base_url = sa.engine.make_url(normalise_database_url(base_url)) if base_url else None
+        self.tmp_dir = tmp_dir
+        self.created: list[str] = []
+
+    def new(self, label: str) -> str:
+        if self.base_url is None:
+            return f"sqlite:///{self.tmp_dir / (label + '.sqlite')}"
+        name = f"engage_{label}_{uuid.uuid4().hex[:8]}"
+        admin = sa.create_engine(self.base_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        admin.dispose()
+        self.created.append(name)
+        return self.base_url.set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self):
+        if not self.created:
+            return
+        admin = sa.create_engine(self.base_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            for name in self.created:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory):
+    dbs = TemporaryDatabases(os.environ.get("DATABASE_URL"), tmp_path_factory.mktemp("db"))
+    yield dbs
+    dbs.drop_all()
+
+
+def make_test_app(database_url: str, instance: Path, **extra):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "ENGAGE_GEODATA_DIR": GEODATA_DIR,
+    }
+    config.update(extra)
+    app = create_app(config)
+    app.instance_path = str(instance)
+    return app
+
+
+def prepare_database(app):
+    """Schema from the migrations (as production gets it), then the default wards."""
+    with app.app_context():
+        upgrade()
+        ensure_default_boundaries(app.config["ENGAGE_GEODATA_DIR"], app.config["ENGAGE_DEFAULT_BOUNDARIES"])
+        _db.session.commit()
+        _db.session.remove()
+
+
+@pytest.fixture(scope="session")
+def _session_app(databases, tmp_path_factory):
+    app = make_test_app(databases.new("test"), tmp_path_factory.mktemp("instance"))
+    prepare_database(app)
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def app(_session_app):
+    """The app, with every database change of the test rolled back afterwards."""
+    with _session_app.app_context():
+        connection = _db.engine.connect()
+        outer = connection.begin()
+        original = _db.session
+        factory = so.sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        _db.session = so.scoped_session(factory, scopefunc=_app_ctx_id)
+        try:
+            yield _session_app
+        finally:
+            _db.session.remove()
+            _db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def live_server(databases, tmp_path_factory):
+    """The app served over HTTP in a thread, on its own database, for browser tests."""
+    from werkzeug.serving import make_server
+
+    app = make_test_app(databases.new("live"), tmp_path_factory.mktemp("live-instance"))
+    prepare_database(app)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.app = app
+    server.url = f"http://127.0.0.1:{server.server_port}"
+    yield server
+    server.shutdown()
+    with app.app_context():
+        _db.engine.dispose()
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is missing in CI: `make setup` should have installed it")
+        pytest.skip("Chromium is not installed: sudo apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A browser page that may reach only the live server: anything else is blocked,
+    so a page that needs the internet fails its test."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    blocked = []
+
+    def guard(route):
+        if route.request.url.startswith(live_server.url):
+            return route.continue_()
+        blocked.append(route.request.url)
+        return route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.blocked_requests = blocked
+    yield page
+    context.close()
