@@ -26,6 +26,7 @@ system-packages:
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) wards import-default
+	$(FLASK) status
 	@echo "engage is at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

@@ -52,20 +52,54 @@ def _instance_secret(app):
         return fh.read().strip()
 
 
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
 def register_extensions(app):
-    from engage.extensions import db, migrate
+    from engage.auth.access import init_app as init_access
+    from engage.extensions import csrf, db, limiter, migrate, talisman
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     from engage import models  # noqa: F401  (models must be imported for migrations)
+    from engage.services import audit  # noqa: F401  (registers the audit hook)
+
+    csrf.init_app(app)
+    limiter.init_app(app)
+    init_access(app)
+    https = app.config["ENGAGE_HTTPS"]
+    app.config["SESSION_COOKIE_SECURE"] = https
+    talisman.init_app(
+        app,
+        force_https=https,
+        strict_transport_security=https,
+        session_cookie_secure=https,
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        referrer_policy="strict-origin-when-cross-origin",
+        frame_options="DENY",
+    )
 
 
 def register_blueprints(app):
+    from engage.admin import bp as admin_bp
     from engage.api import bp as api_bp
+    from engage.auth import bp as auth_bp
     from engage.vendor import bp as vendor_bp
     from engage.wards import bp as wards_bp
 
     app.register_blueprint(wards_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(vendor_bp)
 

@@ -29,8 +29,12 @@ designations_cli = AppGroup("designations", help="Strengthen / Support / Sustain
 
 
 def register(app):
+    from engage.cli_users import status_command, users_cli
+
     app.cli.add_command(wards_cli)
     app.cli.add_command(designations_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(status_command)
 
 
 def _fail(message: str, code: int = 2):

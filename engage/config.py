@@ -1,5 +1,6 @@
 """Settings from the environment, with defaults that let a new user start with nothing set."""
 import os
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -25,4 +26,12 @@ class Config:
     ENGAGE_NODE_MODULES = os.environ.get("ENGAGE_NODE_MODULES", str(PROJECT_ROOT / "node_modules"))
     # A production deployment must set SECRET_KEY; see create_app.
     ENGAGE_ENV = os.environ.get("ENGAGE_ENV", "development")
+    # Behind HTTPS in production: secure cookies, HSTS and redirects to https.
+    ENGAGE_HTTPS = os.environ.get("ENGAGE_HTTPS", "").lower() in {"1", "true", "yes"}
+    # Log out after this long without a request (refreshed on every request).
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=int(os.environ.get("ENGAGE_SESSION_IDLE_MINUTES", 480)))
+    SESSION_COOKIE_SAMESITE = "Lax"
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    ENGAGE_LOGIN_LIMIT_ACCOUNT = os.environ.get("ENGAGE_LOGIN_LIMIT_ACCOUNT", "5 per 15 minutes")
+    ENGAGE_LOGIN_LIMIT_ADDRESS = os.environ.get("ENGAGE_LOGIN_LIMIT_ADDRESS", "30 per 15 minutes")
     MAX_CONTENT_LENGTH = int(os.environ.get("ENGAGE_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))

@@ -53,6 +53,13 @@ class TemporaryDatabases:
         admin.dispose()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing():
+    from engage.services.accounts import use_cheap_hashing
+
+    use_cheap_hashing()
+
+
 @pytest.fixture(scope="session")
 def databases(tmp_path_factory):
     dbs = TemporaryDatabases(os.environ.get("DATABASE_URL"), tmp_path_factory.mktemp("db"))
@@ -64,6 +71,9 @@ def make_test_app(database_url: str, instance: Path, **extra):
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
+        # Most request tests post forms directly; tests/test_views/test_security.py
+        # turns CSRF back on to prove it is enforced.
+        "WTF_CSRF_ENABLED": False,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "ENGAGE_GEODATA_DIR": GEODATA_DIR,
     }
@@ -93,25 +103,38 @@ def _session_app(databases, tmp_path_factory):
 
 @pytest.fixture
 def app(_session_app):
-    """The app, with every database change of the test rolled back afterwards."""
+    """The app, with every database change of the test rolled back afterwards.
+
+    No app context is held open during the test: requests must each get their own
+    (and their own `g`), as in production. The session is bound to one connection
+    whose outer transaction is rolled back at the end, whatever the test committed."""
     with _session_app.app_context():
         connection = _db.engine.connect()
-        outer = connection.begin()
-        original = _db.session
-        factory = so.sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
-        _db.session = so.scoped_session(factory, scopefunc=_app_ctx_id)
-        try:
-            yield _session_app
-        finally:
-            _db.session.remove()
-            _db.session = original
-            outer.rollback()
-            connection.close()
+    outer = connection.begin()
+    original = _db.session
+    factory = so.sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+    # One session for the whole test, in or out of an app context (tests are single-threaded).
+    _db.session = so.scoped_session(factory, scopefunc=lambda: "test")
+    try:
+        yield _session_app
+    finally:
+        _db.session.remove()
+        _db.session = original
+        outer.rollback()
+        connection.close()
 
 
 @pytest.fixture
 def db(app):
     return _db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(_session_app):
+    from engage.extensions import limiter
+
+    with _session_app.app_context():
+        limiter.reset()
 
 
 @pytest.fixture
@@ -122,6 +145,79 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+PASSWORD = "correct horse battery"
+INSPECTOR_WARDS = ("E05009857", "E05009866", "E05009867")  # Central, Newport, North Ormesby
+
+
+def make_user(email, *roles, teams=(), password=PASSWORD):
+    from engage.services.accounts import create_user
+
+    user = create_user(email, list(roles), password=password, team_codes=[t.code for t in teams])
+    _db.session.commit()
+    return user
+
+
+def make_team(code="INT-TEST", ward_codes=INSPECTOR_WARDS, kind="int", coverage="wards", lad_code="E06000002"):
+    from engage.models import LocalAuthority, Team, Ward
+    from engage.services.boundaries import current_boundary_set
+
+    authority = _db.session.scalar(sa.select(LocalAuthority).where(LocalAuthority.code == lad_code))
+    wards = _db.session.scalars(
+        sa.select(Ward).where(Ward.boundary_set_id == current_boundary_set().id, Ward.code.in_(ward_codes))
+    ).all()
+    team = Team(code=code, name=f"Team {code}", kind=kind, coverage=coverage, local_authority=authority,
+                contact_email=f"{code.lower()}@example.org", wards=list(wards))
+    _db.session.add(team)
+    _db.session.commit()
+    return team
+
+
+def logged_in_client(app, user):
+    """A test client whose session is logged in as `user`, as Flask-Login's own would be."""
+    client = app.test_client()
+    user_id = sa.inspect(user).identity[0]  # readable even once the user is detached
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user_id)
+        session["_fresh"] = True
+    return client
+
+
+@pytest.fixture
+def team(app):
+    return make_team()
+
+
+@pytest.fixture
+def users(app, team):
+    """One user per role; the inspector is in `team` (three Middlesbrough wards)."""
+    return {
+        "officer": make_user("officer@example.org", "officer"),
+        "inspector": make_user("inspector@example.org", "inspector", teams=[team]),
+        "staff": make_user("staff@example.org", "staff"),
+        "admin": make_user("admin@example.org", "admin"),
+    }
+
+
+@pytest.fixture
+def officer_client(app, users):
+    return logged_in_client(app, users["officer"])
+
+
+@pytest.fixture
+def inspector_client(app, users):
+    return logged_in_client(app, users["inspector"])
+
+
+@pytest.fixture
+def staff_client(app, users):
+    return logged_in_client(app, users["staff"])
+
+
+@pytest.fixture
+def admin_client(app, users):
+    return logged_in_client(app, users["admin"])
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,17 @@ def wants_json() -> bool:
 
 
 def register(app):
+    @app.errorhandler(429)
+    def too_many(exc):
+        message = "Too many failed attempts. Wait 15 minutes and try again."
+        if wants_json():
+            return jsonify(error=message), 429
+        if request.endpoint == "auth.login":
+            from engage.auth.forms import LoginForm
+
+            return render_template("auth/login.html", form=LoginForm(), error=message), 429
+        return render_template("error.html", error=exc), 429
+
     @app.errorhandler(HTTPException)
     def http_error(exc):
         if wants_json():

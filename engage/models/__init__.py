@@ -6,3 +6,15 @@ from engage.models.geography import (  # noqa: F401
     Ward,
     WardDesignation,
 )
+from engage.models.people import (  # noqa: F401
+    COVERAGE,
+    ROLES,
+    TEAM_KINDS,
+    ApiToken,
+    Team,
+    User,
+    UserRole,
+    team_member,
+    team_ward,
+)
+from engage.models.audit import AuditEvent  # noqa: F401

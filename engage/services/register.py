@@ -30,15 +30,20 @@ class RegisterEntry:
         }
 
 
-def register_entries(boundary_set: BoundarySet, on: date | None = None) -> list[RegisterEntry]:
+def register_entries(boundary_set: BoundarySet, on: date | None = None, scope=None) -> list[RegisterEntry]:
+    """The wards of a set with the designation in force on a day; only those in
+    `scope` (engage.services.scope) when one is given."""
     on = on or date.today()
-    wards = db.session.scalars(
+    stmt = (
         sa.select(Ward)
         .join(Ward.local_authority)
         .where(Ward.boundary_set_id == boundary_set.id)
         .options(so.contains_eager(Ward.local_authority), so.selectinload(Ward.designations))
         .order_by(LocalAuthority.code, Ward.code)
-    ).all()
+    )
+    if scope is not None:
+        stmt = scope.filter_wards(stmt)
+    wards = db.session.scalars(stmt).all()
     entries = []
     for ward in wards:
         d = ward.designation_on(on)

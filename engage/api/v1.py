@@ -1,0 +1,48 @@
+"""The JSON API used by the capture app and other clients (session or bearer token)."""
+from flask import abort, jsonify
+from flask_login import current_user
+
+from engage.api import bp
+from engage.auth.access import login_required_any_role
+from engage.services.boundaries import current_boundary_set
+from engage.services.register import register_entries
+from engage.services.scope import scope_for
+
+
+def _scoped_entries():
+    boundary_set = current_boundary_set()
+    if boundary_set is None:
+        abort(503, "no boundary set imported yet")
+    return register_entries(boundary_set, scope=scope_for(current_user)), boundary_set
+
+
+@bp.route("/v1/me", endpoint="v1_me")
+@login_required_any_role
+def me():
+    return jsonify(
+        email=current_user.email,
+        name=current_user.name,
+        roles=sorted(current_user.roles),
+        teams=[{"code": t.code, "name": t.name, "kind": t.kind} for t in current_user.teams],
+    )
+
+
+@bp.route("/v1/wards", endpoint="v1_wards")
+@login_required_any_role
+def wards():
+    entries, boundary_set = _scoped_entries()
+    return jsonify(vintage=boundary_set.vintage, wards=[e.as_row() for e in entries])
+
+
+@bp.route("/v1/wards/<code>", endpoint="v1_ward")
+@login_required_any_role
+def ward(code):
+    entries, boundary_set = _scoped_entries()
+    found = next((e for e in entries if e.ward.code == code.upper()), None)
+    if found is None:
+        abort(404, f"no ward {code} in your area")
+    row = found.as_row()
+    row["vintage"] = boundary_set.vintage
+    row["designation_from"] = found.designation_from.isoformat() if found.designation_from else None
+    row["designation_is_sample"] = found.designation_is_sample
+    return jsonify(row)

@@ -1,0 +1,83 @@
+"""Who may open what: log-in loading (session or bearer token) and role checks."""
+from functools import wraps
+
+from flask import abort, redirect, request, url_for
+from flask_login import current_user
+
+from engage.errors import wants_json
+from engage.extensions import db, login_manager
+from engage.models import User
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    user = db.session.get(User, int(user_id))
+    return user if user and not user.is_disabled else None
+
+
+@login_manager.request_loader
+def load_user_from_token(req):
+    header = req.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    from engage.services.accounts import user_for_token
+
+    user = user_for_token(header[len("Bearer "):].strip())
+    if user is not None:
+        db.session.commit()  # last_used_at
+    return user
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    if wants_json():
+        return {"error": "log in or send an API token (Authorization: Bearer ...)"}, 401
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def require_roles(*roles):
+    """For a blueprint's before_request: log-in first, then one of the roles, else 403."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not current_user.has_role(*roles):
+        abort(403, f"This page is for {' or '.join(roles)} roles.")
+    return None
+
+
+def role_required(*roles):
+    def decorate(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            refusal = require_roles(*roles)
+            if refusal is not None:
+                return refusal
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def login_required_any_role(view):
+    return role_required("officer", "inspector", "staff", "admin")(view)
+
+
+def is_safe_next(target: str | None) -> bool:
+    # Only local paths: a login link must not send people to another site.
+    return bool(target) and target.startswith("/") and not target.startswith("//") and "\\" not in target
+
+
+def insist_on_password_change():
+    """Someone logged in with a one-time password may only change it or log out."""
+    if (current_user.is_authenticated and current_user.must_change_password
+            and request.endpoint not in {"auth.change_password", "auth.logout", "static", "vendor.file"}
+            and not request.headers.get("Authorization")):
+        if wants_json():
+            abort(403, "change your one-time password first")
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
+def init_app(app):
+    login_manager.init_app(app)
+    app.before_request(insist_on_password_change)

@@ -1,0 +1,130 @@
+"""Accounts, roles, teams and API tokens."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_login import UserMixin
+
+from engage.extensions import db
+from engage.models.base import utcnow
+
+ROLES = ("officer", "inspector", "staff", "admin")
+TEAM_KINDS = ("int", "partner")
+# What a team covers: a list of wards, one whole authority, or all of Cleveland.
+COVERAGE = ("wards", "authority", "all")
+
+team_member = sa.Table(
+    "team_member",
+    db.metadata,
+    sa.Column("team_id", sa.ForeignKey("team.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+)
+
+team_ward = sa.Table(
+    "team_ward",
+    db.metadata,
+    sa.Column("team_id", sa.ForeignKey("team.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("ward_id", sa.ForeignKey("ward.id", ondelete="RESTRICT"), primary_key=True, index=True),
+)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+    __audited__ = True
+    __audit_exclude__ = {"password_hash", "last_login_at"}
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    password_hash: so.Mapped[str | None] = so.mapped_column(sa.String(255))
+    # An admin-set one-time password must be changed at the next log-in.
+    must_change_password: so.Mapped[bool] = so.mapped_column(default=False)
+    is_disabled: so.Mapped[bool] = so.mapped_column(default=False)
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    last_login_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+
+    role_rows: so.Mapped[list[UserRole]] = so.relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="UserRole.role"
+    )
+    teams: so.Mapped[list[Team]] = so.relationship(
+        secondary=team_member, back_populates="members", lazy="selectin", order_by="Team.code"
+    )
+
+    @property
+    def roles(self) -> set[str]:
+        return {r.role for r in self.role_rows}
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return not self.is_disabled
+
+    def __repr__(self):
+        return f"<User {self.email}>"
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_role"
+    __table_args__ = (sa.CheckConstraint("role IN ('officer', 'inspector', 'staff', 'admin')", name="role_known"),)
+
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: so.Mapped[str] = so.mapped_column(sa.String(16), primary_key=True)
+
+
+class Team(db.Model):
+    """An Integrated Neighbourhood Team or a partner agency."""
+
+    __tablename__ = "team"
+    __audited__ = True
+    __audit_exclude__ = {"members"}  # membership is recorded on the user
+    __table_args__ = (
+        sa.CheckConstraint("kind IN ('int', 'partner')", name="kind_known"),
+        sa.CheckConstraint("coverage IN ('wards', 'authority', 'all')", name="coverage_known"),
+        sa.CheckConstraint("coverage != 'authority' OR local_authority_id IS NOT NULL", name="authority_named"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    code: so.Mapped[str] = so.mapped_column(sa.String(40), unique=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(160))
+    kind: so.Mapped[str] = so.mapped_column(sa.String(16))
+    local_authority_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("local_authority.id", ondelete="RESTRICT")
+    )
+    contact_email: so.Mapped[str] = so.mapped_column(sa.String(254), default="")
+    coverage: so.Mapped[str] = so.mapped_column(sa.String(16), default="wards")
+    # Sample configuration loaded by `flask demo load`: always labelled as such.
+    is_demo: so.Mapped[bool] = so.mapped_column(default=False, index=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    local_authority = so.relationship("LocalAuthority")
+    wards = so.relationship("Ward", secondary=team_ward, lazy="selectin", order_by="Ward.code")
+    members: so.Mapped[list[User]] = so.relationship(secondary=team_member, back_populates="teams")
+
+    def __repr__(self):
+        return f"<Team {self.code}>"
+
+
+class ApiToken(db.Model):
+    """A bearer token for programmatic clients. Only a SHA-256 of it is stored: the
+    token is random and long, so a slow hash adds nothing."""
+
+    __tablename__ = "api_token"
+    __audited__ = True
+    __audit_exclude__ = {"token_hash", "last_used_at"}
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    prefix: so.Mapped[str] = so.mapped_column(sa.String(16))
+    label: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    last_used_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    revoked_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+
+    user: so.Mapped[User] = so.relationship()

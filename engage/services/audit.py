@@ -1,0 +1,131 @@
+"""Every create, update and delete of an audited model is written to the audit trail
+in the same transaction, from one session hook, so no view can forget to."""
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from datetime import date, datetime, time
+from decimal import Decimal
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import g, has_request_context
+
+from engage.models import AuditEvent
+from engage.models.base import utcnow
+
+_actor: contextvars.ContextVar[tuple[int | None, str] | None] = contextvars.ContextVar("audit_actor", default=None)
+
+
+@contextlib.contextmanager
+def acting_as(user_id: int | None, label: str):
+    """Attribute changes made inside the block (CLI commands, workers) to this actor."""
+    token = _actor.set((user_id, label))
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def current_actor() -> tuple[int | None, str]:
+    explicit = _actor.get()
+    if explicit:
+        return explicit
+    if has_request_context():
+        # Only a user already loaded for this request: loading one here, inside a
+        # flush, could itself write (a token's last use) and re-enter the flush.
+        user = g.get("_login_user")
+        if user is not None and user.is_authenticated:
+            return user.id, user.email
+        return None, "anonymous"
+    return None, "system"
+
+
+def _plain(value):
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def _label(obj) -> str:
+    for attr in ("code", "email", "role", "name"):
+        value = getattr(obj, attr, None)
+        if value:
+            return str(value)
+    return str(sa.inspect(obj).identity or "")
+
+
+def _entity_id(obj) -> str:
+    key = sa.inspect(obj).mapper.primary_key_from_instance(obj)
+    return ",".join(str(part) for part in key)
+
+
+def _snapshot(obj, exclude) -> dict:
+    mapper = sa.inspect(obj).mapper
+    values = {c.key: _plain(getattr(obj, c.key)) for c in mapper.column_attrs if c.key not in exclude}
+    for rel in mapper.relationships:
+        if rel.uselist and rel.key not in exclude and rel.key in obj.__dict__:
+            values[rel.key.replace("role_rows", "roles")] = sorted(_label(o) for o in obj.__dict__[rel.key])
+    return values
+
+
+def _changes(obj, exclude) -> dict:
+    state = sa.inspect(obj)
+    out = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in exclude:
+            continue
+        hist = state.attrs[attr.key].history
+        if hist.has_changes():
+            old = hist.deleted[0] if hist.deleted else None
+            new = hist.added[0] if hist.added else None
+            if old != new:
+                out[attr.key] = [_plain(old), _plain(new)]
+    for rel in state.mapper.relationships:
+        if not rel.uselist or rel.key in exclude:
+            continue
+        hist = state.attrs[rel.key].history
+        added = sorted(_label(o) for o in hist.added)
+        removed = sorted(_label(o) for o in hist.deleted)
+        if added or removed:
+            out[rel.key.replace("role_rows", "roles")] = {"added": added, "removed": removed}
+    return out
+
+
+def _is_audited(obj) -> bool:
+    return getattr(type(obj), "__audited__", False)
+
+
+@sa.event.listens_for(so.Session, "after_flush")
+def _record(session, flush_context):
+    actor_id, actor = current_actor()
+    now = utcnow()
+    rows = []
+    for action, objects in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
+        for obj in objects:
+            if not _is_audited(obj):
+                continue
+            exclude = getattr(type(obj), "__audit_exclude__", set())
+            if action == "create":
+                changes = {k: [None, v] for k, v in _snapshot(obj, exclude).items()}
+            elif action == "delete":
+                changes = {k: [v, None] for k, v in _snapshot(obj, exclude).items()}
+            else:
+                if not session.is_modified(obj):
+                    continue
+                changes = _changes(obj, exclude)
+                if not changes:
+                    continue
+            rows.append({
+                "at": now, "actor_id": actor_id, "actor": actor, "action": action,
+                "entity": type(obj).__tablename__, "entity_id": _entity_id(obj),
+                "label": _label(obj)[:255], "changes": changes,
+            })
+    if rows:
+        # Straight to the connection: adding ORM objects inside a flush hook would
+        # need another flush.
+        session.connection().execute(sa.insert(AuditEvent.__table__), rows)
