@@ -94,11 +94,13 @@ def register_blueprints(app):
     from engage.admin import bp as admin_bp
     from engage.api import bp as api_bp
     from engage.auth import bp as auth_bp
+    from engage.capture import bp as capture_bp
     from engage.vendor import bp as vendor_bp
     from engage.wards import bp as wards_bp
 
     app.register_blueprint(wards_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(capture_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(vendor_bp)
@@ -124,11 +126,16 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        # Readers do not wait for the writer (phones syncing while others read).
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn):
+    # IMMEDIATE takes the write lock up front, so two concurrent writers queue on
+    # busy_timeout instead of one failing with "database is locked" when it upgrades
+    # a read transaction to a write.
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

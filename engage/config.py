@@ -34,4 +34,6 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     ENGAGE_LOGIN_LIMIT_ACCOUNT = os.environ.get("ENGAGE_LOGIN_LIMIT_ACCOUNT", "5 per 15 minutes")
     ENGAGE_LOGIN_LIMIT_ADDRESS = os.environ.get("ENGAGE_LOGIN_LIMIT_ADDRESS", "30 per 15 minutes")
+    # How long after saving an officer may still edit or undo a concern.
+    ENGAGE_UNDO_MINUTES = int(os.environ.get("ENGAGE_UNDO_MINUTES", 15))
     MAX_CONTENT_LENGTH = int(os.environ.get("ENGAGE_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))

@@ -9,6 +9,9 @@ bp = Blueprint("vendor", __name__, url_prefix="/vendor")
 # package name -> folder inside node_modules that may be served
 PACKAGES = {
     "leaflet": "leaflet/dist",
+    "leaflet.heat": "leaflet.heat/dist",
+    "idb": "idb/build",
+    "axe-core": "axe-core",
 }
 
 

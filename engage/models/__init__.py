@@ -18,3 +18,16 @@ from engage.models.people import (  # noqa: F401
     team_ward,
 )
 from engage.models.audit import AuditEvent  # noqa: F401
+from engage.models.capture import (  # noqa: F401
+    CONCERN_CHANNELS,
+    CONCERN_STATUSES,
+    LOCATION_SOURCES,
+    MEETING_KINDS,
+    MEETING_STATUSES,
+    PRIORITIES,
+    Category,
+    Concern,
+    Meeting,
+    meeting_team,
+    meeting_ward,
+)

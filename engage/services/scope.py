@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from engage.models import Team, User, Ward, team_member, team_ward
+from engage.models import Team, User, Ward, team_ward
 
 
 @dataclass(frozen=True)
@@ -32,9 +32,6 @@ class Scope:
         )
         return sa.union(by_list, by_authority)
 
-    def covers_all_wards(self) -> bool:
-        return self.sees_all_wards
-
     def filter_wards(self, stmt):
         if self.sees_all_wards:
             return stmt
@@ -51,3 +48,33 @@ def scope_for(user: User | None) -> Scope:
         t.coverage == "all" for t in user.teams if t.id in team_ids
     )
     return Scope(user.id, everything, all_wards, team_ids)
+
+
+def filter_concerns(scope: Scope, stmt):
+    """Concerns this user may see. Inspectors: concerns in the wards their teams cover
+    (routing to teams narrows this further once concerns are routed)."""
+    from engage.models import Concern
+
+    if scope.sees_everything:
+        return stmt
+    conditions = []
+    if scope.user_id is not None:
+        conditions.append(Concern.created_by_id == scope.user_id)
+    if scope.team_ids:
+        conditions.append(Concern.ward_id.in_(scope.ward_ids()))
+    return stmt.where(sa.or_(*conditions)) if conditions else stmt.where(sa.false())
+
+
+def filter_meetings(scope: Scope, stmt):
+    from engage.models import Meeting, meeting_ward
+
+    if scope.sees_everything:
+        return stmt
+    conditions = []
+    if scope.user_id is not None:
+        conditions.append(Meeting.created_by_id == scope.user_id)
+    if scope.team_ids:
+        conditions.append(Meeting.id.in_(
+            sa.select(meeting_ward.c.meeting_id).where(meeting_ward.c.ward_id.in_(scope.ward_ids()))
+        ))
+    return stmt.where(sa.or_(*conditions)) if conditions else stmt.where(sa.false())

@@ -1,0 +1,163 @@
+"""Capture sync API: meetings and concerns from the phone's queue (or any client)."""
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import abort, current_app, jsonify, request
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from engage.api import bp
+from engage.auth.access import login_required_any_role, role_required
+from engage.extensions import db
+from engage.models import Category, Concern, Meeting
+from engage.models.base import utcnow
+from engage.services.capture import ValidationFailed, amend_concern, raise_concern, record_meeting
+from engage.services.scope import filter_concerns, filter_meetings, scope_for
+from engage.services.serialise import concern_json, meeting_json
+
+CAPTURE_ROLES = ("officer", "staff", "admin")
+
+
+def _json_body():
+    data = request.get_json(silent=True)
+    if data is None:
+        raise ValidationFailed({"body": "send a JSON object with Content-Type: application/json"})
+    return data
+
+
+def _invalid(exc: ValidationFailed):
+    return jsonify(error="invalid entry: nothing was stored", fields=exc.errors), 422
+
+
+def _store(make, model, to_json):
+    """Create with the client's id; the same id again (even concurrently) answers 200
+    with what is stored."""
+    try:
+        entry, created = make(_json_body(), current_user)
+        db.session.commit()
+    except ValidationFailed as exc:
+        db.session.rollback()
+        return _invalid(exc)
+    except sa.exc.IntegrityError:
+        # Another request stored the same id between our look-up and insert.
+        db.session.rollback()
+        entry_id = (request.get_json(silent=True) or {}).get("id")
+        entry = db.session.get(model, str(entry_id)) if entry_id else None
+        if entry is None:
+            raise
+        created = False
+    return jsonify(to_json(entry)), 201 if created else 200
+
+
+def _may_see_contact(concern) -> bool:
+    return current_user.has_role("staff", "admin") or concern.created_by_id == current_user.id
+
+
+@bp.route("/v1/session")
+@login_required_any_role
+def session_info():
+    """A fresh CSRF token for a page that was loaded from the offline cache."""
+    return jsonify(email=current_user.email, roles=sorted(current_user.roles), csrf_token=generate_csrf())
+
+
+@bp.route("/v1/categories")
+def categories():
+    rows = db.session.scalars(
+        sa.select(Category).where(Category.is_active).order_by(Category.sort_order, Category.code)
+    ).all()
+    return jsonify(categories=[{"code": c.code, "label": c.label} for c in rows])
+
+
+@bp.route("/v1/meetings", methods=["POST"])
+@role_required(*CAPTURE_ROLES)
+def create_meeting():
+    return _store(record_meeting, Meeting, meeting_json)
+
+
+@bp.route("/v1/concerns", methods=["POST"])
+@role_required(*CAPTURE_ROLES)
+def create_concern():
+    return _store(raise_concern, Concern, lambda c: concern_json(c, _may_see_contact(c)))
+
+
+def _scoped_meeting(meeting_id) -> Meeting:
+    stmt = filter_meetings(scope_for(current_user), sa.select(Meeting).where(Meeting.id == meeting_id))
+    meeting = db.session.scalar(stmt)
+    if meeting is None:
+        abort(404, f"no meeting {meeting_id} that you can see")
+    return meeting
+
+
+def _scoped_concern(concern_id) -> Concern:
+    stmt = filter_concerns(scope_for(current_user), sa.select(Concern).where(Concern.id == concern_id))
+    concern = db.session.scalar(stmt)
+    if concern is None:
+        abort(404, f"no concern {concern_id} that you can see")
+    return concern
+
+
+@bp.route("/v1/meetings/<meeting_id>")
+@login_required_any_role
+def get_meeting(meeting_id):
+    return jsonify(meeting_json(_scoped_meeting(meeting_id)))
+
+
+@bp.route("/v1/meetings")
+@login_required_any_role
+def list_meetings():
+    stmt = sa.select(Meeting).order_by(Meeting.date.desc(), Meeting.start_time).limit(500)
+    if request.args.get("date"):
+        try:
+            day = date.fromisoformat(request.args["date"])
+        except ValueError:
+            return jsonify(error=f"date '{request.args['date']}' is not like 2026-11-25"), 400
+        stmt = stmt.where(Meeting.date == day)
+    meetings = db.session.scalars(filter_meetings(scope_for(current_user), stmt)).all()
+    return jsonify(meetings=[meeting_json(m) for m in meetings])
+
+
+@bp.route("/v1/concerns/<concern_id>")
+@login_required_any_role
+def get_concern(concern_id):
+    concern = _scoped_concern(concern_id)
+    return jsonify(concern_json(concern, _may_see_contact(concern)))
+
+
+@bp.route("/v1/concerns")
+@login_required_any_role
+def list_concerns():
+    stmt = sa.select(Concern).order_by(Concern.raised_at.desc()).limit(500)
+    if request.args.get("meeting"):
+        stmt = stmt.where(Concern.meeting_ref == request.args["meeting"])
+    concerns = db.session.scalars(filter_concerns(scope_for(current_user), stmt)).all()
+    return jsonify(concerns=[concern_json(c, _may_see_contact(c)) for c in concerns])
+
+
+def _own_recent_concern(concern_id) -> Concern:
+    concern = _scoped_concern(concern_id)
+    window = timedelta(minutes=current_app.config["ENGAGE_UNDO_MINUTES"])
+    created = concern.created_at if concern.created_at.tzinfo else concern.created_at.replace(tzinfo=utcnow().tzinfo)
+    if concern.created_by_id != current_user.id or utcnow() - created > window:
+        abort(409, f"only the officer who saved a concern can change or undo it, within {window.seconds // 60} minutes")
+    return concern
+
+
+@bp.route("/v1/concerns/<concern_id>", methods=["DELETE"])
+@role_required(*CAPTURE_ROLES)
+def undo_concern(concern_id):
+    db.session.delete(_own_recent_concern(concern_id))
+    db.session.commit()
+    return "", 204
+
+
+@bp.route("/v1/concerns/<concern_id>", methods=["PATCH"])
+@role_required(*CAPTURE_ROLES)
+def edit_concern(concern_id):
+    concern = _own_recent_concern(concern_id)
+    try:
+        amend_concern(concern, _json_body())
+        db.session.commit()
+    except ValidationFailed as exc:
+        db.session.rollback()
+        return _invalid(exc)
+    return jsonify(concern_json(concern, True))

@@ -1,0 +1,163 @@
+"""Meetings and the concerns residents raise at them.
+
+Both carry ids made on the phone (UUIDs), so an entry sent twice is stored once and a
+concern can arrive before its meeting: it keeps the meeting's id in `meeting_ref` and
+is linked (`meeting_id`) when the meeting arrives.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from engage.extensions import db
+from engage.models.base import utcnow
+
+MEETING_KINDS = {
+    "your_force_your_voice": "Your Force Your Voice",
+    "residents_association": "Residents' association",
+    "pact": "PACT / ward panel",
+    "partner_event": "Partner event",
+    "school_youth": "School or youth event",
+}
+MEETING_STATUSES = ("planned", "held", "cancelled")
+CONCERN_CHANNELS = ("meeting", "phone", "letter", "street_surgery", "open311", "import")
+LOCATION_SOURCES = ("meeting", "gps", "map", "ward", "grid")
+PRIORITIES = ("normal", "high")
+CONCERN_STATUSES = ("new", "acknowledged", "in_progress", "action_taken", "closed", "no_action")
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+meeting_ward = sa.Table(
+    "meeting_ward",
+    db.metadata,
+    sa.Column("meeting_id", sa.ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("ward_id", sa.ForeignKey("ward.id", ondelete="RESTRICT"), primary_key=True, index=True),
+)
+
+meeting_team = sa.Table(
+    "meeting_team",
+    db.metadata,
+    sa.Column("meeting_id", sa.ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("team_id", sa.ForeignKey("team.id", ondelete="RESTRICT"), primary_key=True),
+)
+
+
+class Category(db.Model):
+    """The themes residents raise. Retired categories stay for old concerns."""
+
+    __tablename__ = "category"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    code: so.Mapped[str] = so.mapped_column(sa.String(40), unique=True)
+    label: so.Mapped[str] = so.mapped_column(sa.String(120))
+    is_active: so.Mapped[bool] = so.mapped_column(default=True)
+    sort_order: so.Mapped[int] = so.mapped_column(default=0)
+
+    def __repr__(self):
+        return f"<Category {self.code}>"
+
+
+class Meeting(db.Model):
+    __tablename__ = "meeting"
+    __audited__ = True
+    __table_args__ = (
+        sa.CheckConstraint(_in("kind", MEETING_KINDS), name="kind_known"),
+        sa.CheckConstraint(_in("status", MEETING_STATUSES), name="status_known"),
+        sa.CheckConstraint("attendance IS NULL OR attendance >= 0", name="attendance_not_negative"),
+    )
+
+    id: so.Mapped[str] = so.mapped_column(sa.String(36), primary_key=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(32), default="your_force_your_voice")
+    date: so.Mapped[date] = so.mapped_column(sa.Date, index=True)
+    start_time: so.Mapped[time | None] = so.mapped_column(sa.Time)
+    venue: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    venue_lon: so.Mapped[float | None]
+    venue_lat: so.Mapped[float | None]
+    status: so.Mapped[str] = so.mapped_column(sa.String(16), default="held", index=True)
+    attendance: so.Mapped[int | None]
+    police_partners: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    pcc_attended: so.Mapped[bool] = so.mapped_column(default=False)
+    notes: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    created_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    updated_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # Optimistic locking: a save based on an old version is refused, never silently overwrites.
+    version: so.Mapped[int] = so.mapped_column(default=1)
+    is_demo: so.Mapped[bool] = so.mapped_column(default=False, index=True)
+
+    wards = so.relationship("Ward", secondary=meeting_ward, lazy="selectin", order_by="Ward.code")
+    teams = so.relationship("Team", secondary=meeting_team, lazy="selectin", order_by="Team.code")
+    concerns: so.Mapped[list[Concern]] = so.relationship(back_populates="meeting", foreign_keys="Concern.meeting_id")
+    created_by = so.relationship("User")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def kind_label(self) -> str:
+        return MEETING_KINDS.get(self.kind, self.kind)
+
+
+class Concern(db.Model):
+    __tablename__ = "concern"
+    __audited__ = True
+    __table_args__ = (
+        sa.CheckConstraint(_in("channel", CONCERN_CHANNELS), name="channel_known"),
+        sa.CheckConstraint(_in("location_source", LOCATION_SOURCES), name="location_source_known"),
+        sa.CheckConstraint(_in("priority", PRIORITIES), name="priority_known"),
+        sa.CheckConstraint(_in("status", CONCERN_STATUSES), name="status_known"),
+        sa.CheckConstraint("residents >= 1", name="residents_positive"),
+        # Contact details only with the resident's recorded consent.
+        sa.CheckConstraint(
+            "(contact_name IS NULL AND contact_details IS NULL) OR (contact_consent AND contact_consent_at IS NOT NULL)",
+            name="contact_needs_consent",
+        ),
+        sa.Index("ix_concern_ward_raised", "ward_id", "raised_at"),
+    )
+
+    id: so.Mapped[str] = so.mapped_column(sa.String(36), primary_key=True)
+    meeting_ref: so.Mapped[str | None] = so.mapped_column(sa.String(36), index=True)
+    meeting_id: so.Mapped[str | None] = so.mapped_column(
+        sa.ForeignKey("meeting.id", ondelete="SET NULL"), index=True
+    )
+    channel: so.Mapped[str] = so.mapped_column(sa.String(16), default="meeting")
+    category_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("category.id", ondelete="RESTRICT"), index=True)
+    description: so.Mapped[str] = so.mapped_column(sa.Text)
+    lon: so.Mapped[float | None]
+    lat: so.Mapped[float | None]
+    grid_ref: so.Mapped[str | None] = so.mapped_column(sa.String(24))
+    location_source: so.Mapped[str] = so.mapped_column(sa.String(16), default="meeting")
+    ward_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("ward.id", ondelete="RESTRICT"))
+    # The vintage the ward was located in, kept even when a newer set becomes current.
+    boundary_set_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("boundary_set.id", ondelete="RESTRICT"))
+    # Outside every ward (or unplaced): stored all the same, flagged for someone to look at.
+    needs_review: so.Mapped[bool] = so.mapped_column(default=False, index=True)
+    raised_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), index=True)
+    residents: so.Mapped[int] = so.mapped_column(default=1)
+    priority: so.Mapped[str] = so.mapped_column(sa.String(8), default="normal")
+    contact_name: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    contact_details: so.Mapped[str | None] = so.mapped_column(sa.String(400))
+    contact_consent: so.Mapped[bool] = so.mapped_column(default=False)
+    contact_consent_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    status: so.Mapped[str] = so.mapped_column(sa.String(16), default="new", index=True)
+    created_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    updated_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    version: so.Mapped[int] = so.mapped_column(default=1)
+    is_demo: so.Mapped[bool] = so.mapped_column(default=False, index=True)
+
+    category: so.Mapped[Category] = so.relationship(lazy="joined")
+    ward = so.relationship("Ward", lazy="joined")
+    boundary_set = so.relationship("BoundarySet")
+    meeting: so.Mapped[Meeting | None] = so.relationship(back_populates="concerns", foreign_keys=[meeting_id])
+    created_by = so.relationship("User")
+
+    __mapper_args__ = {"version_id_col": version}

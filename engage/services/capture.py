@@ -1,0 +1,333 @@
+"""Recording meetings and concerns sent from the phone (or any API client).
+
+Entries carry their own UUID, so storing is idempotent: the same entry sent twice,
+or by two tabs at once, is stored once. Nothing a resident said is refused for want
+of a ward: a concern outside every ward is stored and flagged for review.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
+
+import sqlalchemy as sa
+
+from engage.extensions import db
+from engage.models import (
+    MEETING_KINDS,
+    MEETING_STATUSES,
+    PRIORITIES,
+    CONCERN_CHANNELS,
+    Category,
+    Concern,
+    Meeting,
+    Ward,
+)
+from engage.models.base import utcnow
+from engage.services.boundaries import current_boundary_set
+from engage.services.locating import locator_for
+from geodata import CoordinateError, GridRefError, bng_to_wgs84, parse_grid_reference, validate_lonlat
+
+
+class ValidationFailed(ValueError):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class Fields:
+    """Reads one JSON object field by field, collecting every problem at once."""
+
+    def __init__(self, data):
+        if not isinstance(data, dict):
+            raise ValidationFailed({"body": "expected a JSON object"})
+        self.data = data
+        self.errors: dict[str, str] = {}
+
+    def raw(self, name):
+        return self.data.get(name)
+
+    def uuid(self, name, required=True):
+        value = self.data.get(name)
+        if value in (None, ""):
+            if required:
+                self.errors[name] = "required: a UUID made on the device"
+            return None
+        try:
+            return str(uuid.UUID(str(value)))
+        except ValueError:
+            self.errors[name] = f"'{value}' is not a UUID"
+            return None
+
+    def text(self, name, required=False, max_length=None, default=""):
+        value = self.data.get(name)
+        if value is None:
+            if required:
+                self.errors[name] = "required"
+            return default
+        if not isinstance(value, str):
+            self.errors[name] = "must be text"
+            return default
+        value = value.strip()
+        if required and not value:
+            self.errors[name] = "must not be empty"
+        if max_length and len(value) > max_length:
+            self.errors[name] = f"at most {max_length} characters (got {len(value)})"
+        return value
+
+    def choice(self, name, choices, default):
+        value = self.data.get(name)
+        if value in (None, ""):
+            return default
+        if value not in choices:
+            self.errors[name] = f"'{value}' is not one of {', '.join(choices)}"
+            return default
+        return value
+
+    def integer(self, name, minimum=None, default=None):
+        value = self.data.get(name)
+        if value in (None, ""):
+            return default
+        if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and value.strip().lstrip("-").isdigit())):
+            self.errors[name] = f"must be a whole number (got {value!r})"
+            return default
+        value = int(value)
+        if minimum is not None and value < minimum:
+            self.errors[name] = f"must be at least {minimum}"
+            return default
+        return value
+
+    def boolean(self, name, default=False):
+        value = self.data.get(name)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self.errors[name] = "must be true or false"
+            return default
+        return value
+
+    def day(self, name, required=True):
+        value = self.data.get(name)
+        if value in (None, ""):
+            if required:
+                self.errors[name] = "required, as YYYY-MM-DD"
+            return None
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            self.errors[name] = f"'{value}' is not a date like 2026-11-25"
+            return None
+
+    def clock(self, name):
+        value = self.data.get(name)
+        if value in (None, ""):
+            return None
+        try:
+            return time.fromisoformat(str(value))
+        except ValueError:
+            self.errors[name] = f"'{value}' is not a time like 18:30"
+            return None
+
+    def moment(self, name, default=None):
+        value = self.data.get(name)
+        if value in (None, ""):
+            return default
+        try:
+            parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            self.errors[name] = f"'{value}' is not an ISO 8601 date and time"
+            return default
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+    def check(self):
+        if self.errors:
+            raise ValidationFailed(self.errors)
+
+
+def current_wards_by_code(codes) -> dict[str, Ward]:
+    boundary_set = current_boundary_set()
+    if boundary_set is None or not codes:
+        return {}
+    rows = db.session.scalars(
+        sa.select(Ward).where(Ward.boundary_set_id == boundary_set.id, Ward.code.in_(codes))
+    ).all()
+    return {w.code: w for w in rows}
+
+
+def record_meeting(data, user=None, is_demo=False) -> tuple[Meeting, bool]:
+    """Store a meeting; returns (meeting, created). An id already stored returns
+    the stored meeting unchanged (created False)."""
+    f = Fields(data)
+    meeting_id = f.uuid("id")
+    if meeting_id and (existing := db.session.get(Meeting, meeting_id)) is not None:
+        return existing, False
+    kind = _meeting_kind(f)
+    codes = f.raw("ward_codes") or []
+    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+        f.errors["ward_codes"] = "must be a list of ward codes"
+        codes = []
+    codes = [c.strip().upper() for c in codes]
+    if not codes:
+        f.errors["ward_codes"] = "give at least one ward"
+    wards = current_wards_by_code(codes)
+    unknown = [c for c in codes if c not in wards]
+    if unknown:
+        f.errors["ward_codes"] = f"unknown ward {', '.join(unknown)}"
+    meeting = Meeting(
+        id=meeting_id,
+        kind=kind,
+        date=f.day("date"),
+        start_time=f.clock("start_time"),
+        venue=f.text("venue", max_length=200),
+        status=f.choice("status", MEETING_STATUSES, "held"),
+        attendance=f.integer("attendance", minimum=0),
+        police_partners=f.text("police_partners", max_length=2000),
+        pcc_attended=f.boolean("pcc_attended"),
+        notes=f.text("notes", max_length=10000),
+        created_by_id=getattr(user, "id", None),
+        is_demo=is_demo,
+    )
+    venue_lon, venue_lat = f.raw("venue_lon"), f.raw("venue_lat")
+    if venue_lon is not None or venue_lat is not None:
+        try:
+            meeting.venue_lon, meeting.venue_lat = validate_lonlat(venue_lon, venue_lat)
+        except CoordinateError as exc:
+            f.errors["venue_lon"] = str(exc)
+    f.check()
+    meeting.wards = [wards[c] for c in codes]
+    db.session.add(meeting)
+    db.session.flush()
+    # Concerns that arrived first (a phone's queue is not ordered) are linked now.
+    db.session.execute(
+        sa.update(Concern).where(Concern.meeting_ref == meeting.id, Concern.meeting_id.is_(None))
+        .values(meeting_id=meeting.id)
+        .execution_options(synchronize_session=False)
+    )
+    return meeting, True
+
+
+def _meeting_kind(f: Fields) -> str:
+    value = f.raw("kind")
+    if value in (None, ""):
+        return "your_force_your_voice"
+    by_label = {label.lower(): code for code, label in MEETING_KINDS.items()}
+    if isinstance(value, str) and (value in MEETING_KINDS or value.lower() in by_label):
+        return value if value in MEETING_KINDS else by_label[value.lower()]
+    f.errors["kind"] = f"'{value}' is not one of {', '.join(MEETING_KINDS)}"
+    return "your_force_your_voice"
+
+
+@dataclass
+class Placement:
+    ward: Ward | None
+    boundary_set_id: int | None
+    source: str
+    needs_review: bool
+
+
+def place_concern(f: Fields, meeting: Meeting | None) -> tuple[float | None, float | None, str | None, Placement]:
+    """Where the concern is, located by the server: the client's ward is not trusted
+    when a position is given."""
+    boundary_set = current_boundary_set()
+    lon, lat, grid = f.raw("lon"), f.raw("lat"), f.text("grid_ref", max_length=24) or None
+    ward_code = f.text("ward_code", max_length=9).upper() or None
+    located = locator_for(boundary_set) if boundary_set else None
+    if lon is not None or lat is not None:
+        try:
+            lon, lat = validate_lonlat(lon, lat)
+        except CoordinateError as exc:
+            f.errors["lon" if "lon" in str(exc) else "lat"] = str(exc)
+            return None, None, grid, Placement(None, None, "gps", True)
+        source = f.choice("location_source", ("gps", "map"), "gps")
+        return lon, lat, grid, _placement_at(located, boundary_set, lon, lat, source)
+    if grid:
+        try:
+            lon, lat = bng_to_wgs84(*parse_grid_reference(grid))
+        except (GridRefError, CoordinateError) as exc:
+            f.errors["grid_ref"] = str(exc)
+            return None, None, grid, Placement(None, None, "grid", True)
+        return lon, lat, grid, _placement_at(located, boundary_set, lon, lat, "grid")
+    if ward_code:
+        ward = current_wards_by_code([ward_code]).get(ward_code)
+        if ward is None:
+            f.errors["ward_code"] = f"unknown ward {ward_code}"
+            return None, None, None, Placement(None, None, "ward", True)
+        return None, None, None, Placement(ward, ward.boundary_set_id, "ward", False)
+    if meeting is not None and meeting.wards:
+        ward = meeting.wards[0]
+        return None, None, None, Placement(ward, ward.boundary_set_id, "meeting", False)
+    # No position and the meeting not here yet: kept, placed when reviewed.
+    return None, None, None, Placement(None, None, "meeting", True)
+
+
+def _placement_at(located, boundary_set, lon, lat, source) -> Placement:
+    found = located.ward_at(lon, lat) if located else None
+    if found is None:
+        return Placement(None, boundary_set.id if boundary_set else None, source, True)
+    ward = current_wards_by_code([found.ward_code])[found.ward_code]
+    return Placement(ward, boundary_set.id, source, False)
+
+
+def raise_concern(data, user=None, is_demo=False, channel=None) -> tuple[Concern, bool]:
+    f = Fields(data)
+    concern_id = f.uuid("id")
+    if concern_id and (existing := db.session.get(Concern, concern_id)) is not None:
+        return existing, False
+    meeting_ref = f.uuid("meeting_id", required=False)
+    meeting = db.session.get(Meeting, meeting_ref) if meeting_ref else None
+    category_code = f.text("category", required=True)
+    category = db.session.scalar(sa.select(Category).where(Category.code == category_code)) if category_code else None
+    if category_code and (category is None or not category.is_active):
+        f.errors["category"] = f"unknown category '{category_code}'"
+    description = f.text("description", required=True, max_length=10000)
+    lon, lat, grid, placement = place_concern(f, meeting)
+    consent = f.boolean("contact_consent")
+    contact_name = f.text("contact_name", max_length=200) or None
+    contact_details = f.text("contact_details", max_length=400) or None
+    if (contact_name or contact_details) and not consent:
+        # Never store a resident's details without their consent.
+        f.errors["contact_consent"] = "contact details are only stored when the resident consents"
+    concern = Concern(
+        id=concern_id,
+        meeting_ref=meeting_ref,
+        meeting_id=meeting.id if meeting else None,
+        channel=channel or f.choice("channel", CONCERN_CHANNELS, "meeting" if meeting_ref else "phone"),
+        category=category,
+        description=description,
+        lon=lon, lat=lat, grid_ref=grid,
+        location_source=placement.source,
+        ward=placement.ward,
+        boundary_set_id=placement.boundary_set_id,
+        needs_review=placement.needs_review,
+        raised_at=f.moment("raised_at", default=utcnow()),
+        residents=f.integer("residents", minimum=1, default=1),
+        priority=f.choice("priority", PRIORITIES, "normal"),
+        contact_consent=consent,
+        contact_consent_at=utcnow() if consent and (contact_name or contact_details) else None,
+        contact_name=contact_name if consent else None,
+        contact_details=contact_details if consent else None,
+        created_by_id=getattr(user, "id", None),
+        is_demo=is_demo,
+    )
+    f.check()
+    db.session.add(concern)
+    return concern, True
+
+
+def amend_concern(concern: Concern, data) -> None:
+    """The officer's correction of a concern just saved: what was raised, not where."""
+    f = Fields(data)
+    if "category" in f.data:
+        code = f.text("category", required=True)
+        category = db.session.scalar(sa.select(Category).where(Category.code == code, Category.is_active))
+        if category is None:
+            f.errors["category"] = f"unknown category '{code}'"
+        else:
+            concern.category = category
+    if "description" in f.data:
+        concern.description = f.text("description", required=True, max_length=10000)
+    if "residents" in f.data:
+        concern.residents = f.integer("residents", minimum=1, default=concern.residents)
+    if "priority" in f.data:
+        concern.priority = f.choice("priority", PRIORITIES, concern.priority)
+    f.check()

@@ -1,0 +1,160 @@
+"""Sample configuration to try the app with: invented teams and designations, every
+row marked as sample (Team.is_demo, WardDesignation.is_sample) so it is labelled
+wherever it shows and `clear_demo` can take out exactly what `load_demo` put in.
+
+Each kind of sample data is a step with a load and a clear function in STEPS;
+meetings and concerns add theirs after the teams. `load_demo` runs the steps in
+order, `clear_demo` in reverse (later data points at earlier data). Loading twice
+changes nothing the second time. The caller commits.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import sqlalchemy as sa
+
+from engage.extensions import db
+from engage.models import Team, WardDesignation
+from engage.services.boundaries import current_boundary_set
+from engage.services.designations import DesignationImportError, import_designations
+from engage.services.teams import Geography, TeamSpec, apply_team, check_team, remove_team, team_differs
+
+DEMO_DATA = Path(__file__).resolve().parent.parent / "demo_data"
+SAMPLE_DESIGNATIONS = DEMO_DATA / "designations-sample.csv"
+
+# Short codes for the four Cleveland unitary authorities.
+AUTHORITY_SHORT = {"E06000001": "HPL", "E06000002": "MBRO", "E06000003": "RC", "E06000004": "STK"}
+# One council partner per authority: its anti-social behaviour or environment team.
+COUNCIL_PARTNERS = {
+    "E06000001": "Hartlepool Borough Council Community Safety Team",
+    "E06000002": "Middlesbrough Council Environment Services",
+    "E06000003": "Redcar and Cleveland Council Anti-social Behaviour Team",
+    "E06000004": "Stockton-on-Tees Borough Council Environmental Health",
+}
+
+
+class DemoError(RuntimeError):
+    pass
+
+
+@dataclass
+class Step:
+    name: str
+    load: Callable[[], list[str]]   # returns lines saying what it did
+    clear: Callable[[], list[str]]
+
+
+def demo_team_specs(geography: Geography) -> list[TeamSpec]:
+    specs = []
+    by_authority: dict[str, list[str]] = {}
+    for ward in geography.wards.values():
+        by_authority.setdefault(ward.local_authority.code, []).append(ward.code)
+    for lad_code, ward_codes in sorted(by_authority.items()):
+        authority = geography.authorities[lad_code]
+        short = AUTHORITY_SHORT.get(lad_code, lad_code)
+        slug = short.lower()
+        specs.append(TeamSpec(
+            code=f"INT-{short}", name=f"{authority.name} Integrated Neighbourhood Team", kind="int",
+            lad_code=lad_code, contact_email=f"int-{slug}@example.org", coverage="wards",
+            ward_codes=tuple(sorted(ward_codes)), is_demo=True,
+        ))
+        specs.append(TeamSpec(
+            code=f"COUNCIL-{short}", name=COUNCIL_PARTNERS.get(lad_code, f"{authority.name} Council ASB Team"),
+            kind="partner", lad_code=lad_code, contact_email=f"asb-{slug}@example.org",
+            coverage="authority", is_demo=True,
+        ))
+    specs.append(TeamSpec(code="CFB", name="Cleveland Fire Brigade", kind="partner",
+                          contact_email="community-safety@example.org", coverage="all", is_demo=True))
+    if "E06000002" in by_authority:
+        specs.append(TeamSpec(code="YOUTH-MBRO", name="Middlesbrough Youth Service", kind="partner",
+                              lad_code="E06000002", contact_email="youth-mbro@example.org",
+                              coverage="authority", is_demo=True))
+    return specs
+
+
+def load_demo_teams() -> list[str]:
+    """One INT per authority covering its wards in the current set, plus partners.
+    A real (non-sample) team already using a demo code is left alone."""
+    geography = Geography.current()
+    if not geography.wards:
+        raise DemoError("no boundary set imported yet: run `flask --app engage wards import-default`")
+    created = updated = 0
+    skipped = []
+    for spec in demo_team_specs(geography):
+        problems = check_team(spec, geography)
+        if problems:  # the demo's own data: a programming error, not user input
+            raise DemoError(f"demo team {spec.code}: {problems}")
+        team = db.session.scalar(sa.select(Team).where(Team.code == spec.code))
+        if team is not None and not team.is_demo:
+            skipped.append(spec.code)
+            continue
+        if team is None:
+            apply_team(Team(), spec, geography)
+            created += 1
+        elif team_differs(team, spec, geography):
+            apply_team(team, spec, geography)
+            updated += 1
+    lines = [f"Sample teams: {created} created, {updated} updated."]
+    if skipped:
+        lines.append(f"Left alone real teams with the codes {', '.join(skipped)}.")
+    return lines
+
+
+def clear_demo_teams() -> list[str]:
+    teams = db.session.scalars(sa.select(Team).where(Team.is_demo)).all()
+    for team in teams:
+        remove_team(team)
+    return [f"Sample teams: {len(teams)} removed."]
+
+
+def _sample_designations():
+    # Only rows the demo file put there: a sample file imported by hand stays.
+    return sa.select(WardDesignation).where(
+        WardDesignation.is_sample, WardDesignation.source.like(f"%{SAMPLE_DESIGNATIONS.name}")
+    )
+
+
+def load_sample_designations() -> list[str]:
+    boundary_set = current_boundary_set()
+    real = db.session.scalar(
+        sa.select(sa.func.count()).select_from(WardDesignation).where(WardDesignation.is_sample.is_(False))
+    )
+    if real:
+        # Sample rows beside real ones would mislead, and could overwrite one.
+        return [f"Sample designations: not loaded, {real} real designations are recorded."]
+    try:
+        result = import_designations(str(SAMPLE_DESIGNATIONS), boundary_set, sample=True)
+    except DesignationImportError as exc:
+        return [f"Sample designations: not loaded, the sample file does not fit boundary set "
+                f"{boundary_set.vintage} ({exc.problems[0]} …)."]
+    return [f"Sample designations: {result.created} added, {result.unchanged} already there."]
+
+
+def clear_sample_designations() -> list[str]:
+    rows = db.session.scalars(_sample_designations()).all()
+    for row in rows:
+        db.session.delete(row)
+    return [f"Sample designations: {len(rows)} removed."]
+
+
+STEPS: list[Step] = [
+    Step("teams", load_demo_teams, clear_demo_teams),
+    Step("designations", load_sample_designations, clear_sample_designations),
+]
+
+
+def load_demo() -> list[str]:
+    lines = []
+    for step in STEPS:
+        lines += step.load()
+    return lines
+
+
+def clear_demo() -> list[str]:
+    lines = []
+    for step in reversed(STEPS):
+        lines += step.clear()
+        db.session.flush()
+    return lines
