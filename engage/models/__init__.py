@@ -31,3 +31,14 @@ from engage.models.capture import (  # noqa: F401
     meeting_team,
     meeting_ward,
 )
+from engage.models.routing import (  # noqa: F401
+    OUTBOX_STATES,
+    ROUTED_BY,
+    ConcernRouting,
+    OutboxMessage,
+    RoutingRule,
+    StatusChange,
+    WardUpdate,
+    concern_copy,
+    routing_rule_copy,
+)

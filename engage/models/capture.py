@@ -153,8 +153,19 @@ class Concern(db.Model):
     updated_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     version: so.Mapped[int] = so.mapped_column(default=1)
     is_demo: so.Mapped[bool] = so.mapped_column(default=False, index=True)
+    # Current routing (history in concern_routing). No lead team = the OPCC triage queue.
+    lead_team_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("team.id", ondelete="RESTRICT"), index=True)
+    routed_by: so.Mapped[str | None] = so.mapped_column(sa.String(16))
+    routing_rule_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("routing_rule.id", ondelete="SET NULL"))
+    # Latest "we did" text, and when someone first acted (for "median days to first action").
+    we_did: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
+    first_action_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    status_changed_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
 
     category: so.Mapped[Category] = so.relationship(lazy="joined")
+    lead_team = so.relationship("Team", foreign_keys=[lead_team_id])
+    copied_teams = so.relationship("Team", secondary="concern_copy", lazy="selectin", order_by="Team.code")
+    routing_rule = so.relationship("RoutingRule", foreign_keys=[routing_rule_id])
     ward = so.relationship("Ward", lazy="joined")
     boundary_set = so.relationship("BoundarySet")
     meeting: so.Mapped[Meeting | None] = so.relationship(back_populates="concerns", foreign_keys=[meeting_id])

@@ -87,6 +87,7 @@ class Team(db.Model):
         sa.CheckConstraint("kind IN ('int', 'partner')", name="kind_known"),
         sa.CheckConstraint("coverage IN ('wards', 'authority', 'all')", name="coverage_known"),
         sa.CheckConstraint("coverage != 'authority' OR local_authority_id IS NOT NULL", name="authority_named"),
+        sa.CheckConstraint("notify_mode IN ('immediate', 'digest')", name="notify_mode_known"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -98,6 +99,8 @@ class Team(db.Model):
     )
     contact_email: so.Mapped[str] = so.mapped_column(sa.String(254), default="")
     coverage: so.Mapped[str] = so.mapped_column(sa.String(16), default="wards")
+    # 'immediate': one e-mail per concern; 'digest': one a day listing them.
+    notify_mode: so.Mapped[str] = so.mapped_column(sa.String(16), default="immediate", server_default="immediate")
     # Sample configuration loaded by `flask demo load`: always labelled as such.
     is_demo: so.Mapped[bool] = so.mapped_column(default=False, index=True)
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
