@@ -186,10 +186,10 @@ class TeamImportResult:
     dry_run: bool = False
 
     def summary(self) -> str:
-        verb = ("would create", "would update") if self.dry_run else ("created", "updated")
-        text = (f"{len(self.created)} teams {verb[0]}, {len(self.updated)} {verb[1]}, "
-                f"{len(self.unchanged)} unchanged.")
-        return text + (" Dry run: nothing stored." if self.dry_run else "")
+        counts = f"{len(self.created)} created, {len(self.updated)} updated, {len(self.unchanged)} unchanged."
+        if self.dry_run:
+            return "Dry run, nothing stored: teams that would be " + counts
+        return "Teams: " + counts
 
 
 def parse_team_rows(lines, geography: Geography, filename: str = "the file") -> list[TeamSpec]:

@@ -1,0 +1,54 @@
+"""`flask teams ...`: teams from a CSV file, and a listing."""
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from engage.cli_users import cli_actor
+from engage.extensions import db
+from engage.services.teams import (
+    TeamImportError,
+    coverage_summary,
+    import_teams,
+    list_teams,
+    member_counts,
+)
+
+teams_cli = AppGroup("teams", help="Integrated Neighbourhood Teams and partner agencies.")
+
+
+@teams_cli.command("import")
+@click.argument("path")
+@click.option("--dry-run", is_flag=True, help="Check the file and say what would change; store nothing.")
+def import_command(path, dry_run):
+    """Create or update teams by code from CSV with columns
+    code,name,kind,lad_code,contact_email,coverage,wards.
+
+    wards: ward codes separated by ';' (for coverage=wards). Every row is checked
+    first: if any is wrong, nothing is imported."""
+    with cli_actor():
+        try:
+            result = import_teams(path, dry_run=dry_run)
+        except TeamImportError as exc:
+            db.session.rollback()
+            click.echo(f"Error: {path}: nothing imported.", err=True)
+            for problem in exc.problems:
+                click.echo(f"  {problem}", err=True)
+            sys.exit(2)
+        if dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
+    click.echo(result.summary())
+
+
+@teams_cli.command("list")
+def list_command():
+    """List teams: code, kind, name, coverage, members, and 'sample' for demo teams."""
+    counts = member_counts()
+    teams = list_teams()
+    for team in teams:
+        sample = "\tsample" if team.is_demo else ""
+        click.echo(f"{team.code}\t{team.kind}\t{team.name}\t{coverage_summary(team)}\t"
+                   f"{counts.get(team.id, 0)} members{sample}")
+    click.echo(f"{len(teams)} teams")
