@@ -1,0 +1,53 @@
+"""The audit trail, newest first, filtered from the query string (so a filtered view
+can be bookmarked or sent on)."""
+from datetime import date
+
+from flask import render_template, request
+
+from engage.admin import bp
+from engage.extensions import db
+from engage.services.audit_trail import (
+    ACTIONS,
+    AuditFilter,
+    describe_changes,
+    entities_recorded,
+    entity_name,
+    events_statement,
+    local_time,
+)
+
+PER_PAGE = 50
+# Where an event's entity can be opened, when it still exists.
+ENTITY_PAGES = {"user_account": ("admin.edit_user", "user_id"), "team": ("admin.edit_team", "team_id")}
+
+
+def _day(name: str, problems: list[str]):
+    text = request.args.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        problems.append(f"'{text}' is not a date like 2025-03-31: that limit is left out.")
+        return None
+
+
+@bp.route("/audit")
+def audit():
+    problems = []
+    action = request.args.get("action", "")
+    audit_filter = AuditFilter(
+        entity=request.args.get("entity", "").strip(),
+        actor=request.args.get("actor", "").strip(),
+        action=action if action in ACTIONS else "",
+        date_from=_day("from", problems),
+        date_to=_day("to", problems),
+    )
+    page = db.paginate(events_statement(audit_filter), page=request.args.get("page", 1, type=int),
+                       per_page=PER_PAGE, error_out=False)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template(
+        "admin/audit.html", page=page, filter=audit_filter, problems=problems, args=args,
+        entities=entities_recorded(), actions=ACTIONS, entity_name=entity_name,
+        describe_changes=describe_changes, local_time=local_time, entity_pages=ENTITY_PAGES,
+    )

@@ -1,0 +1,85 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from engage.models import ROLES
+
+try:
+    from wtforms import SelectChoice
+except ImportError:  # WTForms before 3.3 takes (value, label) pairs
+    def SelectChoice(value, label):
+        return (value, label)
+
+
+def as_choices(pairs):
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def has_errors(form) -> bool:
+    # Not form.errors: WTForms caches that, so errors added after a first look are missed.
+    return any(f.errors for f in form)
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes (templates/admin/_fields.html lays them out)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+ROLE_HINTS = {
+    "officer": "logs meetings and concerns in any ward",
+    "inspector": "sees the wards and concerns of their teams",
+    "staff": "PCC office: sees everything",
+    "admin": "manages accounts and teams",
+}
+
+
+class UserForm(FlaskForm):
+    name = StringField("Name", validators=[Optional(), Length(max=120)])
+    roles = CheckboxesField("Roles", choices=as_choices((r, r) for r in ROLES),
+                            validators=[DataRequired(message="Give the user at least one role.")])
+    teams = CheckboxesField("Teams", choices=[])
+
+    def set_team_choices(self, teams):
+        self.teams.choices = as_choices((t.code, t.name) for t in teams)
+
+
+class NewUserForm(UserForm):
+    email = StringField("Email", validators=[DataRequired(message="Enter the user's email address."),
+                                             Length(max=254)],
+                        render_kw={"autocomplete": "off", "inputmode": "email", "autocapitalize": "none"})
+    submit = SubmitField("Create user")
+
+
+class EditUserForm(UserForm):
+    is_disabled = BooleanField("Disabled: cannot log in, and their API tokens stop working")
+    submit = SubmitField("Save changes")
+
+
+KIND_CHOICES = [("int", "Integrated Neighbourhood Team"), ("partner", "Partner agency")]
+COVERAGE_CHOICES = [
+    ("wards", "The wards ticked below"),
+    ("authority", "The whole local authority"),
+    ("all", "All of Cleveland"),
+]
+
+
+class TeamForm(FlaskForm):
+    code = StringField("Code", validators=[DataRequired(message="Give the team a short code, e.g. INT-MBRO."),
+                                           Length(max=40)])
+    name = StringField("Name", validators=[DataRequired(message="Give the team a name."), Length(max=160)])
+    kind = RadioField("Kind", default="int", choices=as_choices(KIND_CHOICES))
+    local_authority = SelectField("Local authority", choices=[])
+    contact_email = StringField("Contact email", validators=[Optional(), Length(max=254)],
+                                render_kw={"inputmode": "email", "autocapitalize": "none"})
+    coverage = RadioField("Covers", default="wards", choices=as_choices(COVERAGE_CHOICES))
+    wards = CheckboxesField("Wards", choices=[])
+    members = CheckboxesField("Members", choices=[], coerce=int)
+    submit = SubmitField("Save team")
+
+    def set_choices(self, authorities, wards, users):
+        self.local_authority.choices = as_choices([("", "None")] + [(a.code, a.name) for a in authorities])
+        self.wards.choices = as_choices((w.code, w.name) for w in wards)
+        self.members.choices = as_choices((u.id, u.email) for u in users)

@@ -1,0 +1,112 @@
+"""Reading the audit trail: filters and a readable form of each event's changes.
+(Writing it is engage.services.audit's session hook; nothing here writes.)"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from engage.extensions import db
+from engage.models import AuditEvent
+
+# People read and filter times as they are on the wall in Cleveland.
+LOCAL_ZONE = ZoneInfo("Europe/London")
+ENTITY_NAMES = {"user_account": "user", "team": "team", "api_token": "API token"}
+ACTIONS = ("create", "update", "delete")
+# Shown elsewhere on the row (entity id, time), or noise on a create.
+_SKIP_ON_CREATE = {"id", "created_at"}
+
+
+@dataclass
+class AuditFilter:
+    entity: str = ""
+    actor: str = ""
+    action: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def apply(self, stmt):
+        if self.entity:
+            stmt = stmt.where(AuditEvent.entity == self.entity)
+        if self.actor:
+            escaped = self.actor.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            stmt = stmt.where(AuditEvent.actor.ilike(f"%{escaped}%", escape="\\"))
+        if self.action:
+            stmt = stmt.where(AuditEvent.action == self.action)
+        if self.date_from:
+            stmt = stmt.where(AuditEvent.at >= _utc_start_of(self.date_from))
+        if self.date_to:
+            stmt = stmt.where(AuditEvent.at < _utc_start_of(self.date_to + timedelta(days=1)))
+        return stmt
+
+
+def _utc_start_of(day: date) -> datetime:
+    # SQLite keeps these columns as text without an offset, so compare with naive UTC
+    # text; PostgreSQL's timestamptz needs the offset.
+    moment = datetime.combine(day, time.min, tzinfo=LOCAL_ZONE).astimezone(timezone.utc)
+    return moment if db.session.get_bind().dialect.name != "sqlite" else moment.replace(tzinfo=None)
+
+
+def events_statement(audit_filter: AuditFilter):
+    return audit_filter.apply(sa.select(AuditEvent)).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+
+
+def entities_recorded() -> list[str]:
+    return db.session.scalars(sa.select(AuditEvent.entity).distinct().order_by(AuditEvent.entity)).all()
+
+
+def entity_name(entity: str) -> str:
+    return ENTITY_NAMES.get(entity, entity.replace("_", " "))
+
+
+def local_time(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    if moment.tzinfo is None:  # SQLite hands back naive UTC
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(LOCAL_ZONE)
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: str | None = None
+    new: str | None = None
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+    @property
+    def is_collection(self) -> bool:
+        return bool(self.added or self.removed)
+
+
+def _show(value) -> str | None:
+    if value is None or value == "" or value == []:
+        return None
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def describe_changes(event: AuditEvent) -> list[Change]:
+    """{field: [old, new]} and {field: {"added": [...], "removed": [...]}} as rows a
+    person reads: empty values left out of creates and deletes."""
+    out = []
+    for name, value in sorted((event.changes or {}).items()):
+        label = name.replace("_", " ")
+        if isinstance(value, dict):
+            out.append(Change(label, added=tuple(value.get("added") or ()), removed=tuple(value.get("removed") or ())))
+            continue
+        old, new = (value + [None, None])[:2] if isinstance(value, list) else (None, value)
+        if event.action in ("create", "delete"):
+            shown = _show(new if event.action == "create" else old)
+            if shown is not None and name not in _SKIP_ON_CREATE:
+                out.append(Change(label, old=shown if event.action == "delete" else None,
+                                  new=shown if event.action == "create" else None))
+        else:
+            out.append(Change(label, old=_show(old) or "–", new=_show(new) or "–"))
+    return out

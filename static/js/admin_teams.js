@@ -1,0 +1,34 @@
+// Team form: "all / none" for each authority's wards, and the ward list shown only
+// when the team covers a list of wards. The form works the same without this file.
+(function () {
+  "use strict";
+  var form = document.querySelector("form.admin-form");
+  if (!form) { return; }
+
+  form.querySelectorAll("fieldset.ward-group").forEach(function (group) {
+    var boxes = group.querySelectorAll("input[type=checkbox]");
+    var bar = document.createElement("p");
+    bar.className = "tick-all";
+    [["All", true], ["None", false]].forEach(function (pair) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "button small";
+      button.textContent = pair[0];
+      button.setAttribute("aria-label", pair[0] + " of " + group.querySelector("legend").firstChild.textContent.trim());
+      button.addEventListener("click", function () {
+        boxes.forEach(function (box) { box.checked = pair[1]; });
+      });
+      bar.appendChild(button);
+    });
+    group.insertBefore(bar, group.querySelector(".choice"));
+  });
+
+  var wards = form.querySelector("fieldset.wards");
+  var radios = form.querySelectorAll("fieldset.coverage input[type=radio]");
+  function showWards() {
+    var chosen = form.querySelector("fieldset.coverage input[type=radio]:checked");
+    if (wards) { wards.hidden = Boolean(chosen) && chosen.value !== "wards"; }
+  }
+  radios.forEach(function (radio) { radio.addEventListener("change", showWards); });
+  showWards();
+})();
