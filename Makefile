@@ -27,8 +27,10 @@ run: setup
 	$(FLASK) db upgrade
 	$(FLASK) wards import-default
 	$(FLASK) status
-	@echo "engage is at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "engage is at http://$(HOST):$(PORT)/  (Ctrl-C to stop; the e-mail worker runs alongside)"
+	@$(FLASK) outbox send --loop & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -67,7 +67,7 @@ CONTENT_SECURITY_POLICY = {
 
 def register_extensions(app):
     from engage.auth.access import init_app as init_access
-    from engage.extensions import csrf, db, limiter, migrate, talisman
+    from engage.extensions import csrf, db, limiter, mail, migrate, talisman
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
@@ -76,6 +76,7 @@ def register_extensions(app):
 
     csrf.init_app(app)
     limiter.init_app(app)
+    mail.init_app(app)
     init_access(app)
     https = app.config["ENGAGE_HTTPS"]
     app.config["SESSION_COOKIE_SECURE"] = https
@@ -95,12 +96,14 @@ def register_blueprints(app):
     from engage.api import bp as api_bp
     from engage.auth import bp as auth_bp
     from engage.capture import bp as capture_bp
+    from engage.inbox import bp as inbox_bp
     from engage.vendor import bp as vendor_bp
     from engage.wards import bp as wards_bp
 
     app.register_blueprint(wards_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(capture_bp)
+    app.register_blueprint(inbox_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(vendor_bp)

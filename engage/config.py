@@ -36,4 +36,20 @@ class Config:
     ENGAGE_LOGIN_LIMIT_ADDRESS = os.environ.get("ENGAGE_LOGIN_LIMIT_ADDRESS", "30 per 15 minutes")
     # How long after saving an officer may still edit or undo a concern.
     ENGAGE_UNDO_MINUTES = int(os.environ.get("ENGAGE_UNDO_MINUTES", 15))
+    # Mail, with Flask-Mail's names. No MAIL_SERVER: messages wait in the outbox.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", 25))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in {"1", "true", "yes"}
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "").lower() in {"1", "true", "yes"}
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "engage@localhost")
+    MAIL_SUPPRESS_SEND = False
+    # The worker's socket timeout, so a hung SMTP server cannot stall it.
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", 10))
+    ENGAGE_BASE_URL = os.environ.get("ENGAGE_BASE_URL", "http://127.0.0.1:5000")
+    ENGAGE_MAIL_DOMAIN = os.environ.get("ENGAGE_MAIL_DOMAIN", "engage.local")
+    ENGAGE_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("ENGAGE_OUTBOX_MAX_ATTEMPTS", 5))
+    ENGAGE_OUTBOX_CLAIM_SECONDS = int(os.environ.get("ENGAGE_OUTBOX_CLAIM_SECONDS", 300))
+    ENGAGE_DIGEST_HOUR = int(os.environ.get("ENGAGE_DIGEST_HOUR", 7))
     MAX_CONTENT_LENGTH = int(os.environ.get("ENGAGE_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))

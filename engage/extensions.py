@@ -2,6 +2,7 @@
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
+from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_talisman import Talisman
@@ -33,3 +34,4 @@ csrf = CSRFProtect()
 # app processes must share counts).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 talisman = Talisman()
+mail = Mail()

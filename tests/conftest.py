@@ -129,6 +129,14 @@ def db(app):
     return _db
 
 
+@pytest.fixture
+def app_ctx(app):
+    """An app context for service tests that read configuration. Not for tests that
+    also make requests: those would share this context's `g`."""
+    with app.app_context():
+        yield app
+
+
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits(_session_app):
     from engage.extensions import limiter

@@ -166,6 +166,8 @@ class Concern(db.Model):
     lead_team = so.relationship("Team", foreign_keys=[lead_team_id])
     copied_teams = so.relationship("Team", secondary="concern_copy", lazy="selectin", order_by="Team.code")
     routing_rule = so.relationship("RoutingRule", foreign_keys=[routing_rule_id])
+    routings = so.relationship("ConcernRouting", back_populates="concern", order_by="ConcernRouting.routed_at",
+                               cascade="all, delete-orphan", passive_deletes=True)
     ward = so.relationship("Ward", lazy="joined")
     boundary_set = so.relationship("BoundarySet")
     meeting: so.Mapped[Meeting | None] = so.relationship(back_populates="concerns", foreign_keys=[meeting_id])

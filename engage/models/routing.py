@@ -12,7 +12,7 @@ from engage.models.base import utcnow
 from engage.models.capture import CONCERN_STATUSES, _in
 
 ROUTED_BY = ("rule", "coverage", "triage", "manual")
-OUTBOX_STATES = ("pending", "sending", "sent", "failed", "digest")
+OUTBOX_STATES = ("pending", "sending", "sent", "failed", "digest", "folded")
 
 routing_rule_copy = sa.Table(
     "routing_rule_copy",
@@ -84,6 +84,7 @@ class ConcernRouting(db.Model):
     reason: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     actor: so.Mapped[str] = so.mapped_column(sa.String(254), default="system")
 
+    concern = so.relationship("Concern", back_populates="routings")
     lead_team = so.relationship("Team")
     rule = so.relationship("RoutingRule")
 
@@ -130,6 +131,8 @@ class OutboxMessage(db.Model):
     last_error: so.Mapped[str] = so.mapped_column(sa.Text, default="")
 
     team = so.relationship("Team")
+    # Relationships (not bare ids) so a new concern is inserted before its messages.
+    concern = so.relationship("Concern")
 
 
 class WardUpdate(db.Model):

@@ -26,6 +26,7 @@ from engage.models import (
 from engage.models.base import utcnow
 from engage.services.boundaries import current_boundary_set
 from engage.services.locating import locator_for
+from engage.services.routing import route_concern
 from geodata import CoordinateError, GridRefError, bng_to_wgs84, parse_grid_reference, validate_lonlat
 
 
@@ -311,6 +312,9 @@ def raise_concern(data, user=None, is_demo=False, channel=None) -> tuple[Concern
     )
     f.check()
     db.session.add(concern)
+    # Routed before the first flush: the concern is stored with its owner in one go
+    # (and one audit entry), never ownerless even for an instant.
+    route_concern(concern)
     return concern, True
 
 

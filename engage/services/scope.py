@@ -50,9 +50,19 @@ def scope_for(user: User | None) -> Scope:
     return Scope(user.id, everything, all_wards, team_ids)
 
 
+def routed_to_teams(team_ids):
+    """Concerns whose lead or copied team is one of these."""
+    from engage.models import Concern, concern_copy
+
+    return sa.or_(
+        Concern.lead_team_id.in_(team_ids),
+        Concern.id.in_(sa.select(concern_copy.c.concern_id).where(concern_copy.c.team_id.in_(team_ids))),
+    )
+
+
 def filter_concerns(scope: Scope, stmt):
-    """Concerns this user may see. Inspectors: concerns in the wards their teams cover
-    (routing to teams narrows this further once concerns are routed)."""
+    """Concerns this user may see. Inspectors: those routed to their teams and those
+    in the wards their teams cover; officers: those they logged."""
     from engage.models import Concern
 
     if scope.sees_everything:
@@ -61,7 +71,11 @@ def filter_concerns(scope: Scope, stmt):
     if scope.user_id is not None:
         conditions.append(Concern.created_by_id == scope.user_id)
     if scope.team_ids:
-        conditions.append(Concern.ward_id.in_(scope.ward_ids()))
+        conditions.append(routed_to_teams(scope.team_ids))
+        if scope.sees_all_wards:
+            conditions.append(Concern.ward_id.isnot(None))
+        else:
+            conditions.append(Concern.ward_id.in_(scope.ward_ids()))
     return stmt.where(sa.or_(*conditions)) if conditions else stmt.where(sa.false())
 
 

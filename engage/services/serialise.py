@@ -50,8 +50,14 @@ def concern_json(concern, show_contact: bool = False) -> dict:
         "residents": concern.residents,
         "priority": concern.priority,
         "status": concern.status,
+        "lead_team": {"code": concern.lead_team.code, "name": concern.lead_team.name} if concern.lead_team else None,
+        "copied_teams": [{"code": t.code, "name": t.name} for t in concern.copied_teams],
+        "routed_by": _routed_by(concern),
+        "we_did": concern.we_did or None,
         "is_demo": concern.is_demo,
     }
+    if concern.lead_team is None:
+        body["queue"] = "triage"
     if show_contact and concern.contact_consent:
         body["contact"] = {
             "name": concern.contact_name,
@@ -59,3 +65,10 @@ def concern_json(concern, show_contact: bool = False) -> dict:
             "consent_at": _iso(concern.contact_consent_at),
         }
     return body
+
+
+def _routed_by(concern):
+    """The rule ({id, note}) that routed it, or 'coverage' / 'triage' / 'manual'."""
+    if concern.routed_by == "rule" and concern.routing_rule is not None:
+        return {"rule": concern.routing_rule.id, "note": concern.routing_rule.note}
+    return concern.routed_by

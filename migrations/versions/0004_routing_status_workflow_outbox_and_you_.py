@@ -109,7 +109,7 @@ def upgrade():
     sa.Column('claimed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=False),
-    sa.CheckConstraint("state IN ('pending', 'sending', 'sent', 'failed', 'digest')", name=op.f('ck_outbox_message_state_known')),
+    sa.CheckConstraint("state IN ('pending', 'sending', 'sent', 'failed', 'digest', 'folded')", name=op.f('ck_outbox_message_state_known')),
     sa.ForeignKeyConstraint(['concern_id'], ['concern.id'], name=op.f('fk_outbox_message_concern_id_concern'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['team_id'], ['team.id'], name=op.f('fk_outbox_message_team_id_team'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_message')),

@@ -1,0 +1,104 @@
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from engage.extensions import db
+from engage.inbox import bp
+from engage.inbox.forms import RerouteForm, StatusForm
+from engage.models import Category, Concern, ConcernRouting, StatusChange, Team
+from engage.services.boundaries import current_boundary_set
+from engage.services.inbox import InboxFilters, age_days, inbox_page, status_counts, ward_overview
+from engage.services.register import find_ward
+from engage.services.routing import RerouteError, reroute_concern
+from engage.services.scope import filter_concerns, scope_for
+from engage.services.workflow import LABELS, WorkflowError, change_status, moves_from
+
+
+@bp.route("")
+def index():
+    scope = scope_for(current_user)
+    filters = InboxFilters.from_args(request.args)
+    page = inbox_page(scope, filters, page=request.args.get("page", 1, type=int))
+    categories = db.session.scalars(sa.select(Category).order_by(Category.sort_order)).all()
+    return render_template(
+        "inbox/index.html", page=page, filters=filters, counts=status_counts(scope, filters),
+        labels=LABELS, categories=categories, age_days=age_days,
+        teams=current_user.teams if not scope.sees_everything else [],
+    )
+
+
+def _concern_or_404(concern_id) -> Concern:
+    stmt = filter_concerns(scope_for(current_user), sa.select(Concern).where(Concern.id == concern_id))
+    concern = db.session.scalar(stmt)
+    if concern is None:
+        abort(404, "no such concern in your area")
+    return concern
+
+
+def _may_act(concern) -> bool:
+    if current_user.has_role("staff", "admin"):
+        return True
+    team_ids = {t.id for t in current_user.teams}
+    return concern.lead_team_id in team_ids or any(t.id in team_ids for t in concern.copied_teams)
+
+
+def _reroute_form(concern):
+    form = RerouteForm(prefix="reroute")
+    teams = db.session.scalars(sa.select(Team).order_by(Team.kind, Team.name)).all()
+    form.lead.choices = [("", "OPCC triage queue")] + [(str(t.id), t.name) for t in teams]
+    form.copies.choices = [(str(t.id), t.name) for t in teams]
+    if request.method == "GET":
+        form.lead.data = str(concern.lead_team_id or "")
+        form.copies.data = [str(t.id) for t in concern.copied_teams]
+    return form
+
+
+@bp.route("/concerns/<concern_id>", methods=["GET", "POST"])
+def concern(concern_id):
+    concern = _concern_or_404(concern_id)
+    status_form = StatusForm(prefix="status")
+    reroute_form = _reroute_form(concern) if current_user.has_role("staff", "admin") else None
+    error_field, error = None, None
+    if request.method == "POST" and request.form.get("action") == "status" and status_form.validate():
+        if not _may_act(concern):
+            abort(403, "only the teams this concern is routed to can change its status")
+        try:
+            change_status(concern, status_form.to.data, status_form.note.data, current_user.id, current_user.email)
+            db.session.commit()
+            flash(f"Status is now {LABELS[concern.status].lower()}.", "info")
+            return redirect(url_for("inbox.concern", concern_id=concern.id))
+        except WorkflowError as exc:
+            db.session.rollback()
+            error_field, error = exc.field, str(exc)
+    if request.method == "POST" and request.form.get("action") == "reroute" and reroute_form is not None \
+            and reroute_form.validate():
+        lead = db.session.get(Team, int(reroute_form.lead.data)) if reroute_form.lead.data else None
+        copies = [db.session.get(Team, int(i)) for i in reroute_form.copies.data]
+        try:
+            reroute_concern(concern, lead, copies, reroute_form.reason.data or "", actor=current_user.email)
+            db.session.commit()
+            flash("Re-routed; the teams have been notified.", "info")
+            return redirect(url_for("inbox.concern", concern_id=concern.id))
+        except RerouteError as exc:
+            db.session.rollback()
+            reroute_form.reason.errors = [str(exc)]
+    history = db.session.scalars(sa.select(StatusChange).where(StatusChange.concern_id == concern.id)
+                                 .order_by(StatusChange.at)).all()
+    routings = db.session.scalars(sa.select(ConcernRouting).where(ConcernRouting.concern_id == concern.id)
+                                  .order_by(ConcernRouting.routed_at)).all()
+    return render_template(
+        "inbox/concern.html", concern=concern, moves=moves_from(concern.status) if _may_act(concern) else [],
+        status_form=status_form, reroute_form=reroute_form, history=history, routings=routings,
+        labels=LABELS, age=age_days(concern), error=error, error_field=error_field,
+        show_contact=current_user.has_role("staff", "admin") or concern.created_by_id == current_user.id,
+    ), (422 if error else 200)
+
+
+@bp.route("/wards/<code>")
+def ward(code):
+    scope = scope_for(current_user)
+    boundary_set = current_boundary_set()
+    ward = find_ward(boundary_set, code.upper()) if boundary_set else None
+    if ward is None or (not scope.sees_all_wards and ward.id not in set(db.session.scalars(scope.ward_ids()))):
+        abort(404, "no such ward in your area")
+    return render_template("inbox/ward.html", overview=ward_overview(ward, scope), labels=LABELS, age_days=age_days)
