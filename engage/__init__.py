@@ -97,6 +97,8 @@ def register_blueprints(app):
     from engage.auth import bp as auth_bp
     from engage.capture import bp as capture_bp
     from engage.inbox import bp as inbox_bp
+    from engage.public import bp as public_bp
+    from engage.updates import bp as updates_bp
     from engage.vendor import bp as vendor_bp
     from engage.wards import bp as wards_bp
 
@@ -104,6 +106,8 @@ def register_blueprints(app):
     app.register_blueprint(auth_bp)
     app.register_blueprint(capture_bp)
     app.register_blueprint(inbox_bp)
+    app.register_blueprint(updates_bp)
+    app.register_blueprint(public_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(vendor_bp)

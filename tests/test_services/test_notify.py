@@ -110,3 +110,12 @@ def test_daily_digest(smtp, db, team):
 def test_without_a_mail_server_messages_wait(db, team, app_ctx):
     concerns(db, 1)
     assert send_due().sent == 0 and states(db) == ["pending"]
+
+
+def test_outbox_worker_command(smtp, db, team, runner):
+    concerns(db, 1)
+    smtp.start()
+    result = runner.invoke(args=["outbox", "send"])
+    assert result.exit_code == 0 and "1 sent" in result.output
+    assert len(smtp.messages) == 1
+    assert "sent" in runner.invoke(args=["outbox", "list"]).output

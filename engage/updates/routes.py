@@ -1,0 +1,70 @@
+"""Staff draft, edit and publish "You said, we did" per ward."""
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from engage.extensions import db
+from engage.models import Ward, WardUpdate
+from engage.services.boundaries import current_boundary_set
+from engage.services.register import find_ward, register_entries
+from engage.services.updates import UpdateError, draft_update, edit_update, publish_update
+from engage.updates import bp
+
+
+@bp.route("")
+def index():
+    updates = db.session.scalars(sa.select(WardUpdate).order_by(WardUpdate.updated_at.desc()).limit(200)).all()
+    boundary_set = current_boundary_set()
+    wards = [e.ward for e in register_entries(boundary_set)] if boundary_set else []
+    today = date.today()
+    return render_template("updates/index.html", updates=updates, wards=wards,
+                           default_from=(today - timedelta(days=90)).isoformat(), default_to=today.isoformat())
+
+
+@bp.route("/draft", methods=["POST"])
+def draft():
+    ward = find_ward(current_boundary_set(), (request.form.get("ward") or "").upper())
+    errors = {}
+    if ward is None:
+        errors["ward"] = "choose a ward"
+    try:
+        start = date.fromisoformat(request.form.get("from", ""))
+        end = date.fromisoformat(request.form.get("to", ""))
+    except ValueError:
+        errors["period"] = "give the period as two dates"
+        start = end = None
+    if not errors:
+        try:
+            update = draft_update(ward, start, end)
+            db.session.commit()
+            return redirect(url_for("updates.edit", update_id=update.id))
+        except UpdateError as exc:
+            db.session.rollback()
+            errors["period"] = str(exc)
+    for message in errors.values():
+        flash(message, "error")
+    return redirect(url_for("updates.index"))
+
+
+@bp.route("/<int:update_id>", methods=["GET", "POST"])
+def edit(update_id):
+    update = db.session.get(WardUpdate, update_id) or abort(404, "no such update")
+    error = None
+    if request.method == "POST":
+        count = request.form.get("count", type=int) or 0
+        items = [{"category": request.form.get(f"category-{i}", ""), "label": request.form.get(f"label-{i}", ""),
+                  "you_said": request.form.get(f"you_said-{i}", ""), "we_did": request.form.get(f"we_did-{i}", "")}
+                 for i in range(count)]
+        edit_update(update, request.form.get("intro", ""), items)
+        if request.form.get("action") == "publish":
+            try:
+                publish_update(update, current_user.email)
+            except UpdateError as exc:
+                error = str(exc)
+        if error is None:
+            db.session.commit()
+            flash("Published: the ward's public page shows it now." if update.state == "published" else "Saved.", "info")
+            return redirect(url_for("updates.edit", update_id=update.id))
+    return render_template("updates/edit.html", update=update, error=error), (422 if error else 200)

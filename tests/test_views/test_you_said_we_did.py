@@ -1,0 +1,80 @@
+import re
+import uuid
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from engage.models import WardUpdate
+
+
+def save(client, category, text, contact=None):
+    body = {"id": str(uuid.uuid4()), "category": category, "description": text, "ward_code": "E05009857"}
+    if contact:
+        body.update(contact_name=contact, contact_details="07700 900123", contact_consent=True)
+    response = client.post("/api/v1/concerns", json=body)
+    assert response.status_code == 201
+    return response.get_json()["id"]
+
+
+def test_from_concern_to_published_public_page(officer_client, inspector_client, staff_client, client, db):
+    bikes = save(officer_client, "off_road_bikes", "Mr Jones at 4 Acacia Avenue says quads race past nightly",
+                 contact="Mr Jones")
+    save(officer_client, "off_road_bikes", "Bikes on the riverside path")
+    save(officer_client, "drugs", "Dealing by the shops")
+    inspector_client.post(f"/inbox/concerns/{bikes}", data={
+        "action": "status", "status-to": "action_taken",
+        "status-note": "Operation Endurance patrols on the riverside; two bikes seized."})
+
+    # Nothing public before staff publish.
+    assert "Nothing has been published" in client.get("/public/wards/E05009857").get_data(as_text=True)
+
+    today = date.today()
+    drafted = staff_client.post("/updates/draft", data={"ward": "E05009857", "from": (today - timedelta(days=30)).isoformat(),
+                                                       "to": today.isoformat()})
+    assert drafted.status_code == 302
+    update = db.session.scalar(sa.select(WardUpdate))
+    assert update.state == "draft"
+    assert [i["category"] for i in update.items] == ["off_road_bikes", "drugs"]
+    assert "Operation Endurance patrols" in update.items[0]["we_did"]
+    assert "1 still being worked on" in update.items[0]["we_did"]
+    # Drafts carry no free text that residents wrote, and no personal data.
+    flat = str(update.items)
+    assert "Mr Jones" not in flat and "Acacia" not in flat and "07700" not in flat
+
+    edit_page = staff_client.get(f"/updates/{update.id}").get_data(as_text=True)
+    assert "Operation Endurance" in edit_page
+    form = {"count": "2", "intro": "What you told us in Central this autumn.", "action": "publish"}
+    for i, item in enumerate(update.items):
+        form.update({f"category-{i}": item["category"], f"label-{i}": item["label"],
+                     f"you_said-{i}": item["you_said"], f"we_did-{i}": item["we_did"]})
+    form["we_did-1"] = "Intelligence passed to the drugs team; warrants executed."
+    assert staff_client.post(f"/updates/{update.id}", data=form).status_code == 302
+
+    public = client.get("/public/wards/E05009857").get_data(as_text=True)
+    assert "What you told us in Central this autumn." in public
+    assert "Operation Endurance patrols" in public and "warrants executed" in public
+    assert "Mr Jones" not in public and "Bikes on the riverside path" not in public
+
+
+def test_public_page_shows_the_next_planned_meeting(officer_client, client):
+    soon = (date.today() + timedelta(days=14)).isoformat()
+    officer_client.post("/api/v1/meetings", json={"id": str(uuid.uuid4()), "ward_codes": ["E05009857"], "date": soon,
+                                                  "start_time": "18:30", "venue": "Middlesbrough Town Hall",
+                                                  "status": "planned"})
+    page = client.get("/public/wards/E05009857").get_data(as_text=True)
+    assert "Next community meeting" in page and "Middlesbrough Town Hall" in page and "18:30" in page
+
+
+def test_updates_are_for_staff(inspector_client, officer_client, client):
+    assert inspector_client.get("/updates").status_code == 403
+    assert officer_client.get("/updates").status_code == 403
+    assert client.get("/updates").status_code == 302
+    assert client.get("/public/wards/E05000000").status_code == 404
+
+
+def test_publishing_an_empty_update_is_refused(staff_client, db):
+    today = date.today().isoformat()
+    staff_client.post("/updates/draft", data={"ward": "E05001552", "from": today, "to": today})
+    update = db.session.scalar(sa.select(WardUpdate))
+    response = staff_client.post(f"/updates/{update.id}", data={"count": "0", "intro": "x", "action": "publish"})
+    assert response.status_code == 422 and "nothing to publish" in response.get_data(as_text=True)
