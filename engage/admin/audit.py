@@ -2,10 +2,12 @@
 can be bookmarked or sent on)."""
 from datetime import date
 
+import sqlalchemy as sa
 from flask import render_template, request
 
 from engage.admin import bp
 from engage.extensions import db
+from engage.models import Team
 from engage.services.audit_trail import (
     ACTIONS,
     AuditFilter,
@@ -46,8 +48,12 @@ def audit():
     page = db.paginate(events_statement(audit_filter), page=request.args.get("page", 1, type=int),
                        per_page=PER_PAGE, error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
+    team_ids = [int(e.entity_id) for e in page.items if e.entity == "team" and e.entity_id.isdigit()]
+    sample_teams = set(db.session.scalars(
+        sa.select(Team.id).where(Team.id.in_(team_ids), Team.is_demo))) if team_ids else set()
     return render_template(
         "admin/audit.html", page=page, filter=audit_filter, problems=problems, args=args,
         entities=entities_recorded(), actions=ACTIONS, entity_name=entity_name,
         describe_changes=describe_changes, local_time=local_time, entity_pages=ENTITY_PAGES,
+        sample_teams={str(i) for i in sample_teams},
     )

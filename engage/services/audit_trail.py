@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from engage.extensions import db
-from engage.models import AuditEvent
+from engage.models import AuditEvent, LocalAuthority, User
 
 # People read and filter times as they are on the wall in Cleveland.
 LOCAL_ZONE = ZoneInfo("Europe/London")
@@ -17,6 +17,8 @@ ENTITY_NAMES = {"user_account": "user", "team": "team", "api_token": "API token"
 ACTIONS = ("create", "update", "delete")
 # Shown elsewhere on the row (entity id, time), or noise on a create.
 _SKIP_ON_CREATE = {"id", "created_at"}
+# The trail keeps ids; a person wants the thing's name (the id if it is gone).
+REFERENCES = {"local_authority_id": (LocalAuthority, "name"), "user_id": (User, "email")}
 
 
 @dataclass
@@ -82,9 +84,13 @@ class Change:
         return bool(self.added or self.removed)
 
 
-def _show(value) -> str | None:
+def _show(value, name: str = "") -> str | None:
     if value is None or value == "" or value == []:
         return None
+    if name in REFERENCES and isinstance(value, int):
+        model, attr = REFERENCES[name]
+        found = db.session.get(model, value)
+        return getattr(found, attr) if found is not None else f"#{value}"
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if isinstance(value, bool):
@@ -97,16 +103,16 @@ def describe_changes(event: AuditEvent) -> list[Change]:
     person reads: empty values left out of creates and deletes."""
     out = []
     for name, value in sorted((event.changes or {}).items()):
-        label = name.replace("_", " ")
+        label = name.removesuffix("_id").replace("_", " ") if name in REFERENCES else name.replace("_", " ")
         if isinstance(value, dict):
             out.append(Change(label, added=tuple(value.get("added") or ()), removed=tuple(value.get("removed") or ())))
             continue
         old, new = (value + [None, None])[:2] if isinstance(value, list) else (None, value)
         if event.action in ("create", "delete"):
-            shown = _show(new if event.action == "create" else old)
+            shown = _show(new if event.action == "create" else old, name)
             if shown is not None and name not in _SKIP_ON_CREATE:
                 out.append(Change(label, old=shown if event.action == "delete" else None,
                                   new=shown if event.action == "create" else None))
         else:
-            out.append(Change(label, old=_show(old) or "–", new=_show(new) or "–"))
+            out.append(Change(label, old=_show(old, name) or "–", new=_show(new, name) or "–"))
     return out

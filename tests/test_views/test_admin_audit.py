@@ -40,6 +40,7 @@ def test_filters(db, admin_client, users, runner):
 
     teams = admin_client.get("/admin/audit?entity=team").get_data(as_text=True)
     assert _rows(teams) == 1 and "INT-TEST" in teams and "E05009857" in teams
+    assert re.search(r'local authority</span>:\s*Middlesbrough', teams)  # named, not an id
     updates = admin_client.get("/admin/audit?action=update").get_data(as_text=True)
     assert "officer@example.org" in updates and "INT-TEST" not in updates
 
@@ -73,3 +74,12 @@ def test_describe_changes():
     delete = AuditEvent(action="delete", changes={"code": ["T", None]})
     assert [(c.field, c.old) for c in describe_changes(delete)] == [("code", "T")]
 
+
+
+def test_sample_teams_carry_the_badge_in_the_trail(db, admin_client, users):
+    from engage.services.demo import load_demo_teams
+
+    load_demo_teams()
+    db.session.commit()
+    page = admin_client.get("/admin/audit?entity=team").get_data(as_text=True)
+    assert page.count('<span class="sample"') == 10  # the ten sample teams, not INT-TEST
