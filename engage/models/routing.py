@@ -103,6 +103,8 @@ class StatusChange(db.Model):
     actor_id: so.Mapped[int | None] = so.mapped_column(index=True)
     actor: so.Mapped[str] = so.mapped_column(sa.String(254))
 
+    concern = so.relationship("Concern")
+
 
 class OutboxMessage(db.Model):
     """An e-mail written in the same transaction as what caused it, sent by the

@@ -303,6 +303,7 @@ def raise_concern(data, user=None, is_demo=False, channel=None) -> tuple[Concern
         raised_at=f.moment("raised_at", default=utcnow()),
         residents=f.integer("residents", minimum=1, default=1),
         priority=f.choice("priority", PRIORITIES, "normal"),
+        status="new",
         contact_consent=consent,
         contact_consent_at=utcnow() if consent and (contact_name or contact_details) else None,
         contact_name=contact_name if consent else None,

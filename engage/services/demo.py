@@ -139,9 +139,16 @@ def clear_sample_designations() -> list[str]:
     return [f"Sample designations: {len(rows)} removed."]
 
 
+def _activity_step() -> Step:
+    from engage.services.demo_activity import clear_demo_activity, load_demo_activity
+
+    return Step("meetings and concerns", load_demo_activity, clear_demo_activity)
+
+
 STEPS: list[Step] = [
     Step("teams", load_demo_teams, clear_demo_teams),
     Step("designations", load_sample_designations, clear_sample_designations),
+    _activity_step(),
 ]
 
 

@@ -54,7 +54,9 @@ def moves_from(status: str) -> list[Move]:
     return out
 
 
-def change_status(concern: Concern, to: str, note: str, actor_id: int | None, actor: str) -> StatusChange:
+def change_status(concern: Concern, to: str, note: str, actor_id: int | None, actor: str,
+                  at=None) -> StatusChange:
+    """`at` backdates the change (imports and demo data); by default it is now."""
     note = (note or "").strip()
     if to not in TRANSITIONS.get(concern.status, ()):
         raise WorkflowError(f"a concern that is {LABELS.get(concern.status, concern.status).lower()} "
@@ -64,8 +66,8 @@ def change_status(concern: Concern, to: str, note: str, actor_id: int | None, ac
     reopening = to == "in_progress" and concern.status in REOPEN_FROM
     if reopening and not note:
         raise WorkflowError("say why the concern is reopened", field="note")
-    now = utcnow()
-    change = StatusChange(concern_id=concern.id, at=now, from_status=concern.status, to_status=to,
+    now = at or utcnow()
+    change = StatusChange(concern=concern, at=now, from_status=concern.status, to_status=to,
                           note=note, actor_id=actor_id, actor=actor)
     concern.status = to
     concern.status_changed_at = now

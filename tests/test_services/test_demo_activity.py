@@ -1,0 +1,38 @@
+import uuid
+
+import sqlalchemy as sa
+
+from engage.models import Concern, Meeting, StatusChange, Team
+from engage.services.capture import raise_concern
+from engage.services.demo import clear_demo, load_demo
+
+
+def count(db, model, *where):
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+
+
+def test_a_year_of_demo_meetings_and_concerns_marked_demo(db):
+    real, _ = raise_concern({"id": str(uuid.uuid4()), "category": "drugs", "description": "real", "ward_code": "E05009857"})
+    db.session.commit()
+    lines = load_demo()
+    db.session.commit()
+    meetings, concerns = count(db, Meeting), count(db, Concern)
+    assert meetings >= 79 and concerns > 300
+    assert count(db, Meeting, ~Meeting.is_demo) == 0 and count(db, Concern, ~Concern.is_demo) == 1
+    # Every ward had a Your Force Your Voice meeting in the last year; some are planned.
+    assert count(db, Meeting, Meeting.kind == "your_force_your_voice", Meeting.status == "held") == 79
+    assert count(db, Meeting, Meeting.status == "planned") > 0
+    # Concerns are placed in their meeting's ward and routed to the demo INTs.
+    located = db.session.scalars(sa.select(Concern).where(Concern.is_demo).limit(50)).all()
+    assert all(c.ward_id == c.meeting.wards[0].id and c.lead_team is not None for c in located)
+    assert count(db, StatusChange) > 0 and count(db, Concern, Concern.we_did != "") > 0
+    assert any("demo" in line for line in lines)
+
+    load_demo()
+    db.session.commit()
+    assert (count(db, Meeting), count(db, Concern)) == (meetings, concerns)
+
+    clear_demo()
+    db.session.commit()
+    assert count(db, Meeting) == 0 and count(db, Team, Team.is_demo) == 0
+    assert [c.id for c in db.session.scalars(sa.select(Concern))] == [real.id]
