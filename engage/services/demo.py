@@ -152,16 +152,21 @@ STEPS: list[Step] = [
 ]
 
 
-def load_demo() -> list[str]:
+def _steps(only):
+    return [s for s in STEPS if only is None or s.name in only]
+
+
+def load_demo(only: tuple[str, ...] | None = None) -> list[str]:
+    """All steps, or just those named in `only` (e.g. ("teams",))."""
     lines = []
-    for step in STEPS:
+    for step in _steps(only):
         lines += step.load()
     return lines
 
 
-def clear_demo() -> list[str]:
+def clear_demo(only: tuple[str, ...] | None = None) -> list[str]:
     lines = []
-    for step in reversed(STEPS):
+    for step in reversed(_steps(only)):
         lines += step.clear()
         db.session.flush()
     return lines

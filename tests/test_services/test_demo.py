@@ -5,6 +5,9 @@ import sqlalchemy as sa
 
 from engage.models import AuditEvent, LocalAuthority, Team, User, Ward, WardDesignation
 from engage.services.demo import SAMPLE_DESIGNATIONS, clear_demo, load_demo
+
+# The configuration steps; meetings and concerns are tested in test_demo_activity.py.
+CONFIG = ("teams", "designations")
 from tests.conftest import make_team, make_user
 
 
@@ -29,19 +32,19 @@ def test_the_shipped_sample_file_covers_every_ward_with_a_mix():
 
 
 def test_load_twice_gives_the_same_rows(db):
-    load_demo()
+    load_demo(only=CONFIG)
     db.session.commit()
     once = _counts(db)
     assert once == {"teams": 10, "demo teams": 10, "sample designations": 79, "designations": 79}
     events = _count(db, AuditEvent)
-    lines = load_demo()
+    lines = load_demo(only=CONFIG)
     db.session.commit()
     assert _counts(db) == once and _count(db, AuditEvent) == events
     assert "0 created, 0 updated" in lines[0]
 
 
 def test_sample_teams(db):
-    load_demo()
+    load_demo(only=CONFIG)
     db.session.commit()
     teams = {t.code: t for t in db.session.scalars(sa.select(Team))}
     assert all(t.is_demo and t.contact_email.endswith("@example.org") for t in teams.values())
@@ -62,7 +65,7 @@ def test_sample_teams(db):
 def test_clear_removes_only_sample_rows(db, tmp_path):
     real_team = make_team("REAL-1")
     real_user = make_user("real@example.org", "inspector", teams=[real_team])
-    load_demo()
+    load_demo(only=CONFIG)
     db.session.commit()
     # A real person put in a sample team loses that membership, not their account.
     member = db.session.get(User, sa.inspect(real_user).identity[0])
@@ -76,7 +79,7 @@ def test_clear_removes_only_sample_rows(db, tmp_path):
     import_designations(str(own), current_boundary_set(), sample=True)
     db.session.commit()
 
-    lines = clear_demo()
+    lines = clear_demo(only=CONFIG)
     db.session.commit()
     assert "Sample teams: 10 removed." in lines and "Sample designations: 79 removed." in lines
     assert [t.code for t in db.session.scalars(sa.select(Team))] == ["REAL-1"]
@@ -84,7 +87,7 @@ def test_clear_removes_only_sample_rows(db, tmp_path):
     assert [t.code for t in member.teams] == ["REAL-1"]
     assert [d.source for d in db.session.scalars(sa.select(WardDesignation))] == [str(own)]
     assert _count(db, Ward) >= 79
-    assert clear_demo() == ["Sample designations: 0 removed.", "Sample teams: 0 removed."]
+    assert clear_demo(only=CONFIG) == ["Sample designations: 0 removed.", "Sample teams: 0 removed."]
 
 
 def test_real_teams_and_designations_are_never_overwritten(db, tmp_path):
@@ -96,12 +99,12 @@ def test_real_teams_and_designations_are_never_overwritten(db, tmp_path):
 
     import_designations(str(real_designations), current_boundary_set())
     db.session.commit()
-    lines = load_demo()
+    lines = load_demo(only=CONFIG)
     db.session.commit()
     assert any("Left alone real teams with the codes CFB" in line for line in lines)
     assert not db.session.get(Team, sa.inspect(real).identity[0]).is_demo
     assert any("not loaded" in line for line in lines)
     assert _count(db, WardDesignation, WardDesignation.is_sample) == 0
-    clear_demo()
+    clear_demo(only=CONFIG)
     db.session.commit()
     assert _count(db, Team, Team.code == "CFB") == 1 and _count(db, WardDesignation) == 1
