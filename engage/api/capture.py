@@ -34,6 +34,9 @@ def _store(make, model, to_json):
     with what is stored."""
     try:
         entry, created = make(_json_body(), current_user)
+        db.session.flush()
+        # Answered from what was just written: after the commit it would be re-read.
+        body = to_json(entry)
         db.session.commit()
     except ValidationFailed as exc:
         db.session.rollback()
@@ -45,8 +48,8 @@ def _store(make, model, to_json):
         entry = db.session.get(model, str(entry_id)) if entry_id else None
         if entry is None:
             raise
-        created = False
-    return jsonify(to_json(entry)), 201 if created else 200
+        created, body = False, to_json(entry)
+    return jsonify(body), 201 if created else 200
 
 
 def _may_see_contact(concern) -> bool:

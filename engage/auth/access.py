@@ -23,8 +23,8 @@ def load_user_from_token(req):
     from engage.services.accounts import user_for_token
 
     user = user_for_token(header[len("Bearer "):].strip())
-    if user is not None:
-        db.session.commit()  # last_used_at
+    if user is not None and db.session.dirty:
+        db.session.commit()  # last_used_at, recorded every few minutes at most
     return user
 
 

@@ -1,0 +1,173 @@
+"""Capture throughput: the concern POST endpoint against a bare Flask insert, side by
+side under gunicorn with the same worker count, and the time for one phone to sync
+500 queued concerns. Run: .venv/bin/python bench/capture.py [--engine sqlite|postgresql|both]
+
+Needs wrk (Debian: apt-get install wrk). Works in its own databases (a temporary
+SQLite file; a fresh PostgreSQL database engage_bench_*), never the app's.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import http.client
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+WORKERS = 2
+LUA = """
+math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
+local function uuid4()
+  return (string.gsub("xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx", "[xy]", function (c)
+    local v = (c == "x") and math.random(0, 15) or math.random(8, 11)
+    return string.format("%x", v)
+  end))
+end
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer TOKEN"
+request = function()
+  local body = '{"id":"' .. uuid4() .. '","category":"off_road_bikes","description":"Quad bikes on the field behind the school","lon":-1.2345,"lat":54.5742,"residents":2}'
+  return wrk.format(nil, nil, nil, body)
+end
+"""
+
+
+def run(cmd, env, **kw):
+    return subprocess.run(cmd, env=env, check=True, capture_output=True, text=True, cwd=ROOT, **kw)
+
+
+def start_gunicorn(target, port, env):
+    proc = subprocess.Popen([str(BIN / "gunicorn"), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}", "--log-level",
+                             "warning", target], env=env, cwd=ROOT, start_new_session=True)
+    for _ in range(100):
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/")
+            return proc
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"gunicorn {target} did not start")
+
+
+def stop(proc):
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=10)
+
+
+def wrk(url, script, seconds, connections=8):
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", script, url],
+                         check=True, capture_output=True, text=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    latency = re.search(r"Latency\s+([\d.]+\w+)", out).group(1)
+    return rate, int(errors.group(1)) if errors else 0, latency
+
+
+def sync_500(port, token):
+    """One phone's queue: 500 concerns sent one after another on one connection."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    meeting = str(uuid.uuid4())
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+    start = time.perf_counter()
+    conn.request("POST", "/api/v1/meetings", json.dumps({"id": meeting, "ward_codes": ["E05009857"],
+                                                          "date": datetime.date.today().isoformat()}), headers)
+    conn.getresponse().read()
+    for i in range(500):
+        body = {"id": str(uuid.uuid4()), "meeting_id": meeting, "category": "youth_asb",
+                "description": f"Concern {i} raised at the meeting", "residents": 1}
+        conn.request("POST", "/api/v1/concerns", json.dumps(body), headers)
+        response = conn.getresponse()
+        response.read()
+        if response.status != 201:
+            raise RuntimeError(f"sync: HTTP {response.status}")
+    return time.perf_counter() - start
+
+
+def prepare(env):
+    run([str(BIN / "flask"), "--app", "engage", "db", "upgrade"], env)
+    run([str(BIN / "flask"), "--app", "engage", "wards", "import-default"], env)
+    run([str(BIN / "flask"), "--app", "engage", "users", "create", "bench@example.org", "--role", "officer"], env)
+    return run([str(BIN / "flask"), "--app", "engage", "users", "token", "bench@example.org"], env).stdout.strip()
+
+
+def bench(engine_name, seconds):
+    tmp = Path(tempfile.mkdtemp(prefix="engage-bench-"))
+    admin = None
+    if engine_name == "sqlite":
+        url = f"sqlite:///{tmp / 'bench.sqlite'}"
+    else:
+        base = os.environ.get("BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+        name = f"engage_bench_{uuid.uuid4().hex[:8]}"
+        admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+        with admin.connect() as c:
+            c.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        url = sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False)
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "ENGAGE_ENV": "bench",
+           "FLASK_DEBUG": "0"}
+    try:
+        token = prepare(env)
+        script = tmp / "post.lua"
+        script.write_text(LUA.replace("TOKEN", token))
+        results = {}
+        for label, target, path in (("bare Flask insert", "bench.bare_app:app", "/bare"),
+                                    ("concern POST", "wsgi:app", "/api/v1/concerns")):
+            proc = start_gunicorn(target, 8765, env)
+            try:
+                wrk(f"http://127.0.0.1:8765{path}", str(script), 2)  # warm up
+                results[label] = wrk(f"http://127.0.0.1:8765{path}", str(script), seconds)
+                if label == "concern POST":
+                    results["sync"] = sync_500(8765, token)
+            finally:
+                stop(proc)
+        return results
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if admin is not None:
+            with admin.connect() as c:
+                c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--engine", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--seconds", type=int, default=10)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install wrk")
+    engines = ["sqlite", "postgresql"] if args.engine == "both" else [args.engine]
+    print(f"- Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
+    print(f"- Machine: {platform.platform()}, nproc {os.cpu_count()}, Python {platform.python_version()}")
+    print(f"- gunicorn, {WORKERS} sync workers each; wrk 2 threads, 8 connections, {args.seconds} s per endpoint "
+          "after a 2 s warm-up; bodies with fresh UUIDs each request\n")
+    print("| Database | Endpoint | Requests/s | Mean latency | Errors | Ratio to bare |")
+    print("|---|---|---:|---:|---:|---:|")
+    ok = True
+    for engine_name in engines:
+        r = bench(engine_name, args.seconds)
+        bare, concern = r["bare Flask insert"], r["concern POST"]
+        ratio = concern[0] / bare[0]
+        ok &= ratio >= 0.4 and r["sync"] < 5 and concern[1] == 0
+        print(f"| {engine_name} | bare Flask insert | {bare[0]:,.0f} | {bare[2]} | {bare[1]} | 1.00 |")
+        print(f"| {engine_name} | concern POST (auth, validate, locate, route, audit) | {concern[0]:,.0f} | "
+              f"{concern[2]} | {concern[1]} | {ratio:.2f} |")
+        print(f"| {engine_name} | one phone syncing 500 queued concerns | {500 / r['sync']:,.0f} | "
+              f"{r['sync']:.2f} s in all | 0 | |")
+    print(f"\nGoals (ratio >= 0.4, 500 synced in < 5 s, no errors): {'met' if ok else 'NOT met'}")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
