@@ -1,10 +1,127 @@
-from flask import render_template
+"""The phone capture app: its page, web app manifest and service worker.
+
+The page works offline: the service worker (served from the site root, see `service_worker`)
+keeps the page, its scripts and the reference data (categories, wards) in the browser's
+cache, and everything the officer records is written to IndexedDB before it is sent.
+See docs/capture.md.
+"""
+import hashlib
+import json
+import os
+
+from flask import Response, current_app, render_template, url_for
 
 from engage.auth.access import role_required
 from engage.capture import bp
 
+CAPTURE_ROLES = ("officer", "staff", "admin")
+
+# The capture scripts, in the order the page loads them (the page and the worker's
+# precache list both come from here, so they cannot drift apart).
+SCRIPTS = ("store.js", "geo.js", "places.js", "sync.js", "location.js", "concern.js", "meeting.js", "list.js", "app.js")
+STYLES = ("css/engage.css", "css/capture.css")
+ICONS = ("icons/capture-192.png", "icons/capture-512.png", "icons/capture-maskable-512.png", "icons/capture.svg")
+VENDOR = (("leaflet", "leaflet.js"), ("leaflet", "leaflet.css"), ("idb", "umd.js"))
+# Reference data the page needs offline: fetched network-first, the cached copy used without signal.
+DATA_ENDPOINTS = ("api.categories", "api.wards", "api.v1_wards")
+
 
 @bp.route("/capture")
-@role_required("officer", "staff", "admin")
+@role_required(*CAPTURE_ROLES)
 def index():
-    return render_template("capture/index.html")
+    return render_template("capture/index.html", scripts=SCRIPTS)
+
+
+@bp.route("/capture/manifest.webmanifest")
+def manifest():
+    # Public: browsers fetch manifests without cookies.
+    icon = lambda name, size, purpose="any": {  # noqa: E731
+        "src": url_for("static", filename=name), "sizes": size,
+        "type": "image/svg+xml" if name.endswith(".svg") else "image/png", "purpose": purpose}
+    body = {
+        "name": "engage capture",
+        "short_name": "Capture",
+        "description": "Record the concerns residents raise at Your Force Your Voice meetings, with or without signal.",
+        "start_url": url_for("capture.index"),
+        "scope": url_for("capture.index"),
+        "display": "standalone",
+        "orientation": "portrait",
+        "background_color": "#ffffff",
+        "theme_color": "#0b3c5d",
+        "icons": [
+            icon(ICONS[0], "192x192"),
+            icon(ICONS[1], "512x512"),
+            icon(ICONS[2], "512x512", "maskable"),
+            icon(ICONS[3], "any"),
+        ],
+    }
+    return Response(json.dumps(body, indent=1), mimetype="application/manifest+json")
+
+
+def shell_urls() -> list[str]:
+    """Everything the capture page needs to start with no network."""
+    return [
+        url_for("capture.index"),
+        url_for("capture.manifest"),
+        url_for("static", filename="favicon.svg"),
+        *(url_for("static", filename=f"js/capture/{name}") for name in SCRIPTS),
+        *(url_for("static", filename=name) for name in STYLES),
+        *(url_for("static", filename=name) for name in ICONS),
+        *(url_for("vendor.file", package=package, filename=name) for package, name in VENDOR),
+    ]
+
+
+def _shell_files() -> list[str]:
+    static, templates = current_app.static_folder, current_app.template_folder
+    node_modules = current_app.config["ENGAGE_NODE_MODULES"]
+    from engage.vendor import PACKAGES
+
+    return [
+        os.path.join(static, "js", "capture", "sw.js"),
+        os.path.join(templates, "base.html"),
+        os.path.join(templates, "capture", "index.html"),
+        *(os.path.join(static, "js", "capture", name) for name in SCRIPTS),
+        *(os.path.join(static, name) for name in STYLES + ICONS),
+        *(os.path.join(node_modules, PACKAGES[package], name) for package, name in VENDOR),
+    ]
+
+
+_version_cache: dict[tuple, str] = {}
+
+
+def shell_version() -> str:
+    """A hash of every file in the shell. A new deployment changes the worker's bytes,
+    so browsers install the new worker and re-cache the shell; an unchanged one keeps
+    the cache (and the officer's phone downloads nothing)."""
+    files = _shell_files()
+    key = tuple((path, os.path.getmtime(path) if os.path.exists(path) else 0) for path in files)
+    if key not in _version_cache:
+        digest = hashlib.sha256()
+        for path in files:
+            if os.path.exists(path):
+                with open(path, "rb") as fh:
+                    digest.update(fh.read())
+        _version_cache.clear()
+        _version_cache[key] = digest.hexdigest()[:16]
+    return _version_cache[key]
+
+
+@bp.route("/sw.js")
+def service_worker():
+    """The worker is served from the root so that it may control /capture and see the
+    API and vendor requests the page makes; it is registered with scope /capture, so
+    the rest of the site is untouched by it."""
+    with open(os.path.join(current_app.static_folder, "js", "capture", "sw.js"), encoding="utf-8") as fh:
+        source = fh.read()
+    config = {
+        "version": shell_version(),
+        "shell": shell_urls(),
+        "data": [url_for(endpoint) for endpoint in DATA_ENDPOINTS],
+        "page": url_for("capture.index"),
+    }
+    body = f"// Generated by engage/capture/routes.py for this deployment.\nconst CAPTURE = {json.dumps(config)};\n\n{source}"
+    response = Response(body, mimetype="text/javascript")
+    response.headers["Service-Worker-Allowed"] = "/"
+    # Browsers check for a new worker on each visit; never let a cache answer for it.
+    response.headers["Cache-Control"] = "no-cache, no-store, must-revalidate"
+    return response

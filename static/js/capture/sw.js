@@ -1,0 +1,123 @@
+/* The capture app's service worker, served at /sw.js by engage/capture/routes.py, which
+ * puts `CAPTURE` above this line: {version, shell: [urls], data: [urls], page}.
+ *
+ * - The shell (the /capture page, its scripts and styles, Leaflet, idb, icons) is
+ *   cached when the worker installs, in a cache named after the deployment's version.
+ *   Scripts and styles are answered from that cache (cache first). The page itself is
+ *   answered from the cache at once and refreshed in the background, so it opens
+ *   instantly in a hall with one bar of signal.
+ * - Reference data (categories, wards) is network first with a short timeout, falling
+ *   back to the last copy cached.
+ * - Nothing else is touched: writes (POST, PATCH, DELETE) and all other pages go to the
+ *   network as if there were no worker. The entries themselves are kept by the page in
+ *   IndexedDB, never here.
+ */
+/* global CAPTURE */
+"use strict";
+
+const SHELL_CACHE = `capture-shell-${CAPTURE.version}`;
+const DATA_CACHE = "capture-data"; // not versioned: a new deployment keeps the last known wards
+const DATA_TIMEOUT_MS = 4000;
+
+const shell = new Set(CAPTURE.shell);
+const data = new Set(CAPTURE.data);
+
+self.addEventListener("install", (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(SHELL_CACHE);
+    // `cache: reload` skips the HTTP cache so the shell matches this version exactly.
+    // Not cache.addAll: it would follow a redirect to the log-in form and keep that
+    // as the capture page. Any failure fails the install, retried on the next visit.
+    await Promise.all(CAPTURE.shell.map(async (url) => {
+      const response = await fetch(url, { cache: "reload", credentials: "same-origin" });
+      if (!keepable(response)) throw new Error(`could not cache ${url}: ${response.status}`);
+      await cache.put(url, response);
+    }));
+    // The data too, so the first visit is enough to work offline afterwards. Best effort:
+    // the page keeps its own copy as well.
+    const dataCache = await caches.open(DATA_CACHE);
+    await Promise.all(CAPTURE.data.map(async (url) => {
+      try {
+        const response = await fetch(url, { credentials: "same-origin", cache: "no-store" });
+        if (response.ok) await dataCache.put(url, response);
+      } catch (err) { /* offline during install: the page's own copy covers it */ }
+    }));
+    await self.skipWaiting();
+  })());
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    const names = await caches.keys();
+    await Promise.all(names.filter((n) => n.startsWith("capture-shell-") && n !== SHELL_CACHE).map((n) => caches.delete(n)));
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (url.pathname === CAPTURE.page && request.mode === "navigate") {
+    event.respondWith(pageFromCache(event));
+  } else if (data.has(url.pathname) && !url.search) {
+    event.respondWith(networkFirst(request, url.pathname));
+  } else if (shell.has(url.pathname)) {
+    event.respondWith(cacheFirst(request, url.pathname));
+  }
+});
+
+// A page we may keep: the real capture page, not a redirect to the log-in form.
+function keepable(response) {
+  return response && response.ok && !response.redirected && response.type === "basic";
+}
+
+async function pageFromCache(event) {
+  const cache = await caches.open(SHELL_CACHE);
+  const cached = await cache.match(CAPTURE.page, { ignoreSearch: true, ignoreVary: true });
+  const fresh = fetch(event.request).then(async (response) => {
+    if (keepable(response)) await cache.put(CAPTURE.page, response.clone());
+    return response;
+  });
+  if (cached) {
+    // Refresh for next time (the officer's name, a new token) without making them wait.
+    event.waitUntil(fresh.catch(() => {}));
+    return cached;
+  }
+  return fresh;
+}
+
+async function cacheFirst(request, path) {
+  const cache = await caches.open(SHELL_CACHE);
+  const cached = await cache.match(path, { ignoreVary: true });
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (keepable(response)) await cache.put(path, response.clone());
+  return response;
+}
+
+async function networkFirst(request, path) {
+  const cache = await caches.open(DATA_CACHE);
+  const network = fetch(request).then(async (response) => {
+    if (response.ok) await cache.put(path, response.clone());
+    return response;
+  });
+  try {
+    // One bar of signal can take a minute to fail: give up on it after a few seconds.
+    const response = await Promise.race([
+      network,
+      new Promise((_, reject) => setTimeout(() => reject(new Error("slow")), DATA_TIMEOUT_MS)),
+    ]);
+    if (response.ok) return response;
+    const cached = await cache.match(path, { ignoreVary: true });
+    return cached || response; // e.g. 401: the cached list is still the right one to show
+  } catch (err) {
+    const cached = await cache.match(path, { ignoreVary: true });
+    if (cached) {
+      network.catch(() => {}); // let a slow answer still refresh the cache
+      return cached;
+    }
+    return network;
+  }
+}
