@@ -1,0 +1,175 @@
+// The meeting form (Ward, Date, Venue, Attendance, Start meeting) and the list of
+// meetings kept on this phone, so an ended meeting can be reopened.
+
+import * as store from "./store.js";
+
+const $ = (id) => document.getElementById(id);
+const FIELDS = { ward_codes: "meeting-ward", date: "meeting-date", venue: "meeting-venue", attendance: "meeting-attendance" };
+const NAMES = { ward_codes: "Ward", date: "Date", venue: "Venue", attendance: "Attendance", kind: "Type of meeting", start_time: "Start time" };
+
+// The phone's own calendar day and clock, not UTC's: a meeting at 00:30 is today's.
+function today() {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+function clock() {
+  const d = new Date();
+  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+}
+
+export class MeetingForm {
+  constructor({ places, owner, onStart, onResume, onCancel }) {
+    this.places = places;
+    this.owner = owner;
+    this.onStart = onStart;
+    this.onResume = onResume;
+    this.editing = null;
+    this.form = $("meeting-form");
+    this.fillWards();
+    this.form.addEventListener("submit", (e) => { e.preventDefault(); this.save(); });
+    $("meeting-cancel").addEventListener("click", () => onCancel(this.editing));
+    $("recent-list").addEventListener("click", (e) => {
+      const button = e.target.closest("button[data-meeting]");
+      if (button) this.resume(button.dataset.meeting);
+    });
+  }
+
+  fillWards() {
+    const select = $("meeting-ward");
+    for (const group of this.places.byAuthority()) {
+      const optgroup = document.createElement("optgroup");
+      optgroup.label = group.lad_name;
+      for (const w of group.wards) optgroup.append(new Option(w.ward_name, w.ward_code));
+      select.append(optgroup);
+    }
+  }
+
+  async show() {
+    this.editing = null;
+    this.form.reset();
+    this.showErrors({});
+    $("meeting-title").textContent = "Start a meeting";
+    $("meeting-submit").textContent = "Start meeting";
+    $("meeting-cancel").hidden = true;
+    $("meeting-date").value = today();
+    const last = await store.getMeta("last-ward");
+    if (last && this.places.ward(last)) $("meeting-ward").value = last;
+    await this.renderRecent();
+  }
+
+  // Fix a meeting the server refused, or correct one not yet sent.
+  edit(record) {
+    this.editing = record;
+    const d = record.data;
+    $("meeting-title").textContent = "Fix the meeting";
+    $("meeting-submit").textContent = "Save meeting";
+    $("meeting-cancel").hidden = false;
+    $("meeting-ward").value = d.ward_codes[0] || "";
+    $("meeting-date").value = d.date || "";
+    $("meeting-venue").value = d.venue || "";
+    $("meeting-attendance").value = d.attendance == null ? "" : String(d.attendance);
+    $("meeting-kind").value = d.kind;
+    $("meeting-time").value = d.start_time || "";
+    $("meeting-pcc").checked = Boolean(d.pcc_attended);
+    this.showErrors(record.errors || {});
+    $("meeting-ward").focus();
+  }
+
+  values() {
+    const attendance = $("meeting-attendance").value.trim();
+    const code = $("meeting-ward").value;
+    return {
+      kind: $("meeting-kind").value,
+      ward_codes: code ? [code] : [],
+      date: $("meeting-date").value,
+      start_time: $("meeting-time").value || (this.editing ? null : clock()),
+      venue: $("meeting-venue").value.trim(),
+      attendance: attendance === "" ? null : Number(attendance),
+      status: "held",
+      pcc_attended: $("meeting-pcc").checked,
+      notes: "",
+      _attendance_text: attendance,
+    };
+  }
+
+  validate(v) {
+    const errors = {};
+    if (!v.ward_codes.length) errors.ward_codes = "Choose the ward.";
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(v.date)) errors.date = "Give the date.";
+    if (v._attendance_text !== "" && !/^\d+$/.test(v._attendance_text)) errors.attendance = "A whole number, or leave it empty.";
+    return errors;
+  }
+
+  async save() {
+    const v = this.values();
+    const errors = this.validate(v);
+    if (Object.keys(errors).length) { this.showErrors(errors); return; }
+    delete v._attendance_text;
+    const ward = this.places.ward(v.ward_codes[0]);
+    const label = { ward_name: ward ? ward.ward_name : v.ward_codes[0], lad_name: ward ? ward.lad_name : "" };
+    let record;
+    try {
+      if (this.editing) {
+        record = await store.update("meetings", this.editing.id, (r) => (r ? {
+          ...r, data: v, label, rev: r.rev + 1, state: r.state === "sent" ? "sent" : "waiting", errors: null, problem: null,
+        } : undefined));
+      } else {
+        record = await store.put("meetings", {
+          id: store.newId(), owner: this.owner(), rev: 1, state: "waiting", errors: null, problem: null,
+          saved_at: new Date().toISOString(), data: v, label,
+        });
+      }
+      await store.setMeta("last-ward", v.ward_codes[0]);
+    } catch (err) {
+      this.showErrors({ body: `Not saved on this phone (${err.message}). Try again.` });
+      return;
+    }
+    if (record) this.onStart(record);
+  }
+
+  async resume(id) {
+    const record = await store.update("meetings", id, (r) => (r ? { ...r, ended_at: null } : undefined));
+    if (record) this.onResume(record);
+  }
+
+  showErrors(errors) {
+    for (const [field, id] of Object.entries(FIELDS)) {
+      const slot = $(`${id}-error`);
+      const message = errors[field];
+      slot.hidden = !message;
+      slot.textContent = message || "";
+      if (message) $(id).setAttribute("aria-invalid", "true");
+      else $(id).removeAttribute("aria-invalid");
+    }
+    const summary = $("meeting-errors");
+    const entries = Object.entries(errors);
+    summary.hidden = !entries.length;
+    summary.textContent = entries.map(([k, m]) => (NAMES[k] ? `${NAMES[k]}: ${m}` : m)).join(" ");
+    const first = entries.find(([k]) => FIELDS[k]);
+    if (first) $(FIELDS[first[0]]).focus();
+  }
+
+  async renderRecent() {
+    const meetings = (await store.meetings()).slice(0, 8);
+    $("recent").hidden = !meetings.length;
+    const list = $("recent-list");
+    list.replaceChildren();
+    for (const m of meetings) {
+      const concerns = await store.concernsFor(m.id);
+      const waiting = concerns.filter(store.needsSending).length + (store.needsSending(m) ? 1 : 0);
+      const li = document.createElement("li");
+      li.className = "cap-item";
+      const text = document.createElement("div");
+      const title = Object.assign(document.createElement("strong"), { textContent: m.label.ward_name });
+      const sub = Object.assign(document.createElement("p"), { className: "cap-sub" });
+      sub.textContent = [m.data.venue, m.data.date, `${concerns.length} concern${concerns.length === 1 ? "" : "s"}`,
+        waiting ? `${waiting} waiting` : "all sent", m.state === "rejected" ? "meeting needs fixing" : ""].filter(Boolean).join(" · ");
+      text.append(title, sub);
+      const button = Object.assign(document.createElement("button"), { type: "button", className: "button", textContent: "Continue" });
+      button.dataset.meeting = m.id;
+      button.setAttribute("aria-label", `Continue the meeting at ${m.label.ward_name}${m.data.venue ? `, ${m.data.venue}` : ""} on ${m.data.date}`);
+      li.append(text, button);
+      list.append(li);
+    }
+  }
+}

@@ -1,0 +1,163 @@
+// The phone's own record of every meeting and concern, in IndexedDB (through idb).
+//
+// Everything the officer saves is written here first, and only then shown as saved or
+// sent anywhere: the page, the network and the server can all fail, this must not.
+// A record stays until the server has accepted it; afterwards a short "sent" copy is
+// kept so the officer can see what was recorded at the meeting.
+//
+// Record states: "waiting" (not yet accepted), "rejected" (the server refused it with
+// field errors; the officer must fix it) and "sent". A sent concern may carry a
+// `change` still to send: "edit" (PATCH) or "undo" (DELETE).
+
+const DB_NAME = "engage-capture";
+const DB_VERSION = 1;
+const SENT_KEPT_DAYS = 14;
+
+let opening = null;
+
+function open() {
+  if (!opening) {
+    opening = idb.openDB(DB_NAME, DB_VERSION, {
+      upgrade(db) {
+        const meetings = db.createObjectStore("meetings", { keyPath: "id" });
+        meetings.createIndex("state", "state");
+        const concerns = db.createObjectStore("concerns", { keyPath: "id" });
+        concerns.createIndex("meeting", "meeting_id");
+        concerns.createIndex("state", "state");
+        db.createObjectStore("meta");
+      },
+      // A newer page in another tab wants to upgrade the database: let it.
+      blocking() { opening.then((db) => db.close()); opening = null; },
+      terminated() { opening = null; },
+    });
+  }
+  return opening;
+}
+
+const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("engage-capture") : null;
+const listeners = new Set();
+
+// Every write tells this tab's listeners and other open tabs, so counts stay true.
+function changed() {
+  listeners.forEach((fn) => fn());
+  if (channel) channel.postMessage("changed");
+}
+if (channel) channel.onmessage = () => listeners.forEach((fn) => fn());
+
+export function onChange(fn) { listeners.add(fn); }
+
+export function newId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  // Pages served over plain http (a developer's laptop on the LAN) lack randomUUID.
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+// Ask the browser not to evict our data under storage pressure (best effort).
+export async function askToPersist() {
+  try {
+    if (navigator.storage && navigator.storage.persist && !(await navigator.storage.persisted())) {
+      await navigator.storage.persist();
+    }
+  } catch (err) { /* not fatal: IndexedDB still works, only less protected */ }
+}
+
+// --- writes ----------------------------------------------------------------
+
+// Resolves only when the transaction has committed: callers may then tell the officer.
+export async function put(storeName, record) {
+  const db = await open();
+  const tx = db.transaction(storeName, "readwrite");
+  tx.store.put(record);
+  await tx.done;
+  changed();
+  return record;
+}
+
+// Read, change and write one record in a single transaction, so the sync loop and the
+// officer editing at the same moment cannot overwrite each other's change.
+// `fn` returns the new record, or null to delete it, or undefined to leave it.
+export async function update(storeName, id, fn) {
+  const db = await open();
+  const tx = db.transaction(storeName, "readwrite");
+  const current = await tx.store.get(id);
+  const next = fn(current);
+  if (next === null && current) tx.store.delete(id);
+  else if (next) tx.store.put(next);
+  await tx.done;
+  if (next !== undefined) changed();
+  return next;
+}
+
+export async function remove(storeName, id) {
+  const db = await open();
+  await db.delete(storeName, id);
+  changed();
+}
+
+export async function setMeta(key, value) {
+  const db = await open();
+  await db.put("meta", value, key);
+}
+
+// --- reads -----------------------------------------------------------------
+
+export async function get(storeName, id) {
+  return (await open()).get(storeName, id);
+}
+
+export async function getMeta(key) {
+  return (await open()).get("meta", key);
+}
+
+export async function meetings() {
+  const all = await (await open()).getAll("meetings");
+  return all.sort((a, b) => (b.saved_at || "").localeCompare(a.saved_at || ""));
+}
+
+export async function concernsFor(meetingId) {
+  const all = await (await open()).getAllFromIndex("concerns", "meeting", meetingId);
+  return all.filter((c) => c.change !== "undo").sort((a, b) => (b.saved_at || "").localeCompare(a.saved_at || ""));
+}
+
+export function needsSending(record) {
+  return record.state !== "sent" || Boolean(record.change);
+}
+
+// What is still to reach the server, meetings first (the server copes with either order,
+// but a concern then finds its meeting at once).
+export async function queue() {
+  const db = await open();
+  const meetingList = (await db.getAll("meetings")).filter(needsSending);
+  const concernList = (await db.getAll("concerns")).filter(needsSending);
+  const bySaved = (a, b) => (a.saved_at || "").localeCompare(b.saved_at || "");
+  return { meetings: meetingList.sort(bySaved), concerns: concernList.sort(bySaved) };
+}
+
+export async function counts() {
+  const { meetings: m, concerns: c } = await queue();
+  const rejected = m.concat(c).filter((r) => r.state === "rejected" || (r.change && r.errors)).length;
+  return { meetings: m.length, concerns: c.length, total: m.length + c.length, rejected, records: m.concat(c) };
+}
+
+// Sent records older than a fortnight are only clutter; unsent ones are never pruned.
+export async function prune() {
+  const cutoff = new Date(Date.now() - SENT_KEPT_DAYS * 86400e3).toISOString();
+  const db = await open();
+  // A meeting stays while any of its concerns is still to send.
+  const busy = new Set((await db.getAll("concerns")).filter(needsSending).map((c) => c.meeting_id));
+  const tx = db.transaction(["meetings", "concerns"], "readwrite");
+  for (const name of ["meetings", "concerns"]) {
+    let cursor = await tx.objectStore(name).openCursor();
+    while (cursor) {
+      const r = cursor.value;
+      const old = (r.sent_at || r.saved_at || "") < cutoff;
+      if (old && !needsSending(r) && !(name === "meetings" && busy.has(r.id))) cursor.delete();
+      cursor = await cursor.continue();
+    }
+  }
+  await tx.done;
+}

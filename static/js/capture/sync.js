@@ -1,0 +1,283 @@
+// Sends the phone's queue to the server, for as long as the page is open.
+//
+// Runs on page load, after every save, when the phone comes back online or the page
+// becomes visible, and on a backoff timer (1 s doubling to 60 s) after network errors
+// and 5xx answers. Entries carry the phone's UUIDs, so sending one twice (a lost
+// answer, two tabs) stores it once. An entry leaves the queue only on the server's
+// 200/201 (or 204 for an undo); a 422 keeps it, marked with the server's field errors
+// for the officer to fix; a 401 stops everything until the officer logs in again.
+
+import * as store from "./store.js";
+
+const MAX_DELAY_MS = 60000;
+const SLOW_RETRY_MS = 60000;
+const REQUEST_TIMEOUT_MS = 20000;
+const EDITABLE = ["category", "description", "residents", "priority"];
+
+export const state = {
+  running: false,
+  loginNeeded: false,
+  problem: null,     // a message about the whole queue (403, server down, odd answers)
+  heldFor: null,     // another officer's entries on this phone wait for them to log in
+  session: null,     // {email, roles, csrf_token} from the last successful check
+  lastSentAt: null,
+  nextTryAt: null,
+  inFlight: new Set(),
+};
+
+const watchers = new Set();
+export function onState(fn) { watchers.add(fn); }
+function notify() { watchers.forEach((fn) => fn(state)); }
+
+// Why a batch stopped: "network" (retry with backoff), "login" or "refused".
+class Stop extends Error {
+  constructor(kind, message) { super(message || kind); this.kind = kind; }
+}
+
+let timer = null;
+let attempt = 0;
+let again = false;
+
+export function start() {
+  window.addEventListener("online", () => { attempt = 0; soon(); });
+  window.addEventListener("offline", notify);
+  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") soon(); });
+  soon();
+}
+
+export function soon(delay = 0) {
+  clearTimeout(timer);
+  state.nextTryAt = delay ? Date.now() + delay : null;
+  timer = setTimeout(run, delay);
+}
+
+async function run() {
+  timer = null;
+  if (state.running) { again = true; return; } // a save during a batch: go round once more
+  state.running = true;
+  notify();
+  let outcome;
+  try {
+    outcome = await withLock(sendAll);
+  } catch (err) {
+    outcome = err instanceof Stop ? err.kind : "network";
+    if (outcome === "login") state.loginNeeded = true;
+    else state.problem = err instanceof Stop ? err.message : `Not sent: ${err.message}`;
+    if (!(err instanceof Stop)) console.error(err); // eslint-disable-line no-console
+  } finally {
+    state.running = false;
+  }
+  if (outcome === "done" && again) { again = false; soon(); notify(); return; }
+  again = false;
+  schedule(outcome, await store.counts());
+  notify();
+}
+
+function schedule(outcome, counts) {
+  if (outcome === "network") {
+    attempt += 1;
+    const delay = Math.min(MAX_DELAY_MS, 1000 * 2 ** attempt);
+    soon(delay * (0.8 + Math.random() * 0.4)); // jitter: phones at one meeting do not retry in step
+    return;
+  }
+  attempt = 0;
+  if (outcome === "busy") soon(3000);
+  else if (counts.total > counts.rejected) soon(SLOW_RETRY_MS); // offline, logged out, refused, held
+}
+
+// One tab sends at a time; the others wait for its changes (store broadcasts them).
+async function withLock(fn) {
+  if (!navigator.locks) return fn();
+  return navigator.locks.request("engage-capture-sync", { ifAvailable: true }, (lock) => (lock ? fn() : "busy"));
+}
+
+async function sendAll() {
+  const queue = await store.queue();
+  if (!queue.meetings.length && !queue.concerns.length) {
+    Object.assign(state, { problem: null, heldFor: null, loginNeeded: false });
+    return "done";
+  }
+  if (navigator.onLine === false) return "offline";
+  // A fresh token for every batch: the page may have come from the cache hours ago.
+  const session = await fetchSession();
+  state.session = session;
+  state.loginNeeded = false;
+  state.problem = null;
+  let heldFor = null;
+  const mine = (record) => {
+    // Never send one officer's entries under another's log-in on a shared phone.
+    if (!record.owner || record.owner === session.email) return true;
+    heldFor = record.owner;
+    return false;
+  };
+  for (const meeting of queue.meetings) if (mine(meeting)) await sendMeeting(meeting.id, session);
+  for (const concern of queue.concerns) if (mine(concern)) await sendConcern(concern.id, session);
+  state.heldFor = heldFor;
+  return "done";
+}
+
+async function call(method, url, body, token) {
+  const controller = new AbortController();
+  const timeout = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
+  const headers = { Accept: "application/json" };
+  if (body) headers["Content-Type"] = "application/json";
+  if (token) headers["X-CSRFToken"] = token;
+  let response;
+  try {
+    response = await fetch(url, {
+      method, headers, credentials: "same-origin", cache: "no-store", signal: controller.signal,
+      body: body ? JSON.stringify(body) : undefined,
+    });
+  } catch (err) {
+    throw new Stop("network", "No connection to the server.");
+  } finally {
+    clearTimeout(timeout);
+  }
+  let payload = null;
+  if (response.status !== 204) {
+    try { payload = await response.json(); } catch (err) { payload = null; }
+  }
+  if (response.status === 401) throw new Stop("login");
+  if (response.status >= 500 || response.status === 429 || response.status === 408) {
+    throw new Stop("network", `The server could not take entries just now (${response.status}); trying again.`);
+  }
+  // A Wi-Fi sign-in page answers 200 with HTML: that is not the server storing anything.
+  if (payload === null && response.status !== 204) throw new Stop("network", "An unexpected answer from the network (a Wi-Fi sign-in page?).");
+  if (response.status === 403) throw new Stop("refused", `The server refused: ${payload.error}`);
+  return { status: response.status, body: payload };
+}
+
+async function fetchSession() {
+  const { body } = await call("GET", "/api/v1/session");
+  if (!body.csrf_token) throw new Stop("network", "An unexpected answer from the server.");
+  return body;
+}
+
+// A write, retried once with a new token if the CSRF token has expired meanwhile.
+async function write(method, url, body, session) {
+  const first = await call(method, url, body, session.csrf_token);
+  if (first.status === 400 && /csrf/i.test(first.body.error || "")) {
+    Object.assign(session, await fetchSession());
+    return call(method, url, body, session.csrf_token);
+  }
+  return first;
+}
+
+const now = () => new Date().toISOString();
+
+function problemText(status, body) {
+  return `The server answered ${status}: ${(body && body.error) || "no reason given"}`;
+}
+
+async function sendMeeting(id, session) {
+  const meeting = await store.get("meetings", id);
+  if (!meeting || meeting.state !== "waiting") return;
+  const { status, body } = await tracked(id, () => write("POST", "/api/v1/meetings", { id, ...meeting.data }, session));
+  checkStored(status, body, id);
+  await store.update("meetings", id, (r) => {
+    if (!r) return undefined;
+    if (status === 200 || status === 201) {
+      state.lastSentAt = now();
+      return { ...r, state: "sent", sent_at: now(), errors: null, problem: null };
+    }
+    if (status === 422) return { ...r, state: "rejected", errors: body.fields || { body: body.error } };
+    return { ...r, problem: problemText(status, body) };
+  });
+}
+
+// Only the server's own record of this very entry counts as stored.
+function checkStored(status, body, id) {
+  if ((status === 200 || status === 201) && body.id !== id) throw new Stop("network", "An unexpected answer from the server.");
+}
+
+async function tracked(id, fn) {
+  state.inFlight.add(id);
+  try { return await fn(); } finally { state.inFlight.delete(id); }
+}
+
+async function sendConcern(id, session) {
+  const concern = await store.get("concerns", id);
+  if (!concern) return;
+  if (concern.change === "undo") return sendUndo(concern, session);
+  if (concern.state === "waiting") return sendNew(concern, session);
+  if (concern.state === "sent" && concern.change === "edit" && !concern.errors) return sendEdit(concern, session);
+  return undefined; // rejected: waits for the officer to fix it
+}
+
+async function sendNew(concern, session) {
+  const { id, rev } = concern;
+  // Remember that it may have reached the server (an answer can be lost on the way back),
+  // so an undo from now on asks the server to delete it rather than only forgetting it.
+  if (!concern.tried) await store.update("concerns", id, (r) => (r ? { ...r, tried: true } : undefined));
+  const payload = await concernPayload(concern);
+  const { status, body } = await tracked(id, () => write("POST", "/api/v1/concerns", payload, session));
+  checkStored(status, body, id);
+  await store.update("concerns", id, (r) => {
+    if (!r) return undefined;
+    if (status === 200 || status === 201) {
+      state.lastSentAt = now();
+      // Contact details are the server's to keep now; the phone forgets them.
+      const data = { ...r.data, contact_name: null, contact_details: null };
+      const sent = {
+        ...r, data, state: "sent", sent_at: now(), errors: null, problem: null,
+        server: { ward_code: body.ward_code, ward_name: body.ward_name, needs_review: body.needs_review },
+      };
+      // Edited while on its way: the edit still has to follow.
+      if (r.rev !== rev && !r.change) sent.change = "edit";
+      return sent;
+    }
+    if (status === 422) return { ...r, state: "rejected", errors: body.fields || { body: body.error } };
+    return { ...r, problem: problemText(status, body) };
+  });
+}
+
+// A concern placed by its meeting names the meeting's ward itself when the meeting has
+// not reached the server yet (rejected, or still queued): the server would otherwise
+// store it unplaced, since it places such concerns only from a meeting it already has.
+async function concernPayload(concern) {
+  const payload = { id: concern.id, meeting_id: concern.meeting_id, ...concern.data };
+  const placed = ["lon", "lat", "grid_ref", "ward_code"].some((k) => payload[k] != null && payload[k] !== "");
+  if (!placed) {
+    const meeting = await store.get("meetings", concern.meeting_id);
+    if (meeting && meeting.state !== "sent") payload.ward_code = meeting.data.ward_codes[0];
+  }
+  return payload;
+}
+
+async function sendEdit(concern, session) {
+  const { id, rev } = concern;
+  const changes = Object.fromEntries(EDITABLE.map((k) => [k, concern.data[k]]));
+  const { status, body } = await tracked(id, () => write("PATCH", `/api/v1/concerns/${id}`, changes, session));
+  await store.update("concerns", id, (r) => {
+    if (!r) return undefined;
+    if (status === 200) {
+      state.lastSentAt = now();
+      return r.rev === rev ? { ...r, change: null, errors: null, problem: null } : r;
+    }
+    if (status === 422) return { ...r, errors: body.fields || { body: body.error } };
+    // 409 (too late, or someone else's) or 404: the server keeps its copy; say so.
+    return { ...r, change: null, problem: `Your change was not sent: ${(body && body.error) || status}` };
+  });
+}
+
+async function sendUndo(concern, session) {
+  const { id } = concern;
+  if (concern.state !== "sent" && !concern.tried) return store.remove("concerns", id);
+  const { status, body } = await tracked(id, () => write("DELETE", `/api/v1/concerns/${id}`, null, session));
+  if (status === 204 || status === 404) return store.remove("concerns", id);
+  return store.update("concerns", id, (r) => (r ? {
+    ...r, change: null, state: "sent", problem: `Not undone: ${(body && body.error) || status}`,
+  } : undefined));
+}
+
+// For the undo button: a concern that never left the phone is simply forgotten; one
+// that may have reached the server is deleted there by the next batch.
+export async function undo(id) {
+  const result = await store.update("concerns", id, (r) => {
+    if (!r) return undefined;
+    if (r.state !== "sent" && !r.tried && !state.inFlight.has(id)) return null;
+    return { ...r, change: "undo" };
+  });
+  soon();
+  return result;
+}
