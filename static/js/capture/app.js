@@ -77,9 +77,16 @@ async function renderStatus() {
   problem.textContent = s.problem || "";
 }
 
+// "2026-11-25" -> "Wed 25 Nov", read as the phone's own calendar day.
+function dayText(iso) {
+  const [y, m, d] = (iso || "").split("-").map(Number);
+  if (!y) return iso;
+  return new Date(y, m - 1, d).toLocaleDateString(undefined, { weekday: "short", day: "numeric", month: "short" });
+}
+
 function renderMeetingHeader() {
   $("meeting-ward-name").textContent = meeting.label.ward_name;
-  $("meeting-summary").textContent = [meeting.label.lad_name, meeting.data.venue, meeting.data.date].filter(Boolean).join(" · ");
+  $("meeting-summary").textContent = [meeting.label.lad_name, meeting.data.venue, dayText(meeting.data.date)].filter(Boolean).join(" · ");
   const broken = meeting.state === "rejected";
   $("meeting-problem").hidden = !broken && !meeting.problem;
   $("meeting-problem-text").textContent = broken
@@ -131,8 +138,9 @@ async function boot() {
   const [categories, places] = await Promise.all([loadCategories(), loadPlaces()]);
   if (!categories.length || !places.ready) {
     $("boot-message").textContent = "The categories and wards are not on this phone yet. Open this page once with signal, then it works without.";
-    sync.start(); // anything already queued can still go
     sync.onState(refresh);
+    sync.start(); // anything already queued can still go
+    await renderStatus();
     return;
   }
   const location = new Location(places);

@@ -94,9 +94,12 @@ export class SavedList {
       Object.assign(document.createElement("span"), { className: `cap-badge cap-badge-${tone}`, textContent: stateText }),
     );
     const text = Object.assign(document.createElement("p"), { className: "cap-item-text", textContent: r.data.description });
-    const place = r.server && r.state === "sent"
-      ? (r.server.ward_name || "Outside the Cleveland wards")
-      : r.label.place;
+    // Once sent, the server's ward is the one that counts (it locates every entry again).
+    let place = r.label.place;
+    if (r.server && r.state === "sent") {
+      const same = r.label.ward && r.label.ward.ward_code === r.server.ward_code;
+      place = same ? r.label.place : (r.server.ward_name || "Outside the Cleveland wards");
+    }
     const facts = [place, `${r.data.residents} resident${r.data.residents === 1 ? "" : "s"}`];
     if (r.data.priority === "high") facts.push("high priority");
     if (r.data.contact_consent) facts.push("may be contacted");
@@ -106,7 +109,9 @@ export class SavedList {
     if (trouble) body.append(Object.assign(document.createElement("p"), { className: "error", textContent: trouble }));
     li.append(body);
     const fixable = r.state === "rejected" || (r.change && r.errors);
-    const recent = Date.now() - Date.parse(r.saved_at) < SERVER_WINDOW_MS;
+    // The server's window starts when it stored the entry, which for an entry saved
+    // offline is when it was sent.
+    const recent = Date.now() - Date.parse(r.sent_at || r.saved_at) < SERVER_WINDOW_MS;
     if (fixable || r.state === "waiting" || recent) {
       const button = Object.assign(document.createElement("button"), {
         type: "button", className: fixable ? "button primary" : "button", textContent: fixable ? "Fix" : "Edit",
