@@ -7,13 +7,14 @@ from __future__ import annotations
 import contextlib
 import re
 import uuid
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from engage.extensions import db
-from engage.models import Category, Concern, Meeting
+from engage.models import Category, Concern, Meeting, Ward
 from tests.live import live_count, live_user_with_token
 
 PASSWORD = "capture test password"
@@ -44,6 +45,8 @@ def open_capture(context, live_server):
     page = context.new_page()
     page.errors = []
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    # A Content-Security-Policy refusal (an inline style, say) is only a console message.
+    page.on("console", lambda msg: "Content Security Policy" in msg.text and page.errors.append(msg.text))
     page.goto(f"{live_server.url}/login?next=/capture")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
@@ -129,7 +132,7 @@ def requests_seen(live_server):
 def test_online_a_meeting_and_three_concerns_reach_the_database_once_each(phone, live_server):
     page = open_capture(phone, live_server)
     expect(status(page)).to_have_text("All saved")
-    start_meeting(page)
+    venue = start_meeting(page)
     mid = meeting_id(page)
     tag = uuid.uuid4().hex[:8]
     texts = [f"Quad bikes on the field {tag}", f"Cars racing at night {tag}", f"Fly-tipping by the garages {tag}"]
@@ -161,9 +164,15 @@ def test_online_a_meeting_and_three_concerns_reach_the_database_once_each(phone,
     assert stored[texts[0]][:3] == (CENTRAL, mid, False)
     assert stored[texts[1]][0] == NEWPORT
     with live_server.app.app_context():
-        from engage.models import Ward
         gps_ward = db.session.scalar(sa.select(Ward.name).join(Concern, Concern.ward_id == Ward.id).where(Concern.description == texts[2]))
     assert gps_ward == located  # the phone showed the ward the server then found
+
+    # Ending the meeting: the next one starts in the same ward, today, and this one can be reopened.
+    page.get_by_role("button", name="End meeting").click()
+    expect(page.get_by_label("Ward", exact=True)).to_have_value(CENTRAL)
+    expect(page.get_by_label("Date")).to_have_value(date.today().isoformat())
+    page.locator("#recent-list li", has_text=venue).get_by_role("button", name=re.compile("^Continue")).click()
+    expect(page.locator("#saved-list li")).to_have_count(3)
     assert page.errors == []
 
 
