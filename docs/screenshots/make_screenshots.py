@@ -1,0 +1,92 @@
+"""Screenshots of the capture screens at 360 x 740, as an officer's phone shows them.
+
+Serves the app on a throwaway SQLite database (the real 79 wards from ../shared/geodata),
+logs in through the real form and drives headless Chromium. From the repository root:
+
+    .venv/bin/python docs/screenshots/make_screenshots.py
+
+writes capture-meeting.png, capture-concern.png and capture-offline.png beside this file.
+"""
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from werkzeug.serving import make_server  # noqa: E402
+
+from engage.services.accounts import use_cheap_hashing  # noqa: E402
+from tests.conftest import CHROMIUM, make_test_app, prepare_database  # noqa: E402
+from tests.live import live_user_with_token  # noqa: E402
+
+PASSWORD = "screenshot password"
+
+
+def serve():
+    folder = Path(tempfile.mkdtemp(prefix="engage-screens-"))
+    app = make_test_app(f"sqlite:///{folder / 'screens.sqlite'}", folder)
+    prepare_database(app)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    server.app = app
+    server.url = f"http://127.0.0.1:{server.server_port}"
+    return server
+
+
+def concern(page, category, text, residents=1):
+    page.get_by_role("radio", name=category, exact=True).click()
+    page.keyboard.type(text)
+    for _ in range(residents - 1):
+        page.get_by_role("button", name="One resident more").click()
+    page.get_by_role("button", name="Save concern").click()
+    expect(page.get_by_label("What was raised")).to_have_value("")
+
+
+def main():
+    use_cheap_hashing()
+    server = serve()
+    email, _ = live_user_with_token(server, "officer", password=PASSWORD)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2,
+                                      locale="en-GB", timezone_id="Europe/London", is_mobile=True, has_touch=True)
+        page = context.new_page()
+        page.goto(f"{server.url}/login?next=/capture")
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.locator("#capture[data-ready=true]").wait_for(state="attached")
+        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+
+        page.get_by_label("Ward", exact=True).select_option("E05009857")
+        page.get_by_label("Venue").fill("St Hilda's Community Centre")
+        page.get_by_label("Attendance").fill("23")
+        page.screenshot(path=HERE / "capture-meeting.png")
+
+        page.get_by_role("button", name="Start meeting").click()
+        concern(page, "Off-road motorbikes and quads", "Quad bikes on the field behind the school most evenings", 4)
+        concern(page, "Lack of visible policing", "No PCSO seen on the estate since the summer")
+        expect(page.locator("#sync-status")).to_have_text("All saved")
+        page.get_by_role("radio", name="Speeding and road safety").click()
+        page.keyboard.type("Cars racing along Parliament Road late at night")
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=HERE / "capture-concern.png")
+
+        page.get_by_label("What was raised").fill("")
+        context.set_offline(True)
+        concern(page, "Drugs and drug dealing", "Dealing from a car outside the shops on Saturdays", 2)
+        concern(page, "Fly-tipping and litter", "Mattresses dumped in the back alley")
+        concern(page, "Parking", "Vans parked across the dropped kerbs")
+        expect(page.locator("#sync-status")).to_have_text("3 waiting to send")
+        # The status line stays at the top; the list of what is waiting below it.
+        page.evaluate("window.scrollBy(0, document.getElementById('saved-title').getBoundingClientRect().top - 64)")
+        page.screenshot(path=HERE / "capture-offline.png")
+        browser.close()
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()
