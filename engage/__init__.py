@@ -79,13 +79,20 @@ def register_extensions(app):
     mail.init_app(app)
     init_access(app)
     https = app.config["ENGAGE_HTTPS"]
+    policy = dict(CONTENT_SECURITY_POLICY)
+    if app.config.get("ENGAGE_TILE_URL"):
+        from urllib.parse import urlsplit
+
+        tiles = urlsplit(app.config["ENGAGE_TILE_URL"].replace("{s}", "a"))
+        host = tiles.netloc.replace("a.", "*.", 1) if "{s}" in app.config["ENGAGE_TILE_URL"] else tiles.netloc
+        policy["img-src"] += f" {tiles.scheme}://{host}"
     app.config["SESSION_COOKIE_SECURE"] = https
     talisman.init_app(
         app,
         force_https=https,
         strict_transport_security=https,
         session_cookie_secure=https,
-        content_security_policy=CONTENT_SECURITY_POLICY,
+        content_security_policy=policy,
         referrer_policy="strict-origin-when-cross-origin",
         frame_options="DENY",
     )
@@ -97,6 +104,7 @@ def register_blueprints(app):
     from engage.auth import bp as auth_bp
     from engage.capture import bp as capture_bp
     from engage.inbox import bp as inbox_bp
+    from engage.maps import bp as maps_bp
     from engage.public import bp as public_bp
     from engage.updates import bp as updates_bp
     from engage.vendor import bp as vendor_bp
@@ -106,6 +114,7 @@ def register_blueprints(app):
     app.register_blueprint(auth_bp)
     app.register_blueprint(capture_bp)
     app.register_blueprint(inbox_bp)
+    app.register_blueprint(maps_bp)
     app.register_blueprint(updates_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(admin_bp)

@@ -52,4 +52,8 @@ class Config:
     ENGAGE_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("ENGAGE_OUTBOX_MAX_ATTEMPTS", 5))
     ENGAGE_OUTBOX_CLAIM_SECONDS = int(os.environ.get("ENGAGE_OUTBOX_CLAIM_SECONDS", 300))
     ENGAGE_DIGEST_HOUR = int(os.environ.get("ENGAGE_DIGEST_HOUR", 7))
+    # Base map tiles are optional (a plain background by default, so no page needs the
+    # internet); a tile URL here is also allowed by the Content-Security-Policy.
+    ENGAGE_TILE_URL = os.environ.get("ENGAGE_TILE_URL", "")
+    ENGAGE_TILE_ATTRIBUTION = os.environ.get("ENGAGE_TILE_ATTRIBUTION", "")
     MAX_CONTENT_LENGTH = int(os.environ.get("ENGAGE_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))

@@ -6,10 +6,9 @@ process (keyed so that a re-imported or changed set gets a new one).
 from __future__ import annotations
 
 import csv
-import io
 import threading
 from dataclasses import asdict, dataclass
-from typing import Iterable, TextIO
+from typing import TextIO
 
 import numpy as np
 import shapely
@@ -39,7 +38,8 @@ class LocatedSet:
     def __init__(self, vintage: str, wards: list[LocatedWard], geometries: list):
         self.vintage = vintage
         self.wards = {w.ward_code: w for w in wards}
-        self.locator = Locator(list(zip(self.wards.keys(), geometries)))
+        self.geometries = dict(zip(self.wards.keys(), geometries))
+        self.locator = Locator(list(self.geometries.items()))
 
     def ward_at(self, lon: float, lat: float) -> LocatedWard | None:
         code = self.locator.locate(lon, lat)

@@ -1,6 +1,9 @@
 from flask import abort, render_template, request
+from flask_login import current_user
 
-from engage.services.boundaries import boundary_set_for, current_boundary_set
+from engage.services.boundaries import boundary_set_for
+from engage.services.drilldown import ward_drilldown
+from engage.services.scope import scope_for
 from engage.services.locating import locator_for
 from engage.services.register import (
     feature,
@@ -8,6 +11,7 @@ from engage.services.register import (
     register_by_authority,
     register_entries,
 )
+from engage.extensions import db
 from engage.wards import bp
 
 
@@ -49,6 +53,7 @@ def detail(code):
     }
     return render_template(
         "wards/detail.html",
+        drilldown=_drilldown_if_allowed(ward),
         boundary_set=boundary_set,
         entry=entries[ward.code],
         ward=ward,
@@ -57,3 +62,14 @@ def detail(code):
         map_data=map_data,
         is_current=boundary_set.is_current,
     )
+
+
+def _drilldown_if_allowed(ward):
+    """Figures only for people signed in whose area includes the ward; everyone else
+    sees the public facts (outline, designation) only."""
+    if not current_user.is_authenticated:
+        return None
+    scope = scope_for(current_user)
+    if not scope.sees_all_wards and ward.id not in set(db.session.scalars(scope.ward_ids())):
+        return None
+    return ward_drilldown(ward, scope)

@@ -2,7 +2,7 @@ def test_ward_page_draws_the_ward_and_neighbours_without_the_internet(page, live
     page.goto(f"{live_server.url}/wards/E05009857")
     holder = page.locator("#ward-map")
     holder.wait_for()
-    page.wait_for_function("document.getElementById('ward-map').dataset.drawn")
+    page.locator("#ward-map[data-drawn]").wait_for(state="attached")
     drawn = int(holder.get_attribute("data-drawn"))
     assert drawn >= 5  # Central and its neighbours
     assert page.locator("#ward-map path.leaflet-interactive").count() >= drawn

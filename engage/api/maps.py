@@ -1,0 +1,67 @@
+"""Map data: compact JSON keyed by ward code, and binned density for the heat layer."""
+from flask import abort, jsonify, request
+from flask_login import current_user
+
+from engage.api import bp
+from engage.auth.access import login_required_any_role
+from engage.services.boundaries import current_boundary_set
+from engage.services.maps import (
+    BREAK_METHODS,
+    MapFilters,
+    cache,
+    class_breaks,
+    filters_key,
+    heat_cells,
+    scope_key,
+    ward_counts,
+)
+from engage.services.outlines import authority_outlines
+from engage.services.scope import scope_for
+
+
+def _setup():
+    boundary_set = current_boundary_set()
+    if boundary_set is None:
+        abort(503, "no boundary set imported yet")
+    filters = MapFilters.from_args(request.args)
+    if filters.errors:
+        abort(400, "; ".join(filters.errors))
+    return boundary_set, filters, scope_for(current_user)
+
+
+@bp.route("/v1/maps/wards")
+@login_required_any_role
+def map_wards():
+    boundary_set, filters, scope = _setup()
+    measure = request.args.get("measure", "count")
+    method = request.args.get("breaks", "quantiles")
+    if measure not in ("count", "per_meeting") or method not in BREAK_METHODS:
+        abort(400, "measure is count or per_meeting; breaks is quantiles or jenks")
+    key = ("wards", filters_key(filters), scope_key(scope), boundary_set.id)
+    counts = cache.get(key, lambda: ward_counts(filters, scope, boundary_set.id))
+    values = [v[measure] for v in counts.values()]
+    return jsonify(
+        vintage=boundary_set.vintage, filters=filters.as_args(), measure=measure,
+        breaks=class_breaks(values, method), method=BREAK_METHODS[method],
+        total=sum(v["count"] for v in counts.values()), wards=counts, demo=filters.source == "demo",
+    )
+
+
+@bp.route("/v1/maps/heat")
+@login_required_any_role
+def map_heat():
+    boundary_set, filters, scope = _setup()
+    zoom = request.args.get("zoom", 11, type=int)
+    key = ("heat", filters_key(filters), scope_key(scope), boundary_set.id, zoom)
+    cells = cache.get(key, lambda: heat_cells(filters, scope, boundary_set.id, zoom))
+    return jsonify(filters=filters.as_args(), demo=filters.source == "demo", **cells)
+
+
+@bp.route("/authorities")
+def authorities():
+    boundary_set = current_boundary_set()
+    if boundary_set is None:
+        abort(503, "no boundary set imported yet")
+    response = jsonify(authority_outlines(boundary_set))
+    response.headers["Content-Type"] = "application/geo+json"
+    return response
