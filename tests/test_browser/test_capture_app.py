@@ -368,3 +368,42 @@ def test_the_manifest_and_worker_make_it_installable(live_server):
             with urllib.request.urlopen(live_server.url + url) as response:
                 assert response.status == 200, url
     assert set(config["data"]) == {"/api/v1/categories", "/api/wards", "/api/v1/wards"}
+
+
+@contextlib.contextmanager
+def answers_lost(live_server, path, times=1):
+    """The server stores what is posted to `path`, but the phone gets a 503 instead of
+    the answer (a proxy timing out, a dropped connection): the worst case for duplicates."""
+    left = {"n": times}
+    original = live_server.app.wsgi_app
+
+    def wrapper(environ, start_response):
+        if environ["REQUEST_METHOD"] == "POST" and environ["PATH_INFO"] == path and left["n"] > 0:
+            left["n"] -= 1
+            body = original(environ, lambda status, headers, exc_info=None: None)
+            b"".join(body)
+            getattr(body, "close", lambda: None)()
+            start_response("503 Service Unavailable", [("Content-Type", "application/json")])
+            return [b'{"error": "the answer was lost"}']
+        return original(environ, start_response)
+
+    live_server.app.wsgi_app = wrapper
+    try:
+        yield left
+    finally:
+        live_server.app.wsgi_app = original
+
+
+def test_a_lost_answer_is_retried_with_backoff_and_stored_once(phone, live_server):
+    page = open_capture(phone, live_server)
+    start_meeting(page)
+    expect(status(page)).to_have_text("All saved")
+    text = f"Bins set alight on Friday nights {uuid.uuid4().hex[:8]}"
+    with answers_lost(live_server, "/api/v1/concerns") as left:
+        save_concern(page, "Fire setting and arson", text)
+        expect(page.locator("#sync-detail")).to_contain_text("Trying again at")
+        expect(status(page)).to_have_text("1 waiting to send")
+        assert left["n"] == 0 and live_count(live_server, Concern, description=text) == 1
+        expect_sent(page, text)  # the retry, about 2 s later, is answered 200: already stored
+    assert live_count(live_server, Concern, description=text) == 1
+    assert page.errors == []
