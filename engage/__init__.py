@@ -106,6 +106,8 @@ def register_blueprints(app):
     from engage.inbox import bp as inbox_bp
     from engage.maps import bp as maps_bp
     from engage.public import bp as public_bp
+    from engage.reports import bp as reports_bp
+    from engage.reports.exports import bp as exports_bp
     from engage.updates import bp as updates_bp
     from engage.vendor import bp as vendor_bp
     from engage.wards import bp as wards_bp
@@ -117,6 +119,8 @@ def register_blueprints(app):
     app.register_blueprint(maps_bp)
     app.register_blueprint(updates_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(exports_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(vendor_bp)

@@ -32,6 +32,7 @@ def register(app):
     from engage.cli_demo import demo_cli
     from engage.cli_teams import teams_cli
     from engage.cli_outbox import outbox_cli
+    from engage.cli_report import report_cli
     from engage.cli_users import status_command, users_cli
 
     app.cli.add_command(wards_cli)
@@ -39,6 +40,7 @@ def register(app):
     app.cli.add_command(users_cli)
     app.cli.add_command(status_command)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(report_cli)
     app.cli.add_command(teams_cli)
     app.cli.add_command(demo_cli)
 

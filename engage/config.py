@@ -56,4 +56,6 @@ class Config:
     # internet); a tile URL here is also allowed by the Content-Security-Policy.
     ENGAGE_TILE_URL = os.environ.get("ENGAGE_TILE_URL", "")
     ENGAGE_TILE_ATTRIBUTION = os.environ.get("ENGAGE_TILE_ATTRIBUTION", "")
+    # When "Your Force Your Voice" began: the PCC took office in November 2012.
+    ENGAGE_PROGRAMME_START = os.environ.get("ENGAGE_PROGRAMME_START", "2012-11-22")
     MAX_CONTENT_LENGTH = int(os.environ.get("ENGAGE_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))

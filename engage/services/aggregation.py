@@ -1,0 +1,250 @@
+"""Every figure the Panel report, the coverage page and the exports quote comes from
+here, so a number can be traced to one query (and tested against a direct one).
+
+Figures are over real data or over demo data, never a mix (`source`).
+"""
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from engage.extensions import db
+from engage.models import Category, Concern, LocalAuthority, Meeting, Ward, meeting_ward
+from engage.services.boundaries import current_boundary_set
+from engage.services.register import register_entries
+from engage.services.workflow import OPEN_STATUSES
+
+YFYV = "your_force_your_voice"
+ACTIONED = ("action_taken", "closed")
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+
+    def __post_init__(self):
+        if self.end < self.start:
+            raise ValueError(f"the period ends ({self.end}) before it starts ({self.start})")
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> "Period":
+        """The period of the same length just before this one."""
+        return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+
+    def moments(self):
+        return (datetime.combine(self.start, time.min, tzinfo=timezone.utc),
+                datetime.combine(self.end, time.max, tzinfo=timezone.utc))
+
+    def label(self) -> str:
+        return f"{self.start:%-d %B %Y} to {self.end:%-d %B %Y}"
+
+
+def _demo(model, source):
+    return model.is_demo.is_(source == "demo")
+
+
+def held_meetings(period: Period, source: str, kind: str | None = YFYV, other_kinds: bool = False):
+    stmt = sa.select(Meeting).where(Meeting.status == "held", Meeting.date.between(period.start, period.end),
+                                    _demo(Meeting, source))
+    if kind and other_kinds:
+        stmt = stmt.where(Meeting.kind != kind)
+    elif kind:
+        stmt = stmt.where(Meeting.kind == kind)
+    return db.session.scalars(stmt.options(so.selectinload(Meeting.wards)).order_by(Meeting.date, Meeting.venue)).all()
+
+
+@dataclass
+class ThemeRow:
+    code: str
+    label: str
+    count: int
+    residents: int
+    previous: int
+
+    @property
+    def change(self) -> int:
+        return self.count - self.previous
+
+    @property
+    def change_label(self) -> str:
+        if self.previous == 0:
+            return "new" if self.count else "–"
+        pct = round(100 * self.change / self.previous)
+        return f"{'+' if pct > 0 else ''}{pct}%"
+
+
+def _concerns_in(period: Period, source: str):
+    lo, hi = period.moments()
+    return sa.select(Concern).where(Concern.raised_at.between(lo, hi), _demo(Concern, source))
+
+
+def themes(period: Period, source: str) -> list[ThemeRow]:
+    def counts(p):
+        sub = _concerns_in(p, source).subquery()
+        rows = db.session.execute(
+            sa.select(Category.code, Category.label, sa.func.count(), sa.func.coalesce(sa.func.sum(sub.c.residents), 0))
+            .join(sub, sub.c.category_id == Category.id).group_by(Category.code, Category.label)
+        ).all()
+        return {code: (label, n, residents) for code, label, n, residents in rows}
+
+    now, before = counts(period), counts(period.previous())
+    rows = [ThemeRow(code, label, n, int(residents), before.get(code, (None, 0))[1])
+            for code, (label, n, residents) in now.items()]
+    return sorted(rows, key=lambda r: (-r.count, r.label))
+
+
+def designation_by_ward_code(on: date) -> dict[str, str]:
+    boundary_set = current_boundary_set()
+    return {e.ward.code: e.designation for e in register_entries(boundary_set, on=on) if e.designation}
+
+
+def themes_by_designation(period: Period, source: str) -> dict[str, dict[str, int]]:
+    """{designation: {category label: count}}, wards without one under "Not recorded"."""
+    designations = designation_by_ward_code(period.end)
+    sub = _concerns_in(period, source).subquery()
+    rows = db.session.execute(
+        sa.select(Ward.code, Category.label, sa.func.count())
+        .join(sub, sub.c.ward_id == Ward.id).join(Category, Category.id == sub.c.category_id)
+        .group_by(Ward.code, Category.label)
+    ).all()
+    out: dict[str, dict[str, int]] = {}
+    for code, label, n in rows:
+        key = (designations.get(code) or "not recorded").capitalize()
+        out.setdefault(key, {})
+        out[key][label] = out[key].get(label, 0) + n
+    order = ["Strengthen", "Support", "Sustain", "Not recorded"]
+    return {k: dict(sorted(out[k].items(), key=lambda kv: (-kv[1], kv[0]))) for k in order if k in out}
+
+
+@dataclass
+class Outcomes:
+    raised: int
+    actioned: int
+    no_action: int
+    open: int
+    median_days_to_first_action: float | None
+    examples: list = field(default_factory=list)  # (category label, ward name, we_did)
+
+
+def outcomes(period: Period, source: str) -> Outcomes:
+    concerns = db.session.scalars(_concerns_in(period, source)).all()
+    waits = []
+    for c in concerns:
+        if c.first_action_at is not None:
+            raised = c.raised_at if c.raised_at.tzinfo else c.raised_at.replace(tzinfo=timezone.utc)
+            acted = c.first_action_at if c.first_action_at.tzinfo else c.first_action_at.replace(tzinfo=timezone.utc)
+            waits.append(max((acted - raised).total_seconds(), 0) / 86400)
+    examples = []
+    for c in sorted((c for c in concerns if c.status in ACTIONED and c.we_did), key=lambda c: c.raised_at):
+        example = (c.category.label, c.ward.name if c.ward else "", c.we_did)
+        if example not in examples:
+            examples.append(example)
+    return Outcomes(
+        raised=len(concerns),
+        actioned=sum(c.status in ACTIONED for c in concerns),
+        no_action=sum(c.status == "no_action" for c in concerns),
+        open=sum(c.status in OPEN_STATUSES for c in concerns),
+        median_days_to_first_action=round(statistics.median(waits), 1) if waits else None,
+        examples=examples[:12],
+    )
+
+
+@dataclass
+class AuthorityMeetings:
+    name: str
+    code: str
+    meetings: int
+    residents: int
+    wards: list[tuple[str, int]]  # (ward name, meetings)
+
+
+def meetings_by_authority(meetings) -> list[AuthorityMeetings]:
+    by_la: dict[str, dict] = {}
+    for m in meetings:
+        seen = set()
+        for w in m.wards:
+            la = w.local_authority
+            entry = by_la.setdefault(la.code, {"name": la.name, "meetings": set(), "residents": 0, "wards": {}})
+            entry["wards"][w.name] = entry["wards"].get(w.name, 0) + 1
+            if la.code not in seen:
+                seen.add(la.code)
+                entry["meetings"].add(m.id)
+                entry["residents"] += m.attendance or 0
+    return [AuthorityMeetings(v["name"], code, len(v["meetings"]), v["residents"], sorted(v["wards"].items()))
+            for code, v in sorted(by_la.items())]
+
+
+def meetings_since(start: date, until: date, source: str) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Meeting).where(
+        Meeting.kind == YFYV, Meeting.status == "held", Meeting.date.between(start, until), _demo(Meeting, source)))
+
+
+def future_meetings(after: date, source: str, limit: int = 100):
+    return db.session.scalars(
+        sa.select(Meeting).where(Meeting.status == "planned", Meeting.date > after, _demo(Meeting, source))
+        .options(so.selectinload(Meeting.wards)).order_by(Meeting.date, Meeting.start_time).limit(limit)
+    ).all()
+
+
+def concerns_per_meeting(meeting_ids) -> dict[str, int]:
+    if not meeting_ids:
+        return {}
+    rows = db.session.execute(sa.select(Concern.meeting_id, sa.func.count()).where(
+        Concern.meeting_id.in_(meeting_ids)).group_by(Concern.meeting_id)).all()
+    return dict(rows)
+
+
+# --- coverage ----------------------------------------------------------------------
+
+@dataclass
+class WardCoverage:
+    code: str
+    name: str
+    authority: str
+    visited: bool
+    last_meeting: date | None
+    next_planned: date | None
+    overdue: bool
+
+
+def coverage(period: Period, source: str, today: date | None = None) -> list[WardCoverage]:
+    """Per ward of the current set: visited in the period (a Your Force Your Voice
+    meeting held), the last meeting ever, the next planned, and overdue = no meeting
+    in the 12 months before the period's end (the programme's promise)."""
+    today = today or date.today()
+    boundary_set = current_boundary_set()
+    wards = db.session.scalars(
+        sa.select(Ward).join(Ward.local_authority).where(Ward.boundary_set_id == boundary_set.id)
+        .options(so.contains_eager(Ward.local_authority)).order_by(LocalAuthority.code, Ward.name)
+    ).all()
+    # By ward code: a meeting recorded against an older vintage's ward still counts.
+    code_meetings = (
+        sa.select(Ward.code.label("code"), Meeting.date.label("date"), Meeting.status.label("status"))
+        .join(meeting_ward, meeting_ward.c.ward_id == Ward.id).join(Meeting, Meeting.id == meeting_ward.c.meeting_id)
+        .where(Meeting.kind == YFYV, _demo(Meeting, source)).subquery()
+    )
+    last = dict(db.session.execute(
+        sa.select(code_meetings.c.code, sa.func.max(code_meetings.c.date))
+        .where(code_meetings.c.status == "held", code_meetings.c.date <= period.end).group_by(code_meetings.c.code)
+    ).all())
+    in_period = set(db.session.scalars(
+        sa.select(code_meetings.c.code).where(code_meetings.c.status == "held",
+                                             code_meetings.c.date.between(period.start, period.end)).distinct()))
+    planned = dict(db.session.execute(
+        sa.select(code_meetings.c.code, sa.func.min(code_meetings.c.date))
+        .where(code_meetings.c.status == "planned", code_meetings.c.date >= today).group_by(code_meetings.c.code)
+    ).all())
+    year_before = period.end - timedelta(days=365)
+    return [
+        WardCoverage(w.code, w.name, w.local_authority.name, w.code in in_period, last.get(w.code),
+                     planned.get(w.code), last.get(w.code) is None or last[w.code] <= year_before)
+        for w in wards
+    ]
