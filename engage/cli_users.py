@@ -4,6 +4,7 @@ import secrets
 import sys
 
 import click
+from flask.cli import with_appcontext
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
@@ -132,6 +133,7 @@ def revoke_token_command(email, prefix):
 
 
 @click.command("status")
+@with_appcontext
 def status_command():
     """What this installation holds, and what to do first on a new one."""
     current = db.session.scalar(sa.select(BoundarySet).where(BoundarySet.is_current))

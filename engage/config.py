@@ -58,4 +58,6 @@ class Config:
     ENGAGE_TILE_ATTRIBUTION = os.environ.get("ENGAGE_TILE_ATTRIBUTION", "")
     # When "Your Force Your Voice" began: the PCC took office in November 2012.
     ENGAGE_PROGRAMME_START = os.environ.get("ENGAGE_PROGRAMME_START", "2012-11-22")
+    # How long residents' contact details are kept before `flask purge` empties them.
+    ENGAGE_CONTACT_RETENTION_DAYS = int(os.environ.get("ENGAGE_CONTACT_RETENTION_DAYS", 365))
     MAX_CONTENT_LENGTH = int(os.environ.get("ENGAGE_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))

@@ -23,7 +23,7 @@ def me():
         email=current_user.email,
         name=current_user.name,
         roles=sorted(current_user.roles),
-        teams=[{"code": t.code, "name": t.name, "kind": t.kind} for t in current_user.teams],
+        teams=[{"code": t.code, "name": t.name, "kind": t.kind, "is_demo": t.is_demo} for t in current_user.teams],
     )
 
 

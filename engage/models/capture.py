@@ -107,6 +107,9 @@ class Meeting(db.Model):
 class Concern(db.Model):
     __tablename__ = "concern"
     __audited__ = True
+    # Residents' contact details never enter the append-only audit trail: it could not
+    # be purged when the retention period ends (see docs/privacy.md).
+    __audit_exclude__ = {"contact_name", "contact_details"}
     __table_args__ = (
         sa.CheckConstraint(_in("channel", CONCERN_CHANNELS), name="channel_known"),
         sa.CheckConstraint(_in("location_source", LOCATION_SOURCES), name="location_source_known"),
