@@ -11,8 +11,13 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import g, has_request_context
 
-from engage.models import AuditEvent
+from engage.extensions import db
+from engage.models import AuditEvent, Category
 from engage.models.base import utcnow
+
+# Audited although their model does not say `__audited__ = True` (yet): models are
+# another engineer's files. Move each to its model and drop it from here.
+AUDITED_HERE = {Category}
 
 _actor: contextvars.ContextVar[tuple[int | None, str] | None] = contextvars.ContextVar("audit_actor", default=None)
 
@@ -56,7 +61,8 @@ def _label(obj) -> str:
         value = getattr(obj, attr, None)
         if value:
             return str(value)
-    return str(sa.inspect(obj).identity or "")
+    identity = sa.inspect(obj).identity  # e.g. a routing rule: "#12", not "(12,)"
+    return "#" + ",".join(str(part) for part in identity) if identity else ""
 
 
 def _entity_id(obj) -> str:
@@ -97,7 +103,42 @@ def _changes(obj, exclude) -> dict:
 
 
 def _is_audited(obj) -> bool:
-    return getattr(type(obj), "__audited__", False)
+    return getattr(type(obj), "__audited__", False) or type(obj) in AUDITED_HERE
+
+
+# --- old values ----------------------------------------------------------------------
+# After a commit every attribute is expired; setting one then records no old value
+# (SQLAlchemy does not load what it is about to overwrite), so the trail would say
+# "– → new". A "set" listener with active_history=True makes it load the old value
+# first, as `mapped_column(active_history=True)` would, without touching the models.
+# It costs one SELECT per expired object changed, and only for audited models.
+
+def _noop_set(target, value, oldvalue, initiator):
+    pass
+
+
+_keeping_old_values: set[type] = set()
+
+
+def _keep_old_values(mapper: so.Mapper) -> None:
+    cls = mapper.class_
+    if not (getattr(cls, "__audited__", False) or cls in AUDITED_HERE) or cls in _keeping_old_values:
+        return
+    exclude = getattr(cls, "__audit_exclude__", set())
+    for attr in mapper.column_attrs:
+        if attr.key not in exclude and not attr.columns[0].primary_key:
+            sa.event.listen(getattr(cls, attr.key), "set", _noop_set, active_history=True)
+    _keeping_old_values.add(cls)
+
+
+@sa.event.listens_for(so.Mapper, "mapper_configured")
+def _on_mapper_configured(mapper, cls):
+    _keep_old_values(mapper)
+
+
+for _mapper in db.Model.registry.mappers:  # mappers configured before this module was imported
+    if _mapper.configured:
+        _keep_old_values(_mapper)
 
 
 @sa.event.listens_for(so.Session, "after_flush")
