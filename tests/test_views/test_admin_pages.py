@@ -177,3 +177,11 @@ def test_tokens_listed_and_revoked(db, admin_client, users):
     assert response.status_code == 302
     assert db.session.get(ApiToken, token_id).revoked_at is not None
     assert "revoked" in admin_client.get(f"/admin/users/{officer_id}").get_data(as_text=True)
+
+
+def test_team_codes_are_unique_whatever_their_case_in_the_database_too(db, team):
+    # The forms and imports already refuse it; migration 0005's index stops anything else.
+    db.session.add(Team(code="int-test", name="Shadow", kind="int", coverage="all"))
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.commit()
+    db.session.rollback()
