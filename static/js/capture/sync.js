@@ -35,6 +35,7 @@ class Stop extends Error {
 }
 
 let timer = null;
+let timerAt = 0;
 let attempt = 0;
 let again = false;
 
@@ -45,14 +46,21 @@ export function start() {
   soon();
 }
 
+// Run in `delay` ms, unless a run is already due sooner: a backoff or slow retry must
+// never push back a run that a save or the 'online' event has just asked for.
 export function soon(delay = 0) {
+  const at = Date.now() + delay;
+  if (timer && timerAt <= at) return;
   clearTimeout(timer);
-  state.nextTryAt = delay ? Date.now() + delay : null;
+  timerAt = at;
+  state.nextTryAt = delay ? at : null;
   timer = setTimeout(run, delay);
 }
 
 async function run() {
   timer = null;
+  timerAt = 0;
+  state.nextTryAt = null;
   if (state.running) { again = true; return; } // a save during a batch: go round once more
   state.running = true;
   notify();
@@ -67,8 +75,9 @@ async function run() {
   } finally {
     state.running = false;
   }
-  if (outcome === "done" && again) { again = false; soon(); notify(); return; }
-  again = false;
+  // Asked again while this batch ran (a save, the phone back online): go round at once,
+  // whatever this batch found, since it may have looked before the change.
+  if (again) { again = false; soon(); notify(); return; }
   schedule(outcome, await store.counts());
   notify();
 }
