@@ -22,10 +22,11 @@ teams_cli = AppGroup("teams", help="Integrated Neighbourhood Teams and partner a
 @click.option("--dry-run", is_flag=True, help="Check the file and say what would change; store nothing.")
 def import_command(path, dry_run):
     """Create or update teams by code from CSV with columns
-    code,name,kind,lad_code,contact_email,coverage,wards.
+    code,name,kind,lad_code,contact_email,coverage,wards and optionally notify_mode.
 
-    wards: ward codes separated by ';' (for coverage=wards). Every row is checked
-    first: if any is wrong, nothing is imported."""
+    wards: ward codes separated by ';' (for coverage=wards). notify_mode: immediate
+    (the default) or digest; without the column, existing teams keep theirs. Every
+    row is checked first: if any is wrong, nothing is imported."""
     with cli_actor():
         try:
             result = import_teams(path, dry_run=dry_run)
@@ -44,11 +45,13 @@ def import_command(path, dry_run):
 
 @teams_cli.command("list")
 def list_command():
-    """List teams: code, kind, name, coverage, members, and 'sample' for demo teams."""
+    """List teams: code, kind, name, coverage, members, then 'daily digest' for teams
+    e-mailed once a day and 'sample' for demo teams."""
     counts = member_counts()
     teams = list_teams()
     for team in teams:
+        digest = "\tdaily digest" if team.notify_mode == "digest" else ""
         sample = "\tsample" if team.is_demo else ""
         click.echo(f"{team.code}\t{team.kind}\t{team.name}\t{coverage_summary(team)}\t"
-                   f"{counts.get(team.id, 0)} members{sample}")
+                   f"{counts.get(team.id, 0)} members{digest}{sample}")
     click.echo(f"{len(teams)} teams")

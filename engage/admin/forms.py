@@ -59,6 +59,10 @@ class EditUserForm(UserForm):
 
 
 KIND_CHOICES = [("int", "Integrated Neighbourhood Team"), ("partner", "Partner agency")]
+NOTIFY_CHOICES = [
+    ("immediate", "An e-mail for each concern, as it is routed"),
+    ("digest", "One e-mail a day listing the day's concerns"),
+]
 COVERAGE_CHOICES = [
     ("wards", "The wards ticked below"),
     ("authority", "The whole local authority"),
@@ -74,6 +78,7 @@ class TeamForm(FlaskForm):
     local_authority = SelectField("Local authority", choices=[])
     contact_email = StringField("Contact email", validators=[Optional(), Length(max=254)],
                                 render_kw={"inputmode": "email", "autocapitalize": "none"})
+    notify_mode = RadioField("E-mails", default="immediate", choices=as_choices(NOTIFY_CHOICES))
     coverage = RadioField("Covers", default="wards", choices=as_choices(COVERAGE_CHOICES))
     wards = CheckboxesField("Wards", choices=[])
     members = CheckboxesField("Members", choices=[], coerce=int)

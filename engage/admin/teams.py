@@ -2,10 +2,10 @@
 from itertools import groupby
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 
 from engage.admin import bp
-from engage.admin.forms import COVERAGE_CHOICES, KIND_CHOICES, TeamForm, has_errors
+from engage.admin.forms import COVERAGE_CHOICES, KIND_CHOICES, NOTIFY_CHOICES, TeamForm, has_errors
 from engage.extensions import db
 from engage.models import Team, User
 from engage.services.teams import (
@@ -52,7 +52,8 @@ def _team_form(team: Team):
         flash(f"Saved team {team.code}.", "info")
         return redirect(url_for("admin.edit_team", team_id=team.id))
     status = 422 if has_errors(form) else 200
-    return render_template("admin/team_form.html", form=form, team=team, **_options(geography, people)), status
+    return render_template("admin/team_form.html", form=form, team=team, **_options(geography, people),
+                           digest_hour=current_app.config["ENGAGE_DIGEST_HOUR"]), status
 
 
 def _options(geography: Geography, people) -> dict:
@@ -61,6 +62,7 @@ def _options(geography: Geography, people) -> dict:
     return {
         "kind_options": [(value, label, None) for value, label in KIND_CHOICES],
         "coverage_options": [(value, label, None) for value, label in COVERAGE_CHOICES],
+        "notify_options": [(value, label, None) for value, label in NOTIFY_CHOICES],
         "wards_by_authority": [
             (authority, [(w.code, w.name, None) for w in group])
             for authority, group in groupby(wards, key=lambda w: w.local_authority)
@@ -80,6 +82,7 @@ def _fill(form: TeamForm, team: Team, geography: Geography):
     form.local_authority.data = team.local_authority.code if team.local_authority else ""
     form.contact_email.data = team.contact_email
     form.coverage.data = team.coverage
+    form.notify_mode.data = team.notify_mode
     # Only the current set's wards are on the form; apply_team keeps the others.
     form.wards.data = [w.code for w in team.wards if geography.wards.get(w.code) is w]
     form.members.data = [u.id for u in team.members]
@@ -90,6 +93,7 @@ def _save(form: TeamForm, team: Team, geography: Geography) -> bool:
         code=form.code.data.strip(), name=form.name.data, kind=form.kind.data,
         lad_code=form.local_authority.data or "", contact_email=(form.contact_email.data or "").strip(),
         coverage=form.coverage.data, ward_codes=tuple(form.wards.data or ()), is_demo=team.is_demo,
+        notify_mode=form.notify_mode.data,
     )
     problems = check_team(spec, geography)
     if "code" not in problems and code_taken(spec.code, except_team=team):

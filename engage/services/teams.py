@@ -18,6 +18,11 @@ from engage.services.accounts import AccountError, normalise_email
 from engage.services.boundaries import current_boundary_set
 
 CSV_COLUMNS = ("code", "name", "kind", "lad_code", "contact_email", "coverage", "wards")
+# Optional in a file: without the column, new teams get immediate e-mails and existing
+# teams keep what an admin chose.
+OPTIONAL_COLUMNS = ("notify_mode",)
+# 'immediate': one e-mail per concern as it is routed; 'digest': one a day listing them.
+NOTIFY_MODES = ("immediate", "digest")
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 
 
@@ -39,6 +44,7 @@ class TeamSpec:
     coverage: str = "wards"
     ward_codes: tuple[str, ...] = ()
     is_demo: bool = False
+    notify_mode: str | None = None  # None: leave as it is ('immediate' for a new team)
 
 
 @dataclass
@@ -77,6 +83,8 @@ def check_team(spec: TeamSpec, geography: Geography) -> dict[str, str]:
             spec.contact_email = normalise_email(spec.contact_email)
         except AccountError:
             problems["contact_email"] = f"'{spec.contact_email}' is not an email address."
+    if spec.notify_mode is not None and spec.notify_mode not in NOTIFY_MODES:
+        problems["notify_mode"] = f"Unknown notify mode '{spec.notify_mode}' (expected {' or '.join(NOTIFY_MODES)})."
     if spec.coverage not in COVERAGE:
         problems["coverage"] = f"Unknown coverage '{spec.coverage}' (expected {', '.join(COVERAGE)})."
     elif spec.coverage == "authority" and not spec.lad_code:
@@ -111,6 +119,7 @@ def team_differs(team: Team, spec: TeamSpec, geography: Geography) -> bool:
         (team.code, team.name, team.kind, team.contact_email, team.coverage, team.is_demo)
         != (spec.code, spec.name.strip(), spec.kind, spec.contact_email, spec.coverage, spec.is_demo)
         or team.local_authority is not authority
+        or (spec.notify_mode is not None and team.notify_mode != spec.notify_mode)
         or {w.id for w in team.wards} != {w.id for w in _target_wards(team, spec, geography)}
     )
 
@@ -124,6 +133,10 @@ def apply_team(team: Team, spec: TeamSpec, geography: Geography) -> Team:
     team.contact_email = spec.contact_email
     team.coverage = spec.coverage
     team.is_demo = spec.is_demo
+    if spec.notify_mode is not None:
+        team.notify_mode = spec.notify_mode
+    elif team.id is None:
+        team.notify_mode = "immediate"
     target = _target_wards(team, spec, geography)
     if [w.id for w in team.wards] != [w.id for w in target]:
         team.wards = target
@@ -203,6 +216,7 @@ def parse_team_rows(lines, geography: Geography, filename: str = "the file") -> 
     if missing:
         raise TeamImportError([f"{filename}: missing column {', '.join(missing)} (found: {', '.join(reader.fieldnames)})"])
     reader.fieldnames = fields
+    has_mode = "notify_mode" in fields
     specs, problems, seen = [], [], {}
     for number, raw in enumerate(reader, start=2):
         value = {c: (raw.get(c) or "").strip() for c in CSV_COLUMNS}
@@ -211,6 +225,8 @@ def parse_team_rows(lines, geography: Geography, filename: str = "the file") -> 
             lad_code=value["lad_code"].upper(), contact_email=value["contact_email"],
             coverage=value["coverage"].lower(),
             ward_codes=tuple(c.strip().upper() for c in value["wards"].split(";") if c.strip()),
+            # A blank cell is the default; no column at all leaves existing teams alone.
+            notify_mode=((raw.get("notify_mode") or "").strip().lower() or "immediate") if has_mode else None,
         )
         found = check_team(spec, geography)
         if spec.code.lower() in seen:

@@ -113,3 +113,33 @@ def test_check_team(db):
     assert check_team(TeamSpec("INT-X", "X", "int", "E06000002", "", "wards", ("E05009857",)), geography) == {}
     problems = check_team(TeamSpec("bad code!", " ", "int", "", "x@", "authority"), geography)
     assert set(problems) == {"code", "name", "contact_email", "local_authority"}
+
+
+# ---- notify_mode ---------------------------------------------------------------
+
+def test_notify_mode_column_is_optional_and_defaults_to_immediate(db, tmp_path):
+    with_mode = (HEADER.strip() + ",notify_mode\n"
+                 "INT-HPL-N,Hartlepool North,int,E06000001,north@example.org,wards,E05008942,Digest\n"
+                 "CFB,Cleveland Fire Brigade,partner,,fire@example.org,all,,\n")
+    import_teams(_write(tmp_path, with_mode))
+    db.session.commit()
+    teams = _teams(db)
+    assert (teams["INT-HPL-N"].notify_mode, teams["CFB"].notify_mode) == ("digest", "immediate")
+    # A file without the column leaves what an admin chose; a new team gets immediate.
+    without = HEADER + ("INT-HPL-N,Hartlepool North,int,E06000001,north@example.org,wards,E05008942\n"
+                        "ENV-RC,Redcar Environment,partner,E06000003,env@example.org,authority,\n")
+    result = import_teams(_write(tmp_path, without, "without.csv"))
+    db.session.commit()
+    assert result.unchanged == ["INT-HPL-N"] and result.created == ["ENV-RC"]
+    teams = _teams(db)
+    assert (teams["INT-HPL-N"].notify_mode, teams["ENV-RC"].notify_mode) == ("digest", "immediate")
+    back = import_teams(_write(tmp_path, with_mode.replace(",Digest", ",immediate"), "back.csv"))
+    assert back.updated == ["INT-HPL-N"]
+
+
+def test_an_unknown_notify_mode_is_refused(db, tmp_path):
+    text = (HEADER.strip() + ",notify_mode\n"
+            "CFB,Cleveland Fire Brigade,partner,,fire@example.org,all,,weekly\n")
+    with pytest.raises(TeamImportError) as error:
+        import_teams(_write(tmp_path, text))
+    assert error.value.problems == ["row 2: notify_mode: Unknown notify mode 'weekly' (expected immediate or digest)"]

@@ -179,6 +179,23 @@ def test_tokens_listed_and_revoked(db, admin_client, users):
     assert "revoked" in admin_client.get(f"/admin/users/{officer_id}").get_data(as_text=True)
 
 
+def test_team_notify_mode_on_the_form_and_the_list(db, admin_client, team):
+    form = admin_client.get(f"/admin/teams/{ident(team)}").get_data(as_text=True)
+    assert re.search(r'value="immediate" checked', form) and "One e-mail a day" in form
+    response = admin_client.post(f"/admin/teams/{ident(team)}", data={
+        "code": "INT-TEST", "name": "Team INT-TEST", "kind": "int", "local_authority": "E06000002",
+        "contact_email": "int-test@example.org", "notify_mode": "digest", "coverage": "wards",
+        "wards": ["E05009857"]})
+    assert response.status_code == 302
+    assert db.session.get(Team, ident(team)).notify_mode == "digest"
+    assert re.search(r'value="digest" checked', admin_client.get(f"/admin/teams/{ident(team)}").get_data(as_text=True))
+    assert "daily digest" in admin_client.get("/admin/teams").get_data(as_text=True)
+    refused = admin_client.post(f"/admin/teams/{ident(team)}", data={
+        "code": "INT-TEST", "name": "Team INT-TEST", "kind": "int", "local_authority": "E06000002",
+        "notify_mode": "weekly", "coverage": "wards", "wards": ["E05009857"]})
+    assert refused.status_code == 422 and 'id="notify_mode-error"' in refused.get_data(as_text=True)
+
+
 def test_team_codes_are_unique_whatever_their_case_in_the_database_too(db, team):
     # The forms and imports already refuse it; migration 0005's index stops anything else.
     db.session.add(Team(code="int-test", name="Shadow", kind="int", coverage="all"))
