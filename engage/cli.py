@@ -32,6 +32,7 @@ def register(app):
     from engage.cli_demo import demo_cli
     from engage.cli_teams import teams_cli
     from engage.cli_outbox import outbox_cli
+    from engage.cli_routing import routing_cli
     from engage.cli_privacy import purge_command, subject_access_command
     from engage.cli_report import report_cli
     from engage.cli_users import status_command, users_cli
@@ -45,6 +46,7 @@ def register(app):
     app.cli.add_command(purge_command)
     app.cli.add_command(subject_access_command)
     app.cli.add_command(teams_cli)
+    app.cli.add_command(routing_cli)
     app.cli.add_command(demo_cli)
 
 

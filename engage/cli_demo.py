@@ -8,12 +8,13 @@ from engage.cli_users import cli_actor
 from engage.extensions import db
 from engage.services.demo import DemoError, clear_demo, load_demo
 
-demo_cli = AppGroup("demo", help="Sample teams and designations, all marked as sample.")
+demo_cli = AppGroup("demo", help="Sample teams, routing rules and designations, all marked as sample.")
 
 
 @demo_cli.command("load")
 def load_command():
-    """Add the sample teams and designations (again: changes nothing)."""
+    """Add the sample teams, routing rules and designations, and a year of demo
+    meetings and concerns (again: changes nothing)."""
     with cli_actor():
         try:
             lines = load_demo()
@@ -30,7 +31,12 @@ def load_command():
 def clear_command():
     """Remove the sample rows `demo load` added, and nothing else."""
     with cli_actor():
-        lines = clear_demo()
+        try:
+            lines = clear_demo()
+        except DemoError as exc:
+            db.session.rollback()
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(2)
         db.session.commit()
     for line in lines:
         click.echo(line)

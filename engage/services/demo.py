@@ -1,5 +1,6 @@
-"""Sample configuration to try the app with: invented teams and designations, every
-row marked as sample (Team.is_demo, WardDesignation.is_sample) so it is labelled
+"""Sample configuration to try the app with: invented teams, routing rules and
+designations, every row marked as sample (Team.is_demo, RoutingRule.is_demo,
+WardDesignation.is_sample) so it is labelled
 wherever it shows and `clear_demo` can take out exactly what `load_demo` put in.
 
 Each kind of sample data is a step with a load and a clear function in STEPS;
@@ -16,9 +17,10 @@ from typing import Callable
 import sqlalchemy as sa
 
 from engage.extensions import db
-from engage.models import Team, WardDesignation
+from engage.models import RoutingRule, Team, WardDesignation, routing_rule_copy
 from engage.services.boundaries import current_boundary_set
 from engage.services.designations import DesignationImportError, import_designations
+from engage.services.routing_rules import Lookups, RuleDraft, apply_rule, check_rule, rule_differs, rule_for_scope
 from engage.services.teams import Geography, TeamSpec, apply_team, check_team, remove_team, team_differs
 
 DEMO_DATA = Path(__file__).resolve().parent.parent / "demo_data"
@@ -104,9 +106,86 @@ def load_demo_teams() -> list[str]:
 
 def clear_demo_teams() -> list[str]:
     teams = db.session.scalars(sa.select(Team).where(Team.is_demo)).all()
+    _refuse_if_real_rules_name(teams)
     for team in teams:
         remove_team(team)
     return [f"Sample teams: {len(teams)} removed."]
+
+
+def _refuse_if_real_rules_name(teams: list[Team]) -> None:
+    ids = [t.id for t in teams]
+    if not ids:
+        return
+    copying = sa.select(routing_rule_copy.c.rule_id).where(routing_rule_copy.c.team_id.in_(ids))
+    real = db.session.scalars(
+        sa.select(RoutingRule.id).where(~RoutingRule.is_demo,
+                                        sa.or_(RoutingRule.lead_team_id.in_(ids), RoutingRule.id.in_(copying)))
+        .order_by(RoutingRule.id)
+    ).all()
+    if real:
+        raise DemoError(f"real routing rules name sample teams ({', '.join(f'#{i}' for i in real)}): "
+                        "change them at /admin/routing to name other teams first. Nothing was removed.")
+
+
+# ---- sample routing rules ------------------------------------------------------
+
+DEMO_RULE_EDITOR = "demo load"
+
+
+def demo_rule_drafts() -> list[RuleDraft]:
+    """Fire setting in Redcar and Cleveland: the ward's INT, the fire brigade copied;
+    fly-tipping in each authority: that council's team; off-road bikes in
+    Middlesbrough: the ward's INT, the youth service copied."""
+    drafts = [RuleDraft(lad_code="E06000003", category_code="fire_setting", copy_team_codes=("CFB",),
+                        note="Sample: joint patrols with the fire brigade on deliberate fires.")]
+    for lad_code, short in sorted(AUTHORITY_SHORT.items()):
+        drafts.append(RuleDraft(lad_code=lad_code, category_code="fly_tipping", lead_team_code=f"COUNCIL-{short}",
+                                note="Sample: the council clears and enforces fly-tipping."))
+    drafts.append(RuleDraft(lad_code="E06000002", category_code="off_road_bikes", copy_team_codes=("YOUTH-MBRO",),
+                            note="Sample: the youth service works with young riders."))
+    for draft in drafts:
+        draft.is_demo = True
+    return drafts
+
+
+def load_demo_rules() -> list[str]:
+    """After the sample teams. A rule whose authority, category or teams are missing
+    here is skipped, and a real rule for the same area and category is left alone."""
+    lookups = Lookups.load()
+    created = updated = 0
+    skipped, left_alone = [], []
+    for draft in demo_rule_drafts():
+        what = f"{draft.category_code} in {draft.lad_code}"
+        existing = None
+        problems, resolved = check_rule(draft, lookups)
+        if list(problems) == ["scope"]:
+            existing = rule_for_scope(resolved.ward, resolved.authority, resolved.category)
+            if not existing.is_demo:
+                left_alone.append(f"#{existing.id}")
+                continue
+            problems, resolved = check_rule(draft, lookups, rule=existing)
+        if problems:
+            skipped.append(what)
+            continue
+        if existing is None:
+            apply_rule(RoutingRule(), draft, resolved, DEMO_RULE_EDITOR)
+            created += 1
+        elif rule_differs(existing, draft, resolved):
+            apply_rule(existing, draft, resolved, DEMO_RULE_EDITOR)
+            updated += 1
+    lines = [f"Sample routing rules: {created} created, {updated} updated."]
+    if left_alone:
+        lines.append(f"Left alone real routing rules {', '.join(left_alone)} for the same area and category.")
+    if skipped:
+        lines.append(f"Skipped sample rules whose area, category or teams are missing: {', '.join(skipped)}.")
+    return lines
+
+
+def clear_demo_rules() -> list[str]:
+    rules = db.session.scalars(sa.select(RoutingRule).where(RoutingRule.is_demo)).all()
+    for rule in rules:
+        db.session.delete(rule)
+    return [f"Sample routing rules: {len(rules)} removed."]
 
 
 def _sample_designations():
@@ -147,6 +226,7 @@ def _activity_step() -> Step:
 
 STEPS: list[Step] = [
     Step("teams", load_demo_teams, clear_demo_teams),
+    Step("routing rules", load_demo_rules, clear_demo_rules),
     Step("designations", load_sample_designations, clear_sample_designations),
     _activity_step(),
 ]
