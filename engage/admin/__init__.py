@@ -10,4 +10,4 @@ def admins_only():
     return require_roles("admin")
 
 
-from engage.admin import audit, routes, teams  # noqa: E402,F401
+from engage.admin import audit, categories, outbox, routes, routing, teams  # noqa: E402,F401

@@ -20,7 +20,10 @@ from engage.services.audit_trail import (
 
 PER_PAGE = 50
 # Where an event's entity can be opened, when it still exists.
-ENTITY_PAGES = {"user_account": ("admin.edit_user", "user_id"), "team": ("admin.edit_team", "team_id")}
+ENTITY_PAGES = {
+    "user_account": ("admin.edit_user", "user_id"), "team": ("admin.edit_team", "team_id"),
+    "routing_rule": ("admin.edit_rule", "rule_id"), "category": ("admin.edit_category", "category_id"),
+}
 
 
 def _day(name: str, problems: list[str]):

@@ -1,15 +1,24 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from engage.models import ROLES
 
 try:
     from wtforms import SelectChoice
-except ImportError:  # WTForms before 3.3 takes (value, label) pairs
-    def SelectChoice(value, label):
-        return (value, label)
+except ImportError:  # WTForms before 3.3 takes (value, label) pairs, and no groups
+    def SelectChoice(value, label, optgroup=None):
+        return (value, label if optgroup is None else f"{label} ({optgroup})")
 
 
 def as_choices(pairs):
@@ -32,7 +41,7 @@ ROLE_HINTS = {
     "officer": "logs meetings and concerns in any ward",
     "inspector": "sees the wards and concerns of their teams",
     "staff": "PCC office: sees everything",
-    "admin": "manages accounts and teams",
+    "admin": "manages accounts, teams, routing, categories and the outbox",
 }
 
 
@@ -88,3 +97,44 @@ class TeamForm(FlaskForm):
         self.local_authority.choices = as_choices([("", "None")] + [(a.code, a.name) for a in authorities])
         self.wards.choices = as_choices((w.code, w.name) for w in wards)
         self.members.choices = as_choices((u.id, u.email) for u in users)
+
+
+class RoutingRuleForm(FlaskForm):
+    ward = SelectField("Ward", choices=[])
+    local_authority = SelectField("Local authority", choices=[])
+    category = SelectField("Category", choices=[])
+    lead_team = SelectField("Lead team", choices=[])
+    copy_teams = CheckboxesField("Copied to", choices=[])
+    priority = IntegerField("Priority", default=0,
+                            validators=[InputRequired(message="Give a whole number (0 unless you need it).")])
+    note = TextAreaField("Note", validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})
+    is_active = BooleanField("Active: routing uses this rule", default=True)
+    submit = SubmitField("Save rule")
+
+    def set_choices(self, wards, authorities, categories, teams):
+        """wards sorted by authority; categories include a retired one the rule keeps."""
+        self.ward.choices = [SelectChoice("", "Any ward (or the authority below)")] + [
+            SelectChoice(w.code, w.name, optgroup=w.local_authority.name) for w in wards]
+        self.local_authority.choices = as_choices([("", "Any authority")] + [(a.code, a.name) for a in authorities])
+        self.category.choices = as_choices([("", "Any category")] + [
+            (c.code, c.label + ("" if c.is_active else " (retired)")) for c in categories])
+        self.lead_team.choices = as_choices([("", "The ward's INT (the team covering the ward)")] + [
+            (t.code, f"{t.code} · {t.name}") for t in teams])
+        self.copy_teams.choices = as_choices((t.code, t.name) for t in teams)
+
+
+CATEGORY_CODE_HINT = "Lowercase letters, digits and _; used by the API and the capture app, so it cannot change later."
+
+
+class CategoryForm(FlaskForm):
+    code = StringField("Code", validators=[DataRequired(message="Give the category a code, e.g. street_drinking."),
+                                           Length(max=40)],
+                       render_kw={"autocapitalize": "none", "autocomplete": "off", "spellcheck": "false"})
+    label = StringField("Label", validators=[DataRequired(message="Give the category a label."), Length(max=120)])
+    sort_order = IntegerField("Order", validators=[Optional()])
+    submit = SubmitField("Save category")
+
+
+class EditCategoryForm(CategoryForm):
+    code = None  # fixed once made
+    sort_order = IntegerField("Order", validators=[InputRequired(message="Give a whole number: lists run from the lowest.")])

@@ -9,16 +9,19 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from engage.extensions import db
-from engage.models import AuditEvent, LocalAuthority, User
+from engage.models import AuditEvent, Category, LocalAuthority, Team, User, Ward
 
 # People read and filter times as they are on the wall in Cleveland.
 LOCAL_ZONE = ZoneInfo("Europe/London")
-ENTITY_NAMES = {"user_account": "user", "team": "team", "api_token": "API token"}
+ENTITY_NAMES = {"user_account": "user", "team": "team", "api_token": "API token", "routing_rule": "routing rule"}
 ACTIONS = ("create", "update", "delete")
 # Shown elsewhere on the row (entity id, time), or noise on a create.
 _SKIP_ON_CREATE = {"id", "created_at"}
 # The trail keeps ids; a person wants the thing's name (the id if it is gone).
-REFERENCES = {"local_authority_id": (LocalAuthority, "name"), "user_id": (User, "email")}
+REFERENCES = {
+    "local_authority_id": (LocalAuthority, "name"), "user_id": (User, "email"), "ward_id": (Ward, "name"),
+    "category_id": (Category, "label"), "lead_team_id": (Team, "code"),
+}
 
 
 @dataclass

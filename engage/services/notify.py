@@ -210,3 +210,30 @@ def build_digests(now: datetime) -> int:
             item.state, item.sent_at, item.last_error = "folded", now, f"in digest {digest.message_id}"
     db.session.commit()
     return len(by_team)
+
+
+# --- by hand ------------------------------------------------------------------------
+
+def retry_failed(message_ids: list[int] | None = None, now: datetime | None = None) -> int:
+    """Put failed messages (these, or all) back in the queue with their attempts reset,
+    e.g. once a refused address is corrected. Only rows still 'failed' change, so a
+    message the worker has meanwhile picked up is never touched. The caller commits."""
+    now = now or utcnow()
+    stmt = sa.update(OutboxMessage).where(OutboxMessage.state == "failed")
+    if message_ids is not None:
+        stmt = stmt.where(OutboxMessage.id.in_(message_ids))
+    result = db.session.execute(
+        stmt.values(state="pending", attempts=0, next_attempt_at=now, claimed_at=None),
+        execution_options={"synchronize_session": "fetch"},
+    )
+    return result.rowcount
+
+
+def count_by_state() -> dict[str, int]:
+    rows = db.session.execute(sa.select(OutboxMessage.state, sa.func.count()).group_by(OutboxMessage.state))
+    return dict(rows.all())
+
+
+def failed_count() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)
+                             .where(OutboxMessage.state == "failed"))
