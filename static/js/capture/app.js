@@ -61,7 +61,13 @@ async function renderStatus() {
     if (counts.concerns) parts.push(plural(counts.concerns, "concern"));
     detail.push(`${parts.join(" and ")} kept safe on this phone until sent.`);
   }
-  if (counts.rejected) detail.push(`${counts.rejected} need${counts.rejected === 1 ? "s" : ""} fixing: look for Fix below.`);
+  if (counts.rejected) {
+    const mine = (r) => meeting && (r.id === meeting.id || r.meeting_id === meeting.id);
+    const elsewhere = counts.records.filter((r) => store.needsFixing(r) && !mine(r)).length;
+    detail.push(`${counts.rejected} need${counts.rejected === 1 ? "s" : ""} fixing: ${elsewhere
+      ? "open the meeting under Meetings on this phone and look for Fix."
+      : "look for Fix below."}`);
+  }
   if (counts.total && s.running) detail.push("Sending…");
   else if (counts.total && navigator.onLine === false) detail.push("They will send when there is signal.");
   else if (counts.total && s.nextTryAt) detail.push(`Trying again at ${new Date(s.nextTryAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" })}.`);

@@ -10,7 +10,7 @@ const UNDO_BAR_MS = 5 * 60 * 1000;
 const SERVER_WINDOW_MS = 15 * 60 * 1000;
 
 function describeState(r) {
-  if (r.state === "rejected" || (r.change && r.errors)) return ["Needs fixing", "bad"];
+  if (store.needsFixing(r)) return ["Needs fixing", "bad"];
   if (r.state === "sent" && r.change) return ["Change waiting to send", "wait"];
   if (r.state === "sent") return [r.server && r.server.needs_review ? "Sent · to be checked" : "Sent", "ok"];
   return [syncState.inFlight.has(r.id) ? "Sending…" : "Waiting to send", "wait"];
@@ -108,7 +108,7 @@ export class SavedList {
     const trouble = r.errors ? errorText(r.errors) : r.problem;
     if (trouble) body.append(Object.assign(document.createElement("p"), { className: "error", textContent: trouble }));
     li.append(body);
-    const fixable = r.state === "rejected" || (r.change && r.errors);
+    const fixable = store.needsFixing(r);
     // The server's window starts when it stored the entry, which for an entry saved
     // offline is when it was sent.
     const recent = Date.now() - Date.parse(r.sent_at || r.saved_at) < SERVER_WINDOW_MS;

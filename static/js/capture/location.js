@@ -66,8 +66,9 @@ export class Location {
   restore(record) {
     const d = record.data;
     const ward = record.server && record.server.ward_code ? this.places.ward(record.server.ward_code) : null;
-    if (d.lon != null) this.current = { kind: d.location_source, lon: d.lon, lat: d.lat, ward: ward || record.label.ward || OUTSIDE };
-    else if (d.grid_ref) this.current = { kind: "grid", grid_ref: d.grid_ref, ward: ward || record.label.ward };
+    const seen = record.label.outside ? OUTSIDE : record.label.ward;
+    if (d.lon != null) this.current = { kind: d.location_source, lon: d.lon, lat: d.lat, ward: ward || seen };
+    else if (d.grid_ref) this.current = { kind: "grid", grid_ref: d.grid_ref, ward: ward || seen };
     else if (d.ward_code && d.ward_code !== this.meetingWard.ward_code) this.current = { kind: "ward", ward_code: d.ward_code, ward: this.places.ward(d.ward_code) };
     else this.current = { kind: "meeting", ward: this.meetingWard };
     $("grid-ref").value = d.grid_ref || "";

@@ -157,13 +157,14 @@ export class MeetingForm {
     for (const m of meetings) {
       const concerns = await store.concernsFor(m.id);
       const waiting = concerns.filter(store.needsSending).length + (store.needsSending(m) ? 1 : 0);
+      const fixing = concerns.filter(store.needsFixing).length + (store.needsFixing(m) ? 1 : 0);
       const li = document.createElement("li");
       li.className = "cap-item";
       const text = document.createElement("div");
       const title = Object.assign(document.createElement("strong"), { textContent: m.label.ward_name });
       const sub = Object.assign(document.createElement("p"), { className: "cap-sub" });
       sub.textContent = [m.data.venue, m.data.date, `${concerns.length} concern${concerns.length === 1 ? "" : "s"}`,
-        waiting ? `${waiting} waiting` : "all sent", m.state === "rejected" ? "meeting needs fixing" : ""].filter(Boolean).join(" · ");
+        waiting ? `${waiting} waiting` : "all sent", fixing ? `${fixing} to fix` : ""].filter(Boolean).join(" · ");
       text.append(title, sub);
       const button = Object.assign(document.createElement("button"), { type: "button", className: "button", textContent: "Continue" });
       button.dataset.meeting = m.id;

@@ -127,6 +127,12 @@ export function needsSending(record) {
   return record.state !== "sent" || Boolean(record.change);
 }
 
+// Refused by the server: waits for the officer, not for the network.
+export function needsFixing(record) {
+  if (record.change === "undo") return false; // being undone: nothing left to fix
+  return record.state === "rejected" || Boolean(record.change && record.errors);
+}
+
 // What is still to reach the server, meetings first (the server copes with either order,
 // but a concern then finds its meeting at once).
 export async function queue() {
@@ -139,7 +145,7 @@ export async function queue() {
 
 export async function counts() {
   const { meetings: m, concerns: c } = await queue();
-  const rejected = m.concat(c).filter((r) => r.state === "rejected" || (r.change && r.errors)).length;
+  const rejected = m.concat(c).filter(needsFixing).length;
   return { meetings: m.length, concerns: c.length, total: m.length + c.length, rejected, records: m.concat(c) };
 }
 

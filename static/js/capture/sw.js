@@ -4,8 +4,7 @@
  * - The shell (the /capture page, its scripts and styles, Leaflet, idb, icons) is
  *   cached when the worker installs, in a cache named after the deployment's version.
  *   Scripts and styles are answered from that cache (cache first). The page itself is
- *   answered from the cache at once and refreshed in the background, so it opens
- *   instantly in a hall with one bar of signal.
+ *   network first with a 3 s timeout (see pageNetworkFirst).
  * - Reference data (categories, wards) is network first with a short timeout, falling
  *   back to the last copy cached.
  * - Nothing else is touched: writes (POST, PATCH, DELETE) and all other pages go to the
@@ -18,6 +17,7 @@
 const SHELL_CACHE = `capture-shell-${CAPTURE.version}`;
 const DATA_CACHE = "capture-data"; // not versioned: a new deployment keeps the last known wards
 const DATA_TIMEOUT_MS = 4000;
+const PAGE_TIMEOUT_MS = 3000;
 
 const shell = new Set(CAPTURE.shell);
 const data = new Set(CAPTURE.data);
@@ -60,7 +60,7 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (url.pathname === CAPTURE.page && request.mode === "navigate") {
-    event.respondWith(pageFromCache(event));
+    event.respondWith(pageNetworkFirst(event));
   } else if (data.has(url.pathname) && !url.search) {
     event.respondWith(networkFirst(request, url.pathname));
   } else if (shell.has(url.pathname)) {
@@ -73,19 +73,26 @@ function keepable(response) {
   return response && response.ok && !response.redirected && response.type === "basic";
 }
 
-async function pageFromCache(event) {
+// The page: from the network when it answers within a few seconds, so it is the
+// logged-in officer's page (their e-mail, a current token) and a log-in redirect is
+// followed; otherwise, and with no signal at all (which fails at once), from the cache.
+async function pageNetworkFirst(event) {
   const cache = await caches.open(SHELL_CACHE);
-  const cached = await cache.match(CAPTURE.page, { ignoreSearch: true, ignoreVary: true });
   const fresh = fetch(event.request).then(async (response) => {
     if (keepable(response)) await cache.put(CAPTURE.page, response.clone());
     return response;
   });
-  if (cached) {
-    // Refresh for next time (the officer's name, a new token) without making them wait.
-    event.waitUntil(fresh.catch(() => {}));
-    return cached;
-  }
-  return fresh;
+  event.waitUntil(fresh.catch(() => {})); // a slow answer still refreshes the cache
+  try {
+    const response = await Promise.race([fresh, timeout(PAGE_TIMEOUT_MS)]);
+    if (response.status < 500) return response; // the page, or a redirect to log in
+  } catch (err) { /* no signal, or too slow */ }
+  const cached = await cache.match(CAPTURE.page, { ignoreSearch: true, ignoreVary: true });
+  return cached || fresh;
+}
+
+function timeout(ms) {
+  return new Promise((_, reject) => setTimeout(() => reject(new Error("slow")), ms));
 }
 
 async function cacheFirst(request, path) {
@@ -105,10 +112,7 @@ async function networkFirst(request, path) {
   });
   try {
     // One bar of signal can take a minute to fail: give up on it after a few seconds.
-    const response = await Promise.race([
-      network,
-      new Promise((_, reject) => setTimeout(() => reject(new Error("slow")), DATA_TIMEOUT_MS)),
-    ]);
+    const response = await Promise.race([network, timeout(DATA_TIMEOUT_MS)]);
     if (response.ok) return response;
     const cached = await cache.match(path, { ignoreVary: true });
     return cached || response; // e.g. 401: the cached list is still the right one to show

@@ -44,6 +44,10 @@ export function start() {
   window.addEventListener("offline", notify);
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") soon(); });
   soon();
+  // Learn who is logged in even with nothing to send: new entries are saved as theirs.
+  if (navigator.onLine !== false) {
+    fetchSession().then((session) => { if (!state.session) { state.session = session; notify(); } }).catch(() => {});
+  }
 }
 
 // Run in `delay` ms, unless a run is already due sooner: a backoff or slow retry must
