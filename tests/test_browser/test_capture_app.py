@@ -407,3 +407,40 @@ def test_a_lost_answer_is_retried_with_backoff_and_stored_once(phone, live_serve
         expect_sent(page, text)  # the retry, about 2 s later, is answered 200: already stored
     assert live_count(live_server, Concern, description=text) == 1
     assert page.errors == []
+
+
+def log_in(page, live_server, email):
+    page.goto(f"{live_server.url}/login?next=/capture")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/capture")
+    wait_ready(page)
+
+
+def test_on_a_shared_phone_entries_are_sent_only_as_the_officer_who_saved_them(phone, live_server):
+    page = open_capture(phone, live_server)
+    first = page.email
+    wait_for_worker(page)
+    phone.set_offline(True)
+    start_meeting(page)
+    text = f"Motorbikes on the beck path {uuid.uuid4().hex[:8]}"
+    save_concern(page, "Off-road motorbikes and quads", text)
+    expect(status(page)).to_have_text("2 waiting to send")
+
+    phone.set_offline(False)
+    phone.clear_cookies()  # the first officer's session has gone; a colleague logs in
+    second, _ = live_user_with_token(live_server, "officer", password=PASSWORD)
+    log_in(page, live_server, second)
+    expect(page.locator("#sync-detail")).to_contain_text(f"Some were saved by {first}")
+    expect(status(page)).to_have_text("2 waiting to send")
+    assert live_count(live_server, Concern, description=text) == 0
+
+    phone.clear_cookies()
+    log_in(page, live_server, first)
+    expect_sent(page, text)
+    with live_server.app.app_context():
+        from engage.models import User
+        stored = db.session.scalar(sa.select(Concern).where(Concern.description == text))
+        assert db.session.get(User, stored.created_by_id).email == first
+    assert page.errors == []
