@@ -269,7 +269,8 @@ def _placement_at(located, boundary_set, lon, lat, source) -> Placement:
     return Placement(ward, boundary_set.id, source, False)
 
 
-def raise_concern(data, user=None, is_demo=False, channel=None) -> tuple[Concern, bool]:
+def raise_concern(data, user=None, is_demo=False, channel=None, notify=True) -> tuple[Concern, bool]:
+    """`notify=False` routes without e-mailing the teams (historical imports)."""
     f = Fields(data)
     concern_id = f.uuid("id")
     if concern_id and (existing := db.session.get(Concern, concern_id)) is not None:
@@ -315,7 +316,7 @@ def raise_concern(data, user=None, is_demo=False, channel=None) -> tuple[Concern
     db.session.add(concern)
     # Routed before the first flush: the concern is stored with its owner in one go
     # (and one audit entry), never ownerless even for an instant.
-    route_concern(concern)
+    route_concern(concern, notify=notify)
     return concern, True
 
 

@@ -135,15 +135,17 @@ def apply_routing(concern: Concern, decision: RoutingDecision, routed_by: str | 
     return record
 
 
-def route_concern(concern: Concern) -> ConcernRouting:
-    """Route a newly stored concern and queue its notifications (same transaction)."""
+def route_concern(concern: Concern, notify: bool = True) -> ConcernRouting:
+    """Route a newly stored concern and queue its notifications (same transaction);
+    `notify=False` records the routing without e-mailing anyone (historical imports)."""
     from engage.services.notify import queue_routing_notifications
 
     # No autoflush: a new concern is stored together with its routing in one flush.
     with db.session.no_autoflush:
         decision = route(facts_for(concern), load_rules(), coverage_for(concern.ward))
         record = apply_routing(concern, decision)
-        queue_routing_notifications(concern)
+        if notify:
+            queue_routing_notifications(concern)
     return record
 
 
