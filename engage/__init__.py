@@ -105,6 +105,7 @@ def register_blueprints(app):
     from engage.capture import bp as capture_bp
     from engage.inbox import bp as inbox_bp
     from engage.maps import bp as maps_bp
+    from engage.open311 import bp as open311_bp
     from engage.public import bp as public_bp
     from engage.reports import bp as reports_bp
     from engage.reports.exports import bp as exports_bp
@@ -123,6 +124,7 @@ def register_blueprints(app):
     app.register_blueprint(exports_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(open311_bp)
     app.register_blueprint(vendor_bp)
 
 
