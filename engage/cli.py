@@ -30,6 +30,7 @@ designations_cli = AppGroup("designations", help="Strengthen / Support / Sustain
 
 def register(app):
     from engage.cli_demo import demo_cli
+    from engage.cli_import import import_cli
     from engage.cli_teams import teams_cli
     from engage.cli_outbox import outbox_cli
     from engage.cli_routing import routing_cli
@@ -48,6 +49,7 @@ def register(app):
     app.cli.add_command(teams_cli)
     app.cli.add_command(routing_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(import_cli)
 
 
 def _fail(message: str, code: int = 2):

@@ -250,7 +250,7 @@ def test_an_expired_session_keeps_the_queue_and_asks_to_log_in_again(phone, live
     start_meeting(page)
     expect(status(page)).to_have_text("All saved")
     wait_for_worker(page)  # its install fetches would bring the cookie back
-    phone.clear_cookies()  # the session has expired
+    session_ends(phone)
     text = f"Parking on the zigzags {uuid.uuid4().hex[:8]}"
     save_concern(page, "Parking", text)
     prompt = page.get_by_role("link", name="Log in again to send 1 waiting")
@@ -418,6 +418,13 @@ def log_in(page, live_server, email):
     wait_ready(page)
 
 
+def session_ends(phone):
+    """Drop the session cookie while offline, so no answer still on its way can set it again."""
+    phone.set_offline(True)
+    phone.clear_cookies()
+    phone.set_offline(False)
+
+
 def test_on_a_shared_phone_entries_are_sent_only_as_the_officer_who_saved_them(phone, live_server):
     page = open_capture(phone, live_server)
     first = page.email
@@ -428,15 +435,15 @@ def test_on_a_shared_phone_entries_are_sent_only_as_the_officer_who_saved_them(p
     save_concern(page, "Off-road motorbikes and quads", text)
     expect(status(page)).to_have_text("2 waiting to send")
 
-    phone.set_offline(False)
     phone.clear_cookies()  # the first officer's session has gone; a colleague logs in
+    phone.set_offline(False)
     second, _ = live_user_with_token(live_server, "officer", password=PASSWORD)
     log_in(page, live_server, second)
     expect(page.locator("#sync-detail")).to_contain_text(f"Some were saved by {first}")
     expect(status(page)).to_have_text("2 waiting to send")
     assert live_count(live_server, Concern, description=text) == 0
 
-    phone.clear_cookies()
+    session_ends(phone)
     log_in(page, live_server, first)
     expect_sent(page, text)
     with live_server.app.app_context():
