@@ -51,6 +51,7 @@ class Category(db.Model):
     """The themes residents raise. Retired categories stay for old concerns."""
 
     __tablename__ = "category"
+    __audited__ = True
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     code: so.Mapped[str] = so.mapped_column(sa.String(40), unique=True)

@@ -113,6 +113,11 @@ class Team(db.Model):
         return f"<Team {self.code}>"
 
 
+# Codes are unique whatever their case (migration 0005), declared here so that
+# autogenerate sees no drift.
+sa.Index("uq_team_code_lower", sa.func.lower(Team.__table__.c.code), unique=True)
+
+
 class ApiToken(db.Model):
     """A bearer token for programmatic clients. Only a SHA-256 of it is stored: the
     token is random and long, so a slow hash adds nothing."""

@@ -12,12 +12,11 @@ import sqlalchemy.orm as so
 from flask import g, has_request_context
 
 from engage.extensions import db
-from engage.models import AuditEvent, Category
+from engage.models import AuditEvent
 from engage.models.base import utcnow
 
 # Audited although their model does not say `__audited__ = True` (yet): models are
 # another engineer's files. Move each to its model and drop it from here.
-AUDITED_HERE = {Category}
 
 _actor: contextvars.ContextVar[tuple[int | None, str] | None] = contextvars.ContextVar("audit_actor", default=None)
 
@@ -103,7 +102,7 @@ def _changes(obj, exclude) -> dict:
 
 
 def _is_audited(obj) -> bool:
-    return getattr(type(obj), "__audited__", False) or type(obj) in AUDITED_HERE
+    return getattr(type(obj), "__audited__", False)
 
 
 # --- old values ----------------------------------------------------------------------
@@ -122,7 +121,7 @@ _keeping_old_values: set[type] = set()
 
 def _keep_old_values(mapper: so.Mapper) -> None:
     cls = mapper.class_
-    if not (getattr(cls, "__audited__", False) or cls in AUDITED_HERE) or cls in _keeping_old_values:
+    if not (getattr(cls, "__audited__", False)) or cls in _keeping_old_values:
         return
     exclude = getattr(cls, "__audit_exclude__", set())
     for attr in mapper.column_attrs:
