@@ -107,9 +107,40 @@ def load_demo_teams() -> list[str]:
 def clear_demo_teams() -> list[str]:
     teams = db.session.scalars(sa.select(Team).where(Team.is_demo)).all()
     _refuse_if_real_rules_name(teams)
+    moved = _send_real_concerns_to_triage(teams)
     for team in teams:
         remove_team(team)
-    return [f"Sample teams: {len(teams)} removed."]
+    lines = [f"Sample teams: {len(teams)} removed."]
+    if moved:
+        lines.append(f"{moved} real concerns routed to sample teams went to the OPCC triage queue.")
+    return lines
+
+
+def _send_real_concerns_to_triage(teams: list[Team]) -> int:
+    """Real concerns captured while only the sample teams existed keep an owner: the
+    triage queue, with the reason recorded in their routing history."""
+    from engage.models import Concern, concern_copy
+    from engage.services.routing import RoutingDecision, apply_routing
+
+    ids = [t.id for t in teams]
+    if not ids:
+        return 0
+    copied = sa.select(concern_copy.c.concern_id).where(concern_copy.c.team_id.in_(ids))
+    concerns = db.session.scalars(sa.select(Concern).where(
+        ~Concern.is_demo, sa.or_(Concern.lead_team_id.in_(ids), Concern.id.in_(copied)))).all()
+    from engage.models import ConcernRouting
+
+    for team in teams:
+        # History keeps saying which sample team it was, as text: the row is going.
+        db.session.execute(sa.update(ConcernRouting).where(ConcernRouting.lead_team_id == team.id).values(
+            lead_team_id=None, reason=ConcernRouting.reason + f" (lead: sample team {team.code}, since removed)"))
+    for concern in concerns:
+        lead = concern.lead_team_id if concern.lead_team_id not in ids else None
+        copies = tuple(t.id for t in concern.copied_teams if t.id not in ids)
+        apply_routing(concern, RoutingDecision(lead, copies, "manual", None, "sample teams removed"),
+                      routed_by="manual" if lead else "triage", reason="sample teams removed by demo clear")
+    db.session.flush()
+    return len(concerns)
 
 
 def _refuse_if_real_rules_name(teams: list[Team]) -> None:
