@@ -26,6 +26,7 @@ from engage.models import (
 from engage.models.base import utcnow
 from engage.services.boundaries import current_boundary_set
 from engage.services.locating import locator_for
+from engage.services.linking import place_waiting_concerns
 from engage.services.routing import route_concern
 from geodata import CoordinateError, GridRefError, bng_to_wgs84, parse_grid_reference, validate_lonlat
 
@@ -204,6 +205,7 @@ def record_meeting(data, user=None, is_demo=False) -> tuple[Meeting, bool]:
         .values(meeting_id=meeting.id)
         .execution_options(synchronize_session=False)
     )
+    place_waiting_concerns(meeting)
     return meeting, True
 
 

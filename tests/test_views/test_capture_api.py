@@ -153,3 +153,13 @@ def test_each_meeting_and_concern_is_audited(officer_client, db):
     officer_client.post("/api/v1/meetings", json=meeting)
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.entity == "meeting"))
     assert event.actor == "officer@example.org" and event.changes["venue"][1] == "St Hilda's Community Centre"
+
+
+def test_a_concern_without_a_position_that_came_first_is_placed_in_the_meetings_ward(officer_client, db):
+    meeting = meeting_body()
+    concern = concern_body(meeting["id"])
+    early = officer_client.post("/api/v1/concerns", json=concern).get_json()
+    assert early["ward_code"] is None and early["needs_review"] is True and early["queue"] == "triage"
+    officer_client.post("/api/v1/meetings", json=meeting)
+    placed = officer_client.get(f"/api/v1/concerns/{concern['id']}").get_json()
+    assert placed["ward_code"] == CENTRAL and placed["needs_review"] is False and placed["lead_team"] is not None
