@@ -13,6 +13,10 @@ def wants_json() -> bool:
 
 
 def register(app):
+    from engage.errors import malformed
+
+    malformed.register(app)
+
     @app.errorhandler(429)
     def too_many(exc):
         message = "Too many failed attempts. Wait 15 minutes and try again."
