@@ -70,6 +70,10 @@ class Fields:
         if not isinstance(value, str):
             self.errors[name] = "must be text"
             return default
+        if "\x00" in value:
+            # Never valid text, and PostgreSQL cannot store or even compare it.
+            self.errors[name] = "must not contain the NUL character"
+            return default
         value = value.strip()
         if required and not value:
             self.errors[name] = "must not be empty"
@@ -86,16 +90,23 @@ class Fields:
             return default
         return value
 
-    def integer(self, name, minimum=None, default=None):
+    def integer(self, name, minimum=None, default=None, maximum=2**31 - 1):
         value = self.data.get(name)
         if value in (None, ""):
             return default
         if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and value.strip().lstrip("-").isdigit())):
             self.errors[name] = f"must be a whole number (got {value!r})"
             return default
-        value = int(value)
+        try:
+            value = int(value)
+        except ValueError:  # digits int() refuses: '²', or thousands of them
+            self.errors[name] = f"must be a whole number (got {value!r:.40})"
+            return default
         if minimum is not None and value < minimum:
             self.errors[name] = f"must be at least {minimum}"
+            return default
+        if value > maximum:  # the database's integer column holds no more
+            self.errors[name] = f"must be at most {maximum}"
             return default
         return value
 
@@ -139,7 +150,14 @@ class Fields:
         except ValueError:
             self.errors[name] = f"'{value}' is not an ISO 8601 date and time"
             return default
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        try:
+            # Stored in UTC: a moment that is not a year 1-9999 date there could be
+            # stored but never read back.
+            return parsed.astimezone(timezone.utc)
+        except OverflowError:
+            self.errors[name] = f"'{value}' is out of range"
+            return default
 
     def check(self):
         if self.errors:
@@ -165,7 +183,7 @@ def record_meeting(data, user=None, is_demo=False) -> tuple[Meeting, bool]:
         return existing, False
     kind = _meeting_kind(f)
     codes = f.raw("ward_codes") or []
-    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+    if not isinstance(codes, list) or not all(isinstance(c, str) and "\x00" not in c for c in codes):
         f.errors["ward_codes"] = "must be a list of ward codes"
         codes = []
     codes = [c.strip().upper() for c in codes]
