@@ -1,8 +1,14 @@
 """JSON shapes of meetings and concerns, the same for every API answer."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 
 def _iso(value):
+    if isinstance(value, datetime) and value.tzinfo is None:
+        # SQLite hands back naive datetimes for timezone-aware columns; they are UTC, and
+        # the answer must say so (as it does on PostgreSQL).
+        value = value.replace(tzinfo=timezone.utc)
     return value.isoformat() if value is not None else None
 
 
