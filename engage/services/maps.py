@@ -23,6 +23,8 @@ from engage.models.base import utcnow
 from engage.services.scope import Scope, filter_concerns
 from engage.services.workflow import OPEN_STATUSES
 
+# No concern or meeting is older; earlier filter dates are refused.
+EARLIEST_FILTER_DATE = date(1900, 1, 1)
 BREAK_METHODS = {"quantiles": "Quantiles", "jenks": "Natural breaks (Fisher-Jenks)"}
 # Origin for grid bins: west and south of Cleveland, so cell numbers are positive
 # and integer truncation is a floor on both engines.
@@ -57,10 +59,14 @@ class MapFilters:
             if not raw:
                 return default
             try:
-                return date.fromisoformat(raw)
+                value = date.fromisoformat(raw)
             except ValueError:
                 errors.append(f"{name}: '{raw}' is not a date like 2026-01-31")
                 return default
+            if value < EARLIEST_FILTER_DATE:  # and a year before it must still be a date
+                errors.append(f"{name}: '{raw}' is before {EARLIEST_FILTER_DATE.year}")
+                return default
+            return value
 
         date_to = day("to", today)
         date_from = day("from", date_to - timedelta(days=365))
