@@ -82,6 +82,8 @@ def import_designations(path: str, boundary_set: BoundarySet, sample: bool = Fal
         raise DesignationImportError([f"no such file: {path}"])
     except UnicodeDecodeError as exc:
         raise DesignationImportError([f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})"])
+    except csv.Error as exc:  # e.g. a field over the csv module's 128 KiB limit
+        raise DesignationImportError([f"{path} is not a CSV file that can be read ({exc})"])
 
     result = DesignationImportResult()
     for ward, value, day in rows:

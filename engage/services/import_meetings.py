@@ -137,7 +137,10 @@ def _read_csv(path: Path) -> Table:
         text = data.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
     reader = csv.reader(io.StringIO(text, newline=""))
     # Numbered by record, as a spreadsheet shows them (a quoted cell may span lines).
-    return _table(path.name, enumerate(reader, start=1))
+    try:
+        return _table(path.name, enumerate(reader, start=1))
+    except csv.Error as exc:  # e.g. a field over the csv module's 128 KiB limit
+        raise ImportFileError(f"{path.name}: not a CSV file that can be read ({exc})") from None
 
 
 def _read_xlsx(path: Path) -> Table:
@@ -445,6 +448,9 @@ def _parse_row(row: SourceRow, plan: ImportPlan, lookups: _Lookups, today: date)
         formula = formula_text(value)
         if formula is not None:
             reasons.append(f"{header}: the formula {formula} is not evaluated; type the value itself")
+            value = None
+        elif isinstance(value, str) and "\x00" in value:  # never valid text; PostgreSQL cannot store it
+            reasons.append(f"{header}: holds a NUL character")
             value = None
         values[name] = value
 

@@ -229,6 +229,9 @@ def parse_team_rows(lines, geography: Geography, filename: str = "the file") -> 
             notify_mode=((raw.get("notify_mode") or "").strip().lower() or "immediate") if has_mode else None,
         )
         found = check_team(spec, geography)
+        for column in CSV_COLUMNS:
+            if "\x00" in value[column]:  # never valid text, and PostgreSQL cannot store it
+                found[column] = "holds a NUL character"
         if spec.code.lower() in seen:
             found["code"] = f"code '{spec.code}' is also on row {seen[spec.code.lower()]}"
         seen.setdefault(spec.code.lower(), number)
@@ -260,6 +263,8 @@ def import_teams(path: str, dry_run: bool = False) -> TeamImportResult:
         raise TeamImportError([f"no such file: {path}"])
     except UnicodeDecodeError as exc:
         raise TeamImportError([f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})"])
+    except csv.Error as exc:  # e.g. a field over the csv module's 128 KiB limit
+        raise TeamImportError([f"{path} is not a CSV file that can be read ({exc})"])
 
     result = TeamImportResult(dry_run=dry_run)
     for spec in specs:
