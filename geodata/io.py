@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import re
+import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +26,15 @@ BNG = CRS.from_epsg(27700)
 
 # Longest list of offending wards quoted in one message; the rest are counted.
 _MAX_LISTED = 10
+
+# A zip is checked before GDAL opens it, so that a "zip bomb" (a small file that
+# unpacks to gigabytes) is refused instead of filling memory or disk. All of Great
+# Britain's wards as a Shapefile unpack to well under 1 GiB, and real Shapefile parts
+# pack 2 to 20 times smaller, never 100.
+MAX_UNZIPPED_BYTES = 2 * 1024**3
+MAX_ZIP_RATIO = 100
+MAX_ZIP_MEMBERS = 1000
+_RATIO_FROM_BYTES = 1024 * 1024  # tiny parts (.cpg, .prj) may pack oddly: not judged
 
 
 class BoundaryFileError(ValueError):
@@ -128,6 +139,8 @@ def read_boundaries(path: str | os.PathLike[str]) -> BoundaryFile:
         raise BoundaryFileError(f"not a file: {path}")
     if file.stat().st_size == 0:
         raise BoundaryFileError(f"{file.name}: file is empty")
+    if file.suffix.lower() == ".zip" or zipfile.is_zipfile(file):
+        check_zip(file)
 
     frame = _read_frame(file)
     if frame.empty:
@@ -155,6 +168,42 @@ def read_boundaries(path: str | os.PathLike[str]) -> BoundaryFile:
         source_crs=_crs_label(crs),
         crs_guessed=guessed,
     )
+
+
+def check_zip(file: Path, max_bytes: int | None = None, max_ratio: float | None = None) -> None:
+    """Refuse a zip that unpacks to too much, packs too tightly, or is not what its
+    directory says: the directory's sizes are checked first, then every member is
+    unpacked once in chunks (kept nowhere), which also checks each one's CRC."""
+    max_bytes = MAX_UNZIPPED_BYTES if max_bytes is None else max_bytes
+    max_ratio = MAX_ZIP_RATIO if max_ratio is None else max_ratio
+    try:
+        with zipfile.ZipFile(file) as archive:
+            members = [m for m in archive.infolist() if not m.is_dir()]
+            if len(members) > MAX_ZIP_MEMBERS:
+                raise BoundaryFileError(f"{file.name}: the zip holds {len(members)} files; "
+                                        f"a zipped Shapefile has a handful (at most {MAX_ZIP_MEMBERS} are read)")
+            total = sum(m.file_size for m in members)
+            if total > max_bytes:
+                raise BoundaryFileError(f"{file.name}: the zip unpacks to {total:,} bytes, more than the "
+                                        f"{max_bytes:,} allowed; refused unopened")
+            for m in members:
+                if m.file_size >= _RATIO_FROM_BYTES and m.file_size > max_ratio * max(m.compress_size, 1):
+                    raise BoundaryFileError(
+                        f"{file.name}: {m.filename} unpacks {m.file_size / max(m.compress_size, 1):,.0f} times "
+                        f"larger than it is packed (at most {max_ratio:g} times is believable); refused unopened")
+            unpacked = 0
+            for m in members:
+                with archive.open(m) as stream:
+                    while chunk := stream.read(1024 * 1024):
+                        unpacked += len(chunk)
+                        if unpacked > max_bytes:
+                            raise BoundaryFileError(f"{file.name}: the zip unpacks to more than the "
+                                                    f"{max_bytes:,} bytes allowed")
+    except (zipfile.BadZipFile, zlib.error) as exc:
+        raise BoundaryFileError(f"{file.name}: not a readable zip file ({exc})") from None
+    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
+        # e.g. an encrypted member, or an unsupported compression method
+        raise BoundaryFileError(f"{file.name}: cannot read the zip ({exc})") from None
 
 
 def _read_frame(file: Path) -> gpd.GeoDataFrame:
