@@ -25,4 +25,4 @@ def csrf_for_session_users():
     return None
 
 
-from engage.api import capture, maps, routes, v1  # noqa: E402,F401
+from engage.api import capture, maps, openapi, routes, v1  # noqa: E402,F401
