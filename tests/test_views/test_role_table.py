@@ -1,0 +1,244 @@
+"""Who may open what, for every route of the app, from one table.
+
+Each row is a request (method and URL) and the status each kind of caller gets:
+nobody logged in, an officer, an inspector (in team INT-TEST, three Middlesbrough
+wards), staff and an admin; browsers and API clients alike (the API rows are asked
+with the session, /api/v1/concerns etc. also with a bearer token elsewhere). A status
+of 302 for nobody means "sent to the log-in page".
+
+`test_the_table_covers_every_route` matches every row against the app's URL map: a new
+route (or a new method on one) with no row here fails it, so whoever adds a route
+decides who may use it. Rows for another team's concern, meeting and ward check that
+an inspector gets 404 there (not 403: whether it exists is not theirs to know).
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from engage.extensions import db
+from tests.conftest import logged_in_client, make_team
+
+ROLES = ("anon", "officer", "inspector", "staff", "admin")
+
+
+def who(anon, officer, inspector, staff, admin):
+    return dict(zip(ROLES, (anon, officer, inspector, staff, admin)))
+
+
+EVERYONE = who(200, 200, 200, 200, 200)
+LOGGED_IN = who(302, 200, 200, 200, 200)
+API_LOGGED_IN = who(401, 200, 200, 200, 200)
+CAPTURE = who(302, 200, 403, 200, 200)
+INBOX = who(302, 403, 200, 200, 200)
+STAFF = who(302, 403, 403, 200, 200)
+ADMIN = who(302, 403, 403, 403, 200)
+ADMIN_FORM = who(302, 403, 403, 403, 422)  # an empty form: the admin is shown what is missing
+
+# (method, url, expected by role). {placeholders} are filled from the `world` fixture.
+TABLE = [
+    # Public pages and files
+    ("GET", "/", EVERYONE),
+    ("GET", "/wards/{ward}", EVERYONE),
+    ("GET", "/wards/E05999999", who(404, 404, 404, 404, 404)),
+    ("GET", "/public/wards/{ward}", EVERYONE),
+    ("GET", "/static/css/engage.css", EVERYONE),
+    ("GET", "/vendor/leaflet/leaflet.js", EVERYONE),
+    ("GET", "/vendor/nothing/x.js", who(404, 404, 404, 404, 404)),
+    ("GET", "/sw.js", EVERYONE),
+    ("GET", "/capture/manifest.webmanifest", EVERYONE),
+    # Logging in and out
+    ("GET", "/login", who(200, 302, 302, 302, 302)),
+    ("POST", "/login", who(200, 302, 302, 302, 302)),
+    ("POST", "/logout", who(302, 302, 302, 302, 302)),
+    ("GET", "/account/password", LOGGED_IN),
+    ("POST", "/account/password", LOGGED_IN),
+    # Capture, maps
+    ("GET", "/capture", CAPTURE),
+    ("GET", "/maps", LOGGED_IN),
+    # Inbox: inspectors see their teams' concerns and wards only
+    ("GET", "/inbox", INBOX),
+    ("GET", "/inbox/concerns/{concern}", INBOX),
+    ("POST", "/inbox/concerns/{concern}", who(302, 403, 200, 200, 200)),
+    ("GET", "/inbox/concerns/{other_concern}", who(302, 403, 404, 200, 200)),
+    ("POST", "/inbox/concerns/{other_concern}", who(302, 403, 404, 200, 200)),
+    ("GET", "/inbox/wards/{ward}", INBOX),
+    ("GET", "/inbox/wards/{other_ward}", who(302, 403, 404, 200, 200)),
+    # Reports, exports, "you said, we did"
+    ("GET", "/reports", STAFF),
+    ("GET", "/reports/coverage", STAFF),
+    ("GET", "/reports/panel", who(302, 403, 403, 400, 400)),  # 400: no period given
+    ("POST", "/reports/panel", who(302, 403, 403, 400, 400)),
+    ("GET", "/exports", INBOX),
+    ("GET", "/exports/concerns.csv", INBOX),
+    ("GET", "/exports/meetings.xlsx", INBOX),
+    ("GET", "/exports/concerns.geojson", INBOX),
+    ("GET", "/exports/nothing.csv", who(302, 403, 404, 404, 404)),
+    ("GET", "/updates", STAFF),
+    ("POST", "/updates/draft", who(302, 403, 403, 302, 302)),
+    ("GET", "/updates/{update}", STAFF),
+    ("POST", "/updates/{update}", who(302, 403, 403, 302, 302)),
+    # Admin
+    ("GET", "/admin/", who(302, 403, 403, 403, 302)),  # to the users list
+    ("GET", "/admin/audit", ADMIN),
+    ("GET", "/admin/users", ADMIN),
+    ("GET", "/admin/users/new", ADMIN),
+    ("POST", "/admin/users/new", ADMIN_FORM),
+    ("GET", "/admin/users/{user}", ADMIN),
+    ("POST", "/admin/users/{user}", ADMIN_FORM),
+    ("POST", "/admin/users/{user}/password", who(302, 403, 403, 403, 200)),
+    ("POST", "/admin/users/{user}/tokens/{token}/revoke", who(302, 403, 403, 403, 302)),
+    ("GET", "/admin/teams", ADMIN),
+    ("GET", "/admin/teams/new", ADMIN),
+    ("POST", "/admin/teams/new", ADMIN_FORM),
+    ("GET", "/admin/teams/{team}", ADMIN),
+    ("POST", "/admin/teams/{team}", ADMIN_FORM),
+    ("GET", "/admin/categories", ADMIN),
+    ("GET", "/admin/categories/new", ADMIN),
+    ("POST", "/admin/categories/new", ADMIN_FORM),
+    ("GET", "/admin/categories/{category}", ADMIN),
+    ("POST", "/admin/categories/{category}", ADMIN_FORM),
+    ("POST", "/admin/categories/{category}/retired", who(302, 403, 403, 403, 302)),
+    ("GET", "/admin/routing", ADMIN),
+    ("GET", "/admin/routing/new", ADMIN),
+    ("POST", "/admin/routing/new", ADMIN_FORM),
+    ("GET", "/admin/routing/{rule}", ADMIN),
+    ("POST", "/admin/routing/{rule}", ADMIN_FORM),
+    ("POST", "/admin/routing/{rule}/active", who(302, 403, 403, 403, 302)),
+    ("GET", "/admin/outbox", ADMIN),
+    ("POST", "/admin/outbox/{message}/retry", who(302, 403, 403, 403, 302)),
+    ("POST", "/admin/outbox/retry-failed", who(302, 403, 403, 403, 302)),
+    # The JSON API: public register and location
+    ("GET", "/api/openapi.json", EVERYONE),
+    ("GET", "/api/wards", EVERYONE),
+    ("GET", "/api/locate?grid=NZ49661942", EVERYONE),
+    ("GET", "/api/authorities", EVERYONE),
+    ("GET", "/api/v1/categories", EVERYONE),
+    # The JSON API: logged in
+    ("GET", "/api/v1/me", API_LOGGED_IN),
+    ("GET", "/api/v1/session", API_LOGGED_IN),
+    ("GET", "/api/v1/wards", API_LOGGED_IN),
+    ("GET", "/api/v1/wards/{ward}", API_LOGGED_IN),
+    ("GET", "/api/v1/wards/{other_ward}", who(401, 200, 404, 200, 200)),
+    ("GET", "/api/v1/maps/wards", API_LOGGED_IN),
+    ("GET", "/api/v1/maps/heat", API_LOGGED_IN),
+    ("GET", "/api/v1/meetings", API_LOGGED_IN),
+    ("POST", "/api/v1/meetings", who(401, 422, 403, 422, 422)),
+    ("GET", "/api/v1/meetings/{meeting}", API_LOGGED_IN),
+    ("GET", "/api/v1/meetings/{other_meeting}", who(401, 200, 404, 200, 200)),
+    ("GET", "/api/v1/concerns", API_LOGGED_IN),
+    ("POST", "/api/v1/concerns", who(401, 422, 403, 422, 422)),
+    ("GET", "/api/v1/concerns/{concern}", API_LOGGED_IN),
+    ("GET", "/api/v1/concerns/{other_concern}", who(401, 200, 404, 200, 200)),
+    ("PATCH", "/api/v1/concerns/{concern}", who(401, 200, 403, 409, 409)),
+    ("DELETE", "/api/v1/concerns/{concern}", who(401, 204, 403, 404, 404)),
+    # Open311 GeoReport v2: reading is public, submitting needs an api_key
+    ("GET", "/open311/v2/", who(302, 302, 302, 302, 302)),  # to discovery
+    ("GET", "/open311/v2/discovery.json", EVERYONE),
+    ("GET", "/open311/v2/services.xml", EVERYONE),
+    ("GET", "/open311/v2/services/speeding.json", EVERYONE),
+    ("GET", "/open311/v2/requests.json", EVERYONE),
+    ("GET", "/open311/v2/requests/{concern}.json", EVERYONE),
+    ("POST", "/open311/v2/requests.json", who(403, 403, 403, 403, 403)),
+    ("PUT", "/open311/v2/requests.json", who(405, 405, 405, 405, 405)),
+    ("GET", "/open311/v2/nothing", who(404, 404, 404, 404, 404)),
+    ("POST", "/open311/v2/nothing", who(404, 404, 404, 404, 404)),
+    ("PATCH", "/open311/v2/nothing", who(404, 404, 404, 404, 404)),
+    ("DELETE", "/open311/v2/nothing", who(404, 404, 404, 404, 404)),
+]
+
+# Two rows must answer differently when the package is missing locally (no `make setup`).
+NEEDS_NODE_MODULES = {"/vendor/leaflet/leaflet.js"}
+
+
+@pytest.fixture
+def world(app, users, team):
+    """Entries to ask about: the inspector's team covers three Middlesbrough wards; a
+    second team covers a Stockton ward the inspector must not see into."""
+    from engage.models import ApiToken, Category, OutboxMessage, RoutingRule, Ward
+    from engage.services.accounts import issue_token
+    from engage.services.boundaries import current_boundary_set
+    from engage.services.capture import raise_concern, record_meeting
+    from engage.services.updates import draft_update
+
+    with app.app_context():
+        boundary_set = current_boundary_set()
+        stockton = db.session.scalar(sa.select(Ward).join(Ward.local_authority)
+                                     .where(Ward.boundary_set_id == boundary_set.id)
+                                     .where(Ward.local_authority.has(code="E06000004")).order_by(Ward.code))
+        other_team = make_team("INT-STOCK", ward_codes=(stockton.code,), lad_code="E06000004")
+        officer = users["officer"]
+        today = date.today().isoformat()
+        meeting, _ = record_meeting({"id": str(uuid.uuid4()), "ward_codes": ["E05009857"], "date": today}, officer)
+        other_meeting, _ = record_meeting({"id": str(uuid.uuid4()), "ward_codes": [stockton.code], "date": today},
+                                          officer)
+        concern, _ = raise_concern({"id": str(uuid.uuid4()), "meeting_id": meeting.id, "category": "speeding",
+                                    "description": "Cars too fast"}, officer)
+        other_concern, _ = raise_concern({"id": str(uuid.uuid4()), "meeting_id": other_meeting.id,
+                                          "category": "speeding", "description": "Elsewhere"}, officer)
+        category = db.session.scalar(sa.select(Category).where(Category.code == "drugs"))
+        rule = RoutingRule(category=category, lead_team=team, note="drugs to the INT")
+        db.session.add(rule)
+        issue_token(officer)
+        ward = db.session.scalar(sa.select(Ward).where(Ward.boundary_set_id == boundary_set.id,
+                                                       Ward.code == "E05009857"))
+        update = draft_update(ward, date.today() - timedelta(days=90), date.today())
+        db.session.commit()
+        assert concern.lead_team_id == team.id and other_concern.lead_team_id == other_team.id
+        values = {
+            "ward": "E05009857", "other_ward": stockton.code,
+            "meeting": meeting.id, "other_meeting": other_meeting.id,
+            "concern": concern.id, "other_concern": other_concern.id,
+            "user": officer.id, "token": db.session.scalar(sa.select(ApiToken.id)),
+            "team": team.id, "category": category.id, "rule": rule.id, "update": update.id,
+            "message": db.session.scalar(sa.select(OutboxMessage.id).order_by(OutboxMessage.id)),
+        }
+    return values
+
+
+def clients(app, users):
+    yield "anon", app.test_client()
+    for role in ROLES[1:]:
+        yield role, logged_in_client(app, users[role])
+
+
+def ask(client, method, url):
+    # Writes send an empty form (or an empty JSON object to the API): enough to pass or
+    # fail the role check, and refused as incomplete where it gets further.
+    if url.startswith("/api/") and method in ("POST", "PATCH"):
+        return client.open(url, method=method, json={})
+    return client.open(url, method=method, data={} if method != "GET" else None)
+
+
+@pytest.mark.parametrize("method, url, expected", TABLE, ids=[f"{m} {u}" for m, u, _ in TABLE])
+def test_who_may_open_what(app, users, world, method, url, expected):
+    if url in NEEDS_NODE_MODULES and not (app.config["ENGAGE_NODE_MODULES"] and
+                                          __import__("os").path.isdir(app.config["ENGAGE_NODE_MODULES"])):
+        pytest.skip("front-end packages not installed (make setup)")
+    target = url.format(**world)
+    got = {role: ask(client, method, target).status_code for role, client in clients(app, users)}
+    assert got == expected
+
+
+def test_the_table_covers_every_route(app):
+    """Every rule and method of the URL map is asked about at least once."""
+    adapter = app.url_map.bind("localhost")
+    placeholder = {name: "1" for name in ("ward", "other_ward", "meeting", "other_meeting", "concern",
+                                          "other_concern", "user", "token", "team", "category", "rule",
+                                          "update", "message")}
+    covered = set()
+    for method, url, _ in TABLE:
+        path = url.format(**placeholder).split("?")[0]
+        rule, _ = adapter.match(path, method=method, return_rule=True)
+        covered.add((rule.rule, method))
+    routes = {(rule.rule, method) for rule in app.url_map.iter_rules()
+              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    missing = sorted(routes - covered)
+    assert not missing, f"routes with no row in TABLE (tests/test_views/test_role_table.py): {missing}"
+
+
+def test_the_table_asks_every_role(app):
+    assert all(set(expected) == set(ROLES) for _, _, expected in TABLE)
