@@ -143,7 +143,8 @@ def test_undo_and_edit_the_last_concern(officer_client, db):
     assert officer_client.patch(f"/api/v1/concerns/{stored['id']}", json={"residents": 0}).status_code == 422
     assert officer_client.delete(f"/api/v1/concerns/{stored['id']}").status_code == 204
     assert db.session.get(Concern, stored["id"]) is None
-    events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.entity_id == stored["id"])).all()
+    events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.entity_id == stored["id"])
+                                .order_by(AuditEvent.id)).all()
     actions = [e.action for e in events]
     assert actions == ["create", "update", "delete"]
 
