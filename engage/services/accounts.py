@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timezone
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from email_validator import EmailNotValidError, validate_email
@@ -137,10 +138,20 @@ def issue_token(user: User, label: str = "") -> IssuedToken:
     return IssuedToken(token, record)
 
 
+# One query for the token, its user and the user's roles, on every request (never
+# cached, so a revoked token or disabled user stops at once); the user's teams load if
+# something asks for them. Built once: building the statement costs more than running it.
+_TOKEN_LOOKUP = (
+    sa.select(ApiToken).where(ApiToken.token_hash == sa.bindparam("token_hash"))
+    .options(so.joinedload(ApiToken.user, innerjoin=True).joinedload(User.role_rows),
+             so.joinedload(ApiToken.user, innerjoin=True).lazyload(User.teams))
+)
+
+
 def user_for_token(token: str) -> User | None:
     if not token or not token.startswith(TOKEN_PREFIX):
         return None
-    record = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    record = db.session.execute(_TOKEN_LOOKUP, {"token_hash": _token_hash(token)}).unique().scalar_one_or_none()
     if record is None or record.revoked_at is not None or record.user.is_disabled:
         return None
     now = utcnow()
