@@ -18,6 +18,11 @@ def normalise_database_url(url: str) -> str:
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("DATABASE_URL", ""))
+    # Test each pooled connection before use, so the first requests after the database
+    # comes back (or after it dropped idle connections) do not fail on dead ones.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # While the database is unreachable requests get 503 with this Retry-After (seconds).
+    ENGAGE_RETRY_AFTER_SECONDS = int(os.environ.get("ENGAGE_RETRY_AFTER_SECONDS", 10))
     ENGAGE_GEODATA_DIR = os.environ.get(
         "ENGAGE_GEODATA_DIR", str(PROJECT_ROOT.parent / "shared" / "geodata")
     )
