@@ -2,6 +2,7 @@
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import abort, current_app, jsonify, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -11,7 +12,14 @@ from engage.auth.access import login_required_any_role, role_required
 from engage.extensions import db
 from engage.models import Category, Concern, Meeting
 from engage.models.base import utcnow
-from engage.services.capture import ValidationFailed, amend_concern, raise_concern, record_meeting
+from engage.services.capture import (
+    MeetingChanged,
+    ValidationFailed,
+    amend_concern,
+    amend_meeting,
+    raise_concern,
+    record_meeting,
+)
 from engage.services.scope import filter_concerns, filter_meetings, scope_for
 from engage.services.serialise import concern_json, meeting_json
 
@@ -103,6 +111,28 @@ def _scoped_concern(concern_id) -> Concern:
 @login_required_any_role
 def get_meeting(meeting_id):
     return jsonify(meeting_json(_scoped_meeting(meeting_id)))
+
+
+@bp.route("/v1/meetings/<meeting_id>", methods=["PATCH"])
+@role_required(*CAPTURE_ROLES)
+def edit_meeting(meeting_id):
+    """Send the `version` you edited: 409 with the stored meeting if someone saved first."""
+    meeting = _scoped_meeting(meeting_id)
+    try:
+        amend_meeting(meeting, _json_body())
+        db.session.flush()
+        body = meeting_json(meeting)
+        db.session.commit()
+    except ValidationFailed as exc:
+        db.session.rollback()
+        return _invalid(exc)
+    except (MeetingChanged, so.exc.StaleDataError):
+        db.session.rollback()
+        current = _scoped_meeting(meeting_id)
+        return jsonify(error=f"the meeting was changed by someone else (now version {current.version}): "
+                             "nothing was saved; apply your edit to the current meeting and send it again",
+                       current=meeting_json(current)), 409
+    return jsonify(body)
 
 
 @bp.route("/v1/meetings")

@@ -248,6 +248,22 @@ SCHEMAS = {
         required=[],
         extra=True,
     ),
+    "MeetingChange": _obj(
+        {
+            "version": {"type": "integer", "minimum": 1,
+                        "description": "The version the edit started from: if the meeting has changed since, "
+                                       "nothing is saved and the answer is 409 with the meeting as stored."},
+            "date": DATE,
+            "start_time": _nullable({"type": "string", "examples": ["18:30"]}),
+            "venue": {"type": "string", "maxLength": 200},
+            "status": {"type": "string", "enum": list(MEETING_STATUSES)},
+            "attendance": _nullable({"type": "integer", "minimum": 0}),
+            "pcc_attended": {"type": "boolean"},
+            "notes": {"type": "string", "maxLength": 10000},
+        },
+        required=["version"],
+        extra=True,
+    ),
     "MapFilters": _obj(
         {
             "from": DATE,
@@ -378,11 +394,22 @@ PATHS = {
              "422": INVALID, **LOGGED_IN},
             body="MeetingInput"),
     },
-    "/api/v1/meetings/{meeting_id}": {"get": _op(
-        "One meeting, if the user may see it.",
-        {"200": _json(_ref("Meeting"), "The meeting."), "404": _error("No such meeting that the user can see."),
-         **LOGGED_IN},
-        parameters=[MEETING_ID])},
+    "/api/v1/meetings/{meeting_id}": {
+        "get": _op(
+            "One meeting, if the user may see it.",
+            {"200": _json(_ref("Meeting"), "The meeting."), "404": _error("No such meeting that the user can see."),
+             **LOGGED_IN},
+            parameters=[MEETING_ID]),
+        "patch": _op(
+            "Edit a meeting (officers, staff, admins who may see it), from the `version` the edit started from.",
+            {"200": _json(_ref("Meeting"), "Saved: the meeting with its new version."),
+             "404": _error("No such meeting that the user can see."),
+             "409": _json(_obj({"error": {"type": "string"}, "current": _ref("Meeting")}),
+                          "Someone saved the meeting since that version: nothing was saved; `current` is the "
+                          "meeting as stored."),
+             "422": INVALID, **LOGGED_IN},
+            parameters=[MEETING_ID], body="MeetingChange"),
+    },
     "/api/v1/concerns": {
         "get": _op(
             "Concerns the user may see, newest first (at most 500).",

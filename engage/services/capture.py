@@ -22,13 +22,11 @@ from engage.models import (
     Concern,
     Meeting,
     Ward,
-    meeting_ward,
 )
 from engage.models.base import utcnow
 from engage.services.boundaries import current_boundary_set
 from engage.services.locating import locator_for
 from engage.services.linking import place_waiting_concerns
-from engage.services.reference import ReferenceData, attach, keep, reference_data, reference_version
 from engage.services.routing import route_concern
 from geodata import CoordinateError, GridRefError, bng_to_wgs84, parse_grid_reference, validate_lonlat
 
@@ -248,12 +246,10 @@ class Placement:
     needs_review: bool
 
 
-def place_concern(f: Fields, meeting_ward: Ward | None,
-                  reference: ReferenceData) -> tuple[float | None, float | None, str | None, Placement]:
+def place_concern(f: Fields, meeting: Meeting | None) -> tuple[float | None, float | None, str | None, Placement]:
     """Where the concern is, located by the server: the client's ward is not trusted
-    when a position is given. `meeting_ward` is the first ward of the concern's
-    meeting, if the meeting is stored."""
-    boundary_set = reference.boundary_set
+    when a position is given."""
+    boundary_set = current_boundary_set()
     lon, lat, grid = f.raw("lon"), f.raw("lat"), f.text("grid_ref", max_length=24) or None
     ward_code = f.text("ward_code", max_length=9).upper() or None
     located = locator_for(boundary_set) if boundary_set else None
@@ -264,90 +260,49 @@ def place_concern(f: Fields, meeting_ward: Ward | None,
             f.errors["lon" if "lon" in str(exc) else "lat"] = str(exc)
             return None, None, grid, Placement(None, None, "gps", True)
         source = f.choice("location_source", ("gps", "map"), "gps")
-        return lon, lat, grid, _placement_at(located, reference, lon, lat, source)
+        return lon, lat, grid, _placement_at(located, boundary_set, lon, lat, source)
     if grid:
         try:
             lon, lat = bng_to_wgs84(*parse_grid_reference(grid))
         except (GridRefError, CoordinateError) as exc:
             f.errors["grid_ref"] = str(exc)
             return None, None, grid, Placement(None, None, "grid", True)
-        return lon, lat, grid, _placement_at(located, reference, lon, lat, "grid")
+        return lon, lat, grid, _placement_at(located, boundary_set, lon, lat, "grid")
     if ward_code:
-        ward = attach(reference.wards_by_code.get(ward_code))
+        ward = current_wards_by_code([ward_code]).get(ward_code)
         if ward is None:
             f.errors["ward_code"] = f"unknown ward {ward_code}"
             return None, None, None, Placement(None, None, "ward", True)
         return None, None, None, Placement(ward, ward.boundary_set_id, "ward", False)
-    if meeting_ward is not None:
-        return None, None, None, Placement(meeting_ward, meeting_ward.boundary_set_id, "meeting", False)
+    if meeting is not None and meeting.wards:
+        ward = meeting.wards[0]
+        return None, None, None, Placement(ward, ward.boundary_set_id, "meeting", False)
     # No position and the meeting not here yet: kept, placed when reviewed.
     return None, None, None, Placement(None, None, "meeting", True)
 
 
-def _placement_at(located, reference: ReferenceData, lon, lat, source) -> Placement:
-    boundary_set = reference.boundary_set
+def _placement_at(located, boundary_set, lon, lat, source) -> Placement:
     found = located.ward_at(lon, lat) if located else None
     if found is None:
         return Placement(None, boundary_set.id if boundary_set else None, source, True)
-    ward = attach(reference.wards_by_code[found.ward_code])
+    ward = current_wards_by_code([found.ward_code])[found.ward_code]
     return Placement(ward, boundary_set.id, source, False)
-
-
-# The look-ups of every concern, built once (building a statement costs more than
-# running it). Is the id stored, and the reference stamp: one query, as nearly every
-# id is new.
-_STORED_AND_STAMP = sa.select(
-    sa.exists().where(Concern.__table__.c.id == sa.bindparam("concern_id")), reference_version.c.stamp
-)
-# The meeting, if it is stored, and its first ward by code (as Meeting.wards orders them).
-_MEETING_FIRST_WARD = (
-    sa.select(Meeting.__table__.c.id, meeting_ward.c.ward_id)
-    .outerjoin(meeting_ward, meeting_ward.c.meeting_id == Meeting.__table__.c.id)
-    .outerjoin(Ward.__table__, Ward.__table__.c.id == meeting_ward.c.ward_id)
-    .where(Meeting.__table__.c.id == sa.bindparam("meeting_id"))
-    .order_by(Ward.__table__.c.code)
-    .limit(1)
-)
-
-
-def _stored_or_reference(concern_id: str | None) -> tuple[Concern | None, ReferenceData | None]:
-    """The concern if this id is stored already, else the reference data to store it with."""
-    db.session.flush()  # as the look-ups this replaces did (autoflush)
-    stored, stamp = db.session.execute(_STORED_AND_STAMP, {"concern_id": concern_id}).one()
-    if stored:
-        return db.session.get(Concern, concern_id), None
-    return None, reference_data(stamp)
-
-
-def _meeting_and_first_ward(meeting_ref: str, reference: ReferenceData) -> tuple[str | None, Ward | None]:
-    """The meeting's id if it is stored, and its first ward, in one query."""
-    db.session.flush()  # as the look-up this replaces did (autoflush)
-    row = db.session.execute(_MEETING_FIRST_WARD, {"meeting_id": meeting_ref}).first()
-    if row is None:
-        return None, None
-    meeting_id, ward_id = row
-    if ward_id is None:
-        return meeting_id, None
-    return meeting_id, attach(reference.wards_by_id.get(ward_id)) or db.session.get(Ward, ward_id)
 
 
 def raise_concern(data, user=None, is_demo=False, channel=None, notify=True) -> tuple[Concern, bool]:
     """`notify=False` routes without e-mailing the teams (historical imports)."""
     f = Fields(data)
     concern_id = f.uuid("id")
-    # Categories, wards, rules and teams come from the per-process cache, read before
-    # the concern joins the session (reading flushes).
-    existing, reference = _stored_or_reference(concern_id)
-    if existing is not None:
+    if concern_id and (existing := db.session.get(Concern, concern_id)) is not None:
         return existing, False
     meeting_ref = f.uuid("meeting_id", required=False)
-    meeting_id, meeting_ward = _meeting_and_first_ward(meeting_ref, reference) if meeting_ref else (None, None)
+    meeting = db.session.get(Meeting, meeting_ref) if meeting_ref else None
     category_code = f.text("category", required=True)
-    category = reference.categories.get(category_code) if category_code else None
+    category = db.session.scalar(sa.select(Category).where(Category.code == category_code)) if category_code else None
     if category_code and (category is None or not category.is_active):
         f.errors["category"] = f"unknown category '{category_code}'"
     description = f.text("description", required=True, max_length=10000)
-    lon, lat, grid, placement = place_concern(f, meeting_ward, reference)
+    lon, lat, grid, placement = place_concern(f, meeting)
     consent = f.boolean("contact_consent")
     contact_name = f.text("contact_name", max_length=200) or None
     contact_details = f.text("contact_details", max_length=400) or None
@@ -357,15 +312,13 @@ def raise_concern(data, user=None, is_demo=False, channel=None, notify=True) -> 
     concern = Concern(
         id=concern_id,
         meeting_ref=meeting_ref,
-        meeting_id=meeting_id,
+        meeting_id=meeting.id if meeting else None,
         channel=channel or f.choice("channel", CONCERN_CHANNELS, "meeting" if meeting_ref else "phone"),
-        # By id: the rows are in the session and kept (reference.attach), so reading
-        # the relationships later needs no query, and the flush need not consider them.
-        category_id=attach(category).id if category is not None else None,
+        category=category,
         description=description,
         lon=lon, lat=lat, grid_ref=grid,
         location_source=placement.source,
-        ward_id=keep(placement.ward).id if placement.ward is not None else None,
+        ward=placement.ward,
         boundary_set_id=placement.boundary_set_id,
         needs_review=placement.needs_review,
         raised_at=f.moment("raised_at", default=utcnow()),
@@ -380,12 +333,10 @@ def raise_concern(data, user=None, is_demo=False, channel=None, notify=True) -> 
         is_demo=is_demo,
     )
     f.check()
-    if reference.boundary_set is not None and placement.boundary_set_id == reference.boundary_set.id:
-        attach(reference.boundary_set)
     db.session.add(concern)
     # Routed before the first flush: the concern is stored with its owner in one go
     # (and one audit entry), never ownerless even for an instant.
-    route_concern(concern, notify=notify, reference=reference)
+    route_concern(concern, notify=notify)
     return concern, True
 
 
@@ -406,3 +357,43 @@ def amend_concern(concern: Concern, data) -> None:
     if "priority" in f.data:
         concern.priority = f.choice("priority", PRIORITIES, concern.priority)
     f.check()
+
+
+class MeetingChanged(Exception):
+    """The meeting was saved by someone else after the version the edit started from."""
+
+    def __init__(self, meeting: Meeting):
+        super().__init__(f"meeting {meeting.id} is now at version {meeting.version}")
+        self.meeting = meeting
+
+
+def amend_meeting(meeting: Meeting, data) -> None:
+    """An edit of a stored meeting, made from the `version` the client last saw. An
+    older version raises MeetingChanged and changes nothing. Two edits of the same
+    version racing each other are caught at flush by the mapper's version_id_col
+    (StaleDataError), so nothing is ever overwritten unseen."""
+    f = Fields(data)
+    version = f.integer("version", minimum=1)
+    if version is None and "version" not in f.errors:
+        f.errors["version"] = "required: the version of the meeting the edit started from"
+    f.check()
+    if version != meeting.version:
+        raise MeetingChanged(meeting)
+    changes = {}
+    if "venue" in f.data:
+        changes["venue"] = f.text("venue", max_length=200)
+    if "attendance" in f.data:
+        changes["attendance"] = f.integer("attendance", minimum=0)
+    if "status" in f.data:
+        changes["status"] = f.choice("status", MEETING_STATUSES, meeting.status)
+    if "notes" in f.data:
+        changes["notes"] = f.text("notes", max_length=10000)
+    if "pcc_attended" in f.data:
+        changes["pcc_attended"] = f.boolean("pcc_attended", meeting.pcc_attended)
+    if "start_time" in f.data:
+        changes["start_time"] = f.clock("start_time")
+    if "date" in f.data:
+        changes["date"] = f.day("date")
+    f.check()
+    for name, value in changes.items():
+        setattr(meeting, name, value)

@@ -129,6 +129,7 @@ TABLE = [
     ("POST", "/api/v1/meetings", who(401, 422, 403, 422, 422)),
     ("GET", "/api/v1/meetings/{meeting}", API_LOGGED_IN),
     ("GET", "/api/v1/meetings/{other_meeting}", who(401, 200, 404, 200, 200)),
+    ("PATCH", "/api/v1/meetings/{meeting}", who(401, 422, 403, 422, 422)),
     ("GET", "/api/v1/concerns", API_LOGGED_IN),
     ("POST", "/api/v1/concerns", who(401, 422, 403, 422, 422)),
     ("GET", "/api/v1/concerns/{concern}", API_LOGGED_IN),
