@@ -22,11 +22,13 @@ from engage.models import (
     Concern,
     Meeting,
     Ward,
+    meeting_ward,
 )
 from engage.models.base import utcnow
 from engage.services.boundaries import current_boundary_set
 from engage.services.locating import locator_for
 from engage.services.linking import place_waiting_concerns
+from engage.services.reference import ReferenceData, attach, keep, reference_data, reference_version
 from engage.services.routing import route_concern
 from geodata import CoordinateError, GridRefError, bng_to_wgs84, parse_grid_reference, validate_lonlat
 
@@ -246,10 +248,12 @@ class Placement:
     needs_review: bool
 
 
-def place_concern(f: Fields, meeting: Meeting | None) -> tuple[float | None, float | None, str | None, Placement]:
+def place_concern(f: Fields, meeting_ward: Ward | None,
+                  reference: ReferenceData) -> tuple[float | None, float | None, str | None, Placement]:
     """Where the concern is, located by the server: the client's ward is not trusted
-    when a position is given."""
-    boundary_set = current_boundary_set()
+    when a position is given. `meeting_ward` is the first ward of the concern's
+    meeting, if the meeting is stored."""
+    boundary_set = reference.boundary_set
     lon, lat, grid = f.raw("lon"), f.raw("lat"), f.text("grid_ref", max_length=24) or None
     ward_code = f.text("ward_code", max_length=9).upper() or None
     located = locator_for(boundary_set) if boundary_set else None
@@ -260,49 +264,93 @@ def place_concern(f: Fields, meeting: Meeting | None) -> tuple[float | None, flo
             f.errors["lon" if "lon" in str(exc) else "lat"] = str(exc)
             return None, None, grid, Placement(None, None, "gps", True)
         source = f.choice("location_source", ("gps", "map"), "gps")
-        return lon, lat, grid, _placement_at(located, boundary_set, lon, lat, source)
+        return lon, lat, grid, _placement_at(located, reference, lon, lat, source)
     if grid:
         try:
             lon, lat = bng_to_wgs84(*parse_grid_reference(grid))
         except (GridRefError, CoordinateError) as exc:
             f.errors["grid_ref"] = str(exc)
             return None, None, grid, Placement(None, None, "grid", True)
-        return lon, lat, grid, _placement_at(located, boundary_set, lon, lat, "grid")
+        return lon, lat, grid, _placement_at(located, reference, lon, lat, "grid")
     if ward_code:
-        ward = current_wards_by_code([ward_code]).get(ward_code)
+        ward = attach(reference.wards_by_code.get(ward_code))
         if ward is None:
             f.errors["ward_code"] = f"unknown ward {ward_code}"
             return None, None, None, Placement(None, None, "ward", True)
         return None, None, None, Placement(ward, ward.boundary_set_id, "ward", False)
-    if meeting is not None and meeting.wards:
-        ward = meeting.wards[0]
-        return None, None, None, Placement(ward, ward.boundary_set_id, "meeting", False)
+    if meeting_ward is not None:
+        return None, None, None, Placement(meeting_ward, meeting_ward.boundary_set_id, "meeting", False)
     # No position and the meeting not here yet: kept, placed when reviewed.
     return None, None, None, Placement(None, None, "meeting", True)
 
 
-def _placement_at(located, boundary_set, lon, lat, source) -> Placement:
+def _placement_at(located, reference: ReferenceData, lon, lat, source) -> Placement:
+    boundary_set = reference.boundary_set
     found = located.ward_at(lon, lat) if located else None
     if found is None:
         return Placement(None, boundary_set.id if boundary_set else None, source, True)
-    ward = current_wards_by_code([found.ward_code])[found.ward_code]
+    # The ward of the set it was located in, not of the set current by now: the
+    # locator and the wards come from the same snapshot, so another request making a
+    # new vintage current meanwhile cannot mix the two.
+    ward = attach(reference.wards_by_code[found.ward_code])
     return Placement(ward, boundary_set.id, source, False)
+
+
+# The look-ups of every concern, built once (building a statement costs more than
+# running it). Is the id stored, and the reference stamp: one query, as nearly every
+# id is new.
+_STORED_AND_STAMP = sa.select(
+    sa.exists().where(Concern.__table__.c.id == sa.bindparam("concern_id")), reference_version.c.stamp
+)
+# The meeting, if it is stored, and its first ward by code (as Meeting.wards orders them).
+_MEETING_FIRST_WARD = (
+    sa.select(Meeting.__table__.c.id, meeting_ward.c.ward_id)
+    .outerjoin(meeting_ward, meeting_ward.c.meeting_id == Meeting.__table__.c.id)
+    .outerjoin(Ward.__table__, Ward.__table__.c.id == meeting_ward.c.ward_id)
+    .where(Meeting.__table__.c.id == sa.bindparam("meeting_id"))
+    .order_by(Ward.__table__.c.code)
+    .limit(1)
+)
+
+
+def _stored_or_reference(concern_id: str | None) -> tuple[Concern | None, ReferenceData | None]:
+    """The concern if this id is stored already, else the reference data to store it with."""
+    db.session.flush()  # as the look-ups this replaces did (autoflush)
+    stored, stamp = db.session.execute(_STORED_AND_STAMP, {"concern_id": concern_id}).one()
+    if stored:
+        return db.session.get(Concern, concern_id), None
+    return None, reference_data(stamp)
+
+
+def _meeting_and_first_ward(meeting_ref: str, reference: ReferenceData) -> tuple[str | None, Ward | None]:
+    """The meeting's id if it is stored, and its first ward, in one query."""
+    db.session.flush()  # as the look-up this replaces did (autoflush)
+    row = db.session.execute(_MEETING_FIRST_WARD, {"meeting_id": meeting_ref}).first()
+    if row is None:
+        return None, None
+    meeting_id, ward_id = row
+    if ward_id is None:
+        return meeting_id, None
+    return meeting_id, attach(reference.wards_by_id.get(ward_id)) or db.session.get(Ward, ward_id)
 
 
 def raise_concern(data, user=None, is_demo=False, channel=None, notify=True) -> tuple[Concern, bool]:
     """`notify=False` routes without e-mailing the teams (historical imports)."""
     f = Fields(data)
     concern_id = f.uuid("id")
-    if concern_id and (existing := db.session.get(Concern, concern_id)) is not None:
+    # Categories, wards, rules and teams come from the per-process cache, read before
+    # the concern joins the session (reading flushes).
+    existing, reference = _stored_or_reference(concern_id)
+    if existing is not None:
         return existing, False
     meeting_ref = f.uuid("meeting_id", required=False)
-    meeting = db.session.get(Meeting, meeting_ref) if meeting_ref else None
+    meeting_id, meeting_ward = _meeting_and_first_ward(meeting_ref, reference) if meeting_ref else (None, None)
     category_code = f.text("category", required=True)
-    category = db.session.scalar(sa.select(Category).where(Category.code == category_code)) if category_code else None
+    category = reference.categories.get(category_code) if category_code else None
     if category_code and (category is None or not category.is_active):
         f.errors["category"] = f"unknown category '{category_code}'"
     description = f.text("description", required=True, max_length=10000)
-    lon, lat, grid, placement = place_concern(f, meeting)
+    lon, lat, grid, placement = place_concern(f, meeting_ward, reference)
     consent = f.boolean("contact_consent")
     contact_name = f.text("contact_name", max_length=200) or None
     contact_details = f.text("contact_details", max_length=400) or None
@@ -312,13 +360,15 @@ def raise_concern(data, user=None, is_demo=False, channel=None, notify=True) -> 
     concern = Concern(
         id=concern_id,
         meeting_ref=meeting_ref,
-        meeting_id=meeting.id if meeting else None,
+        meeting_id=meeting_id,
         channel=channel or f.choice("channel", CONCERN_CHANNELS, "meeting" if meeting_ref else "phone"),
-        category=category,
+        # By id: the rows are in the session and kept (reference.attach), so reading
+        # the relationships later needs no query, and the flush need not consider them.
+        category_id=attach(category).id if category is not None else None,
         description=description,
         lon=lon, lat=lat, grid_ref=grid,
         location_source=placement.source,
-        ward=placement.ward,
+        ward_id=keep(placement.ward).id if placement.ward is not None else None,
         boundary_set_id=placement.boundary_set_id,
         needs_review=placement.needs_review,
         raised_at=f.moment("raised_at", default=utcnow()),
@@ -333,10 +383,12 @@ def raise_concern(data, user=None, is_demo=False, channel=None, notify=True) -> 
         is_demo=is_demo,
     )
     f.check()
+    if reference.boundary_set is not None and placement.boundary_set_id == reference.boundary_set.id:
+        attach(reference.boundary_set)
     db.session.add(concern)
     # Routed before the first flush: the concern is stored with its owner in one go
     # (and one audit entry), never ownerless even for an instant.
-    route_concern(concern, notify=notify)
+    route_concern(concern, notify=notify, reference=reference)
     return concern, True
 
 

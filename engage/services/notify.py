@@ -17,7 +17,7 @@ from flask import current_app
 from flask_mail import Connection, Message
 
 from engage.extensions import db, mail
-from engage.models import Concern, OutboxMessage, Team
+from engage.models import Category, Concern, OutboxMessage, Team, Ward
 from engage.models.base import utcnow
 
 
@@ -32,11 +32,21 @@ def concern_link(concern: Concern) -> str:
     return f"{base}/inbox/concerns/{concern.id}"
 
 
+def _category_and_ward(concern: Concern) -> tuple[Category, Ward | None]:
+    """A concern not yet flushed may name its category and ward by id only."""
+    category = concern.category or db.session.get(Category, concern.category_id)
+    ward = concern.ward
+    if ward is None and concern.ward_id is not None:
+        ward = db.session.get(Ward, concern.ward_id)
+    return category, ward
+
+
 def concern_summary(concern: Concern) -> str:
     """What a team needs to act, and never the resident's contact details."""
+    category, ward = _category_and_ward(concern)
     lines = [
-        f"Category: {concern.category.label}",
-        f"Ward: {concern.ward.name} ({concern.ward.code})" if concern.ward else "Ward: outside the Cleveland wards (needs review)",
+        f"Category: {category.label}",
+        f"Ward: {ward.name} ({ward.code})" if ward else "Ward: outside the Cleveland wards (needs review)",
         f"Raised: {concern.raised_at:%d %b %Y %H:%M}" + (f" by {concern.residents} residents" if concern.residents > 1 else ""),
         f"Priority: {concern.priority}",
     ]
@@ -58,10 +68,10 @@ def queue_routing_notifications(concern: Concern) -> list[OutboxMessage]:
         if not team.contact_email:
             continue
         role = "Lead" if team.id == concern.lead_team_id else "Copy"
-        ward = concern.ward.name if concern.ward else "no ward"
+        category, ward = _category_and_ward(concern)
         message = OutboxMessage(
             team=team, concern=concern, recipient=team.contact_email,
-            subject=f"[engage] {role}: {concern.category.label} in {ward}",
+            subject=f"[engage] {role}: {category.label} in {ward.name if ward else 'no ward'}",
             body=f"{role} for {team.name}.\n\n{concern_summary(concern)}\n",
             message_id=make_message_id(),
             state="digest" if team.notify_mode == "digest" else "pending",

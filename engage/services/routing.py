@@ -83,13 +83,14 @@ def route(facts: ConcernFacts, rules: list[RuleSpec], coverage: dict[int, list[i
 
 # --- the database side -------------------------------------------------------------
 
+def rule_spec(r: RoutingRule) -> RuleSpec:
+    return RuleSpec(r.id, r.lead_team_id, r.ward_id, r.local_authority_id, r.category_id,
+                    tuple(t.id for t in r.copy_teams), r.priority)
+
+
 def load_rules() -> list[RuleSpec]:
     rows = db.session.scalars(sa.select(RoutingRule).where(RoutingRule.is_active)).all()
-    return [
-        RuleSpec(r.id, r.lead_team_id, r.ward_id, r.local_authority_id, r.category_id,
-                 tuple(t.id for t in r.copy_teams), r.priority)
-        for r in rows
-    ]
+    return [rule_spec(r) for r in rows]
 
 
 def coverage_for(ward: Ward | None) -> dict[int, list[int]]:
@@ -114,17 +115,23 @@ def coverage_for(ward: Ward | None) -> dict[int, list[int]]:
 
 def facts_for(concern: Concern) -> ConcernFacts:
     ward = concern.ward
+    if ward is None and concern.ward_id is not None:
+        ward = db.session.get(Ward, concern.ward_id)  # a new concern given its ward by id
     category_id = concern.category.id if concern.category is not None else concern.category_id
     return ConcernFacts(ward.id if ward else None, ward.local_authority_id if ward else None, category_id)
 
 
 def apply_routing(concern: Concern, decision: RoutingDecision, routed_by: str | None = None,
-                  reason: str | None = None, actor: str = "system") -> ConcernRouting:
+                  reason: str | None = None, actor: str = "system", teams=None) -> ConcernRouting:
+    """`teams` maps a team id to its Team in this session, when the caller has them."""
     concern.lead_team_id = decision.lead_team_id
     concern.routed_by = routed_by or decision.routed_by
     concern.routing_rule_id = decision.rule_id
-    copies = db.session.scalars(sa.select(Team).where(Team.id.in_(decision.copied_team_ids))).all() \
-        if decision.copied_team_ids else []
+    if teams is not None:
+        copies = [teams[t] for t in decision.copied_team_ids]
+    else:
+        copies = db.session.scalars(sa.select(Team).where(Team.id.in_(decision.copied_team_ids))).all() \
+            if decision.copied_team_ids else []
     concern.copied_teams = list(copies)
     record = ConcernRouting(
         concern=concern, routed_at=utcnow(), routed_by=routed_by or decision.routed_by,
@@ -135,15 +142,31 @@ def apply_routing(concern: Concern, decision: RoutingDecision, routed_by: str | 
     return record
 
 
-def route_concern(concern: Concern, notify: bool = True) -> ConcernRouting:
+def route_concern(concern: Concern, notify: bool = True, reference=None) -> ConcernRouting:
     """Route a newly stored concern and queue its notifications (same transaction);
-    `notify=False` records the routing without e-mailing anyone (historical imports)."""
+    `notify=False` records the routing without e-mailing anyone (historical imports).
+
+    `reference` (services/reference.py, read before the concern was added to the
+    session) supplies the rules, coverage and teams from memory; without it they are
+    queried."""
     from engage.services.notify import queue_routing_notifications
+    from engage.services.reference import attach, keep
 
     # No autoflush: a new concern is stored together with its routing in one flush.
     with db.session.no_autoflush:
-        decision = route(facts_for(concern), load_rules(), coverage_for(concern.ward))
-        record = apply_routing(concern, decision)
+        if reference is None:
+            decision = route(facts_for(concern), load_rules(), coverage_for(concern.ward))
+            record = apply_routing(concern, decision)
+        else:
+            facts = facts_for(concern)
+            decision = route(facts, reference.rules, reference.coverage(facts.ward_id, facts.local_authority_id))
+            # In the session (and kept) before they are named by id, so neither the
+            # notifications nor the answer look them up.
+            named = {decision.lead_team_id, *decision.copied_team_ids} - {None}
+            teams = {t: attach(reference.teams.get(t)) or keep(db.session.get(Team, t)) for t in named}
+            if decision.rule_id is not None:
+                attach(reference.rule_rows.get(decision.rule_id))
+            record = apply_routing(concern, decision, teams=teams)
         if notify:
             queue_routing_notifications(concern)
     return record
