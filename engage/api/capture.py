@@ -13,6 +13,7 @@ from engage.extensions import db
 from engage.models import Category, Concern, Meeting
 from engage.models.base import utcnow
 from engage.services.capture import (
+    EntryWithdrawn,
     MeetingChanged,
     ValidationFailed,
     amend_concern,
@@ -49,6 +50,9 @@ def _store(make, model, to_json):
     except ValidationFailed as exc:
         db.session.rollback()
         return _invalid(exc)
+    except EntryWithdrawn as exc:
+        db.session.rollback()
+        return jsonify(error=str(exc)), 410
     except sa.exc.IntegrityError:
         # Another request stored the same id between our look-up and insert.
         db.session.rollback()

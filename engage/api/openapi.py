@@ -421,6 +421,7 @@ PATHS = {
             "Record a concern and route it (officers, staff, admins). Idempotent on `id`.",
             {"201": _json(_ref("Concern"), "Stored and routed."),
              "200": _json(_ref("Concern"), "Already stored with this id: the stored concern, unchanged."),
+             "410": _error("A concern with this id was undone (deleted by the officer): it is not stored again."),
              "422": INVALID, **LOGGED_IN},
             body="ConcernInput"),
     },

@@ -18,6 +18,7 @@ from engage.models import (
     MEETING_STATUSES,
     PRIORITIES,
     CONCERN_CHANNELS,
+    AuditEvent,
     Category,
     Concern,
     Meeting,
@@ -31,6 +32,10 @@ from engage.services.linking import place_waiting_concerns
 from engage.services.reference import ReferenceData, attach, keep, reference_data, reference_version
 from engage.services.routing import route_concern
 from geodata import CoordinateError, GridRefError, bng_to_wgs84, parse_grid_reference, validate_lonlat
+
+
+class EntryWithdrawn(ValueError):
+    """The id belongs to an entry the officer undid: a late copy must not bring it back."""
 
 
 class ValidationFailed(ValueError):
@@ -299,8 +304,12 @@ def _placement_at(located, reference: ReferenceData, lon, lat, source) -> Placem
 # The look-ups of every concern, built once (building a statement costs more than
 # running it). Is the id stored, and the reference stamp: one query, as nearly every
 # id is new.
+_AUDIT = AuditEvent.__table__
 _STORED_AND_STAMP = sa.select(
-    sa.exists().where(Concern.__table__.c.id == sa.bindparam("concern_id")), reference_version.c.stamp
+    sa.exists().where(Concern.__table__.c.id == sa.bindparam("concern_id")), reference_version.c.stamp,
+    # The audit trail is the tombstone of an undone concern ((entity, entity_id) is indexed).
+    sa.exists().where(_AUDIT.c.entity == "concern", _AUDIT.c.entity_id == sa.bindparam("concern_id"),
+                      _AUDIT.c.action == "delete"),
 )
 # The meeting, if it is stored, and its first ward by code (as Meeting.wards orders them).
 _MEETING_FIRST_WARD = (
@@ -316,9 +325,12 @@ _MEETING_FIRST_WARD = (
 def _stored_or_reference(concern_id: str | None) -> tuple[Concern | None, ReferenceData | None]:
     """The concern if this id is stored already, else the reference data to store it with."""
     db.session.flush()  # as the look-ups this replaces did (autoflush)
-    stored, stamp = db.session.execute(_STORED_AND_STAMP, {"concern_id": concern_id}).one()
+    stored, stamp, undone = db.session.execute(_STORED_AND_STAMP, {"concern_id": concern_id}).one()
     if stored:
         return db.session.get(Concern, concern_id), None
+    if undone:
+        # A copy still on its way (a retry, a second tab) after the officer pressed Undo.
+        raise EntryWithdrawn(f"concern {concern_id} was undone; it is not stored again")
     return None, reference_data(stamp)
 
 

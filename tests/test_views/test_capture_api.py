@@ -164,3 +164,12 @@ def test_a_concern_without_a_position_that_came_first_is_placed_in_the_meetings_
     officer_client.post("/api/v1/meetings", json=meeting)
     placed = officer_client.get(f"/api/v1/concerns/{concern['id']}").get_json()
     assert placed["ward_code"] == CENTRAL and placed["needs_review"] is False and placed["lead_team"] is not None
+
+
+def test_an_undone_concern_is_not_brought_back_by_a_late_copy(officer_client, db):
+    body = concern_body(ward_code=CENTRAL)
+    assert officer_client.post("/api/v1/concerns", json=body).status_code == 201
+    assert officer_client.delete(f"/api/v1/concerns/{body['id']}").status_code == 204
+    late = officer_client.post("/api/v1/concerns", json=body)  # a retry still on its way
+    assert late.status_code == 410 and "undone" in late.get_json()["error"]
+    assert db.session.get(Concern, body["id"]) is None
