@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from datetime import timezone
 
@@ -15,6 +18,7 @@ from email_validator import EmailNotValidError, validate_email
 from engage.extensions import db
 from engage.models import ROLES, ApiToken, Team, User, UserRole
 from engage.models.base import utcnow
+from engage.services.reference import attach, detached_copy
 
 _hasher = PasswordHasher()
 # Verified against when the email is unknown, so a wrong email costs the same time as
@@ -138,8 +142,7 @@ def issue_token(user: User, label: str = "") -> IssuedToken:
     return IssuedToken(token, record)
 
 
-# One query for the token, its user and the user's roles, on every request (never
-# cached, so a revoked token or disabled user stops at once); the user's teams load if
+# One query for the token, its user and the user's roles; the user's teams load if
 # something asks for them. Built once: building the statement costs more than running it.
 _TOKEN_LOOKUP = (
     sa.select(ApiToken).where(ApiToken.token_hash == sa.bindparam("token_hash"))
@@ -147,18 +150,93 @@ _TOKEN_LOOKUP = (
              so.joinedload(ApiToken.user, innerjoin=True).lazyload(User.teams))
 )
 
+# Looking the token up was a tenth of a concern POST's work, so each process keeps what
+# it found for TOKEN_CACHE_SECONDS. Any change to a token, user or role written through
+# this process's sessions (revoking, disabling, new roles; ORM or bulk statement) empties
+# the cache when flushed and again when committed: it applies at once in this process.
+# A change made by another process (another gunicorn worker, the CLI, psql) applies
+# within TOKEN_CACHE_SECONDS. See docs/benchmarks.md.
+TOKEN_CACHE_SECONDS = 10
+_TOKEN_TABLES = {"api_token", "user_account", "user_role"}
+
+
+@dataclass
+class _KnownToken:
+    expires: float
+    user: User  # a detached copy: its columns and roles
+
+
+_known_tokens: dict[str, _KnownToken] = {}
+_known_generation = 0
+_known_lock = threading.Lock()
+
+
+def forget_tokens() -> None:
+    global _known_generation
+    with _known_lock:
+        _known_tokens.clear()
+        _known_generation += 1
+
 
 def user_for_token(token: str) -> User | None:
     if not token or not token.startswith(TOKEN_PREFIX):
         return None
-    record = db.session.execute(_TOKEN_LOOKUP, {"token_hash": _token_hash(token)}).unique().scalar_one_or_none()
+    token_hash = _token_hash(token)
+    known = _known_tokens.get(token_hash)
+    if known is not None and known.expires > time.monotonic():
+        user = attach(known.user)
+        return None if user.is_disabled else user
+    generation = _known_generation
+    record = db.session.execute(_TOKEN_LOOKUP, {"token_hash": token_hash}).unique().scalar_one_or_none()
     if record is None or record.revoked_at is not None or record.user.is_disabled:
         return None
     now = utcnow()
     # Recorded to the minute-ish, not on every request: a write per API call is waste.
     if record.last_used_at is None or (now - _aware(record.last_used_at)).total_seconds() > 300:
         record.last_used_at = now
+    _remember_token(token_hash, record.user, generation)
     return record.user
+
+
+def _remember_token(token_hash: str, user: User, generation: int) -> None:
+    copy = detached_copy(user)
+    so.attributes.set_committed_value(copy, "role_rows", [detached_copy(r) for r in user.role_rows])
+    with _known_lock:
+        # Not if a change was flushed or committed since the look-up began: it may
+        # have read what that change replaced.
+        if generation == _known_generation:
+            if len(_known_tokens) >= 10_000:
+                _known_tokens.clear()
+            _known_tokens[token_hash] = _KnownToken(time.monotonic() + TOKEN_CACHE_SECONDS, copy)
+
+
+@sa.event.listens_for(so.Session, "after_flush")
+def _forget_tokens_on_change(session, flush_context):
+    changed = (ApiToken, User, UserRole)
+    if any(isinstance(obj, changed) for obj in itertools.chain(session.new, session.dirty, session.deleted)):
+        session.info["engage.tokens_changed"] = True
+        forget_tokens()
+
+
+@sa.event.listens_for(so.Session, "do_orm_execute")
+def _forget_tokens_on_bulk_change(orm_execute_state):
+    if (orm_execute_state.is_update or orm_execute_state.is_delete) and \
+            getattr(getattr(orm_execute_state.statement, "table", None), "name", None) in _TOKEN_TABLES:
+        orm_execute_state.session.info["engage.tokens_changed"] = True
+        forget_tokens()
+
+
+@sa.event.listens_for(so.Session, "after_commit")
+def _forget_tokens_on_commit(session):
+    # Again once committed: a look-up that ran between the flush and the commit read
+    # the old rows.
+    if session.info.pop("engage.tokens_changed", False):
+        forget_tokens()
+
+
+@sa.event.listens_for(so.Session, "after_rollback")
+def _forget_nothing_on_rollback(session):
+    session.info.pop("engage.tokens_changed", None)
 
 
 def _aware(moment):

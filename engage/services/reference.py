@@ -124,7 +124,7 @@ def keep(instance):
     return instance
 
 
-def _copy(row):
+def detached_copy(row):
     """A detached instance with the row's column values and nothing else loaded."""
     mapper = sa.inspect(row).mapper
     values = {attr.key: row.__dict__[attr.key] for attr in mapper.column_attrs if attr.key in row.__dict__}
@@ -137,14 +137,14 @@ def _load(stamp: str) -> ReferenceData:
     from engage.services.routing import rule_spec
 
     session = db.session
-    categories = {c.code: _copy(c) for c in session.scalars(sa.select(Category))}
+    categories = {c.code: detached_copy(c) for c in session.scalars(sa.select(Category))}
     current = session.scalar(sa.select(BoundarySet).where(BoundarySet.is_current))
     wards = []
     if current is not None:
-        wards = [_copy(w) for w in session.scalars(
+        wards = [detached_copy(w) for w in session.scalars(
             sa.select(Ward).where(Ward.boundary_set_id == current.id).options(so.defer(Ward.geometry))
         )]
-    teams = [_copy(t) for t in session.scalars(
+    teams = [detached_copy(t) for t in session.scalars(
         sa.select(Team).options(so.lazyload(Team.wards)).order_by(Team.code)
     )]
     team_wards: dict[int, set[int]] = {}
@@ -154,12 +154,12 @@ def _load(stamp: str) -> ReferenceData:
     return ReferenceData(
         stamp=stamp,
         categories=categories,
-        boundary_set=_copy(current) if current is not None else None,
+        boundary_set=detached_copy(current) if current is not None else None,
         wards_by_code={w.code: w for w in wards},
         wards_by_id={w.id: w for w in wards},
         teams={t.id: t for t in teams},
         rules=[rule_spec(r) for r in rule_rows],
-        rule_rows={r.id: _copy(r) for r in rule_rows},
+        rule_rows={r.id: detached_copy(r) for r in rule_rows},
         int_teams=[t for t in teams if t.kind == "int"],
         team_wards={team_id: frozenset(ids) for team_id, ids in team_wards.items()},
     )
