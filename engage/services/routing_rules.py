@@ -27,15 +27,14 @@ from engage.services.routing import (
     route,
     specificity,
 )
+from engage.services.csv_rows import FileRefused, all_or_nothing, numbered_rows, read_csv_file, row_problem
 from engage.services.teams import Geography
 
 CSV_COLUMNS = ("ward_code", "lad_code", "category", "lead_team", "copy_teams", "priority", "note")
 
 
-class RuleImportError(ValueError):
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("; ".join(problems))
+class RuleImportError(FileRefused):
+    pass
 
 
 @dataclass
@@ -308,25 +307,16 @@ class RuleImportResult:
         return "Routing rules: " + counts
 
 
-def _plain_problem(key: str, message: str) -> str:
-    # Form messages speak to a person at a field; in a file report, name the column.
-    column = {"local_authority": "lad_code", "ward": "ward_code", "lead_team": "lead_team"}.get(key, key)
-    return f"{column}: {message.rstrip('.')}"
+# A form's field names, as the file's columns.
+_COLUMN_OF_FIELD = {"local_authority": "lad_code", "ward": "ward_code"}
 
 
 def parse_rule_rows(lines, lookups: Lookups, filename: str = "the file") -> list[tuple[int, RuleDraft, Resolved]]:
     """Every row checked before anything is stored; problems carry spreadsheet row
     numbers (the header is row 1)."""
-    reader = csv.DictReader(lines)
-    if reader.fieldnames is None:
-        raise RuleImportError([f"{filename} is empty: expected the header {','.join(CSV_COLUMNS)}"])
-    fields = [(f or "").strip().lower() for f in reader.fieldnames]
-    missing = [c for c in CSV_COLUMNS if c not in fields]
-    if missing:
-        raise RuleImportError([f"{filename}: missing column {', '.join(missing)} (found: {', '.join(reader.fieldnames)})"])
-    reader.fieldnames = fields
+    fields, numbered = numbered_rows(lines, CSV_COLUMNS, RuleImportError, filename)
     rows, problems, seen = [], [], {}
-    for number, raw in enumerate(reader, start=2):
+    for number, raw in numbered:
         value = {c: (raw.get(c) or "").strip() for c in CSV_COLUMNS}
         found = {}
         if raw.get(None):  # csv.DictReader's place for values beyond the header
@@ -353,14 +343,10 @@ def parse_rule_rows(lines, lookups: Lookups, filename: str = "the file") -> list
                                   f"is also on row {seen[scope]}")
             seen.setdefault(scope, number)
         if found:
-            problems.append(f"row {number}: {'; '.join(_plain_problem(k, v) for k, v in found.items())}")
+            problems.append(row_problem(number, found, _COLUMN_OF_FIELD))
         else:
             rows.append((number, draft, resolved))
-    if not rows and not problems:
-        problems.append(f"{filename} has a header but no rows")
-    if problems:
-        raise RuleImportError(problems)
-    return rows
+    return all_or_nothing(rows, problems, RuleImportError, filename)
 
 
 def _check_for_import(draft: RuleDraft, lookups: Lookups) -> tuple[dict[str, str], Resolved]:
@@ -377,13 +363,7 @@ def import_rules(path: str, edited_by: str, dry_run: bool = False) -> RuleImport
     """Create or update rules by scope from CSV; all or nothing. Rules the file does
     not name are left alone; a rule the file names is active afterwards."""
     lookups = Lookups.load()
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            rows = parse_rule_rows(fh, lookups, filename=path)
-    except FileNotFoundError:
-        raise RuleImportError([f"no such file: {path}"])
-    except UnicodeDecodeError as exc:
-        raise RuleImportError([f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})"])
+    rows = read_csv_file(path, lambda fh: parse_rule_rows(fh, lookups, filename=path), RuleImportError)
 
     result = RuleImportResult(dry_run=dry_run)
     for number, draft, resolved in rows:

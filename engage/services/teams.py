@@ -6,7 +6,6 @@ As everywhere, the caller commits.
 """
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 
@@ -16,6 +15,7 @@ from engage.extensions import db
 from engage.models import COVERAGE, TEAM_KINDS, LocalAuthority, Team, User, Ward, team_member
 from engage.services.accounts import AccountError, normalise_email
 from engage.services.boundaries import current_boundary_set
+from engage.services.csv_rows import FileRefused, all_or_nothing, numbered_rows, read_csv_file, row_problem
 
 CSV_COLUMNS = ("code", "name", "kind", "lad_code", "contact_email", "coverage", "wards")
 # Optional in a file: without the column, new teams get immediate e-mails and existing
@@ -26,10 +26,8 @@ NOTIFY_MODES = ("immediate", "digest")
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$")
 
 
-class TeamImportError(ValueError):
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("; ".join(problems))
+class TeamImportError(FileRefused):
+    pass
 
 
 @dataclass
@@ -208,17 +206,10 @@ class TeamImportResult:
 def parse_team_rows(lines, geography: Geography, filename: str = "the file") -> list[TeamSpec]:
     """Every row checked before anything is stored; problems carry spreadsheet row
     numbers (the header is row 1)."""
-    reader = csv.DictReader(lines)
-    if reader.fieldnames is None:
-        raise TeamImportError([f"{filename} is empty: expected the header {','.join(CSV_COLUMNS)}"])
-    fields = [(f or "").strip().lower() for f in reader.fieldnames]
-    missing = [c for c in CSV_COLUMNS if c not in fields]
-    if missing:
-        raise TeamImportError([f"{filename}: missing column {', '.join(missing)} (found: {', '.join(reader.fieldnames)})"])
-    reader.fieldnames = fields
+    fields, rows = numbered_rows(lines, CSV_COLUMNS, TeamImportError, filename)
     has_mode = "notify_mode" in fields
     specs, problems, seen = [], [], {}
-    for number, raw in enumerate(reader, start=2):
+    for number, raw in rows:
         value = {c: (raw.get(c) or "").strip() for c in CSV_COLUMNS}
         spec = TeamSpec(
             code=value["code"], name=value["name"], kind=value["kind"].lower(),
@@ -236,35 +227,17 @@ def parse_team_rows(lines, geography: Geography, filename: str = "the file") -> 
             found["code"] = f"code '{spec.code}' is also on row {seen[spec.code.lower()]}"
         seen.setdefault(spec.code.lower(), number)
         if found:
-            problems.append(f"row {number}: {'; '.join(_plain_problem(k, v) for k, v in found.items())}")
+            problems.append(row_problem(number, found, {"local_authority": "lad_code"}))
         else:
             specs.append(spec)
-    if not specs and not problems:
-        problems.append(f"{filename} has a header but no rows")
-    if problems:
-        raise TeamImportError(problems)
-    return specs
-
-
-def _plain_problem(key: str, message: str) -> str:
-    # Form messages speak to a person at a field; in a file report, name the column.
-    column = {"local_authority": "lad_code"}.get(key, key)
-    return f"{column}: {message.rstrip('.')}"
+    return all_or_nothing(specs, problems, TeamImportError, filename)
 
 
 def import_teams(path: str, dry_run: bool = False) -> TeamImportResult:
     """Create or update teams by code from CSV; all or nothing. Teams the file does
     not name are left alone."""
     geography = Geography.current()
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            specs = parse_team_rows(fh, geography, filename=path)
-    except FileNotFoundError:
-        raise TeamImportError([f"no such file: {path}"])
-    except UnicodeDecodeError as exc:
-        raise TeamImportError([f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})"])
-    except csv.Error as exc:  # e.g. a field over the csv module's 128 KiB limit
-        raise TeamImportError([f"{path} is not a CSV file that can be read ({exc})"])
+    specs = read_csv_file(path, lambda fh: parse_team_rows(fh, geography, filename=path), TeamImportError)
 
     result = TeamImportResult(dry_run=dry_run)
     for spec in specs:

@@ -246,6 +246,8 @@ def test_import_refuses_a_bad_file_whole_with_row_numbers(db, teams, tmp_path):
     ("", "is empty"),
     ("ward_code,lad_code,category\n", "missing column lead_team, copy_teams, priority, note"),
     (HEADER, "has a header but no rows"),
+    # Over the csv module's 128 KiB limit: reported as the teams import does, not a crash.
+    (HEADER + '"' + "x" * 200_000 + '",,,,,,\n', "is not a CSV file that can be read (field larger"),
 ])
 def test_import_refuses_files_that_are_not_rules(db, tmp_path, text, problem):
     with pytest.raises(RuleImportError) as error:
