@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from engage.cli_csv import import_or_exit
 from engage.extensions import db
 from engage.services.boundaries import (
     BoundaryImportError,
@@ -13,7 +14,7 @@ from engage.services.boundaries import (
     ensure_default_boundaries,
     import_boundary_file,
 )
-from engage.services.designations import DesignationImportError, import_designations
+from engage.services.designations import import_designations
 from engage.services.locating import (
     LocateCsvError,
     locate_csv,
@@ -170,13 +171,5 @@ def locate_command(lon, lat, grid, easting, northing, csv_path, vintage):
 def designations_import_command(path, vintage, sample):
     """Import designations from CSV with columns ward_code,designation,effective_from."""
     boundary_set = _boundary_set(vintage)
-    try:
-        result = import_designations(path, boundary_set, sample=sample)
-    except DesignationImportError as exc:
-        db.session.rollback()
-        click.echo(f"Error: {path}: nothing imported.", err=True)
-        for problem in exc.problems:
-            click.echo(f"  {problem}", err=True)
-        sys.exit(2)
-    db.session.commit()
+    result = import_or_exit(path, lambda: import_designations(path, boundary_set, sample=sample))
     click.echo(result.summary())

@@ -1,13 +1,10 @@
 """`flask routing ...`: routing rules from a CSV file, and a listing."""
-import sys
-
 import click
 from flask.cli import AppGroup
 
-from engage.cli_users import cli_actor
-from engage.extensions import db
+from engage.cli_csv import import_or_exit
 from engage.services.audit import current_actor
-from engage.services.routing_rules import RuleImportError, import_rules, list_rules, rules_csv
+from engage.services.routing_rules import import_rules, list_rules, rules_csv
 
 routing_cli = AppGroup("routing", help="Routing rules: which team leads on a concern and who is copied.")
 
@@ -23,19 +20,8 @@ def import_command(path, dry_run):
     the ward's INT; copy_teams: team codes separated by ';'. A rule is identified by
     its ward, authority and category: a row for a rule that exists updates it (and
     makes it active). Every row is checked first: if any is wrong, nothing is imported."""
-    with cli_actor():
-        try:
-            result = import_rules(path, edited_by=current_actor()[1], dry_run=dry_run)
-        except RuleImportError as exc:
-            db.session.rollback()
-            click.echo(f"Error: {path}: nothing imported.", err=True)
-            for problem in exc.problems:
-                click.echo(f"  {problem}", err=True)
-            sys.exit(2)
-        if dry_run:
-            db.session.rollback()
-        else:
-            db.session.commit()
+    # The rules record who edited them: the person import_or_exit is acting as.
+    result = import_or_exit(path, lambda: import_rules(path, edited_by=current_actor()[1], dry_run=dry_run), dry_run)
     click.echo(result.summary())
     for kind in ("created", "updated"):
         rows = getattr(result, kind)

@@ -1,18 +1,9 @@
 """`flask teams ...`: teams from a CSV file, and a listing."""
-import sys
-
 import click
 from flask.cli import AppGroup
 
-from engage.cli_users import cli_actor
-from engage.extensions import db
-from engage.services.teams import (
-    TeamImportError,
-    coverage_summary,
-    import_teams,
-    list_teams,
-    member_counts,
-)
+from engage.cli_csv import import_or_exit
+from engage.services.teams import coverage_summary, import_teams, list_teams, member_counts
 
 teams_cli = AppGroup("teams", help="Integrated Neighbourhood Teams and partner agencies.")
 
@@ -27,19 +18,7 @@ def import_command(path, dry_run):
     wards: ward codes separated by ';' (for coverage=wards). notify_mode: immediate
     (the default) or digest; without the column, existing teams keep theirs. Every
     row is checked first: if any is wrong, nothing is imported."""
-    with cli_actor():
-        try:
-            result = import_teams(path, dry_run=dry_run)
-        except TeamImportError as exc:
-            db.session.rollback()
-            click.echo(f"Error: {path}: nothing imported.", err=True)
-            for problem in exc.problems:
-                click.echo(f"  {problem}", err=True)
-            sys.exit(2)
-        if dry_run:
-            db.session.rollback()
-        else:
-            db.session.commit()
+    result = import_or_exit(path, lambda: import_teams(path, dry_run=dry_run), dry_run)
     click.echo(result.summary())
 
 
