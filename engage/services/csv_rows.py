@@ -6,7 +6,8 @@ What a row means, and how it is checked, stays with each importer.
 from __future__ import annotations
 
 import csv
-from typing import Callable, Iterator, Mapping, TypeVar
+from dataclasses import dataclass, field
+from typing import Callable, ClassVar, Iterator, Mapping, TypeVar
 
 T = TypeVar("T")
 
@@ -17,6 +18,24 @@ class FileRefused(ValueError):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("; ".join(problems))
+
+
+@dataclass
+class ImportTally:
+    """What an import by key did (or, in a dry run, would do): the keys created,
+    updated and unchanged. Subclasses name what was imported in `things`."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    dry_run: bool = False
+    things: ClassVar[str] = "rows"
+
+    def summary(self) -> str:
+        counts = f"{len(self.created)} created, {len(self.updated)} updated, {len(self.unchanged)} unchanged."
+        if self.dry_run:
+            return f"Dry run, nothing stored: {self.things} that would be " + counts
+        return f"{self.things[:1].upper()}{self.things[1:]}: " + counts
 
 
 def read_csv_file(path: str, parse: Callable[..., T], error: type[FileRefused]) -> T:

@@ -17,6 +17,14 @@ import sqlalchemy as sa
 
 from engage.extensions import db
 from engage.models import Category, LocalAuthority, RoutingRule, Team, Ward
+from engage.services.csv_rows import (
+    FileRefused,
+    ImportTally,
+    all_or_nothing,
+    numbered_rows,
+    read_csv_file,
+    row_problem,
+)
 from engage.services.routing import (
     ConcernFacts,
     RoutingDecision,
@@ -27,7 +35,6 @@ from engage.services.routing import (
     route,
     specificity,
 )
-from engage.services.csv_rows import FileRefused, all_or_nothing, numbered_rows, read_csv_file, row_problem
 from engage.services.teams import Geography
 
 CSV_COLUMNS = ("ward_code", "lad_code", "category", "lead_team", "copy_teams", "priority", "note")
@@ -294,17 +301,8 @@ def _explain(p: RoutingPreview) -> list[str]:
 # ---- CSV ---------------------------------------------------------------------
 
 @dataclass
-class RuleImportResult:
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    dry_run: bool = False
-
-    def summary(self) -> str:
-        counts = f"{len(self.created)} created, {len(self.updated)} updated, {len(self.unchanged)} unchanged."
-        if self.dry_run:
-            return "Dry run, nothing stored: routing rules that would be " + counts
-        return "Routing rules: " + counts
+class RuleImportResult(ImportTally):
+    things = "routing rules"
 
 
 # A form's field names, as the file's columns.

@@ -7,7 +7,7 @@ As everywhere, the caller commits.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -15,7 +15,14 @@ from engage.extensions import db
 from engage.models import COVERAGE, TEAM_KINDS, LocalAuthority, Team, User, Ward, team_member
 from engage.services.accounts import AccountError, normalise_email
 from engage.services.boundaries import current_boundary_set
-from engage.services.csv_rows import FileRefused, all_or_nothing, numbered_rows, read_csv_file, row_problem
+from engage.services.csv_rows import (
+    FileRefused,
+    ImportTally,
+    all_or_nothing,
+    numbered_rows,
+    read_csv_file,
+    row_problem,
+)
 
 CSV_COLUMNS = ("code", "name", "kind", "lad_code", "contact_email", "coverage", "wards")
 # Optional in a file: without the column, new teams get immediate e-mails and existing
@@ -190,17 +197,8 @@ def users_for_ids(ids) -> list[User]:
 # ---- CSV import ---------------------------------------------------------------
 
 @dataclass
-class TeamImportResult:
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    dry_run: bool = False
-
-    def summary(self) -> str:
-        counts = f"{len(self.created)} created, {len(self.updated)} updated, {len(self.unchanged)} unchanged."
-        if self.dry_run:
-            return "Dry run, nothing stored: teams that would be " + counts
-        return "Teams: " + counts
+class TeamImportResult(ImportTally):
+    things = "teams"
 
 
 def parse_team_rows(lines, geography: Geography, filename: str = "the file") -> list[TeamSpec]:
