@@ -9,7 +9,8 @@ that one, builds the schema from the migrations, imports the 79 wards and loads 
 concerns with COPY: spread over the wards (a few wards raise most), at positions inside
 each ward, over two years, with the demo data's urban/rural category mix, statuses by
 age, routed to the authority's INT and logged by 200 officers; 1% outside every ward;
-one meeting for every ten concerns. The rollup triggers stay on during the load.
+one meeting for every ten concerns. The rollup triggers stay on during the load. The
+loader is bench/dataset.py (shared with bench/scale.py).
 
 It then checks that the rollup answers equal direct COUNT queries for several filters
 and scopes, and times each request on both databases in turn (so a busy machine slows
@@ -24,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import math
 import os
 import platform
 import statistics
@@ -36,275 +36,25 @@ from pathlib import Path
 
 import numpy as np
 import psycopg
-import shapely
 import sqlalchemy as sa
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # runnable from a checkout without installing anything
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # runnable from a checkout
 
-from engage import create_app  # noqa: E402
+from bench import dataset  # noqa: E402
+from bench.dataset import BASE_URL, DAYS, libpq, points_in  # noqa: E402
 from engage.extensions import db  # noqa: E402
-
-BASE_URL = os.environ.get("BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-GEODATA = os.environ.get("ENGAGE_GEODATA_DIR", str(ROOT.parent / "shared" / "geodata"))
-DAYS = 730
-OFFICERS = 200
-CHUNK = 100_000
-CONCERN_COLUMNS = ("id", "channel", "category_id", "description", "lon", "lat", "location_source", "ward_id",
-                   "boundary_set_id", "needs_review", "raised_at", "residents", "priority", "contact_consent",
-                   "status", "created_by_id", "created_at", "updated_at", "version", "is_demo", "lead_team_id",
-                   "routed_by", "we_did", "status_changed_at")
-MEETING_COLUMNS = ("id", "kind", "date", "start_time", "venue", "status", "attendance", "police_partners",
-                   "pcc_attended", "notes", "created_at", "updated_at", "version", "is_demo")
-# Statuses by age of the concern (days): older ones have moved on, as in the demo data.
-STATUS_BY_AGE = [
-    (7, {"new": 0.6, "acknowledged": 0.4}),
-    (30, {"acknowledged": 0.4, "in_progress": 0.35, "action_taken": 0.2, "no_action": 0.05}),
-    (90, {"in_progress": 0.25, "action_taken": 0.45, "closed": 0.2, "no_action": 0.1}),
-    (10 ** 6, {"in_progress": 0.05, "action_taken": 0.25, "closed": 0.6, "no_action": 0.1}),
-]
-CHANNELS = {"meeting": 0.7, "phone": 0.1, "letter": 0.05, "street_surgery": 0.1, "open311": 0.05}
-
-
-# --- databases ------------------------------------------------------------------------
-
-def create_database(label: str) -> str:
-    name = f"engage_bench_maps_{label}_{uuid.uuid4().hex[:6]}"
-    admin = sa.create_engine(BASE_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
-    return sa.engine.make_url(BASE_URL).set(database=name).render_as_string(hide_password=False)
-
-
-def drop_database(url: str) -> None:
-    name = sa.engine.make_url(url).database
-    admin = sa.create_engine(BASE_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    admin.dispose()
-
-
-def libpq(url: str) -> str:
-    return sa.engine.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-
-
-# --- data -------------------------------------------------------------------------------
-
-def points_in(geometry, n: int, rng: np.random.Generator) -> np.ndarray:
-    """n points uniform inside a polygon, by vectorised rejection from its bounding box."""
-    minx, miny, maxx, maxy = geometry.bounds
-    shapely.prepare(geometry)
-    found = np.empty((0, 2))
-    while len(found) < n:
-        k = int((n - len(found)) * (maxx - minx) * (maxy - miny) / geometry.area * 1.3) + 16
-        xs, ys = rng.uniform(minx, maxx, k), rng.uniform(miny, maxy, k)
-        inside = shapely.contains_xy(geometry, xs, ys)
-        found = np.vstack([found, np.column_stack([xs[inside], ys[inside]])])
-    return np.round(found[:n], 6)
-
-
-def pick(rng: np.random.Generator, weights: dict, n: int) -> np.ndarray:
-    keys = list(weights)
-    p = np.asarray([weights[k] for k in keys], dtype=float)
-    return np.asarray(keys, dtype=object)[rng.choice(len(keys), size=n, p=p / p.sum())]
-
-
-def iso(ts: np.ndarray) -> np.ndarray:
-    return np.datetime_as_string(ts.astype("datetime64[s]"), timezone="UTC")
-
-
-def setup_reference(app):
-    """Users, teams (an INT per authority, covering it) and what the generator needs."""
-    from engage.models import Category, LocalAuthority, Team, Ward
-    from engage.services.accounts import create_user
-    from engage.services.boundaries import current_boundary_set
-
-    with app.app_context():
-        boundary_set = current_boundary_set()
-        authorities = db.session.scalars(sa.select(LocalAuthority).order_by(LocalAuthority.code)).all()
-        teams = {}
-        for la in authorities:
-            team = Team(code=f"INT-{la.code}", name=f"{la.name} INT", kind="int", coverage="authority",
-                        local_authority=la, contact_email=f"int-{la.code.lower()}@example.org", is_demo=True)
-            db.session.add(team)
-            teams[la.id] = team
-        db.session.flush()
-        create_user("staff@example.org", ["staff"])
-        create_user("inspector@example.org", ["inspector"], team_codes=["INT-E06000002"])  # Middlesbrough
-        officers = [create_user(f"officer{i}@example.org", ["officer"]) for i in range(OFFICERS)]
-        db.session.flush()
-        wards = [(w.id, w.code, w.local_authority_id, shapely.from_geojson(w.geometry)) for w in db.session.scalars(
-            sa.select(Ward).where(Ward.boundary_set_id == boundary_set.id).order_by(Ward.code))]
-        categories = dict(db.session.execute(sa.select(Category.code, Category.id)).all())
-        out = {"boundary_set_id": boundary_set.id, "wards": wards, "categories": categories,
-               "teams": {la: t.id for la, t in teams.items()}, "officers": [u.id for u in officers]}
-        db.session.commit()
-        return out
-
-
-def concern_rows(size: int, ref: dict, rng: np.random.Generator, now: np.datetime64):
-    from engage.services.demo_activity import RURAL_WEIGHTS, SAYINGS, URBAN_WEIGHTS, WE_DID
-
-    wards = ref["wards"]
-    weights = rng.lognormal(0.0, 0.7, len(wards))  # a few wards raise most
-    ward_of = rng.choice(len(wards), size=size, p=weights / weights.sum())
-    unplaced = rng.random(size) < 0.01
-    age_s = rng.integers(0, DAYS * 86400, size)
-    raised = now - age_s.astype("timedelta64[s]")
-    age_days = age_s // 86400
-    rural = np.asarray([shapely.area(w[3]) > 0.0014 for w in wards])[ward_of]
-    category = np.where(rural, pick(rng, RURAL_WEIGHTS, size), pick(rng, URBAN_WEIGHTS, size))
-    status = np.empty(size, dtype=object)
-    lower = 0
-    for upper, mix in STATUS_BY_AGE:
-        band = (age_days >= lower) & (age_days < upper)
-        status[band] = pick(rng, mix, int(band.sum()))
-        lower = upper
-    lon, lat = np.full(size, np.nan), np.full(size, np.nan)
-    positioned = rng.random(size) > 0.1
-    for i, (_, _, _, geometry) in enumerate(wards):
-        mask = (ward_of == i) & positioned & ~unplaced
-        if mask.any():
-            pts = points_in(geometry, int(mask.sum()), rng)
-            lon[mask], lat[mask] = pts[:, 0], pts[:, 1]
-    sea = unplaced & positioned  # off Redcar: outside every ward, kept for review
-    lon[sea] = np.round(rng.uniform(-1.0, -0.9, int(sea.sum())), 6)
-    lat[sea] = np.round(rng.uniform(54.66, 54.70, int(sea.sum())), 6)
-    officers = np.asarray(ref["officers"])[rng.integers(0, len(ref["officers"]), size)]
-    by_officer = rng.random(size) < 0.85
-    channel = pick(rng, CHANNELS, size)
-    residents = 1 + rng.poisson(0.5, size)
-    high = rng.random(size) < 0.15
-    raised_text, changed_text = iso(raised), iso(raised + (np.minimum(age_days, 20) * 86400).astype("timedelta64[s]"))
-    ids = rng.integers(0, 2 ** 63, size=(size, 2), dtype=np.int64)
-    for i in range(size):
-        w = wards[ward_of[i]]
-        cat = category[i]
-        placed = not unplaced[i]
-        has_pos = not math.isnan(lon[i])
-        st = status[i]
-        yield (
-            str(uuid.UUID(int=(int(ids[i, 0]) << 64) | int(ids[i, 1]))), channel[i], ref["categories"][cat],
-            SAYINGS[cat][i % len(SAYINGS[cat])], float(lon[i]) if has_pos else None,
-            float(lat[i]) if has_pos else None, "map" if has_pos else "ward", w[0] if placed else None,
-            ref["boundary_set_id"] if placed else None, not placed, raised_text[i], int(residents[i]),
-            "high" if high[i] else "normal", False, st, int(officers[i]) if by_officer[i] else None,
-            raised_text[i], changed_text[i], 1, True, ref["teams"][w[2]] if placed else None,
-            "coverage" if placed else "triage", WE_DID.get(cat, "Passed to the team.") if st in ("action_taken", "closed") else "",
-            changed_text[i] if st != "new" else None,
-        )
-
-
-def meeting_rows(count: int, ref: dict, rng: np.random.Generator, today: dt.date):
-    wards = ref["wards"]
-    ward_of = rng.choice(len(wards), size=count)
-    second = rng.choice(len(wards), size=count)
-    offset = rng.integers(-30, DAYS, count)
-    meetings, links = [], []
-    for i in range(count):
-        day = today - dt.timedelta(days=int(offset[i]))
-        roll = rng.random()
-        status = "planned" if day > today else ("held" if roll < 0.88 else "cancelled" if roll < 0.95 else "planned")
-        meeting_id = str(uuid.UUID(int=int(rng.integers(0, 2 ** 62)) << 64 | i))
-        stamp = f"{day.isoformat()}T20:00:00Z"
-        meetings.append((meeting_id, "your_force_your_voice" if roll < 0.8 else "pact", day.isoformat(), "18:30",
-                         f"{wards[ward_of[i]][1]} Community Centre", status,
-                         int(rng.integers(6, 45)) if status == "held" else None, "", bool(roll < 0.4), "", stamp,
-                         stamp, 1, True))
-        links.append((meeting_id, wards[ward_of[i]][0]))
-        if roll > 0.95 and second[i] != ward_of[i]:  # a few meetings cover two wards
-            links.append((meeting_id, wards[second[i]][0]))
-    return meetings, links
-
-
-def copy_rows(conn: psycopg.Connection, table: str, columns, rows) -> int:
-    n = 0
-    with conn.cursor() as cur:
-        batch = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) == CHUNK:
-                n += _copy(cur, table, columns, batch)
-                batch = []
-        if batch:
-            n += _copy(cur, table, columns, batch)
-    return n
-
-
-def _copy(cur, table, columns, batch) -> int:
-    # One COPY per chunk: each is one statement, so the rollup trigger aggregates it at once.
-    with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in batch:
-            copy.write_row(row)
-    return len(batch)
-
-
-def load(url: str, size: int, ref: dict, seed: int) -> dict:
-    rng = np.random.default_rng(seed)
-    now = np.datetime64(dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0), "s")
-    start = time.perf_counter()
-    concerns = list(concern_rows(size, ref, rng, now))
-    meetings, links = meeting_rows(max(size // 10, 1), ref, rng, dt.date.today())
-    generated = time.perf_counter() - start
-    start = time.perf_counter()
-    with psycopg.connect(libpq(url), autocommit=False) as conn:
-        conn.execute("SET work_mem = '256MB'")
-        n = copy_rows(conn, "concern", CONCERN_COLUMNS, concerns)
-        copy_rows(conn, "meeting", MEETING_COLUMNS, meetings)
-        copy_rows(conn, "meeting_ward", ("meeting_id", "ward_id"), links)
-        conn.commit()
-    loaded = time.perf_counter() - start
-    del concerns
-    with psycopg.connect(libpq(url), autocommit=True) as conn:
-        conn.execute("VACUUM ANALYZE")
-        sizes = conn.execute(
-            "SELECT (SELECT count(*) FROM concern), (SELECT count(*) FROM concern_rollup), "
-            "(SELECT count(*) FROM meeting), (SELECT count(*) FROM meeting_rollup), "
-            "pg_total_relation_size('concern'), pg_total_relation_size('concern_rollup'), "
-            "pg_total_relation_size('meeting_rollup')").fetchone()
-    return {"concerns": n, "load_s": loaded, "generate_s": generated, "meetings": len(meetings), "links": len(links),
-            "concern_rows": sizes[0], "rollup_rows": sizes[1], "meeting_rows": sizes[2],
-            "meeting_rollup_rows": sizes[3], "concern_mb": sizes[4] / 2 ** 20, "rollup_mb": sizes[5] / 2 ** 20,
-            "meeting_rollup_mb": sizes[6] / 2 ** 20}
 
 
 # --- one database, ready to measure ---------------------------------------------------
 
-class Site:
+class Site(dataset.Site):
+    """A database loaded by bench/dataset.py: demo data, one meeting per ten concerns."""
+
     def __init__(self, size: int, seed: int):
-        from flask_migrate import upgrade
-
-        from engage.services.boundaries import ensure_default_boundaries
-
-        self.size = size
-        self.url = create_database(f"{size}")
-        self.app = create_app({"SQLALCHEMY_DATABASE_URI": self.url, "SECRET_KEY": "bench", "TESTING": True,
-                               "RATELIMIT_ENABLED": False, "ENGAGE_GEODATA_DIR": GEODATA})
-        with self.app.app_context():
-            upgrade(directory=str(ROOT / "migrations"))
-            ensure_default_boundaries(GEODATA, self.app.config["ENGAGE_DEFAULT_BOUNDARIES"])
-            db.session.commit()
-        self.ref = setup_reference(self.app)
-        self.stats = load(self.url, size, self.ref, seed)
-        with self.app.app_context():
-            from engage.models import User
-
-            self.user_ids = dict(db.session.execute(sa.select(User.email, User.id)).all())
-            # The officer with the most concerns, so their figure is the worst case.
-            self.officer = db.session.execute(sa.text(
-                "SELECT u.email FROM concern c JOIN user_account u ON u.id = c.created_by_id "
-                "GROUP BY u.email ORDER BY count(*) DESC, u.email LIMIT 1")).scalar()
-        self.clients = {name: self._client(email) for name, email in
+        super().__init__(size, seed, prefix="engage_bench_maps")
+        self.clients = {name: self.client(email) for name, email in
                         (("staff", "staff@example.org"), ("inspector", "inspector@example.org"),
                          ("officer", self.officer))}
-
-    def _client(self, email):
-        client = self.app.test_client()
-        with client.session_transaction() as session:
-            session["_user_id"] = str(self.user_ids[email])
-            session["_fresh"] = True
-        return client
 
     def scope(self, name):
         from engage.models import User
@@ -312,11 +62,6 @@ class Site:
 
         email = {"staff": "staff@example.org", "inspector": "inspector@example.org", "officer": self.officer}[name]
         return scope_for(db.session.scalar(sa.select(User).where(User.email == email)))
-
-    def drop(self):
-        with self.app.app_context():
-            db.engine.dispose()
-        drop_database(self.url)
 
 
 # --- checks and timings -----------------------------------------------------------------
