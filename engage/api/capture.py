@@ -21,6 +21,7 @@ from engage.services.capture import (
     raise_concern,
     record_meeting,
 )
+from engage.services.new_rows import insert_new
 from engage.services.scope import filter_concerns, filter_meetings, scope_for
 from engage.services.serialise import concern_json, meeting_json
 
@@ -43,7 +44,7 @@ def _store(make, model, to_json):
     with what is stored."""
     try:
         entry, created = make(_json_body(), current_user)
-        db.session.flush()
+        insert_new(db.session)
         # Answered from what was just written: after the commit it would be re-read.
         body = to_json(entry)
         db.session.commit()

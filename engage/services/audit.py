@@ -140,6 +140,28 @@ for _mapper in db.Model.registry.mappers:  # mappers configured before this modu
         _keep_old_values(_mapper)
 
 
+def entry(action: str, obj, actor_id, actor, now, changes=None) -> dict | None:
+    """The audit row for `action` on `obj`, or None when there is nothing to record.
+    `changes` is computed here for a create or delete; an update passes its own."""
+    exclude = getattr(type(obj), "__audit_exclude__", set())
+    if action == "create":
+        changes = {k: [None, v] for k, v in _snapshot(obj, exclude).items()}
+    elif action == "delete":
+        changes = {k: [v, None] for k, v in _snapshot(obj, exclude).items()}
+    if not changes:
+        return None
+    return {
+        "at": now, "actor_id": actor_id, "actor": actor, "action": action,
+        "entity": type(obj).__tablename__, "entity_id": _entity_id(obj),
+        "label": _label(obj)[:255], "changes": changes,
+    }
+
+
+def write_entries(connection, rows: list[dict]) -> None:
+    if rows:
+        connection.execute(sa.insert(AuditEvent.__table__), rows)
+
+
 @sa.event.listens_for(so.Session, "after_flush")
 def _record(session, flush_context):
     actor_id, actor = current_actor()
@@ -149,23 +171,15 @@ def _record(session, flush_context):
         for obj in objects:
             if not _is_audited(obj):
                 continue
-            exclude = getattr(type(obj), "__audit_exclude__", set())
-            if action == "create":
-                changes = {k: [None, v] for k, v in _snapshot(obj, exclude).items()}
-            elif action == "delete":
-                changes = {k: [v, None] for k, v in _snapshot(obj, exclude).items()}
-            else:
+            changes = None
+            if action == "update":
                 if not session.is_modified(obj):
                     continue
-                changes = _changes(obj, exclude)
-                if not changes:
-                    continue
-            rows.append({
-                "at": now, "actor_id": actor_id, "actor": actor, "action": action,
-                "entity": type(obj).__tablename__, "entity_id": _entity_id(obj),
-                "label": _label(obj)[:255], "changes": changes,
-            })
+                changes = _changes(obj, getattr(type(obj), "__audit_exclude__", set()))
+            row = entry(action, obj, actor_id, actor, now, changes)
+            if row is not None:
+                rows.append(row)
+    # Straight to the connection: adding ORM objects inside a flush hook would need
+    # another flush.
     if rows:
-        # Straight to the connection: adding ORM objects inside a flush hook would
-        # need another flush.
-        session.connection().execute(sa.insert(AuditEvent.__table__), rows)
+        write_entries(session.connection(), rows)
