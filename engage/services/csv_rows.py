@@ -52,11 +52,19 @@ def read_csv_file(path: str, parse: Callable[..., T], error: type[FileRefused]) 
         raise error([f"{path} is not a CSV file that can be read ({exc})"])
 
 
+NUL_PROBLEM = "holds a NUL character"
+
+
 def numbered_rows(lines, columns: tuple[str, ...], error: type[FileRefused],
-                  filename: str) -> tuple[list[str], Iterator[tuple[int, dict]]]:
+                  filename: str) -> tuple[list[str], Iterator[tuple[int, dict, dict[str, str]]]]:
     """The header (stripped, lower case), once it has every one of `columns`, and the
     rows as dicts by those names, numbered as a spreadsheet shows them (the header
-    is row 1)."""
+    is row 1).
+
+    Each row comes with the faults the reader found in its `columns`, by column
+    ({} when none): a NUL character, never valid text and which PostgreSQL cannot
+    store (psycopg.DataError). The importer reports them with the row's other
+    problems; a value with a fault is not to be stored."""
     reader = csv.DictReader(lines)
     if reader.fieldnames is None:
         raise error([f"{filename} is empty: expected the header {','.join(columns)}"])
@@ -65,7 +73,12 @@ def numbered_rows(lines, columns: tuple[str, ...], error: type[FileRefused],
     if missing:
         raise error([f"{filename}: missing column {', '.join(missing)} (found: {', '.join(reader.fieldnames)})"])
     reader.fieldnames = fields
-    return fields, enumerate(reader, start=2)
+    return fields, ((number, raw, cell_faults(raw, columns)) for number, raw in enumerate(reader, start=2))
+
+
+def cell_faults(raw: Mapping[str, str | None], columns: tuple[str, ...]) -> dict[str, str]:
+    """What cannot be imported whatever the column means, by column, in `columns` order."""
+    return {c: NUL_PROBLEM for c in columns if "\x00" in (raw.get(c) or "")}
 
 
 def row_problem(number: int, found: Mapping[str, str] | list[str], columns: Mapping[str, str] | None = None) -> str:

@@ -36,19 +36,21 @@ def parse_designation_rows(lines, wards_by_code: dict[str, Ward], filename: str 
     (row 1 is the header, as a spreadsheet shows it)."""
     _, numbered = numbered_rows(lines, REQUIRED_COLUMNS, DesignationImportError, filename)
     rows, problems = [], []
-    for number, raw in numbered:
+    for number, raw, faults in numbered:
         code = (raw.get("ward_code") or "").strip()
         value = (raw.get("designation") or "").strip().lower()
         when = (raw.get("effective_from") or "").strip()
-        row_problems = []
-        if code not in wards_by_code:
+        # A cell with a NUL is reported as that, not as the unknown code it makes.
+        row_problems = [f"{column}: {message}" for column, message in faults.items()]
+        if code not in wards_by_code and "ward_code" not in faults:
             row_problems.append(f"unknown ward code '{code}'")
-        if value not in DESIGNATIONS:
+        if value not in DESIGNATIONS and "designation" not in faults:
             row_problems.append(f"unknown designation '{raw.get('designation', '')}' (expected {', '.join(DESIGNATIONS)})")
         try:
             day = date.fromisoformat(when)
         except ValueError:
-            row_problems.append(f"effective_from '{when}' is not a date like 2018-04-01")
+            if "effective_from" not in faults:
+                row_problems.append(f"effective_from '{when}' is not a date like 2018-04-01")
             day = None
         if row_problems:
             problems.append(row_problem(number, row_problems))

@@ -314,7 +314,7 @@ def parse_rule_rows(lines, lookups: Lookups, filename: str = "the file") -> list
     numbers (the header is row 1)."""
     fields, numbered = numbered_rows(lines, CSV_COLUMNS, RuleImportError, filename)
     rows, problems, seen = [], [], {}
-    for number, raw in numbered:
+    for number, raw, faults in numbered:
         value = {c: (raw.get(c) or "").strip() for c in CSV_COLUMNS}
         found = {}
         if raw.get(None):  # csv.DictReader's place for values beyond the header
@@ -333,6 +333,9 @@ def parse_rule_rows(lines, lookups: Lookups, filename: str = "the file") -> list
         )
         checked, resolved = _check_for_import(draft, lookups)
         found.update(checked)
+        # A NUL (which PostgreSQL cannot store) is the problem with its column, not
+        # the unknown code or odd number it makes.
+        found = {f: m for f, m in found.items() if _COLUMN_OF_FIELD.get(f, f) not in faults} | faults
         if not found:
             scope = (resolved.ward and resolved.ward.id, resolved.authority and resolved.authority.id,
                      resolved.category and resolved.category.id)

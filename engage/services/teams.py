@@ -207,7 +207,7 @@ def parse_team_rows(lines, geography: Geography, filename: str = "the file") -> 
     fields, rows = numbered_rows(lines, CSV_COLUMNS, TeamImportError, filename)
     has_mode = "notify_mode" in fields
     specs, problems, seen = [], [], {}
-    for number, raw in rows:
+    for number, raw, faults in rows:
         value = {c: (raw.get(c) or "").strip() for c in CSV_COLUMNS}
         spec = TeamSpec(
             code=value["code"], name=value["name"], kind=value["kind"].lower(),
@@ -217,10 +217,7 @@ def parse_team_rows(lines, geography: Geography, filename: str = "the file") -> 
             # A blank cell is the default; no column at all leaves existing teams alone.
             notify_mode=((raw.get("notify_mode") or "").strip().lower() or "immediate") if has_mode else None,
         )
-        found = check_team(spec, geography)
-        for column in CSV_COLUMNS:
-            if "\x00" in value[column]:  # never valid text, and PostgreSQL cannot store it
-                found[column] = "holds a NUL character"
+        found = check_team(spec, geography) | faults  # e.g. a NUL, which PostgreSQL cannot store
         if spec.code.lower() in seen:
             found["code"] = f"code '{spec.code}' is also on row {seen[spec.code.lower()]}"
         seen.setdefault(spec.code.lower(), number)

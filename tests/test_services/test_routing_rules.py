@@ -255,6 +255,28 @@ def test_import_refuses_files_that_are_not_rules(db, tmp_path, text, problem):
     assert problem in error.value.problems[0]
 
 
+def test_import_refuses_nul_characters_rather_than_storing_them(db, teams, tmp_path):
+    """Regression: a NUL in a rule's note reached PostgreSQL, which refuses it (a
+    psycopg.DataError, a crash). Refused by column, as the teams import does; a NUL in
+    a code is reported as such, not as an unknown code that quotes it."""
+    with pytest.raises(RuleImportError) as error:
+        import_rules(_write(tmp_path, HEADER + ",E06000003,fire_setting,,CFB,0,Joint\x00patrols\n"),
+                     edited_by="cli:tester")
+    assert error.value.problems == ["row 2: note: holds a NUL character"]
+    assert _rules(db) == []
+
+    text = (HEADER
+            + ",E06000003,fire_setting,,CFB,0,Joint patrols\n"
+            + CENTRAL[:3] + "\x00" + CENTRAL[3:] + ",,,INT-TEST,CF\x00B,1\x00,\n")
+    with pytest.raises(RuleImportError) as error:
+        import_rules(_write(tmp_path, text), edited_by="cli:tester")
+    assert error.value.problems == [
+        "row 3: ward_code: holds a NUL character; copy_teams: holds a NUL character; "
+        "priority: holds a NUL character",
+    ]
+    assert _rules(db) == []
+
+
 def test_import_of_a_missing_file(db):
     with pytest.raises(RuleImportError, match="no such file"):
         import_rules("/nonexistent/rules.csv", edited_by="cli:tester")
