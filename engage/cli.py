@@ -32,6 +32,7 @@ designations_cli = AppGroup("designations", help="Strengthen / Support / Sustain
 def register(app):
     from engage.cli_demo import demo_cli
     from engage.cli_import import import_cli
+    from engage.cli_maps import maps_cli
     from engage.cli_teams import teams_cli
     from engage.cli_outbox import outbox_cli
     from engage.cli_routing import routing_cli
@@ -51,6 +52,7 @@ def register(app):
     app.cli.add_command(routing_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(import_cli)
+    app.cli.add_command(maps_cli)
 
 
 def _fail(message: str, code: int = 2):

@@ -23,7 +23,9 @@ meeting counted once per code however many of its linked wards share it.
 Both are kept by database triggers, written in migrations/versions/0007 for SQLite and
 PostgreSQL, in the same transaction as the change: the ORM, bulk SQL (INSERT ...
 SELECT, COPY, UPDATE, DELETE) and cascades all go through them, and a rolled-back
-transaction rolls the counts back. Nothing in Python writes these tables.
+transaction rolls the counts back. Nothing in Python writes these tables, except the
+repair `flask maps rebuild-rollups` (engage/services/rollup_check.py, which also checks
+them against direct counts: `flask maps check-rollups`).
 """
 from __future__ import annotations
 
