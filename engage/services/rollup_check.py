@@ -11,6 +11,7 @@ stays frozen as it was). `check()` compares them with the stored rows key by key
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -36,6 +37,10 @@ JULIAN_EPOCH = 2440587.5          # julianday('1970-01-01')
 CONCERN_KEY = ("is_demo", "zoom", "category_id", "status", "level", "bucket", "ward_id", "gx", "gy")
 MEETING_KEY = ("is_demo", "level", "bucket", "ward_code")
 EXAMPLES = 5
+# PostgreSQL memory for the recount's grouping, for these statements only: at 200,000
+# concerns (4 million rollup rows) the check took about 70 s with the default 4MB and
+# about 25 s with this.
+PG_WORK_MEM = "128MB"
 
 
 class RollupTriggersMissing(Exception):
@@ -98,6 +103,18 @@ class RebuildReport:
 
 def _pg() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
+
+
+@contextmanager
+def _roomy_grouping():
+    """work_mem raised to PG_WORK_MEM within the transaction, then put back."""
+    if not _pg():
+        yield
+        return
+    before = db.session.scalar(sa.text("SELECT current_setting('work_mem')"))
+    db.session.execute(sa.text("SELECT set_config('work_mem', :v, true)"), {"v": PG_WORK_MEM})
+    yield   # (on an error the transaction's rollback puts it back)
+    db.session.execute(sa.text("SELECT set_config('work_mem', :v, true)"), {"v": before})
 
 
 def _constants(rows, names, alias):
@@ -231,13 +248,11 @@ def schema_behind() -> bool:
 def check(examples: int = EXAMPLES) -> RollupCheck:
     """Both rollup tables against direct counts, and the triggers that keep them."""
     missing = rollup.missing_triggers()
-    return RollupCheck(
-        missing_triggers=missing,
-        disabled_triggers=disabled_triggers(),
-        tables=[_differences(rollup.concern_rollup, expected_concern_rollup(), CONCERN_KEY, examples),
-                _differences(rollup.meeting_rollup, expected_meeting_rollup(), MEETING_KEY, examples)],
-        schema_behind=bool(missing) and schema_behind(),
-    )
+    with _roomy_grouping():
+        tables = [_differences(rollup.concern_rollup, expected_concern_rollup(), CONCERN_KEY, examples),
+                  _differences(rollup.meeting_rollup, expected_meeting_rollup(), MEETING_KEY, examples)]
+    return RollupCheck(missing_triggers=missing, disabled_triggers=disabled_triggers(), tables=tables,
+                       schema_behind=bool(missing) and schema_behind())
 
 
 def _refill(table: sa.Table, expected: sa.Select, key: tuple[str, ...]) -> tuple[int, int]:
@@ -265,9 +280,10 @@ def rebuild(dry_run: bool = False) -> RebuildReport:
         raise RollupTriggersMissing(missing, disabled, behind)
     before = check() if dry_run else None
     deleted, written = {}, {}
-    for table, expected, key in ((rollup.concern_rollup, expected_concern_rollup(), CONCERN_KEY),
-                                 (rollup.meeting_rollup, expected_meeting_rollup(), MEETING_KEY)):
-        deleted[table.name], written[table.name] = _refill(table, expected, key)
+    with _roomy_grouping():
+        for table, expected, key in ((rollup.concern_rollup, expected_concern_rollup(), CONCERN_KEY),
+                                     (rollup.meeting_rollup, expected_meeting_rollup(), MEETING_KEY)):
+            deleted[table.name], written[table.name] = _refill(table, expected, key)
     if dry_run:
         db.session.rollback()
     else:

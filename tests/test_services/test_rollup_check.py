@@ -135,7 +135,10 @@ def test_day_numbers_are_utc_whatever_the_session_time_zone(stored, db):
     if not _pg(db):
         pytest.skip("SQLite has no session time zone")
     db.session.execute(sa.text("SET LOCAL TIME ZONE 'Pacific/Auckland'"))
+    work_mem = db.session.scalar(sa.text("SELECT current_setting('work_mem')"))
     assert rollup_check.check().ok
+    # The recount's larger work_mem is put back for the rest of the transaction.
+    assert db.session.scalar(sa.text("SELECT current_setting('work_mem')")) == work_mem != rollup_check.PG_WORK_MEM
 
 
 def test_corruption_is_reported_then_rebuilt(stored, db, runner):
