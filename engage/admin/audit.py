@@ -17,6 +17,7 @@ from engage.services.audit_trail import (
     events_statement,
     local_time,
 )
+from engage.services.paging import page_of
 
 PER_PAGE = 50
 # Where an event's entity can be opened, when it still exists.
@@ -48,8 +49,8 @@ def audit():
         date_from=_day("from", problems),
         date_to=_day("to", problems),
     )
-    page = db.paginate(events_statement(audit_filter), page=request.args.get("page", 1, type=int),
-                       per_page=PER_PAGE, error_out=False)
+    # Counted up to paging.COUNT_LIMIT ("1000+ changes"): the trail grows with every change.
+    page = page_of(events_statement(audit_filter), page=request.args.get("page", 1, type=int), per_page=PER_PAGE)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     team_ids = [int(e.entity_id) for e in page.items if e.entity == "team" and e.entity_id.isdigit()]
     sample_teams = set(db.session.scalars(

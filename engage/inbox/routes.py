@@ -18,10 +18,11 @@ from engage.services.workflow import LABELS, WorkflowError, change_status, moves
 def index():
     scope = scope_for(current_user)
     filters = InboxFilters.from_args(request.args)
-    page = inbox_page(scope, filters, page=request.args.get("page", 1, type=int))
+    counts = status_counts(scope, filters)
+    page = inbox_page(scope, filters, page=request.args.get("page", 1, type=int), counts=counts)
     categories = db.session.scalars(sa.select(Category).order_by(Category.sort_order)).all()
     return render_template(
-        "inbox/index.html", page=page, filters=filters, counts=status_counts(scope, filters),
+        "inbox/index.html", page=page, filters=filters, counts=counts,
         labels=LABELS, categories=categories, age_days=age_days,
         teams=current_user.teams if not scope.sees_everything else [],
     )
@@ -101,4 +102,5 @@ def ward(code):
     ward = find_ward(boundary_set, code.upper()) if boundary_set else None
     if ward is None or (not scope.sees_all_wards and ward.id not in set(db.session.scalars(scope.ward_ids()))):
         abort(404, "no such ward in your area")
-    return render_template("inbox/ward.html", overview=ward_overview(ward, scope), labels=LABELS, age_days=age_days)
+    overview = ward_overview(ward, scope, page=request.args.get("page", 1, type=int))
+    return render_template("inbox/ward.html", overview=overview, labels=LABELS, age_days=age_days)

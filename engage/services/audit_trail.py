@@ -36,8 +36,10 @@ class AuditFilter:
         if self.entity:
             stmt = stmt.where(AuditEvent.entity == self.entity)
         if self.actor:
-            escaped = self.actor.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            stmt = stmt.where(AuditEvent.actor.ilike(f"%{escaped}%", escape="\\"))
+            # The actors whose name contains the text, found among the few distinct
+            # actors (an index skip): then `actor IN (...)` can use an index, where a
+            # `LIKE '%...%'` over the whole trail could not.
+            stmt = stmt.where(AuditEvent.actor.in_(actors_containing(self.actor)))
         if self.action:
             stmt = stmt.where(AuditEvent.action == self.action)
         if self.date_from:
@@ -58,8 +60,25 @@ def events_statement(audit_filter: AuditFilter):
     return audit_filter.apply(sa.select(AuditEvent)).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
 
 
+def _distinct(column: str) -> list[str]:
+    """The distinct values of an indexed column of audit_event, in order, one index
+    probe per value (a loose index scan, written as a recursive query: neither engine
+    skips through an index by itself), instead of reading the whole trail."""
+    return [value for value in db.session.scalars(sa.text(
+        f"WITH RECURSIVE seen(v) AS (SELECT min({column}) FROM audit_event "
+        f"UNION ALL SELECT (SELECT min({column}) FROM audit_event WHERE {column} > seen.v) "
+        f"FROM seen WHERE seen.v IS NOT NULL) SELECT v FROM seen WHERE v IS NOT NULL"))]
+
+
 def entities_recorded() -> list[str]:
-    return db.session.scalars(sa.select(AuditEvent.entity).distinct().order_by(AuditEvent.entity)).all()
+    return _distinct("entity")
+
+
+def actors_containing(text: str) -> list[str]:
+    """Every actor in the trail whose name contains `text`, ignoring case (as ILIKE
+    '%text%' would match them: Unicode case folding is Python's, not the database's)."""
+    needle = text.casefold()
+    return [actor for actor in _distinct("actor") if needle in actor.casefold()]
 
 
 def entity_name(entity: str) -> str:

@@ -58,10 +58,16 @@ def set_retired(category: Category, retired: bool) -> bool:
     return True
 
 
-def usage_counts() -> tuple[dict[int, int], dict[int, int]]:
-    """Concerns and routing rules per category id, so admins see what a retirement keeps."""
-    concerns = dict(db.session.execute(
-        sa.select(Concern.category_id, sa.func.count()).group_by(Concern.category_id)).all())
+def usage_counts() -> tuple[dict, dict[int, int]]:
+    """Concerns and routing rules per category id, so admins see what a retirement keeps.
+    Concerns are counted up to paging.COUNT_LIMIT each ("1000+"), along the category's
+    index: grouping every concern ever raised would read them all."""
+    from engage.services.paging import bounded_counts
+
+    ids = db.session.scalars(sa.select(Category.id)).all()
+    concerns = {category_id: n for category_id, n in bounded_counts(
+        {category_id: sa.select(Concern.id).where(Concern.category_id == category_id) for category_id in ids}).items()
+        if n}
     rules = dict(db.session.execute(
         sa.select(RoutingRule.category_id, sa.func.count()).where(RoutingRule.category_id.is_not(None))
         .group_by(RoutingRule.category_id)).all())

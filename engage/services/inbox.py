@@ -8,9 +8,12 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from engage.extensions import db
-from engage.models import Category, Concern, Meeting, Ward, meeting_ward
+from engage.models import Category, Concern, Ward, concern_copy
 from engage.models.base import utcnow
-from engage.services.scope import Scope, filter_concerns, filter_meetings, routed_to_teams
+from engage.services import paging
+from engage.services.link_columns import copy_columns
+from engage.services.paging import Count, Page, bounded_count, bounded_counts, page_of
+from engage.services.scope import Scope, filter_concerns, routed_to_teams
 from engage.services.workflow import LABELS, OPEN_STATUSES
 
 
@@ -42,23 +45,19 @@ class InboxFilters:
         return f
 
 
-def _base(scope: Scope, filters: InboxFilters):
-    stmt = sa.select(Concern)
-    if scope.sees_everything:
-        pass
-    elif scope.team_ids:
-        # The inbox is what is routed to the inspector's teams, not all they may read.
-        stmt = stmt.where(routed_to_teams(scope.team_ids))
-    else:
-        stmt = filter_concerns(scope, stmt)
+def _filtered(stmt, filters: InboxFilters):
+    """The inbox filters (not the user's scope, nor the team filter: see _inbox) on a
+    statement over Concern."""
     if filters.queue == "triage":
         stmt = stmt.where(Concern.lead_team_id.is_(None))
-    if filters.team_id:
-        stmt = stmt.where(routed_to_teams([filters.team_id]))
+    # Ward and category as ids, looked up first: a join on the code leaves the planner
+    # guessing which ward, and it then reads every concern of the ward to sort them.
     if filters.ward:
-        stmt = stmt.join(Concern.ward).where(Ward.code == filters.ward)
+        stmt = stmt.where(Concern.ward_id.in_(db.session.scalars(
+            sa.select(Ward.id).where(Ward.code == filters.ward)).all()))
     if filters.category:
-        stmt = stmt.join(Concern.category).where(Category.code == filters.category)
+        stmt = stmt.where(Concern.category_id.in_(db.session.scalars(
+            sa.select(Category.id).where(Category.code == filters.category)).all()))
     if filters.older_than_days:
         stmt = stmt.where(Concern.raised_at <= utcnow() - timedelta(days=filters.older_than_days))
     if not filters.include_demo:
@@ -66,27 +65,142 @@ def _base(scope: Scope, filters: InboxFilters):
     return stmt
 
 
-def _with_status(stmt, status):
+class _Arm:
+    """A statement over Concern and the columns that hold, for its rows, the concern's
+    status, raised_at and id (for concerns copied to one team: concern_copy's, which
+    triggers keep equal to the concern's, so one index orders and counts them)."""
+
+    def __init__(self, stmt, status=None, raised_at=None, id=None, counted=None):
+        self.stmt = stmt
+        self.status = Concern.status if status is None else status
+        self.raised_at = Concern.raised_at if raised_at is None else raised_at
+        self.id = Concern.id if id is None else id
+        # The same rows without reading the concerns, to count them (copies, unfiltered).
+        self.counted = counted
+
+    def where(self, *conditions) -> "_Arm":
+        return _Arm(self.stmt.where(*conditions), self.status, self.raised_at, self.id)
+
+    def with_status(self, status: str, counting: bool = False):
+        stmt = self.counted if counting and self.counted is not None else self.stmt
+        if status == "open":
+            return stmt.where(self.status.in_(OPEN_STATUSES))
+        if status == "all":
+            return stmt
+        return stmt.where(self.status == status)
+
+    def newest_first(self):
+        return (self.raised_at.desc(), self.id)
+
+
+def _led_by(team_ids) -> _Arm:
+    return _Arm(sa.select(Concern).where(Concern.lead_team_id.in_(team_ids)))
+
+
+def _copied_to(team_ids) -> _Arm:
+    team_ids = list(team_ids)
+    if len(team_ids) == 1:  # one row per concern: joined, and read along the copy's index
+        copy = copy_columns.c
+        return _Arm(sa.select(Concern).join(copy_columns, sa.and_(copy.concern_id == Concern.id,
+                                                                   copy.team_id == team_ids[0])),
+                    copy.status, copy.raised_at, copy.concern_id,
+                    counted=sa.select(copy.concern_id).where(copy.team_id == team_ids[0]))
+    return _Arm(sa.select(Concern).where(Concern.id.in_(
+        sa.select(concern_copy.c.concern_id).where(concern_copy.c.team_id.in_(team_ids)))))
+
+
+@dataclass
+class _Inbox:
+    """The inbox as arms over Concern whose union is what it holds: one, or for
+    concerns routed to teams two, those the teams lead and those copied to them
+    (`overlap`: the condition that puts a row of the second in the first). Apart,
+    each is read newest first along an index and stops after a page, and counted
+    along an index; as one OR, the database sorts and counts every concern routed to
+    the team on each visit."""
+
+    arms: list
+    overlap: object = None
+
+
+def _inbox(scope: Scope, filters: InboxFilters) -> _Inbox:
+    # The inbox is what is routed to the inspector's teams, not all they may read.
+    if scope.sees_everything and filters.team_id:
+        inbox = _Inbox([_led_by([filters.team_id]), _copied_to([filters.team_id])],
+                       Concern.lead_team_id == filters.team_id)
+    elif scope.sees_everything:
+        inbox = _Inbox([_Arm(sa.select(Concern))])
+    elif scope.team_ids:
+        inbox = _Inbox([_led_by(scope.team_ids), _copied_to(scope.team_ids)],
+                       Concern.lead_team_id.in_(scope.team_ids))
+    else:
+        inbox = _Inbox([_Arm(filter_concerns(scope, sa.select(Concern)))])
+    if filters.team_id and not scope.sees_everything:
+        inbox.arms = [arm.where(routed_to_teams([filters.team_id])) for arm in inbox.arms]
+    unfiltered = not (filters.queue or filters.ward or filters.category or filters.older_than_days
+                      or not filters.include_demo or (filters.team_id and not scope.sees_everything))
+    inbox.arms = [_Arm(_filtered(arm.stmt, filters), arm.status, arm.raised_at, arm.id,
+                       arm.counted if unfiltered else None) for arm in inbox.arms]
+    return inbox
+
+
+def _statuses(status: str) -> tuple[str, ...]:
     if status == "open":
-        return stmt.where(Concern.status.in_(OPEN_STATUSES))
+        return OPEN_STATUSES
     if status == "all":
-        return stmt
-    return stmt.where(Concern.status == status)
+        return tuple(LABELS)
+    return (status,)
 
 
-def inbox_page(scope: Scope, filters: InboxFilters, page: int = 1, per_page: int = 50):
-    stmt = _with_status(_base(scope, filters), filters.status).order_by(Concern.raised_at.desc(), Concern.id)
+NEWEST_FIRST = (Concern.raised_at.desc(), Concern.id)
+
+
+def _counts(inbox: _Inbox, statuses) -> dict[str, Count]:
+    """{status: Count} of the inbox, each counted up to paging.COUNT_LIMIT. Two arms
+    are counted apart (along their indexes) and their overlap taken off once:
+    |A or B| = |A| + |B| - |B and in A|."""
+    if len(inbox.arms) == 1:
+        return bounded_counts({status: inbox.arms[0].with_status(status, counting=True) for status in statuses})
+    first, second = inbox.arms
+    parts = bounded_counts({(status, part): arm.with_status(status, counting=True) for status in statuses
+                            for part, arm in (("a", first), ("b", second), ("ab", second.where(inbox.overlap)))})
+    limit = paging.COUNT_LIMIT
+    out = {}
+    for status in statuses:
+        a, b, ab = parts[(status, "a")], parts[(status, "b")], parts[(status, "ab")]
+        n = a.n + b.n - ab.n
+        out[status] = Count(limit, True) if a.capped or b.capped or n > limit else Count(n)
+    return out
+
+
+def inbox_page(scope: Scope, filters: InboxFilters, page: int = 1, per_page: int = 50, counts: dict | None = None):
+    """One page of the inbox, newest first, and how many match (counted up to
+    paging.COUNT_LIMIT: taken from `counts`, status_counts' answer, when given)."""
+    page = max(page or 1, 1)
+    inbox = _inbox(scope, filters)
+    # One arm per status too ('open' is three, 'all' six): each is then one range of
+    # an index ending in raised_at, read newest first as far as this page goes.
+    arms = [(arm, arm.with_status(status)) for arm in inbox.arms for status in _statuses(filters.status)]
+    if len(arms) == 1:
+        stmt = arms[0][1].order_by(*NEWEST_FIRST)
+    else:
+        # Each arm's first rows up to the end of this page (and one more), then the page
+        # of their union: the same rows as ordering the whole union.
+        take = page * per_page + 1
+        firsts = [sa.select(stmt.with_only_columns(Concern.id, maintain_column_froms=True)
+                            .order_by(*arm.newest_first()).limit(take).subquery().c.id) for arm, stmt in arms]
+        stmt = sa.select(Concern).where(Concern.id.in_(sa.union(*firsts))).order_by(*NEWEST_FIRST)
     stmt = stmt.options(so.selectinload(Concern.copied_teams), so.joinedload(Concern.lead_team))
-    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
+    total = counts.get(filters.status) if counts else None
+    return page_of(stmt, page=page, per_page=per_page,
+                   count=total if total is not None else _counts(inbox, [filters.status])[filters.status])
 
 
-def status_counts(scope: Scope, filters: InboxFilters) -> dict[str, int]:
-    base = _base(scope, filters).subquery()
-    rows = db.session.execute(sa.select(base.c.status, sa.func.count()).group_by(base.c.status)).all()
-    counts = {status: 0 for status in LABELS}
-    counts.update(dict(rows))
-    counts["open"] = sum(counts[s] for s in OPEN_STATUSES)
-    counts["all"] = sum(counts[s] for s in LABELS)
+def status_counts(scope: Scope, filters: InboxFilters) -> dict[str, Count]:
+    """Concerns in the inbox by status, and 'open' and 'all', each counted up to
+    paging.COUNT_LIMIT (past it, a Count says "1000+"): one query, whatever the size."""
+    counts = _counts(_inbox(scope, filters), list(LABELS))
+    counts["open"] = sum((counts[s] for s in OPEN_STATUSES), Count(0))
+    counts["all"] = sum((counts[s] for s in LABELS), Count(0))
     return counts
 
 
@@ -99,31 +213,35 @@ def age_days(concern: Concern, now: datetime | None = None) -> int:
 @dataclass
 class WardOverview:
     ward: Ward
-    open_concerns: list
+    open_concerns: Page          # oldest first, a page at a time
     recent_meetings: list
     planned_meetings: list
     top_categories: list  # [(label, count)]
 
 
-def ward_overview(ward: Ward, scope: Scope, today: date | None = None) -> WardOverview:
+def ward_overview(ward: Ward, scope: Scope, today: date | None = None, page: int = 1, per_page: int = 50,
+                  use_rollup: bool = True) -> WardOverview:
+    """Open concerns (oldest first, a page of them), this year's top themes and the
+    ward's meetings. The counts come from the rollup when the user sees every concern
+    of the ward (drilldown.rollup_reaches); the list reads one page."""
+    from engage.services.drilldown import rollup_open_by_status, rollup_reaches, rollup_top_categories, ward_meetings
+
     today = today or date.today()
     year_start = datetime(today.year, 1, 1, tzinfo=utcnow().tzinfo)
     in_ward = filter_concerns(scope, sa.select(Concern).where(Concern.ward_id == ward.id))
-    open_concerns = db.session.scalars(
-        in_ward.where(Concern.status.in_(OPEN_STATUSES)).order_by(Concern.raised_at)
-    ).all()
-    this_year = in_ward.where(Concern.raised_at >= year_start).subquery()
-    top = db.session.execute(
-        sa.select(Category.label, sa.func.count()).join(this_year, this_year.c.category_id == Category.id)
-        .group_by(Category.label).order_by(sa.func.count().desc(), Category.label).limit(5)
-    ).all()
-    meetings = sa.select(Meeting).where(
-        Meeting.id.in_(sa.select(meeting_ward.c.meeting_id).where(meeting_ward.c.ward_id == ward.id))
-    )
-    recent = db.session.scalars(
-        meetings.where(Meeting.date <= today, Meeting.status == "held").order_by(Meeting.date.desc()).limit(5)
-    ).all()
-    planned = db.session.scalars(
-        meetings.where(Meeting.date >= today, Meeting.status == "planned").order_by(Meeting.date).limit(5)
-    ).all()
-    return WardOverview(ward, list(open_concerns), list(recent), list(planned), [tuple(r) for r in top])
+    open_stmt = in_ward.where(Concern.status.in_(OPEN_STATUSES))
+    counted = use_rollup and rollup_reaches([ward.id], scope)
+    total = Count(sum(rollup_open_by_status([ward.id], None).values())) if counted else bounded_count(open_stmt)
+    open_concerns = page_of(open_stmt.order_by(Concern.raised_at, Concern.id), page=page, per_page=per_page,
+                            count=total)
+    if counted:
+        top = rollup_top_categories([ward.id], None, year_start.date())
+    else:
+        this_year = in_ward.where(Concern.raised_at >= year_start).subquery()
+        top = [tuple(r) for r in db.session.execute(
+            sa.select(Category.label, sa.func.count()).join(this_year, this_year.c.category_id == Category.id)
+            .group_by(Category.label).order_by(sa.func.count().desc(), Category.label).limit(5)
+        ).all()]
+    recent = ward_meetings([ward.id], "held", today, None, 5)
+    planned = ward_meetings([ward.id], "planned", today, None, 5)
+    return WardOverview(ward, open_concerns, recent, planned, top)

@@ -17,7 +17,7 @@ from flask import current_app
 from flask_mail import Connection, Message
 
 from engage.extensions import db, mail
-from engage.models import Category, Concern, OutboxMessage, Team, Ward
+from engage.models import OUTBOX_STATES, Category, Concern, OutboxMessage, Team, Ward
 from engage.models.base import utcnow
 
 
@@ -239,9 +239,15 @@ def retry_failed(message_ids: list[int] | None = None, now: datetime | None = No
     return result.rowcount
 
 
-def count_by_state() -> dict[str, int]:
-    rows = db.session.execute(sa.select(OutboxMessage.state, sa.func.count()).group_by(OutboxMessage.state))
-    return dict(rows.all())
+def count_by_state() -> dict:
+    """{state: Count} for the states any message is in, each counted up to
+    paging.COUNT_LIMIT along ix_outbox_due: grouping every message ever sent would
+    read them all."""
+    from engage.services.paging import bounded_counts
+
+    counts = bounded_counts({state: sa.select(OutboxMessage.id).where(OutboxMessage.state == state)
+                             for state in OUTBOX_STATES})
+    return {state: n for state, n in counts.items() if n}
 
 
 def failed_count() -> int:
