@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import time
 import uuid
 from datetime import date
 
@@ -281,6 +282,11 @@ def test_the_last_concern_can_be_undone_or_edited(phone, live_server):
     expect(page.locator("#saved-empty")).to_be_visible()
     page.wait_for_function(f"""fetch('/api/v1/concerns?meeting=' + {meeting_id(page)!r}).then(r => r.json())
                               .then(b => b.concerns.length === 0)""")
+    # The page's fetch may be answered before the phone's DELETE has reached the server
+    # (it goes through the phone's queue): wait for the server's copy to go.
+    deadline = time.monotonic() + 10
+    while live_count(live_server, Concern, description=f"Sheds broken into {tag}") and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert live_count(live_server, Concern, description=f"Sheds broken into {tag}") == 0
 
     # Saved offline, then undone: never sent at all.
