@@ -573,3 +573,15 @@ class Site:
         with self.app.app_context():
             db.engine.dispose()
         drop_database(self.url)
+
+
+def insert_concern(conn, concern_id, category_id, lon, lat, ward_id, boundary_set_id, lead_team_id, is_demo):
+    """One concern row as the app stores it, by plain SQL: what the write-cost
+    measurements of bench/maps.py and bench/scale.py time."""
+    conn.execute(
+        "INSERT INTO concern (id, channel, category_id, description, lon, lat, location_source, "
+        "ward_id, boundary_set_id, needs_review, raised_at, residents, priority, contact_consent, "
+        "status, created_at, updated_at, version, is_demo, lead_team_id, routed_by, we_did) VALUES "
+        "(%s, 'meeting', %s, 'bench', %s, %s, 'gps', %s, %s, false, now(), 1, 'normal', false, 'new', "
+        "now(), now(), 1, %s, %s, 'coverage', '')",
+        (concern_id, category_id, lon, lat, ward_id, boundary_set_id, is_demo, lead_team_id))

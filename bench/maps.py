@@ -159,14 +159,8 @@ def insert_overhead(site: Site, n: int = 200, rounds: int = 3) -> dict:
                 ids = [str(uuid.uuid4()) for _ in range(n)]
                 start = time.perf_counter()
                 for concern_id in ids:
-                    conn.execute(
-                        "INSERT INTO concern (id, channel, category_id, description, lon, lat, location_source, "
-                        "ward_id, boundary_set_id, needs_review, raised_at, residents, priority, contact_consent, "
-                        "status, created_at, updated_at, version, is_demo, lead_team_id, routed_by, we_did) VALUES "
-                        "(%s, 'meeting', %s, 'bench', %s, %s, 'gps', %s, %s, false, now(), 1, 'normal', false, 'new', "
-                        "now(), now(), 1, true, %s, 'coverage', '')",
-                        (concern_id, ref["categories"]["drugs"], float(lon), float(lat), ward_id,
-                         ref["boundary_set_id"], ref["teams"][lad]))
+                    dataset.insert_concern(conn, concern_id, ref["categories"]["drugs"], float(lon), float(lat), ward_id,
+                                           ref["boundary_set_id"], ref["teams"][lad], True)
                 inserted = time.perf_counter() - start
                 start = time.perf_counter()
                 for concern_id in ids:
