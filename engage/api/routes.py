@@ -18,7 +18,7 @@ def _boundary_set():
 @bp.route("/wards")
 def wards():
     boundary_set = _boundary_set()
-    response = jsonify(feature_collection(register_entries(boundary_set), boundary_set))
+    response = jsonify(feature_collection(register_entries(boundary_set, outlines=True), boundary_set))
     response.headers["Content-Type"] = "application/geo+json"
     return response
 

@@ -69,7 +69,10 @@ class Ward(db.Model):
     )
     # WGS84 GeoJSON geometry. Kept as text so SQLite and PostgreSQL need no spatial
     # extension; point location happens in memory with an STRtree (geodata.lookup).
-    geometry: so.Mapped[str] = so.mapped_column(sa.Text)
+    # Deferred: a ward outline is tens of kB, and most reads of a ward (a concern's
+    # ward, a team's wards) want only its code and name. Readers of many outlines
+    # undefer it in their query.
+    geometry: so.Mapped[str] = so.mapped_column(sa.Text, deferred=True)
     # A point inside the ward, for labels and "zoom to ward".
     label_lon: so.Mapped[float]
     label_lat: so.Mapped[float]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from shapely.geometry import mapping
 
 from engage.extensions import db
@@ -195,7 +196,9 @@ def _authorities_for(records) -> dict[str, LocalAuthority]:
 
 
 def _check_same_content(boundary_set, records, filename):
-    stored = {w.code: w for w in boundary_set.wards}
+    stored = {w.code: w for w in db.session.scalars(
+        sa.select(Ward).where(Ward.boundary_set_id == boundary_set.id).options(so.undefer(Ward.geometry))
+    )}
     incoming = {r.code: r for r in records}
     if stored.keys() != incoming.keys():
         added = sorted(incoming.keys() - stored.keys())

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import shapely
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from engage.extensions import db
 from engage.models import Concern, Meeting, StatusChange, Ward, concern_copy
@@ -74,7 +75,8 @@ def load_demo_activity(today: date | None = None, seed: int = 2018) -> list[str]
     if boundary_set is None:
         return ["Demo meetings: no boundary set imported."]
     today = today or date.today()
-    wards = db.session.scalars(sa.select(Ward).where(Ward.boundary_set_id == boundary_set.id).order_by(Ward.code)).all()
+    wards = db.session.scalars(sa.select(Ward).where(Ward.boundary_set_id == boundary_set.id)
+                                .options(so.undefer(Ward.geometry)).order_by(Ward.code)).all()
     meetings = concerns = 0
     for ward in wards:
         # One generator per ward (and per concern below): what exists already cannot

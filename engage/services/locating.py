@@ -71,7 +71,7 @@ def _build(boundary_set: BoundarySet) -> LocatedSet:
     rows = db.session.scalars(
         sa.select(Ward)
         .where(Ward.boundary_set_id == boundary_set.id)
-        .options(so.joinedload(Ward.local_authority))
+        .options(so.joinedload(Ward.local_authority), so.undefer(Ward.geometry))
         .order_by(Ward.code)
     ).all()
     wards = [

@@ -30,9 +30,11 @@ class RegisterEntry:
         }
 
 
-def register_entries(boundary_set: BoundarySet, on: date | None = None, scope=None) -> list[RegisterEntry]:
+def register_entries(boundary_set: BoundarySet, on: date | None = None, scope=None,
+                     outlines: bool = False) -> list[RegisterEntry]:
     """The wards of a set with the designation in force on a day; only those in
-    `scope` (engage.services.scope) when one is given."""
+    `scope` (engage.services.scope) when one is given; with `outlines`, each
+    ward's geometry is loaded in the same query (for `feature`)."""
     on = on or date.today()
     stmt = (
         sa.select(Ward)
@@ -41,6 +43,8 @@ def register_entries(boundary_set: BoundarySet, on: date | None = None, scope=No
         .options(so.contains_eager(Ward.local_authority), so.selectinload(Ward.designations))
         .order_by(LocalAuthority.code, Ward.code)
     )
+    if outlines:
+        stmt = stmt.options(so.undefer(Ward.geometry))
     if scope is not None:
         stmt = scope.filter_wards(stmt)
     wards = db.session.scalars(stmt).all()

@@ -10,6 +10,7 @@ matplotlib.use("Agg")  # no display on a server
 import matplotlib.pyplot as plt  # noqa: E402
 import shapely  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
+import sqlalchemy.orm as so  # noqa: E402
 
 from engage.extensions import db  # noqa: E402
 from engage.models import Concern, Ward  # noqa: E402
@@ -18,7 +19,8 @@ from engage.services.boundaries import current_boundary_set  # noqa: E402
 
 def choropleth_png(period, source: str, width_in: float = 7.0) -> bytes:
     boundary_set = current_boundary_set()
-    wards = db.session.scalars(sa.select(Ward).where(Ward.boundary_set_id == boundary_set.id)).all()
+    wards = db.session.scalars(sa.select(Ward).where(Ward.boundary_set_id == boundary_set.id).options(so.undefer(Ward.geometry))
+    ).all()
     lo, hi = period.moments()
     counts = dict(db.session.execute(
         sa.select(Ward.code, sa.func.count(Concern.id)).join(Ward, Concern.ward_id == Ward.id)
