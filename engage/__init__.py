@@ -154,10 +154,16 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.close()
 
 
-@event.listens_for(Engine, "begin")
-def _sqlite_begin(conn):
-    # IMMEDIATE takes the write lock up front, so two concurrent writers queue on
-    # busy_timeout instead of one failing with "database is locked" when it upgrades
-    # a read transaction to a write.
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+@event.listens_for(Engine, "before_cursor_execute")
+def _sqlite_begin(conn, cursor, statement, parameters, context, executemany):
+    # SQLite has one writer at a time. A transaction opens at its first write, with
+    # BEGIN IMMEDIATE, so that the write lock is held only from there to the commit:
+    # reads before it (logging in, looking up, locating) run as single statements,
+    # each seeing the latest commit, as PostgreSQL's READ COMMITTED does, and a
+    # request that only reads never takes the lock. Taking it up front means two
+    # writers queue on busy_timeout instead of one failing with "database is locked"
+    # when a read transaction is upgraded to a write.
+    if conn.dialect.name != "sqlite" or cursor.connection.in_transaction:
+        return
+    if statement.lstrip()[:6].upper() not in ("SELECT", "PRAGMA", "VACUUM"):
+        cursor.execute("BEGIN IMMEDIATE")

@@ -70,7 +70,8 @@ def register(app):
 
     with app.app_context():
         for engine in db.engines.values():
-            sa.event.listen(engine, "after_cursor_execute", lambda *args: _outage_over(app))
+            sa.event.listen(engine, "after_cursor_execute",
+                            lambda conn, cursor, statement, *args: _outage_over(app, conn, statement))
 
 
 def database_unavailable(exc) -> bool:
@@ -110,9 +111,13 @@ def _outage_began(app, exc):
     app.logger.error("database unavailable, answering 503 until it is back: %s", getattr(exc, "orig", exc) or exc)
 
 
-def _outage_over(app):
+def _outage_over(app, conn, statement):
     global _outage_since
     if _outage_since is None:  # the usual case: one comparison per statement
+        return
+    # SQLite's outage is a write lock someone else holds, which readers do not wait
+    # for (WAL): only a write that went through says it is over.
+    if conn.dialect.name == "sqlite" and statement.lstrip()[:6].upper() == "SELECT":
         return
     with _outage_lock:
         if _outage_since is None:
