@@ -134,23 +134,46 @@ def wrk(url, script, seconds, connections=8):
     return rate, failed, latency
 
 
+SEND_AT_ONCE = 3  # as static/js/capture/sync.js: entries a phone keeps on their way at once
+
+
 def sync_500(port, token):
-    """One phone's queue: 500 concerns sent one after another on one connection."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    """One phone's queue: the meeting, then 500 concerns, SEND_AT_ONCE at a time, each
+    lane on its own connection sending its next entry when the last is answered."""
+    import threading
+
     meeting = str(uuid.uuid4())
     headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
-    start = time.perf_counter()
-    conn.request("POST", "/api/v1/meetings", json.dumps({"id": meeting, "ward_codes": ["E05009857"],
-                                                          "date": datetime.date.today().isoformat()}), headers)
-    conn.getresponse().read()
-    for i in range(500):
-        body = {"id": str(uuid.uuid4()), "meeting_id": meeting, "category": "youth_asb",
-                "description": f"Concern {i} raised at the meeting", "residents": 1}
-        conn.request("POST", "/api/v1/concerns", json.dumps(body), headers)
+    bodies = [{"id": str(uuid.uuid4()), "meeting_id": meeting, "category": "youth_asb",
+               "description": f"Concern {i} raised at the meeting", "residents": 1} for i in range(500)]
+    failures = []
+
+    def send(conn, path, body, expected=201):
+        conn.request("POST", path, json.dumps(body), headers)
         response = conn.getresponse()
         response.read()
-        if response.status != 201:
-            raise RuntimeError(f"sync: HTTP {response.status}")
+        if response.status != expected:
+            failures.append(f"sync: HTTP {response.status}")
+
+    def lane():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while bodies and not failures:
+            try:
+                body = bodies.pop(0)
+            except IndexError:
+                break
+            send(conn, "/api/v1/concerns", body)
+
+    start = time.perf_counter()
+    send(http.client.HTTPConnection("127.0.0.1", port, timeout=30), "/api/v1/meetings",
+         {"id": meeting, "ward_codes": ["E05009857"], "date": datetime.date.today().isoformat()})
+    lanes = [threading.Thread(target=lane) for _ in range(SEND_AT_ONCE)]
+    for t in lanes:
+        t.start()
+    for t in lanes:
+        t.join()
+    if failures:
+        raise RuntimeError(failures[0])
     return time.perf_counter() - start
 
 
@@ -240,7 +263,7 @@ def main():
               f"{concern[0]:,.0f} | {concern[2]} | {concern[1]} | {ratio:.2f} |")
         print(f"| {engine_name} | concern POST, every request at one spot (worst case: same rollup rows) | "
               f"{spot[0]:,.0f} | {spot[2]} | {spot[1]} | {spot[0] / bare[0]:.2f} |")
-        print(f"| {engine_name} | one phone syncing 500 queued concerns | {500 / r['sync']:,.0f} | "
+        print(f"| {engine_name} | one phone syncing 500 queued concerns, {SEND_AT_ONCE} at a time | {500 / r['sync']:,.0f} | "
               f"{r['sync']:.2f} s in all | 0 | |")
     print("\n- Load average at end: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"\nGoals (ratio >= 0.4, 500 synced in < 5 s, no errors): {'met' if ok else 'NOT met'}")

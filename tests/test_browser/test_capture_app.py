@@ -213,6 +213,117 @@ def test_offline_entries_survive_a_reload_and_are_sent_once_when_back_online(pho
     assert page.errors == []
 
 
+def test_done_when_a_meeting_and_five_concerns_survive_a_cut_midway(phone, live_server):
+    """The issue's test of done, as an officer would do it: a meeting and five concerns
+    in under two minutes, the network cut in the middle, the page reloaded, the network
+    back, and every concern on the server once, in the right ward."""
+    from engage.services.boundaries import current_boundary_set
+    from engage.services.locating import locate_grid_reference
+
+    page = open_capture(phone, live_server)
+    wait_for_worker(page)
+    began = time.monotonic()
+    start_meeting(page)
+    mid = meeting_id(page)
+    tag = uuid.uuid4().hex[:8]
+    texts = [f"Quads on the playing field {tag}", f"Rubbish dumped behind the shops {tag}",
+             f"Cars speeding past the school {tag}", f"Dealing from the bus shelter {tag}",
+             f"Youths throwing stones at buses {tag}"]
+
+    save_concern(page, "Off-road motorbikes and quads", texts[0])  # the meeting's ward
+    page.get_by_role("radio", name="Fly-tipping and litter").click()
+    page.keyboard.type(texts[1])
+    page.get_by_role("button", name="Use my location").click()
+    expect(page.locator("#place-summary")).to_contain_text("(from your location")
+    located = page.locator("#place-summary").inner_text().split(",")[0]
+    page.get_by_role("button", name="Save concern").click()
+    expect_sent(page, texts[1])
+
+    phone.set_offline(True)  # the signal goes
+    expect(page.locator("#net-state")).to_be_visible()
+    page.get_by_role("radio", name="Speeding and road safety").click()
+    page.keyboard.type(texts[2])
+    page.get_by_text("Grid reference, another ward or the map").click()
+    page.get_by_label("Pick another ward").select_option(NEWPORT)
+    page.get_by_role("button", name="Save concern").click()
+    page.get_by_role("radio", name="Drugs and drug dealing").click()
+    page.keyboard.type(texts[3])
+    page.get_by_text("Grid reference, another ward or the map").click()
+    page.get_by_label("Grid reference").fill("NZ 4966 1942")
+    page.get_by_role("button", name="Find").click()
+    expect(page.locator("#place-summary")).to_contain_text("(from the grid reference)")
+    page.get_by_role("button", name="Save concern").click()
+    save_concern(page, "Youth antisocial behaviour", texts[4])
+    expect(status(page)).to_have_text("3 waiting to send")
+
+    page.reload()  # still offline
+    wait_ready(page)
+    expect(status(page)).to_have_text("3 waiting to send")
+    phone.set_offline(False)
+    expect(status(page)).to_have_text("All saved", timeout=15000)
+    for text in texts:
+        expect_sent(page, text)
+    took = time.monotonic() - began
+    assert took < 120, f"{took:.0f} s"
+
+    with live_server.app.app_context():
+        grid_ward = locate_grid_reference(current_boundary_set(), "NZ 4966 1942").ward_code
+        located_code = db.session.scalar(sa.select(Ward.code).where(Ward.name == located))
+    stored = stored_concerns(live_server, texts)
+    assert all(live_count(live_server, Concern, description=t) == 1 for t in texts)
+    assert {m for _, m, *_ in stored.values()} == {mid}
+    assert [stored[t][0] for t in texts] == [CENTRAL, located_code, NEWPORT, grid_ward, CENTRAL]
+    assert page.errors == []
+
+
+def test_a_long_queue_is_sent_a_few_entries_at_a_time(phone, live_server):
+    """Over a hall's mobile signal every answer takes a round trip: a queue sent one by
+    one waits for each in turn. The phone keeps up to 3 on their way at once (no more,
+    leaving the browser's other connections to the page), each stored once."""
+    import threading
+
+    page = open_capture(phone, live_server)
+    wait_for_worker(page)
+    tag = uuid.uuid4().hex[:8]
+    texts = [f"Speeding on Acklam Road {i} {tag}" for i in range(7)]
+    phone.set_offline(True)
+    expect(page.locator("#net-state")).to_be_visible()
+    start_meeting(page)
+    for text in texts:
+        save_concern(page, "Speeding and road safety", text)
+    expect(status(page)).to_have_text("8 waiting to send")
+
+    lock, in_flight, most = threading.Lock(), [0], [0]
+    original = live_server.app.wsgi_app
+
+    def slow_link(environ, start_response):
+        # Each concern's answer takes 0.4 s, as over a poor mobile signal.
+        if environ.get("PATH_INFO") != "/api/v1/concerns" or environ.get("REQUEST_METHOD") != "POST":
+            return original(environ, start_response)
+        with lock:
+            in_flight[0] += 1
+            most[0] = max(most[0], in_flight[0])
+        try:
+            time.sleep(0.4)
+            return list(original(environ, start_response))
+        finally:
+            with lock:
+                in_flight[0] -= 1
+
+    live_server.app.wsgi_app = slow_link
+    try:
+        began = time.monotonic()
+        phone.set_offline(False)
+        expect(status(page)).to_have_text("All saved", timeout=20000)
+        took = time.monotonic() - began
+    finally:
+        live_server.app.wsgi_app = original
+    assert most[0] == 3, f"at most {most[0]} concerns were on their way at once"
+    assert took < 7 * 0.4, f"7 concerns took {took:.1f} s: sent one by one"
+    assert all(live_count(live_server, Concern, description=t) == 1 for t in texts)
+    assert page.errors == []
+
+
 def test_a_refused_entry_is_kept_shown_and_can_be_fixed(phone, live_server):
     code = f"t_{uuid.uuid4().hex[:8]}"
     with live_server.app.app_context():

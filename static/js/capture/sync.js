@@ -13,6 +13,11 @@ const MAX_DELAY_MS = 60000;
 const SLOW_RETRY_MS = 60000;
 const REQUEST_TIMEOUT_MS = 20000;
 const EDITABLE = ["category", "description", "residents", "priority"];
+// Entries in flight at once. Over a hall's mobile signal each answer takes a round
+// trip of a few hundred ms, and a queue of a whole meeting sent one by one waits for
+// every one of them; browsers open up to 6 connections to a server, so 3 leaves room
+// for the page's own requests. Each entry is sent by one lane only.
+const SEND_AT_ONCE = 3;
 
 export const state = {
   running: false,
@@ -123,10 +128,32 @@ async function sendAll() {
     heldFor = record.owner;
     return false;
   };
-  for (const meeting of queue.meetings) if (mine(meeting)) await sendMeeting(meeting.id, session);
-  for (const concern of queue.concerns) if (mine(concern)) await sendConcern(concern.id, session);
+  // Meetings first, so their concerns are placed by a meeting the server already has.
+  await inLanes(queue.meetings.filter(mine), (meeting) => sendMeeting(meeting.id, session));
+  await inLanes(queue.concerns.filter(mine), (concern) => sendConcern(concern.id, session));
   state.heldFor = heldFor;
   return "done";
+}
+
+// Sends `records` SEND_AT_ONCE at a time, in queue order. The first Stop (no network,
+// logged out, refused) ends the batch: no lane starts another entry, the ones already
+// on their way finish, and the Stop is what the batch reports.
+async function inLanes(records, send) {
+  let next = 0;
+  let stopped = null;
+  const lane = async () => {
+    while (!stopped && next < records.length) {
+      const record = records[next];
+      next += 1;
+      try {
+        await send(record);
+      } catch (err) {
+        stopped = stopped || err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SEND_AT_ONCE, records.length) }, lane));
+  if (stopped) throw stopped;
 }
 
 async function call(method, url, body, token) {
