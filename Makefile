@@ -44,6 +44,7 @@ bench: setup
 	  { echo "bench/capture.py needs wrk: sudo apt-get install wrk"; exit 1; }
 	$(BIN)/python bench/locate.py
 	-$(BIN)/python bench/capture.py
+	$(BIN)/python bench/capture_cpu.py
 	-$(BIN)/python bench/load.py
 	-$(BIN)/python bench/maps.py
 	-$(BIN)/python bench/scale.py

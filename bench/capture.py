@@ -89,18 +89,18 @@ def post_worker_init(worker):
 """
 
 
-def start_gunicorn(target, port, env, tmp):
+def start_gunicorn(target, port, env, tmp, workers=WORKERS):
     ready = tmp / f"ready-{port}-{time.monotonic_ns()}"
     ready.mkdir()
     conf = tmp / "gunicorn.conf.py"
     conf.write_text(f"READY = {str(ready)!r}\n" + GUNICORN_CONF)
-    proc = subprocess.Popen([str(BIN / "gunicorn"), "-c", str(conf), "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
+    proc = subprocess.Popen([str(BIN / "gunicorn"), "-c", str(conf), "-w", str(workers), "-b", f"127.0.0.1:{port}",
                              "--log-level", "warning", target], env=env, cwd=ROOT, start_new_session=True)
     deadline = time.monotonic() + 120
-    while len(list(ready.iterdir())) < WORKERS:
+    while len(list(ready.iterdir())) < workers:
         if proc.poll() is not None or time.monotonic() > deadline:
             stop(proc)
-            raise RuntimeError(f"gunicorn {target}: {WORKERS} workers did not start")
+            raise RuntimeError(f"gunicorn {target}: {workers} workers did not start")
         time.sleep(0.1)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.request("GET", "/")
