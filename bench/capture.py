@@ -33,7 +33,9 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))  # bench.dataset, from a checkout without installing anything
-WORKERS = 2
+# As docs/deployment.md runs it: about 2 sync workers per core, so that one worker's
+# wait for the database is another's turn on the CPU. --workers changes it for both.
+WORKERS = 2 * (os.cpu_count() or 1)
 GEODATA = Path(os.environ.get("ENGAGE_GEODATA_DIR", ROOT.parent / "shared" / "geodata"))
 ONE_SPOT = [(-1.2345, 54.5742)]  # Middlesbrough Central
 
@@ -187,7 +189,7 @@ def prepare(env):
     return run([str(BIN / "flask"), "--app", "engage", "users", "token", "bench@example.org"], env).stdout.strip()
 
 
-def bench(engine_name, seconds):
+def bench(engine_name, seconds, workers=WORKERS):
     tmp = Path(tempfile.mkdtemp(prefix="engage-bench-"))
     admin = None
     if engine_name == "sqlite":
@@ -209,8 +211,8 @@ def bench(engine_name, seconds):
             scripts[label].write_text(LUA.replace("TOKEN", token).replace("{POINTS}", "{" + lua_points(points) + "}"))
         # Both servers up at once, and the runs alternate, so that whatever else the
         # machine is doing falls on both alike.
-        bare = start_gunicorn("bench.bare_app:app", 8765, env, tmp)
-        app = start_gunicorn("wsgi:app", 8766, env, tmp)
+        bare = start_gunicorn("bench.bare_app:app", 8765, env, tmp, workers)
+        app = start_gunicorn("wsgi:app", 8766, env, tmp, workers)
         try:
             bare_url, app_url = "http://127.0.0.1:8765/bare", "http://127.0.0.1:8766/api/v1/concerns"
             wrk(bare_url, str(scripts["spread"]), 2)  # warm up
@@ -239,6 +241,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--engine", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn workers, the same for both apps")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
@@ -247,14 +250,14 @@ def main():
     print(f"- Machine: {platform.platform()}, nproc {os.cpu_count()}, Python {platform.python_version()}")
     # Other work on the machine moves both endpoints' figures; say how busy it was.
     print("- Load average at start: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
-    print(f"- gunicorn, {WORKERS} sync workers each; wrk 2 threads, 8 connections, {args.seconds} s per endpoint "
+    print(f"- gunicorn, {args.workers} sync workers each; wrk 2 threads, 8 connections, {args.seconds} s per endpoint "
           f"in {ROUNDS} alternating runs, both servers up throughout, after a 2 s warm-up (timed once every worker has loaded the app); bodies with fresh UUIDs each request; "
           "errors are non-2xx responses plus wrk socket errors and timeouts\n")
     print("| Database | Endpoint | Requests/s | Mean latency | Errors | Ratio to bare |")
     print("|---|---|---:|---:|---:|---:|")
     ok = True
     for engine_name in engines:
-        r = bench(engine_name, args.seconds)
+        r = bench(engine_name, args.seconds, args.workers)
         bare, concern, spot = r["bare Flask insert"], r["concern POST"], r["concern POST, one spot"]
         ratio = concern[0] / bare[0]
         ok &= ratio >= 0.4 and r["sync"] < 5 and concern[1] == 0 and bare[1] == 0 and spot[1] == 0
