@@ -5,6 +5,8 @@ from flask import current_app
 
 from alembic import context
 
+from engage.services.link_columns import include_object
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -93,6 +95,12 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    # The columns migration 0008 adds to concern_copy and meeting_ward (copies kept by
+    # triggers) and their two indexes are not on the models: declared there, every
+    # `select(concern_copy)` would read them too. Autogenerate must not propose dropping
+    # them; engage/services/link_columns.py lists exactly what it skips.
+    if conf_args.get("include_object") is None:
+        conf_args["include_object"] = include_object
 
     connectable = get_engine()
 

@@ -15,6 +15,9 @@ class AuditEvent(db.Model):
     __table_args__ = (
         sa.CheckConstraint("action IN ('create', 'update', 'delete')", name="action_known"),
         sa.Index("ix_audit_event_entity", "entity", "entity_id"),
+        # The trail by record type and by who, newest first (0008).
+        sa.Index("ix_audit_event_entity_at", "entity", "at"),
+        sa.Index("ix_audit_event_actor_at", "actor", "at"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

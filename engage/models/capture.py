@@ -70,6 +70,8 @@ class Meeting(db.Model):
         sa.CheckConstraint(_in("kind", MEETING_KINDS), name="kind_known"),
         sa.CheckConstraint(_in("status", MEETING_STATUSES), name="status_known"),
         sa.CheckConstraint("attendance IS NULL OR attendance >= 0", name="attendance_not_negative"),
+        # Planned meetings from a day and held ones up to a day, in date order (0008).
+        sa.Index("ix_meeting_status_date", "status", "date"),
     )
 
     id: so.Mapped[str] = so.mapped_column(sa.String(36), primary_key=True)
@@ -123,6 +125,19 @@ class Concern(db.Model):
             name="contact_needs_consent",
         ),
         sa.Index("ix_concern_ward_raised", "ward_id", "raised_at"),
+        # The inbox (migrations 0008 and 0009; docs/benchmarks.md, "Scale"): per status,
+        # and per ward, category or lead team, newest first and counted per status. Each
+        # also serves lookups by its first column, so category_id, lead_team_id and
+        # status have no index of their own (0009 dropped them; created_by_id's is
+        # ix_concern_created_by_raised, declared in engage/services/rollup.py with 0007's).
+        sa.Index("ix_concern_status_raised", "status", "raised_at"),
+        sa.Index("ix_concern_ward_status_raised", "ward_id", "status", "raised_at"),
+        sa.Index("ix_concern_category_status_raised", "category_id", "status", "raised_at"),
+        sa.Index("ix_concern_lead_team_status_raised", "lead_team_id", "status", "raised_at"),
+        sa.Index("ix_concern_lead_team_ward_status_raised", "lead_team_id", "ward_id", "status", "raised_at"),
+        sa.Index("ix_concern_lead_team_category_status_raised", "lead_team_id", "category_id", "status", "raised_at"),
+        sa.Index("ix_concern_lead_team_ward_category_status_raised",
+                 "lead_team_id", "ward_id", "category_id", "status", "raised_at"),
     )
 
     id: so.Mapped[str] = so.mapped_column(sa.String(36), primary_key=True)
@@ -131,7 +146,7 @@ class Concern(db.Model):
         sa.ForeignKey("meeting.id", ondelete="SET NULL"), index=True
     )
     channel: so.Mapped[str] = so.mapped_column(sa.String(16), default="meeting")
-    category_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("category.id", ondelete="RESTRICT"), index=True)
+    category_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("category.id", ondelete="RESTRICT"))
     description: so.Mapped[str] = so.mapped_column(sa.Text)
     lon: so.Mapped[float | None]
     lat: so.Mapped[float | None]
@@ -149,16 +164,14 @@ class Concern(db.Model):
     contact_details: so.Mapped[str | None] = so.mapped_column(sa.String(400))
     contact_consent: so.Mapped[bool] = so.mapped_column(default=False)
     contact_consent_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
-    status: so.Mapped[str] = so.mapped_column(sa.String(16), default="new", index=True)
-    created_by_id: so.Mapped[int | None] = so.mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True
-    )
+    status: so.Mapped[str] = so.mapped_column(sa.String(16), default="new")
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     version: so.Mapped[int] = so.mapped_column(default=1)
     is_demo: so.Mapped[bool] = so.mapped_column(default=False, index=True)
     # Current routing (history in concern_routing). No lead team = the OPCC triage queue.
-    lead_team_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("team.id", ondelete="RESTRICT"), index=True)
+    lead_team_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("team.id", ondelete="RESTRICT"))
     routed_by: so.Mapped[str | None] = so.mapped_column(sa.String(16))
     routing_rule_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("routing_rule.id", ondelete="SET NULL"))
     # Latest "we did" text, and when someone first acted (for "median days to first action").

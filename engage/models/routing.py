@@ -114,6 +114,9 @@ class OutboxMessage(db.Model):
     __table_args__ = (
         sa.CheckConstraint(_in("state", OUTBOX_STATES), name="state_known"),
         sa.Index("ix_outbox_due", "state", "next_attempt_at"),
+        # The outbox newest first, all of it or in one state (0008).
+        sa.Index("ix_outbox_message_created_at", "created_at"),
+        sa.Index("ix_outbox_message_state_created_at", "state", "created_at"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
