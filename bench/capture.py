@@ -13,6 +13,7 @@ SQLite file; a fresh PostgreSQL database engage_bench_*), never the app's.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import http.client
 import json
@@ -189,21 +190,35 @@ def prepare(env):
     return run([str(BIN / "flask"), "--app", "engage", "users", "token", "bench@example.org"], env).stdout.strip()
 
 
-def bench(engine_name, seconds, workers=WORKERS):
+@contextlib.contextmanager
+def bench_database(engine_name):
+    """A database of the run's own, and a temporary folder: a SQLite file in it, or a
+    fresh PostgreSQL database engage_bench_* beside BENCH_POSTGRES, dropped afterwards.
+    Yields (env for the app, folder, admin engine or None, database name or None)."""
     tmp = Path(tempfile.mkdtemp(prefix="engage-bench-"))
-    admin = None
-    if engine_name == "sqlite":
-        url = f"sqlite:///{tmp / 'bench.sqlite'}"
-    else:
-        base = os.environ.get("BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-        name = f"engage_bench_{uuid.uuid4().hex[:8]}"
-        admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-        with admin.connect() as c:
-            c.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        url = sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False)
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "ENGAGE_ENV": "bench",
-           "FLASK_DEBUG": "0"}
+    admin = name = None
     try:
+        if engine_name == "sqlite":
+            url = f"sqlite:///{tmp / 'bench.sqlite'}"
+        else:
+            base = os.environ.get("BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+            name = f"engage_bench_{uuid.uuid4().hex[:8]}"
+            admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+            with admin.connect() as c:
+                c.exec_driver_sql(f'CREATE DATABASE "{name}"')
+            url = sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False)
+        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "ENGAGE_ENV": "bench",
+               "FLASK_DEBUG": "0"}
+        yield env, tmp, admin, name
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if admin is not None:
+            with admin.connect() as c:
+                c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def bench(engine_name, seconds, workers=WORKERS):
+    with bench_database(engine_name) as (env, tmp, _admin, _name):
         token = prepare(env)
         scripts = {}
         for label, points in (("spread", spread_points()), ("one spot", ONE_SPOT)):
@@ -230,11 +245,6 @@ def bench(engine_name, seconds, workers=WORKERS):
             stop(app)
             stop(bare)
         return results
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if admin is not None:
-            with admin.connect() as c:
-                c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def main():

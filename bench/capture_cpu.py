@@ -22,10 +22,8 @@ import json
 import os
 import platform
 import random
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -33,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.capture import prepare, spread_points, start_gunicorn, stop  # noqa: E402
+from bench.capture import bench_database, prepare, spread_points, start_gunicorn, stop  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -83,23 +81,9 @@ def warmed_up(port, method, path, token, points):
 
 
 def run_engine(engine_name, n):
-    import sqlalchemy as sa
-
-    tmp = Path(tempfile.mkdtemp(prefix="engage-bench-cpu-"))
-    admin = name = None
-    if engine_name == "sqlite":
-        url = f"sqlite:///{tmp / 'bench.sqlite'}"
-    else:
-        base = os.environ.get("BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-        name = f"engage_bench_{uuid.uuid4().hex[:8]}"
-        admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-        with admin.connect() as c:
-            c.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        url = sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False)
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "ENGAGE_ENV": "bench", "FLASK_DEBUG": "0"}
     points = spread_points()
     rows = []
-    try:
+    with bench_database(engine_name) as (env, tmp, admin, name):
         token = prepare(env)
         servers = {"bare": start_gunicorn("bench.bare_app:app", 8791, env, tmp, workers=1),
                    "app": start_gunicorn("wsgi:app", 8792, env, tmp, workers=1)}
@@ -120,11 +104,6 @@ def run_engine(engine_name, n):
         finally:
             for proc in servers.values():
                 stop(proc)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if admin is not None:
-            with admin.connect() as c:
-                c.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return rows
 
 
