@@ -95,6 +95,18 @@ def save_concern(page, category, text):
     expect(page.locator("input[name=category]").first).to_be_focused()
 
 
+def save_concern_where_i_stand(page, category, text):
+    """A concern placed by the phone's position, located on the phone before saving;
+    returns the ward name it showed."""
+    page.get_by_role("radio", name=category).click()
+    page.keyboard.type(text)
+    page.get_by_role("button", name="Use my location").click()
+    expect(page.locator("#place-summary")).to_contain_text("(from your location")
+    located = page.locator("#place-summary").inner_text().split(",")[0]
+    page.get_by_role("button", name="Save concern").click()
+    return located
+
+
 def expect_sent(page, text, count=1):
     """The list shows the concern as accepted by the server (not merely "All saved",
     which is also true for a moment before a new entry is counted)."""
@@ -150,12 +162,7 @@ def test_online_a_meeting_and_three_concerns_reach_the_database_once_each(phone,
     page.get_by_role("button", name="Save concern").click()
 
     # Where the officer stands, located on the phone before saving.
-    page.get_by_role("radio", name="Fly-tipping and litter").click()
-    page.keyboard.type(texts[2])
-    page.get_by_role("button", name="Use my location").click()
-    expect(page.locator("#place-summary")).to_contain_text("(from your location")
-    located = page.locator("#place-summary").inner_text().split(",")[0]
-    page.get_by_role("button", name="Save concern").click()
+    located = save_concern_where_i_stand(page, "Fly-tipping and litter", texts[2])
 
     for text in texts:
         expect_sent(page, text)
@@ -231,12 +238,7 @@ def test_done_when_a_meeting_and_five_concerns_survive_a_cut_midway(phone, live_
              f"Youths throwing stones at buses {tag}"]
 
     save_concern(page, "Off-road motorbikes and quads", texts[0])  # the meeting's ward
-    page.get_by_role("radio", name="Fly-tipping and litter").click()
-    page.keyboard.type(texts[1])
-    page.get_by_role("button", name="Use my location").click()
-    expect(page.locator("#place-summary")).to_contain_text("(from your location")
-    located = page.locator("#place-summary").inner_text().split(",")[0]
-    page.get_by_role("button", name="Save concern").click()
+    located = save_concern_where_i_stand(page, "Fly-tipping and litter", texts[1])
     expect_sent(page, texts[1])
 
     phone.set_offline(True)  # the signal goes
