@@ -8,7 +8,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from engage.extensions import db
-from engage.models import Category, Concern, Ward, concern_copy
+from engage.models import Category, Concern, Team, Ward, concern_copy
 from engage.models.base import utcnow
 from engage.services import paging
 from engage.services.link_columns import copy_columns
@@ -27,6 +27,7 @@ class InboxFilters:
     queue: str | None = None     # 'triage': concerns with no lead team
     include_demo: bool = True
     errors: dict = field(default_factory=dict)
+    ids: dict = field(default_factory=dict, repr=False, compare=False)  # _looked_up's, once a request
 
     @classmethod
     def from_args(cls, args) -> "InboxFilters":
@@ -45,6 +46,15 @@ class InboxFilters:
         return f
 
 
+def _looked_up(filters: InboxFilters, model, code: str) -> list[int]:
+    """The ids of the wards or categories with this code, looked up once for the
+    filters however many statements use them."""
+    key = (model.__tablename__, code)
+    if key not in filters.ids:
+        filters.ids[key] = db.session.scalars(sa.select(model.id).where(model.code == code)).all()
+    return filters.ids[key]
+
+
 def _filtered(stmt, filters: InboxFilters):
     """The inbox filters (not the user's scope, nor the team filter: see _inbox) on a
     statement over Concern."""
@@ -53,11 +63,9 @@ def _filtered(stmt, filters: InboxFilters):
     # Ward and category as ids, looked up first: a join on the code leaves the planner
     # guessing which ward, and it then reads every concern of the ward to sort them.
     if filters.ward:
-        stmt = stmt.where(Concern.ward_id.in_(db.session.scalars(
-            sa.select(Ward.id).where(Ward.code == filters.ward)).all()))
+        stmt = stmt.where(Concern.ward_id.in_(_looked_up(filters, Ward, filters.ward)))
     if filters.category:
-        stmt = stmt.where(Concern.category_id.in_(db.session.scalars(
-            sa.select(Category.id).where(Category.code == filters.category)).all()))
+        stmt = stmt.where(Concern.category_id.in_(_looked_up(filters, Category, filters.category)))
     if filters.older_than_days:
         stmt = stmt.where(Concern.raised_at <= utcnow() - timedelta(days=filters.older_than_days))
     if not filters.include_demo:
@@ -111,15 +119,36 @@ def _copied_to(team_ids) -> _Arm:
 
 @dataclass
 class _Inbox:
-    """The inbox as arms over Concern whose union is what it holds: one, or for
+    """The inbox as arms over Concern whose union is what it holds: one; for
     concerns routed to teams two, those the teams lead and those copied to them
-    (`overlap`: the condition that puts a row of the second in the first). Apart,
-    each is read newest first along an index and stops after a page, and counted
-    along an index; as one OR, the database sorts and counts every concern routed to
-    the team on each visit."""
+    (`overlap`: the condition that puts a row of the second in the first); or
+    several that share no concern (`overlap` None: see _by_lead_team). Apart, each is
+    read newest first along an index and stops after a page, and counted along an
+    index; as one OR, the database sorts and counts every concern routed to the team
+    on each visit."""
 
     arms: list
     overlap: object = None
+
+
+def _by_lead_team(filters: InboxFilters) -> _Inbox:
+    """Every concern of a ward and category, as one arm per lead team (and one for
+    the triage queue) holding any: no index leads with ward and category, and the one
+    that has them after the lead team, (lead team, ward, category, status, raised_at),
+    then gives each arm newest first and its count per status, as a skip scan over
+    the lead team would (PostgreSQL 15 has none). Without it, the ward's concerns of a
+    status are read and each one's category checked: at a million concerns, tens of
+    thousands per ward to count them. Which teams lead any is one probe of that index
+    per team (a few dozen at most), in one statement."""
+    def holding(condition):
+        return _filtered(sa.select(Concern.id).where(condition), filters).exists()
+
+    leads = sa.union_all(sa.select(Team.id).where(holding(Concern.lead_team_id == Team.id)),
+                         sa.select(sa.null()).where(holding(Concern.lead_team_id.is_(None))))
+    arms = [_Arm(sa.select(Concern).where(Concern.lead_team_id.is_(None) if team_id is None
+                                          else Concern.lead_team_id == team_id))
+            for team_id in db.session.scalars(leads).all()]
+    return _Inbox(arms or [_Arm(sa.select(Concern).where(sa.false()))])
 
 
 def _inbox(scope: Scope, filters: InboxFilters) -> _Inbox:
@@ -127,6 +156,8 @@ def _inbox(scope: Scope, filters: InboxFilters) -> _Inbox:
     if scope.sees_everything and filters.team_id:
         inbox = _Inbox([_led_by([filters.team_id]), _copied_to([filters.team_id])],
                        Concern.lead_team_id == filters.team_id)
+    elif scope.sees_everything and filters.ward and filters.category and not filters.queue:
+        inbox = _by_lead_team(filters)
     elif scope.sees_everything:
         inbox = _Inbox([_Arm(sa.select(Concern))])
     elif scope.team_ids:
@@ -155,15 +186,18 @@ NEWEST_FIRST = (Concern.raised_at.desc(), Concern.id)
 
 
 def _counts(inbox: _Inbox, statuses) -> dict[str, Count]:
-    """{status: Count} of the inbox, each counted up to paging.COUNT_LIMIT. Two arms
-    are counted apart (along their indexes) and their overlap taken off once:
-    |A or B| = |A| + |B| - |B and in A|."""
-    if len(inbox.arms) == 1:
-        return bounded_counts({status: inbox.arms[0].with_status(status, counting=True) for status in statuses})
+    """{status: Count} of the inbox, each counted up to paging.COUNT_LIMIT. Arms are
+    counted apart (along their indexes) and summed; two that overlap have their
+    overlap taken off once: |A or B| = |A| + |B| - |B and in A|."""
+    limit = paging.COUNT_LIMIT
+    if inbox.overlap is None:
+        parts = bounded_counts({(status, i): arm.with_status(status, counting=True) for status in statuses
+                                for i, arm in enumerate(inbox.arms)})
+        sums = {status: sum((parts[(status, i)] for i in range(len(inbox.arms))), Count(0)) for status in statuses}
+        return {status: Count(limit, True) if n.capped or n.n > limit else n for status, n in sums.items()}
     first, second = inbox.arms
     parts = bounded_counts({(status, part): arm.with_status(status, counting=True) for status in statuses
                             for part, arm in (("a", first), ("b", second), ("ab", second.where(inbox.overlap)))})
-    limit = paging.COUNT_LIMIT
     out = {}
     for status in statuses:
         a, b, ab = parts[(status, "a")], parts[(status, "b")], parts[(status, "ab")]
