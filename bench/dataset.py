@@ -585,3 +585,19 @@ def insert_concern(conn, concern_id, category_id, lon, lat, ward_id, boundary_se
         "(%s, 'meeting', %s, 'bench', %s, %s, 'gps', %s, %s, false, now(), 1, 'normal', false, 'new', "
         "now(), now(), 1, %s, %s, 'coverage', '')",
         (concern_id, category_id, lon, lat, ward_id, boundary_set_id, is_demo, lead_team_id))
+
+
+def time_writes(conn, n, *concern):
+    """Inserts n concerns (insert_concern's arguments after the id), then sets each one's
+    status: (new ids, ms per insert, ms per update). What the write-cost measurements of
+    bench/maps.py and bench/scale.py time; the caller removes the rows."""
+    ids = [str(uuid.uuid4()) for _ in range(n)]
+    start = time.perf_counter()
+    for concern_id in ids:
+        insert_concern(conn, concern_id, *concern)
+    inserted = time.perf_counter() - start
+    start = time.perf_counter()
+    for concern_id in ids:
+        conn.execute("UPDATE concern SET status = 'acknowledged', updated_at = now() WHERE id = %s", (concern_id,))
+    updated = time.perf_counter() - start
+    return ids, inserted * 1000 / n, updated * 1000 / n

@@ -30,7 +30,6 @@ import platform
 import statistics
 import sys
 import time
-import uuid
 from functools import partial
 from pathlib import Path
 
@@ -156,22 +155,13 @@ def insert_overhead(site: Site, n: int = 200, rounds: int = 3) -> dict:
             for label in ("on", "off"):
                 if label == "off":
                     conn.execute("ALTER TABLE concern DISABLE TRIGGER USER")
-                ids = [str(uuid.uuid4()) for _ in range(n)]
-                start = time.perf_counter()
-                for concern_id in ids:
-                    dataset.insert_concern(conn, concern_id, ref["categories"]["drugs"], float(lon), float(lat), ward_id,
-                                           ref["boundary_set_id"], ref["teams"][lad], True)
-                inserted = time.perf_counter() - start
-                start = time.perf_counter()
-                for concern_id in ids:
-                    conn.execute("UPDATE concern SET status = 'acknowledged', updated_at = now() WHERE id = %s",
-                                 (concern_id,))
-                updated = time.perf_counter() - start
+                ids, inserted, updated = dataset.time_writes(conn, n, ref["categories"]["drugs"], float(lon), float(lat),
+                                                             ward_id, ref["boundary_set_id"], ref["teams"][lad], True)
                 # Deleted as inserted (triggers on or off), so the rollup stays exact.
                 conn.execute("DELETE FROM concern WHERE id = ANY(%s)", (ids,))
                 if label == "off":
                     conn.execute("ALTER TABLE concern ENABLE TRIGGER USER")
-                out[label].append((inserted * 1000 / n, updated * 1000 / n))
+                out[label].append((inserted, updated))
     return {label: (min(r[0] for r in runs), min(r[1] for r in runs)) for label, runs in out.items()}
 
 

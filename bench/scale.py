@@ -37,7 +37,6 @@ import re
 import statistics
 import sys
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -337,19 +336,10 @@ def write_cost(site: ScaleSite, n: int = 200, rounds: int = 3) -> dict:
                 else:
                     for name in SCALE_INDEXES_ON_CONCERN:
                         conn.execute(f"DROP INDEX {name}")
-                ids = [str(uuid.uuid4()) for _ in range(n)]
-                start = time.perf_counter()
-                for concern_id in ids:
-                    dataset.insert_concern(conn, concern_id, row.category_id, row.lon, row.lat, row.ward_id,
-                                           row.boundary_set_id, row.lead_team_id, False)
-                inserted = time.perf_counter() - start
-                start = time.perf_counter()
-                for concern_id in ids:
-                    conn.execute("UPDATE concern SET status = 'acknowledged', updated_at = now() WHERE id = %s",
-                                 (concern_id,))
-                updated = time.perf_counter() - start
+                _, inserted, updated = dataset.time_writes(conn, n, row.category_id, row.lon, row.lat, row.ward_id,
+                                                           row.boundary_set_id, row.lead_team_id, False)
                 conn.rollback()
-                out[label].append((inserted * 1000 / n, updated * 1000 / n))
+                out[label].append((inserted, updated))
     return {label: (min(r[0] for r in runs), min(r[1] for r in runs)) for label, runs in out.items()}
 
 
