@@ -7,6 +7,10 @@ The concern bodies carry positions spread over the 79 wards, as on a meeting nig
 spot, the worst case for the map rollups (every insert updates the same rollup rows).
 The goal is judged on the first.
 
+A third endpoint (bench/authed_app.py) writes the bare insert's one row from inside
+the app, behind its log-in, extensions and database session: the most a concern POST
+could reach in this app, whatever its own work cost.
+
 Needs wrk (Debian: apt-get install wrk). Works in its own databases (a temporary
 SQLite file; a fresh PostgreSQL database engage_bench_*), never the app's.
 """
@@ -224,24 +228,29 @@ def bench(engine_name, seconds, workers=WORKERS):
         for label, points in (("spread", spread_points()), ("one spot", ONE_SPOT)):
             scripts[label] = tmp / f"post-{len(points)}.lua"
             scripts[label].write_text(LUA.replace("TOKEN", token).replace("{POINTS}", "{" + lua_points(points) + "}"))
-        # Both servers up at once, and the runs alternate, so that whatever else the
-        # machine is doing falls on both alike.
+        # All three servers up at once, and the runs alternate, so that whatever else the
+        # machine is doing falls on all alike.
         bare = start_gunicorn("bench.bare_app:app", 8765, env, tmp, workers)
         app = start_gunicorn("wsgi:app", 8766, env, tmp, workers)
+        authed = start_gunicorn("bench.authed_app:app", 8767, env, tmp, workers)
         try:
-            bare_url, app_url = "http://127.0.0.1:8765/bare", "http://127.0.0.1:8766/api/v1/concerns"
-            wrk(bare_url, str(scripts["spread"]), 2)  # warm up
-            wrk(app_url, str(scripts["spread"]), 2)
-            runs = {"bare Flask insert": [], "concern POST": []}
+            urls = {"bare Flask insert": "http://127.0.0.1:8765/bare",
+                    "concern POST": "http://127.0.0.1:8766/api/v1/concerns",
+                    "bare insert behind the app's log-in": "http://127.0.0.1:8767/authed-insert"}
+            app_url = urls["concern POST"]
+            for url in urls.values():
+                wrk(url, str(scripts["spread"]), 2)  # warm up
+            runs = {label: [] for label in urls}
             for _ in range(ROUNDS):
-                runs["bare Flask insert"].append(wrk(bare_url, str(scripts["spread"]), seconds / ROUNDS))
-                runs["concern POST"].append(wrk(app_url, str(scripts["spread"]), seconds / ROUNDS))
+                for label, url in urls.items():
+                    runs[label].append(wrk(url, str(scripts["spread"]), seconds / ROUNDS))
             results = {label: combine(found) for label, found in runs.items()}
             # The sync before the one-spot run: thousands of updates to the same rollup
             # rows leave dead row versions behind that would slow the sync until vacuumed.
             results["sync"] = sync_500(8766, token)
             results["concern POST, one spot"] = wrk(app_url, str(scripts["one spot"]), seconds / ROUNDS)
         finally:
+            stop(authed)
             stop(app)
             stop(bare)
         return results
@@ -261,7 +270,7 @@ def main():
     # Other work on the machine moves both endpoints' figures; say how busy it was.
     print("- Load average at start: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"- gunicorn, {args.workers} sync workers each; wrk 2 threads, 8 connections, {args.seconds} s per endpoint "
-          f"in {ROUNDS} alternating runs, both servers up throughout, after a 2 s warm-up (timed once every worker has loaded the app); bodies with fresh UUIDs each request; "
+          f"in {ROUNDS} alternating runs, all three servers up throughout, after a 2 s warm-up (timed once every worker has loaded the app); bodies with fresh UUIDs each request; "
           "errors are non-2xx responses plus wrk socket errors and timeouts\n")
     print("| Database | Endpoint | Requests/s | Mean latency | Errors | Ratio to bare |")
     print("|---|---|---:|---:|---:|---:|")
@@ -269,9 +278,13 @@ def main():
     for engine_name in engines:
         r = bench(engine_name, args.seconds, args.workers)
         bare, concern, spot = r["bare Flask insert"], r["concern POST"], r["concern POST, one spot"]
+        authed = r["bare insert behind the app's log-in"]
         ratio = concern[0] / bare[0]
         ok &= ratio >= 0.4 and r["sync"] < 5 and concern[1] == 0 and bare[1] == 0 and spot[1] == 0
         print(f"| {engine_name} | bare Flask insert | {bare[0]:,.0f} | {bare[2]} | {bare[1]} | 1.00 |")
+        print(f"| {engine_name} | the same one-row insert inside the app, behind its log-in, extensions and database "
+              f"session (bench/authed_app.py: the most a concern POST could reach) | {authed[0]:,.0f} | {authed[2]} | "
+              f"{authed[1]} | {authed[0] / bare[0]:.2f} |")
         print(f"| {engine_name} | concern POST (auth, validate, locate, route, audit), positions across the 79 wards | "
               f"{concern[0]:,.0f} | {concern[2]} | {concern[1]} | {ratio:.2f} |")
         print(f"| {engine_name} | concern POST, every request at one spot (worst case: same rollup rows) | "
