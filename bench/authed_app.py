@@ -11,17 +11,13 @@ falls below the bare insert is the cost of the app's framework.
 """
 import uuid
 
-import sqlalchemy as sa
 from flask import Blueprint, request
 
+from bench.bare_app import rows
 from engage import create_app
 from engage.auth.access import role_required
 from engage.extensions import csrf, db
 
-# The bare app's table (bench/bare_app.py creates it), on metadata of its own so the
-# app's migrations never see it.
-rows = sa.Table("bench_row", sa.MetaData(), sa.Column("id", sa.String(36), primary_key=True),
-                sa.Column("body", sa.Text))
 bp = Blueprint("bench_authed", __name__)
 csrf.exempt(bp)  # as the API: a bearer token is not a cookie a page could forge
 

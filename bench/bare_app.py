@@ -12,8 +12,13 @@ engine = sa.create_engine(normalise_database_url(os.environ["DATABASE_URL"]))
 metadata = sa.MetaData()
 rows = sa.Table("bench_row", metadata, sa.Column("id", sa.String(36), primary_key=True),
                 sa.Column("body", sa.Text))
-metadata.create_all(engine)
 app = Flask(__name__)
+
+
+def create_table():
+    """Once, before the workers start (on PostgreSQL two workers racing to create it
+    would leave one failing to boot)."""
+    metadata.create_all(engine)
 
 
 @app.post("/bare")

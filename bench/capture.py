@@ -188,9 +188,7 @@ def prepare(env):
     run([str(BIN / "flask"), "--app", "engage", "db", "upgrade"], env)
     run([str(BIN / "flask"), "--app", "engage", "wards", "import-default"], env)
     run([str(BIN / "flask"), "--app", "engage", "users", "create", "bench@example.org", "--role", "officer"], env)
-    # The bare app creates its table on import: once here, not by two workers racing
-    # (on PostgreSQL the loser fails to boot).
-    run([sys.executable, "-c", "import bench.bare_app"], env)
+    run([sys.executable, "-c", "import bench.bare_app; bench.bare_app.create_table()"], env)
     return run([str(BIN / "flask"), "--app", "engage", "users", "token", "bench@example.org"], env).stdout.strip()
 
 
