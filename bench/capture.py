@@ -228,13 +228,14 @@ def bench(engine_name, seconds, workers=WORKERS):
             scripts[label].write_text(LUA.replace("TOKEN", token).replace("{POINTS}", "{" + lua_points(points) + "}"))
         # All three servers up at once, and the runs alternate, so that whatever else the
         # machine is doing falls on all alike.
-        bare = start_gunicorn("bench.bare_app:app", 8765, env, tmp, workers)
-        app = start_gunicorn("wsgi:app", 8766, env, tmp, workers)
-        authed = start_gunicorn("bench.authed_app:app", 8767, env, tmp, workers)
-        try:
-            urls = {"bare Flask insert": "http://127.0.0.1:8765/bare",
-                    "concern POST": "http://127.0.0.1:8766/api/v1/concerns",
-                    "bare insert behind the app's log-in": "http://127.0.0.1:8767/authed-insert"}
+        servers = {"bare Flask insert": ("bench.bare_app:app", 8765, "/bare"),
+                   "concern POST": ("wsgi:app", 8766, "/api/v1/concerns"),
+                   "bare insert behind the app's log-in": ("bench.authed_app:app", 8767, "/authed-insert")}
+        # Each server is stopped even if a later one fails to start.
+        with contextlib.ExitStack() as running:
+            for target, port, _path in servers.values():
+                running.callback(stop, start_gunicorn(target, port, env, tmp, workers))
+            urls = {label: f"http://127.0.0.1:{port}{path}" for label, (_t, port, path) in servers.items()}
             app_url = urls["concern POST"]
             for url in urls.values():
                 wrk(url, str(scripts["spread"]), 2)  # warm up
@@ -245,12 +246,8 @@ def bench(engine_name, seconds, workers=WORKERS):
             results = {label: combine(found) for label, found in runs.items()}
             # The sync before the one-spot run: thousands of updates to the same rollup
             # rows leave dead row versions behind that would slow the sync until vacuumed.
-            results["sync"] = sync_500(8766, token)
+            results["sync"] = sync_500(servers["concern POST"][1], token)
             results["concern POST, one spot"] = wrk(app_url, str(scripts["one spot"]), seconds / ROUNDS)
-        finally:
-            stop(authed)
-            stop(app)
-            stop(bare)
         return results
 
 
