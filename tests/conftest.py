@@ -6,13 +6,14 @@ from __future__ import annotations
 import os
 import threading
 import uuid
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+import time_machine
 from flask_migrate import upgrade
-from flask_sqlalchemy.session import _app_ctx_id
 
 from engage import create_app
 from engage.config import normalise_database_url
@@ -21,6 +22,26 @@ from engage.services.boundaries import ensure_default_boundaries
 
 REPO = Path(__file__).resolve().parent.parent
 GEODATA_DIR = os.environ.get("ENGAGE_GEODATA_DIR", str(REPO.parent / "shared" / "geodata"))
+
+
+# The moment every in-process test runs at (tests/test_services and tests/test_views pin
+# it for every test; others ask for `today`). A test's data placed relative to the real
+# date would test something different each day: one that passes in June can fail in
+# December. Browser and fault tests run on the real clock instead: Chromium judges a
+# cookie's expiry by its own clock and gunicorn runs in other processes, so those tests
+# only use dates that hold on any day ("today", "in 10 days").
+# ENGAGE_TEST_NOW (an ISO moment in UTC) moves it, to check that the suite holds on
+# another day: a year's end, a leap day, just before midnight.
+PINNED_NOW = datetime.fromisoformat(os.environ.get("ENGAGE_TEST_NOW", "2026-06-17T10:30:00+00:00"))
+TODAY = PINNED_NOW.date()
+
+
+@pytest.fixture
+def today():
+    """The pinned date; while the test runs, the process's clock (date.today(),
+    datetime.now(), time.time()) reads PINNED_NOW and ticks on from there."""
+    with time_machine.travel(PINNED_NOW, tick=True):
+        yield TODAY
 
 
 class TemporaryDatabases:

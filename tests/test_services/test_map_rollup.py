@@ -29,9 +29,8 @@ from engage.services.capture import raise_concern, record_meeting
 from engage.services.maps import MapFilters, heat_cells, ward_counts
 from engage.services.scope import scope_for
 from engage.services.workflow import change_status
-from tests.conftest import INSPECTOR_WARDS, make_team, make_user
+from tests.conftest import INSPECTOR_WARDS, TODAY, make_team, make_user
 
-TODAY = date.today()
 STATUSES = ("new", "acknowledged", "in_progress", "action_taken", "closed", "no_action")
 ZOOMS = (8, 10, 11)
 

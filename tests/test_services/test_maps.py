@@ -1,5 +1,5 @@
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -7,13 +7,14 @@ from engage.services.boundaries import current_boundary_set
 from engage.services.capture import raise_concern, record_meeting
 from engage.services.maps import MapFilters, class_breaks, heat_cells, ward_counts
 from engage.services.scope import scope_for
+from tests.conftest import TODAY
 
 EVERYTHING = type("Staff", (), {"is_authenticated": True, "id": 1, "roles": {"staff"}, "teams": []})()
-YEAR = MapFilters.from_args({}, today=date.today() + timedelta(days=1))
+YEAR = MapFilters.from_args({}, today=TODAY + timedelta(days=1))
 
 
 def concern(db, ward_code, category="drugs", lon=None, lat=None, demo=False, days_ago=1):
-    raised = (date.today() - timedelta(days=days_ago)).isoformat() + "T18:00:00Z"
+    raised = (TODAY - timedelta(days=days_ago)).isoformat() + "T18:00:00Z"
     body = {"id": str(uuid.uuid4()), "category": category, "description": "x", "raised_at": raised}
     body.update({"lon": lon, "lat": lat} if lon is not None else {"ward_code": ward_code})
     made, _ = raise_concern(body, is_demo=demo)
@@ -21,7 +22,7 @@ def concern(db, ward_code, category="drugs", lon=None, lat=None, demo=False, day
 
 
 def meeting(db, ward_code, demo=False):
-    record_meeting({"id": str(uuid.uuid4()), "ward_codes": [ward_code], "date": date.today().isoformat()}, is_demo=demo)
+    record_meeting({"id": str(uuid.uuid4()), "ward_codes": [ward_code], "date": TODAY.isoformat()}, is_demo=demo)
 
 
 def test_counts_per_ward_and_per_meeting(db):
@@ -38,16 +39,16 @@ def test_counts_per_ward_and_per_meeting(db):
     assert counts["E05009857"] == {"count": 4, "meetings": 2, "per_meeting": 2.0}
     assert counts["E05001552"] == {"count": 1, "meetings": 0, "per_meeting": None}  # demo row not counted
     assert counts["E05008942"]["count"] == 0
-    drugs = ward_counts(MapFilters.from_args({"category": "drugs"}, today=date.today() + timedelta(days=1)),
+    drugs = ward_counts(MapFilters.from_args({"category": "drugs"}, today=TODAY + timedelta(days=1)),
                         scope_for(EVERYTHING), current_boundary_set().id)
     assert drugs["E05009857"]["count"] == 3
-    stockton = ward_counts(MapFilters.from_args({"lad": "E06000004"}, today=date.today() + timedelta(days=1)),
+    stockton = ward_counts(MapFilters.from_args({"lad": "E06000004"}, today=TODAY + timedelta(days=1)),
                            scope_for(EVERYTHING), current_boundary_set().id)
     assert stockton["E05009857"]["count"] == 0 and stockton["E05001552"]["count"] == 1
-    demo = ward_counts(MapFilters.from_args({"source": "demo"}, today=date.today() + timedelta(days=1)),
+    demo = ward_counts(MapFilters.from_args({"source": "demo"}, today=TODAY + timedelta(days=1)),
                        scope_for(EVERYTHING), current_boundary_set().id)
     assert demo["E05001552"]["count"] == 1 and demo["E05009857"]["count"] == 0
-    old = ward_counts(MapFilters.from_args({"to": (date.today() - timedelta(days=30)).isoformat()}),
+    old = ward_counts(MapFilters.from_args({"to": (TODAY - timedelta(days=30)).isoformat()}),
                       scope_for(EVERYTHING), current_boundary_set().id)
     assert old["E05009857"]["count"] == 0
 

@@ -9,7 +9,7 @@ from engage.models import AuditEvent, Category, Concern, ConcernRouting, LocalAu
 from engage.services.audit import acting_as
 from engage.services.capture import raise_concern
 from engage.services.new_rows import insert_new
-from tests.conftest import make_team
+from tests.conftest import TODAY, make_team
 
 VOLATILE = {"id", "concern_id", "created_at", "updated_at", "routed_at", "next_attempt_at", "message_id", "at",
             "raised_at", "contact_consent_at"}
@@ -104,11 +104,10 @@ def test_answered_from_the_objects_without_a_query(app_ctx, db, copying_rule):
 
 
 def test_anything_else_pending_goes_through_the_flush(app_ctx, db, team):
-    from datetime import date
 
     from engage.models import Meeting
 
-    meeting = Meeting(id=str(uuid.uuid4()), date=date.today(), status="planned")
+    meeting = Meeting(id=str(uuid.uuid4()), date=TODAY, status="planned")
     db.session.add(meeting)
     insert_new(db.session)  # not one of its kinds: flushed as usual
     assert db.session.get(Meeting, meeting.id) is meeting and meeting not in db.session.new

@@ -1,13 +1,14 @@
 import json
 import logging
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import sqlalchemy as sa
 
 from engage.models import AuditEvent, Concern, OutboxMessage
+from tests.conftest import PINNED_NOW
 
-OLD = (datetime.now(timezone.utc) - timedelta(days=400)).isoformat()
+OLD = (PINNED_NOW - timedelta(days=400)).isoformat()
 
 
 def with_contact(client, raised_at=None, name="Mrs Joan Smith", details="07700 900123"):

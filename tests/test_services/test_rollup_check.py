@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -19,8 +19,8 @@ from engage.services.boundaries import current_boundary_set
 from engage.services.maps import MapFilters, heat_cells, ward_counts
 from engage.services.scope import scope_for
 from tests.test_services.test_map_rollup import expected_rollups
+from tests.conftest import TODAY
 
-TODAY = date.today()
 STATUSES = ("new", "acknowledged", "in_progress", "action_taken", "closed", "no_action")
 
 

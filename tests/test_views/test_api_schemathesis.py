@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import uuid
 import zlib
-from datetime import date
 
 import pytest
 import schemathesis
@@ -34,6 +33,7 @@ from schemathesis.specs.openapi.checks import (
 
 from engage.api.openapi import openapi_document
 from engage.extensions import db
+from tests.conftest import TODAY
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 MAX_EXAMPLES = 25
@@ -49,7 +49,7 @@ def seed(users):
 
     officer = users["officer"]
     meeting, _ = record_meeting({"id": str(uuid.uuid4()), "ward_codes": ["E05009857"],
-                                 "date": date.today().isoformat(), "venue": "Town Hall", "start_time": "18:30",
+                                 "date": TODAY.isoformat(), "venue": "Town Hall", "start_time": "18:30",
                                  "attendance": 12}, officer)
     routed, _ = raise_concern({"id": str(uuid.uuid4()), "meeting_id": meeting.id, "category": "youth_asb",
                                "description": "Youths on bikes", "ward_code": "E05009857"}, officer)

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 
 from engage.models import Concern, Meeting
+from tests.conftest import TODAY
 
 
 def new_id():
@@ -164,7 +165,7 @@ FORMULAS = ["=1+2", "+SUM(A1:A9)", "-2+3", "@SUM(A1)", "=cmd|' /C calc'!A0"]
 
 @pytest.fixture
 def dangerous_entries(officer_client):
-    meeting = {"id": new_id(), "ward_codes": ["E05009857"], "date": date.today().isoformat(),
+    meeting = {"id": new_id(), "ward_codes": ["E05009857"], "date": TODAY.isoformat(),
                "venue": "=HYPERLINK(\"http://example.org\")", "notes": "@SUM(1)", "police_partners": "+44 1642"}
     assert officer_client.post("/api/v1/meetings", json=meeting).status_code == 201
     for text in FORMULAS:

@@ -1,9 +1,10 @@
 import uuid
+from datetime import timedelta
 
 import sqlalchemy as sa
 
 from engage.models import AuditEvent, Concern, StatusChange
-from tests.conftest import logged_in_client, make_team, make_user
+from tests.conftest import TODAY, logged_in_client, make_team, make_user
 
 
 def save(client, ward_code="E05009857", category="off_road_bikes", text="Off-road bikes on Albert Park paths"):
@@ -86,7 +87,8 @@ def test_staff_see_the_triage_queue_and_reroute(officer_client, staff_client, db
 
 def test_ward_page_for_inspectors(officer_client, inspector_client):
     officer_client.post("/api/v1/meetings", json={"id": str(uuid.uuid4()), "ward_codes": ["E05009857"],
-                                                  "date": "2026-11-01", "venue": "Middlesbrough Town Hall"})
+                                                  "date": (TODAY - timedelta(days=33)).isoformat(),
+                                                  "venue": "Middlesbrough Town Hall"})
     save(officer_client)
     page = inspector_client.get("/inbox/wards/E05009857").get_data(as_text=True)
     assert "Central" in page and "Off-road motorbikes and quads: 1" in page and "Middlesbrough Town Hall" in page

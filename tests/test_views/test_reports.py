@@ -2,7 +2,7 @@ import csv
 import io
 import json
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from docx import Document
@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from engage.models import AuditEvent
+from tests.conftest import TODAY
 
-TODAY = date.today()
 FROM, TO = (TODAY - timedelta(days=30)).isoformat(), TODAY.isoformat()
 
 

@@ -14,13 +14,13 @@ an inspector gets 404 there (not 403: whether it exists is not theirs to know).
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from engage.extensions import db
-from tests.conftest import logged_in_client, make_team
+from tests.conftest import TODAY, logged_in_client, make_team
 
 ROLES = ("anon", "officer", "inspector", "staff", "admin")
 
@@ -172,7 +172,7 @@ def world(app, users, team):
                                      .where(Ward.local_authority.has(code="E06000004")).order_by(Ward.code))
         other_team = make_team("INT-STOCK", ward_codes=(stockton.code,), lad_code="E06000004")
         officer = users["officer"]
-        today = date.today().isoformat()
+        today = TODAY.isoformat()
         meeting, _ = record_meeting({"id": str(uuid.uuid4()), "ward_codes": ["E05009857"], "date": today}, officer)
         other_meeting, _ = record_meeting({"id": str(uuid.uuid4()), "ward_codes": [stockton.code], "date": today},
                                           officer)
@@ -186,7 +186,7 @@ def world(app, users, team):
         issue_token(officer)
         ward = db.session.scalar(sa.select(Ward).where(Ward.boundary_set_id == boundary_set.id,
                                                        Ward.code == "E05009857"))
-        update = draft_update(ward, date.today() - timedelta(days=90), date.today())
+        update = draft_update(ward, TODAY - timedelta(days=90), TODAY)
         db.session.commit()
         assert concern.lead_team_id == team.id and other_concern.lead_team_id == other_team.id
         values = {

@@ -1,10 +1,10 @@
-import re
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 
 from engage.models import WardUpdate
+from tests.conftest import TODAY
 
 
 def save(client, category, text, contact=None):
@@ -28,7 +28,7 @@ def test_from_concern_to_published_public_page(officer_client, inspector_client,
     # Nothing public before staff publish.
     assert "Nothing has been published" in client.get("/public/wards/E05009857").get_data(as_text=True)
 
-    today = date.today()
+    today = TODAY
     drafted = staff_client.post("/updates/draft", data={"ward": "E05009857", "from": (today - timedelta(days=30)).isoformat(),
                                                        "to": today.isoformat()})
     assert drafted.status_code == 302
@@ -57,7 +57,7 @@ def test_from_concern_to_published_public_page(officer_client, inspector_client,
 
 
 def test_public_page_shows_the_next_planned_meeting(officer_client, client):
-    soon = (date.today() + timedelta(days=14)).isoformat()
+    soon = (TODAY + timedelta(days=14)).isoformat()
     officer_client.post("/api/v1/meetings", json={"id": str(uuid.uuid4()), "ward_codes": ["E05009857"], "date": soon,
                                                   "start_time": "18:30", "venue": "Middlesbrough Town Hall",
                                                   "status": "planned"})
@@ -73,7 +73,7 @@ def test_updates_are_for_staff(inspector_client, officer_client, client):
 
 
 def test_publishing_an_empty_update_is_refused(staff_client, db):
-    today = date.today().isoformat()
+    today = TODAY.isoformat()
     staff_client.post("/updates/draft", data={"ward": "E05001552", "from": today, "to": today})
     update = db.session.scalar(sa.select(WardUpdate))
     response = staff_client.post(f"/updates/{update.id}", data={"count": "0", "intro": "x", "action": "publish"})
