@@ -170,7 +170,7 @@ class Wire:
                 return
             # Asked for before this session was attached: a service worker's own script,
             # fetched by the browser while registering it.
-            url = params.get("response", {}).get("url", "(asked for before the worker was attached)")
+            url = params.get("response", {}).get("url", "(the worker's own script, fetched before it was attached)")
             fetch = self.fetches[key] = Fetch(url, fetcher)
         if event == "responseReceived":
             fetch.url = params["response"]["url"]
