@@ -15,6 +15,8 @@ import sys
 import numpy as np
 import shapely
 
+if len(sys.argv) != 3:
+    sys.exit(__doc__)
 boundaries, points = sys.argv[1], sys.argv[2]
 with open(boundaries, encoding="utf-8") as fh:
     features = sorted(json.load(fh)["features"], key=lambda f: f["properties"]["ward_code"])
