@@ -35,7 +35,7 @@ run: setup
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# Every benchmark behind docs/benchmarks.md, one after another (about an hour, most of it
+# Every benchmark behind docs/benchmarks.md, one after another (over an hour, most of it
 # loading a million concerns twice; PostgreSQL on 127.0.0.1 or BENCH_POSTGRES). Run it on
 # an otherwise idle machine. Each script says whether its goal is met and goes on to the
 # next either way; each also runs alone: see docs/benchmarks.md.
@@ -43,6 +43,9 @@ bench: setup
 	@command -v wrk >/dev/null || { [ "$$(id -u)" -eq 0 ] && apt-get install -y -qq wrk >/dev/null; } || \
 	  { echo "bench/capture.py needs wrk: sudo apt-get install wrk"; exit 1; }
 	$(BIN)/python bench/locate.py
+	$(BIN)/python bench/locate_csv.py
+	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/first_visit.py
 	-$(BIN)/python bench/capture.py
 	$(BIN)/python bench/capture_cpu.py
 	-$(BIN)/python bench/load.py
