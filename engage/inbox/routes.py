@@ -92,7 +92,7 @@ def concern(concern_id):
         status_form=status_form, reroute_form=reroute_form, history=history, routings=routings,
         labels=LABELS, age=age_days(concern), error=error, error_field=error_field,
         show_contact=current_user.has_role("staff", "admin") or concern.created_by_id == current_user.id,
-    ), (422 if error else 200)
+    ), (422 if error or any(f.errors for f in status_form) or any(f.errors for f in reroute_form or ()) else 200)
 
 
 @bp.route("/wards/<code>")

@@ -36,6 +36,7 @@ from engage.models import (
     Ward,
 )
 from engage.services.capture import raise_concern
+from engage.services.csv_rows import cell_problem
 from engage.services.ward_names import WardMatcher, boundary_set_on
 from engage.services.workflow import LABELS as STATUS_LABELS
 
@@ -449,8 +450,8 @@ def _parse_row(row: SourceRow, plan: ImportPlan, lookups: _Lookups, today: date)
         if formula is not None:
             reasons.append(f"{header}: the formula {formula} is not evaluated; type the value itself")
             value = None
-        elif isinstance(value, str) and "\x00" in value:  # never valid text; PostgreSQL cannot store it
-            reasons.append(f"{header}: holds a NUL character")
+        elif problem := cell_problem(value):  # e.g. a NUL, or a control character no export can write
+            reasons.append(f"{header}: {problem}")
             value = None
         values[name] = value
 

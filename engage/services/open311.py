@@ -21,6 +21,7 @@ from engage.models import CONCERN_STATUSES, Category, Concern, Team, Ward, WardU
 from engage.models.base import utcnow
 from engage.services.boundaries import current_boundary_set
 from engage.services.capture import ValidationFailed, raise_concern
+from engage.services.text import text_problem
 from engage.services.ward_names import WardMatcher
 from engage.services.workflow import OPEN_STATUSES
 from geodata import GridRefError, parse_grid_reference
@@ -341,6 +342,9 @@ def _location(form) -> dict:
     lat, lon = (form.get("lat") or "").strip(), (form.get("long") or "").strip()
     address = (form.get("address_string") or "").strip()
     address_id = (form.get("address_id") or "").strip()
+    for name, value in (("address_string", address), ("address_id", address_id)):
+        if problem := text_problem(value):  # kept with the concern when not placed
+            raise Open311Error(400, f"{name}: {problem}")
     if lat or lon:
         if not (lat and lon):
             raise Open311Error(400, "lat and long must be sent together")

@@ -13,6 +13,7 @@ from datetime import date, datetime, timezone
 
 from engage.services import aggregation as agg
 from engage.services.aggregation import Period
+from engage.services.text import text_problem
 
 NARRATIVE_KEYS = ("purpose", "background", "yfyv", "themes", "outcomes", "other", "future")
 
@@ -63,6 +64,13 @@ def default_narrative(r: PanelReport) -> dict[str, str]:
         "other": "Below is a summary of other meetings attended in the period.",
         "future": "Meetings planned after the end of the period include:",
     }
+
+
+def narrative_problems(narrative: dict | None) -> dict[str, str]:
+    """What is wrong with wording staff typed, by paragraph ({} when nothing is)."""
+    found = {key: text_problem(value) for key, value in (narrative or {}).items()
+             if key in NARRATIVE_KEYS and isinstance(value, str)}
+    return {key: problem for key, problem in found.items() if problem}
 
 
 def build_panel_report(period: Period, source: str, programme_start: date, narrative: dict | None = None,
