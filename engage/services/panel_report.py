@@ -13,7 +13,7 @@ from datetime import date, datetime, timezone
 
 from engage.services import aggregation as agg
 from engage.services.aggregation import Period
-from engage.services.text import text_problem
+from engage.services.text import printable, text_problem
 
 NARRATIVE_KEYS = ("purpose", "background", "yfyv", "themes", "outcomes", "other", "future")
 
@@ -113,7 +113,9 @@ def render_html(report: PanelReport, for_pdf: bool = False) -> str:
     from flask import render_template
 
     image = base64.b64encode(report.map_png).decode() if report.map_png else None
-    return render_template("reports/panel_document.html", r=report, map_data=image, for_pdf=for_pdf)
+    # The whole page through printable: stored text may hold control characters,
+    # which HTML and the PDF's fonts cannot show (and markup never holds).
+    return printable(render_template("reports/panel_document.html", r=report, map_data=image, for_pdf=for_pdf))
 
 
 def render_pdf(report: PanelReport) -> bytes:
