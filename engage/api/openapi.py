@@ -62,8 +62,8 @@ def _error(description: str) -> dict:
 
 UNAUTHORISED = _error("Not logged in and no valid API token (`Authorization: Bearer ...`).")
 FORBIDDEN = _error("The user's roles do not allow this, or they must first change a one-time password.")
-BAD_REQUEST = _error("A malformed parameter, such as one holding a NUL character; for a browser session "
-                     "writing without its CSRF token, the CSRF refusal.")
+BAD_REQUEST = _error("A malformed parameter, such as one holding a NUL character, or a JSON body nested more "
+                     "than 32 levels deep; for a browser session writing without its CSRF token, the CSRF refusal.")
 TOO_LARGE = _error("The body is over the size limit (ENGAGE_MAX_UPLOAD_BYTES); the message says the limit.")
 NO_BOUNDARIES = _error("No boundary set has been imported yet.")
 INVALID = _json(_ref("ValidationError"), "Invalid entry; nothing was stored. `fields` says what is wrong with each field.")
@@ -305,7 +305,8 @@ def _op(summary: str, responses: dict, *, public=False, parameters=None, body=No
     if body:
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(body)}}}
         responses.setdefault("413", TOO_LARGE)
-    # Any request whose address holds a NUL character is refused (engage/errors/malformed.py).
+    # Any request whose address holds a NUL character, or whose JSON body nests deeper
+    # than 32 levels, is refused (engage/errors/malformed.py).
     responses.setdefault("400", BAD_REQUEST)
     return operation
 
