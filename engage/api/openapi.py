@@ -478,11 +478,12 @@ PATHS = {
                 "type": "array", "items": {"type": "number"}, "minItems": 3, "maxItems": 3,
                 "description": "[lat, lon, count]: a cell's centre and how many concerns it holds."}},
         }), "The cells."),
-         "400": _error("A filter is not valid."), "503": NO_BOUNDARIES, **LOGGED_IN},
+         "400": _error("A filter or `zoom` is not valid."), "503": NO_BOUNDARIES, **LOGGED_IN},
         tag="maps", parameters=[
             *MAP_FILTERS,
-            {"name": "zoom", "in": "query", "schema": {"type": "integer"},
-             "description": "Map zoom; 8 to 17 (outside: the nearest). Not a number: 11."},
+            {"name": "zoom", "in": "query", "schema": {"type": "integer", "minimum": -2**31 + 1, "maximum": 2**31 - 1},
+             "description": "Map zoom; 8 to 17 (outside: the nearest). Default 11; not a whole number, or one "
+                            "beyond what the database holds: 400."},
         ])},
 }
 
