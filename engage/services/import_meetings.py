@@ -37,6 +37,7 @@ from engage.models import (
 )
 from engage.services.capture import raise_concern
 from engage.services.csv_rows import cell_problem
+from engage.services.parameters import DATABASE_MAX_INTEGER
 from engage.services.ward_names import WardMatcher, boundary_set_on
 from engage.services.workflow import LABELS as STATUS_LABELS
 
@@ -252,12 +253,14 @@ def parse_attendance(value) -> int | None:
         number = value
     elif isinstance(value, float) and value.is_integer():
         number = int(value)
-    elif isinstance(value, str) and re.fullmatch(r"\d{1,3}(,\d{3})*|\d+", value.strip()):
+    elif isinstance(value, str) and re.fullmatch(r"\d{1,3}(,\d{3}){0,3}|\d{1,12}", value.strip()):
         number = int(value.strip().replace(",", ""))
     if number is None:
-        raise CellError(f"attendance '{value}' is not a whole number")
+        raise CellError(f"attendance '{str(value)[:40]}' is not a whole number")
     if number < 0:
         raise CellError(f"attendance {number} is negative")
+    if number > DATABASE_MAX_INTEGER:  # the column holds no more (and no meeting is near it)
+        raise CellError(f"attendance {number} is more than {DATABASE_MAX_INTEGER}")
     return number
 
 

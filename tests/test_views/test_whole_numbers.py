@@ -1,13 +1,16 @@
 """Whole numbers in an address's query string: one beyond what the database holds, a
 negative one where none makes sense, or text, is 400 naming the parameter (a page for
 people, JSON for the API, Open311's own format), never a 500 from an overflowed query
-or date, and never quietly read as something else."""
+or date, and never quietly read as something else. Whole numbers in forms and imported
+files beyond the database's integer column are refused at the field, or the row."""
 from __future__ import annotations
 
 import html
 
 import pytest
+import sqlalchemy as sa
 
+from engage.models import Category, RoutingRule
 from engage.services.parameters import BadParameter, whole_number
 
 # (address, parameter, answered as)
@@ -75,3 +78,45 @@ def test_whole_number_refuses(raw):
     with pytest.raises(BadParameter) as refused:
         whole_number({"n": raw}, "n", 7)
     assert refused.value.name == "n" and str(refused.value).startswith("n: ")
+
+
+# --- forms and files -------------------------------------------------------------------
+
+BEYOND = ["2147483648", "99999999999999999999", "-99999999999999999999"]
+
+
+@pytest.mark.parametrize("value", BEYOND)
+def test_a_form_number_beyond_the_database_is_refused_beside_it(admin_client, db, team, value):
+    rule = admin_client.post("/admin/routing/new", data={
+        "ward": "E05009857", "local_authority": "", "category": "drugs", "lead_team": "INT-TEST", "priority": value})
+    assert rule.status_code == 422
+    assert 'id="priority-error">Give a whole number from -2147483647 to 2147483647.' in rule.get_data(as_text=True)
+    category = admin_client.post("/admin/categories/new", data={"code": "litter", "label": "Litter",
+                                                                "sort_order": value})
+    assert category.status_code == 422 and 'id="sort_order-error">Give a whole number' in category.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RoutingRule)) == 0
+    assert db.session.scalar(sa.select(Category).where(Category.code == "litter")) is None
+
+
+def test_imported_numbers_beyond_the_database_are_the_rows_problem(app_ctx, db, tmp_path, team):
+    from datetime import date
+
+    from engage.services.import_meetings import plan_import, read_rows
+    from engage.services.routing_rules import RuleImportError, import_rules
+
+    rules = tmp_path / "rules.csv"
+    rules.write_text("ward_code,lad_code,category,lead_team,copy_teams,priority,note\n"
+                     "E05009857,,drugs,INT-TEST,,99999999999999999999,\n")
+    with pytest.raises(RuleImportError) as refused:
+        import_rules(str(rules), edited_by="test")
+    assert refused.value.problems == [
+        "row 2: priority: must be from -2147483647 to 2147483647 (got 99999999999999999999)"]
+
+    meetings = tmp_path / "meetings.csv"
+    meetings.write_text("Date,Ward,Venue,Attendance\n2019-03-04,Brotton,Hall,99999999999\n"
+                        f"2019-03-05,Brotton,Hall,{'9' * 5000}\n2019-03-06,Brotton,Hall,\"1,000,000,000,000,000\"\n")
+    plan = plan_import(read_rows(meetings), today=date(2026, 6, 1))
+    assert [(p.row, p.reason) for p in plan.problems] == [
+        (2, "attendance 99999999999 is more than 2147483647"),
+        (3, f"attendance '{'9' * 40}' is not a whole number"),
+        (4, "attendance '1,000,000,000,000,000' is not a whole number")]
