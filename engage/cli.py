@@ -75,7 +75,8 @@ def _boundary_set(vintage):
               help="Comma-separated LAD codes to keep, or 'all'.")
 @click.option("--make-current", is_flag=True, help="Make this the current boundary set.")
 @click.option("--attribution", help="Licence attribution to show with the boundaries.")
-def import_command(path, vintage, authorities, make_current, attribution):
+@click.option("--dry-run", is_flag=True, help="Check the file and say what would happen; store nothing.")
+def import_command(path, vintage, authorities, make_current, attribution, dry_run):
     """Import a ward boundary file (GeoJSON, Shapefile, GeoPackage or zipped Shapefile)."""
     keep = None if authorities.strip().lower() == "all" else tuple(
         a.strip().upper() for a in authorities.split(",") if a.strip()
@@ -86,6 +87,12 @@ def import_command(path, vintage, authorities, make_current, attribution):
     except BoundaryImportError as exc:
         db.session.rollback()
         _fail(str(exc))
+    for warning in result.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    if dry_run:
+        db.session.rollback()
+        click.echo("Dry run, nothing stored: " + result.summary())
+        return
     db.session.commit()
     click.echo(result.summary())
 

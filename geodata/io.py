@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS
+from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
@@ -26,6 +27,12 @@ BNG = CRS.from_epsg(27700)
 
 # Longest list of offending wards quoted in one message; the rest are counted.
 _MAX_LISTED = 10
+
+# How far beyond the area a coordinate system is defined for (its EPSG "area of use")
+# a ward may lie: half that area's width or height again. Real wards are well inside
+# theirs; a file whose coordinates are in another system than it says (degrees said to
+# be metres, metres said to be degrees) or hold values like 1e308 is far outside.
+_AREA_MARGIN = 0.5
 
 # A zip is checked before GDAL opens it, so that a "zip bomb" (a small file that
 # unpacks to gigabytes) is refused instead of filling memory or disk. All of Great
@@ -153,9 +160,14 @@ def read_boundaries(path: str | os.PathLike[str]) -> BoundaryFile:
 
     crs, guessed = _source_crs(frame, file)
     rows = _checked_rows(frame, columns, file.name)
+    check_coordinates(rows, crs, file.name)
     geometries = gpd.GeoSeries([geom for *_, geom in rows], crs=crs)
     if not crs.equals(WGS84, ignore_axis_order=True):
         geometries = geometries.to_crs(WGS84)
+        lost = [code for (code, *_), geom in zip(rows, geometries) if not np.isfinite(geom.bounds).all()]
+        if lost:
+            raise BoundaryFileError(f"{file.name}: ward(s) {_listed(lost)} cannot be converted from "
+                                    f"{_crs_label(crs)} to longitude and latitude")
     wards = [
         WardRecord(code, name, lad_code, lad_name, geometry)
         for (code, name, lad_code, lad_name, _), geometry in zip(rows, geometries)
@@ -232,6 +244,69 @@ def _source_crs(frame: gpd.GeoDataFrame, file: Path) -> tuple[CRS, bool]:
         f"({minx:.0f}, {miny:.0f}, {maxx:.0f}, {maxy:.0f}) are neither lon/lat nor "
         "British National Grid; supply the file with its CRS (.prj)"
     )
+
+
+def valid_range(crs: CRS) -> tuple[float, float, float, float] | None:
+    """(xmin, ymin, xmax, ymax) in the CRS's own coordinates: where it is defined for,
+    widened by _AREA_MARGIN (never beyond ±180, ±90 in degrees), or None when the CRS
+    does not say where it is used."""
+    area = crs.area_of_use
+    if area is None:
+        return None
+    if crs.is_geographic:
+        bounds = area.bounds
+    else:
+        bounds = Transformer.from_crs(WGS84, crs, always_xy=True).transform_bounds(*area.bounds, densify_pts=21)
+    if not np.isfinite(bounds).all():
+        return None
+    xmin, ymin, xmax, ymax = bounds
+    dx, dy = (xmax - xmin) * _AREA_MARGIN, (ymax - ymin) * _AREA_MARGIN
+    xmin, ymin, xmax, ymax = xmin - dx, ymin - dy, xmax + dx, ymax + dy
+    if crs.is_geographic:
+        xmin, ymin, xmax, ymax = max(xmin, -180), max(ymin, -90), min(xmax, 180), min(ymax, 90)
+    return xmin, ymin, xmax, ymax
+
+
+def check_coordinates(rows: list[Row], crs: CRS, file_name: str) -> None:
+    """Refuse coordinates that cannot be what the file says they are, before anything
+    is converted or stored."""
+    bounds = np.array([geom.bounds for *_, geom in rows], dtype=float)
+    codes = [code for code, *_ in rows]
+    broken = [code for code, b in zip(codes, bounds) if not np.isfinite(b).all()]
+    if broken:
+        raise BoundaryFileError(f"{file_name}: ward(s) {_listed(broken)} have coordinates that are not "
+                                "numbers (NaN or infinite)")
+    label = f"{_crs_label(crs)} ({crs.name})"
+    xmin, ymin = bounds[:, 0].min(), bounds[:, 1].min()
+    xmax, ymax = bounds[:, 2].max(), bounds[:, 3].max()
+    span = f"x {xmin:.6g} to {xmax:.6g}, y {ymin:.6g} to {ymax:.6g}"
+    if crs.is_projected and max(abs(xmin), abs(xmax)) <= 180 and max(abs(ymin), abs(ymax)) <= 90:
+        # Every ward within 180 by 90 units of the grid's origin: longitude and
+        # latitude in a file that says it holds metres (or feet).
+        raise BoundaryFileError(
+            f"{file_name}: every coordinate ({span}) looks like longitude and latitude in degrees, but the file "
+            f"says {label}, whose coordinates are {crs.axis_info[0].unit_name}s; supply it with its real "
+            "coordinate system (for degrees, EPSG:4326). Nothing was imported.")
+    valid = valid_range(crs)
+    if valid is None:
+        return
+    vxmin, vymin, vxmax, vymax = valid
+    outside = [f"{code} ({name})" for (code, name, *_), (x0, y0, x1, y1) in zip(rows, bounds)
+               if x0 < vxmin or y0 < vymin or x1 > vxmax or y1 > vymax]
+    if outside:
+        hint = ""
+        if crs.is_geographic and BNG.area_of_use and _within(bounds, valid_range(BNG)):
+            hint = " They look like British National Grid metres (EPSG:27700)."
+        raise BoundaryFileError(
+            f"{file_name}: ward(s) {_listed(outside)} lie far outside where {label} is used "
+            f"(x {vxmin:.6g} to {vxmax:.6g}, y {vymin:.6g} to {vymax:.6g}); the file's coordinates span {span}. "
+            f"Are they in another coordinate system than the file says?{hint} Nothing was imported.")
+
+
+def _within(bounds, valid) -> bool:
+    return valid is not None and bool(
+        (bounds[:, 0] >= valid[0]).all() and (bounds[:, 1] >= valid[1]).all()
+        and (bounds[:, 2] <= valid[2]).all() and (bounds[:, 3] <= valid[3]).all())
 
 
 def _crs_label(crs: CRS) -> str:

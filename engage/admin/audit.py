@@ -18,6 +18,7 @@ from engage.services.audit_trail import (
     local_time,
 )
 from engage.services.paging import page_of
+from engage.services.parameters import whole_number
 
 PER_PAGE = 50
 # Where an event's entity can be opened, when it still exists.
@@ -50,7 +51,8 @@ def audit():
         date_to=_day("to", problems),
     )
     # Counted up to paging.COUNT_LIMIT ("1000+ changes"): the trail grows with every change.
-    page = page_of(events_statement(audit_filter), page=request.args.get("page", 1, type=int), per_page=PER_PAGE)
+    page = page_of(events_statement(audit_filter), page=whole_number(request.args, "page", 1, minimum=1),
+                   per_page=PER_PAGE)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     team_ids = [int(e.entity_id) for e in page.items if e.entity == "team" and e.entity_id.isdigit()]
     sample_teams = set(db.session.scalars(

@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -12,6 +11,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from engage.forms import Form
 from engage.models import ROLES
 
 try:
@@ -45,7 +45,7 @@ ROLE_HINTS = {
 }
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     name = StringField("Name", validators=[Optional(), Length(max=120)])
     roles = CheckboxesField("Roles", choices=as_choices((r, r) for r in ROLES),
                             validators=[DataRequired(message="Give the user at least one role.")])
@@ -79,7 +79,7 @@ COVERAGE_CHOICES = [
 ]
 
 
-class TeamForm(FlaskForm):
+class TeamForm(Form):
     code = StringField("Code", validators=[DataRequired(message="Give the team a short code, e.g. INT-MBRO."),
                                            Length(max=40)])
     name = StringField("Name", validators=[DataRequired(message="Give the team a name."), Length(max=160)])
@@ -99,7 +99,7 @@ class TeamForm(FlaskForm):
         self.members.choices = as_choices((u.id, u.email) for u in users)
 
 
-class RoutingRuleForm(FlaskForm):
+class RoutingRuleForm(Form):
     ward = SelectField("Ward", choices=[])
     local_authority = SelectField("Local authority", choices=[])
     category = SelectField("Category", choices=[])
@@ -126,7 +126,7 @@ class RoutingRuleForm(FlaskForm):
 CATEGORY_CODE_HINT = "Lowercase letters, digits and _; used by the API and the capture app, so it cannot change later."
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(Form):
     code = StringField("Code", validators=[DataRequired(message="Give the category a code, e.g. street_drinking."),
                                            Length(max=40)],
                        render_kw={"autocapitalize": "none", "autocomplete": "off", "spellcheck": "false"})

@@ -9,6 +9,7 @@ from engage.extensions import db
 from engage.models import OUTBOX_STATES, OutboxMessage
 from engage.services.notify import count_by_state, failed_count, retry_failed
 from engage.services.paging import Count, page_of
+from engage.services.parameters import whole_number
 
 PER_PAGE = 50
 STATE_HINTS = {
@@ -38,7 +39,8 @@ def outbox():
     counts = count_by_state()
     # The total is the state's count, or that of every state (each counted up to a limit).
     total = counts.get(state, Count(0)) if state else sum(counts.values(), Count(0))
-    page = page_of(stmt, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, count=total)
+    page = page_of(stmt, page=whole_number(request.args, "page", 1, minimum=1), per_page=PER_PAGE,
+                   count=total)
     return render_template("admin/outbox.html", page=page, state=state, states=OUTBOX_STATES,
                            state_hints=STATE_HINTS, counts=counts,
                            mail_server=current_app.config.get("MAIL_SERVER"))

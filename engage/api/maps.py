@@ -16,6 +16,7 @@ from engage.services.maps import (
     ward_counts,
 )
 from engage.services.outlines import authority_outlines
+from engage.services.parameters import DATABASE_MAX_INTEGER, whole_number
 from engage.services.scope import scope_for
 
 
@@ -51,7 +52,8 @@ def map_wards():
 @login_required_any_role
 def map_heat():
     boundary_set, filters, scope = _setup()
-    zoom = request.args.get("zoom", 11, type=int)
+    # Any zoom the database could hold is drawn at the nearest of 8 to 17 (heat_cells).
+    zoom = whole_number(request.args, "zoom", 11, minimum=-DATABASE_MAX_INTEGER)
     key = ("heat", filters_key(filters), scope_key(scope), boundary_set.id, zoom)
     cells = cache.get(key, lambda: heat_cells(filters, scope, boundary_set.id, zoom))
     return jsonify(filters=filters.as_args(), demo=filters.source == "demo", **cells)

@@ -62,8 +62,8 @@ def _error(description: str) -> dict:
 
 UNAUTHORISED = _error("Not logged in and no valid API token (`Authorization: Bearer ...`).")
 FORBIDDEN = _error("The user's roles do not allow this, or they must first change a one-time password.")
-BAD_REQUEST = _error("A malformed parameter, such as one holding a NUL character; for a browser session "
-                     "writing without its CSRF token, the CSRF refusal.")
+BAD_REQUEST = _error("A malformed parameter, such as one holding a NUL character, or a JSON body nested more "
+                     "than 32 levels deep; for a browser session writing without its CSRF token, the CSRF refusal.")
 TOO_LARGE = _error("The body is over the size limit (ENGAGE_MAX_UPLOAD_BYTES); the message says the limit.")
 NO_BOUNDARIES = _error("No boundary set has been imported yet.")
 INVALID = _json(_ref("ValidationError"), "Invalid entry; nothing was stored. `fields` says what is wrong with each field.")
@@ -305,7 +305,8 @@ def _op(summary: str, responses: dict, *, public=False, parameters=None, body=No
     if body:
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(body)}}}
         responses.setdefault("413", TOO_LARGE)
-    # Any request whose address holds a NUL character is refused (engage/errors/malformed.py).
+    # Any request whose address holds a NUL character, or whose JSON body nests deeper
+    # than 32 levels, is refused (engage/errors/malformed.py).
     responses.setdefault("400", BAD_REQUEST)
     return operation
 
@@ -477,11 +478,12 @@ PATHS = {
                 "type": "array", "items": {"type": "number"}, "minItems": 3, "maxItems": 3,
                 "description": "[lat, lon, count]: a cell's centre and how many concerns it holds."}},
         }), "The cells."),
-         "400": _error("A filter is not valid."), "503": NO_BOUNDARIES, **LOGGED_IN},
+         "400": _error("A filter or `zoom` is not valid."), "503": NO_BOUNDARIES, **LOGGED_IN},
         tag="maps", parameters=[
             *MAP_FILTERS,
-            {"name": "zoom", "in": "query", "schema": {"type": "integer"},
-             "description": "Map zoom; 8 to 17 (outside: the nearest). Not a number: 11."},
+            {"name": "zoom", "in": "query", "schema": {"type": "integer", "minimum": -2**31 + 1, "maximum": 2**31 - 1},
+             "description": "Map zoom; 8 to 17 (outside: the nearest). Default 11; not a whole number, or one "
+                            "beyond what the database holds: 400."},
         ])},
 }
 

@@ -1,11 +1,11 @@
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from engage.forms import Form
 from engage.services.accounts import MIN_PASSWORD_LENGTH
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = StringField("Email", validators=[DataRequired(message="Enter your email address.")],
                         render_kw={"autocomplete": "username", "inputmode": "email", "autocapitalize": "none"})
     password = PasswordField("Password", validators=[DataRequired(message="Enter your password.")],
@@ -13,7 +13,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Log in")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current = PasswordField("Current password", validators=[DataRequired()],
                             render_kw={"autocomplete": "current-password"})
     password = PasswordField("New password", validators=[

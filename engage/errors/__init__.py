@@ -4,9 +4,10 @@ import time
 
 import sqlalchemy as sa
 from flask import jsonify, make_response, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from engage.extensions import db
+from engage.services.parameters import BadParameter
 
 # SQLite result codes that mean "cannot get at the database just now" (busy, locked,
 # I/O error, cannot open, lock protocol), as opposed to a bad statement, which SQLite
@@ -47,6 +48,11 @@ def register(app):
         if wants_json():
             return jsonify(error=exc.description), exc.code
         return render_template("error.html", error=exc), exc.code
+
+    @app.errorhandler(BadParameter)
+    def bad_parameter(exc):
+        # A query parameter no list or filter can use: named, as any other 400.
+        return http_error(BadRequest(str(exc)))
 
     @app.errorhandler(Exception)
     def server_error(exc):

@@ -5,6 +5,10 @@
   would otherwise end as a 500 in whichever query it reached first. (JSON bodies are
   checked field by field where they are read: engage.services.capture.Fields.)
 - A body over MAX_CONTENT_LENGTH: 413, saying what the limit is.
+- A JSON body nested deeper than MAX_JSON_DEPTH: 400. Python's parser gives up
+  (RecursionError) near a thousand levels, and anything that walks a value nested
+  hundreds deep (an error message quoting it, say) can fail the same way later; no
+  entry of this app is more than a few levels deep.
 """
 from __future__ import annotations
 
@@ -27,6 +31,38 @@ def refuse_nul_characters():
     return None
 
 
+MAX_JSON_DEPTH = 32
+
+
+def nesting(value, limit: int = MAX_JSON_DEPTH) -> int:
+    """How deep arrays and objects nest in a parsed JSON value (a scalar is 0), counted
+    without recursion and only until it passes `limit`."""
+    deepest, stack = 0, [(value, 1)]
+    while stack and deepest <= limit:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            item = item.values()
+        elif not isinstance(item, list):
+            continue
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in item)
+    return deepest
+
+
+def refuse_deep_json():
+    """Parses a JSON body once, before the view (which then reads the cached value)."""
+    if not request.is_json:
+        return None
+    message = f"The JSON is nested more than {MAX_JSON_DEPTH} levels deep; no entry here needs more than a few."
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        abort(400, message)
+    if nesting(data) > MAX_JSON_DEPTH:
+        abort(400, message)
+    return None
+
+
 def size_in_words(size: int) -> str:
     for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
         if size >= factor:
@@ -46,4 +82,5 @@ def too_large(exc: RequestEntityTooLarge):
 
 def register(app):
     app.before_request(refuse_nul_characters)
+    app.before_request(refuse_deep_json)
     app.register_error_handler(RequestEntityTooLarge, too_large)

@@ -1,15 +1,16 @@
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired
 
+from engage.forms import Form
 
-class StatusForm(FlaskForm):
+
+class StatusForm(Form):
     to = HiddenField(validators=[DataRequired()])
     note = TextAreaField("What was done, or why")
     submit = SubmitField("Save")
 
 
-class RerouteForm(FlaskForm):
+class RerouteForm(Form):
     lead = SelectField("Lead team", coerce=str)
     copies = SelectMultipleField("Copy to", coerce=str)
     reason = TextAreaField("Reason for re-routing")

@@ -8,6 +8,7 @@ from engage.inbox.forms import RerouteForm, StatusForm
 from engage.models import Category, Concern, ConcernRouting, StatusChange, Team
 from engage.services.boundaries import current_boundary_set
 from engage.services.inbox import InboxFilters, age_days, inbox_page, status_counts, ward_overview
+from engage.services.parameters import whole_number
 from engage.services.register import find_ward
 from engage.services.routing import RerouteError, reroute_concern
 from engage.services.scope import filter_concerns, scope_for
@@ -19,13 +20,13 @@ def index():
     scope = scope_for(current_user)
     filters = InboxFilters.from_args(request.args)
     counts = status_counts(scope, filters)
-    page = inbox_page(scope, filters, page=request.args.get("page", 1, type=int), counts=counts)
+    page = inbox_page(scope, filters, page=whole_number(request.args, "page", 1, minimum=1), counts=counts)
     categories = db.session.scalars(sa.select(Category).order_by(Category.sort_order)).all()
     return render_template(
         "inbox/index.html", page=page, filters=filters, counts=counts,
         labels=LABELS, categories=categories, age_days=age_days,
         teams=current_user.teams if not scope.sees_everything else [],
-    )
+    ), (400 if filters.errors else 200)  # the page, with the filter it could not use named
 
 
 def _concern_or_404(concern_id) -> Concern:
@@ -92,7 +93,7 @@ def concern(concern_id):
         status_form=status_form, reroute_form=reroute_form, history=history, routings=routings,
         labels=LABELS, age=age_days(concern), error=error, error_field=error_field,
         show_contact=current_user.has_role("staff", "admin") or concern.created_by_id == current_user.id,
-    ), (422 if error else 200)
+    ), (422 if error or any(f.errors for f in status_form) or any(f.errors for f in reroute_form or ()) else 200)
 
 
 @bp.route("/wards/<code>")
@@ -102,5 +103,5 @@ def ward(code):
     ward = find_ward(boundary_set, code.upper()) if boundary_set else None
     if ward is None or (not scope.sees_all_wards and ward.id not in set(db.session.scalars(scope.ward_ids()))):
         abort(404, "no such ward in your area")
-    overview = ward_overview(ward, scope, page=request.args.get("page", 1, type=int))
+    overview = ward_overview(ward, scope, page=whole_number(request.args, "page", 1, minimum=1))
     return render_template("inbox/ward.html", overview=overview, labels=LABELS, age_days=age_days)

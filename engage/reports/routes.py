@@ -5,7 +5,14 @@ from flask import Response, current_app, redirect, render_template, request, url
 from engage.extensions import db
 from engage.reports import bp
 from engage.services.drilldown import data_source
-from engage.services.panel_report import NARRATIVE_KEYS, build_panel_report, render_docx, render_html, render_pdf
+from engage.services.panel_report import (
+    NARRATIVE_KEYS,
+    build_panel_report,
+    narrative_problems,
+    render_docx,
+    render_html,
+    render_pdf,
+)
 from engage.services.report_periods import parse_period, presets, record_report
 
 FORMATS = {
@@ -32,16 +39,18 @@ def panel():
         return render_template("reports/index.html", presets=presets(date.today()), today=date.today(),
                                errors=errors, values=request.values), 400
     narrative = {k: request.form.get(k, "") for k in NARRATIVE_KEYS} if request.method == "POST" else None
+    problems = narrative_problems(narrative)
     report = build_panel_report(period, data_source(), programme_start(), narrative)
     fmt = request.form.get("format") if request.method == "POST" else None
-    if fmt in FORMATS:
+    if fmt in FORMATS and not problems:
         body = {"docx": render_docx, "pdf": render_pdf, "html": render_html}[fmt](report)
         record_report(period, fmt, report.source)
         db.session.commit()
         name = f"programme-of-engagement-{period.start}-to-{period.end}{'-DEMO' if report.is_demo else ''}.{fmt}"
         return Response(body, mimetype=FORMATS[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
-    return render_template("reports/panel.html", r=report, keys=NARRATIVE_KEYS,
-                           map_data=__import__("base64").b64encode(report.map_png).decode() if report.map_png else None)
+    return render_template("reports/panel.html", r=report, keys=NARRATIVE_KEYS, problems=problems,
+                           map_data=__import__("base64").b64encode(report.map_png).decode() if report.map_png else None), \
+        (422 if problems else 200)
 
 
 @bp.route("/coverage")

@@ -3,6 +3,13 @@
 The CLI and (later) the admin screen are thin wrappers over `import_boundary_file`,
 as MapIt's importer is: validate everything first, then write, so a bad file leaves
 the database as it was.
+
+A file whose coordinates cannot be what it says they are is refused by
+`geodata.read_boundaries`. One that reads well but lies outside the current set's wards
+is imported with a warning (ImportResult.warnings), and making a set current first
+checks that places the current set locates (its wards' centres, where recent concerns
+were raised) still lie in the new set's wards: refused when most do not, a warning
+naming them when some do not.
 """
 from __future__ import annotations
 
@@ -42,6 +49,7 @@ class ImportResult:
     unchanged: bool = False
     made_current: bool = False
     skipped_outside: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # for the person importing, before anything else
 
     def summary(self) -> str:
         if self.unchanged:
@@ -106,6 +114,7 @@ def import_boundary_file(
             )
 
     result = ImportResult(vintage=vintage, skipped_outside=skipped)
+    result.warnings += outside_current_area(records, vintage)
     existing = db.session.scalar(sa.select(BoundarySet).where(BoundarySet.vintage == vintage))
     if existing is not None:
         _check_same_content(existing, records, os.path.basename(path))
@@ -136,19 +145,92 @@ def import_boundary_file(
         result.created = len(records)
 
     if (make_current or current_boundary_set() is None) and not boundary_set.is_current:
-        make_boundary_set_current(boundary_set)
+        result.warnings += make_boundary_set_current(boundary_set)
         result.made_current = True
     return result
 
 
-def make_boundary_set_current(boundary_set: BoundarySet) -> None:
+def make_boundary_set_current(boundary_set: BoundarySet) -> list[str]:
+    """Make `boundary_set` the one new concerns are located in. Raises
+    BoundaryImportError, changing nothing, when most places the current set locates lie
+    outside its wards; returns warnings naming those that do when only some do."""
     previous = current_boundary_set()
+    warnings = []
     if previous is not None and previous is not boundary_set:
+        warnings = _check_places_locate(boundary_set, previous)
         previous.is_current = False
         # Flush first: the partial unique index allows one current set at a time.
         db.session.flush()
     boundary_set.is_current = True
     db.session.flush()
+    return warnings
+
+
+# How many recent concerns' positions join the current wards' centres as the sample.
+SAMPLE_CONCERNS = 200
+
+
+def sample_places(boundary_set: BoundarySet) -> list[tuple[str, float, float]]:
+    """(what, lon, lat) of places `boundary_set` locates: each ward's label point, and
+    the positions of the latest concerns located in it."""
+    from engage.models import Concern
+
+    places = [(f"the centre of ward {code} ({name})", lon, lat) for code, name, lon, lat in db.session.execute(
+        sa.select(Ward.code, Ward.name, Ward.label_lon, Ward.label_lat)
+        .where(Ward.boundary_set_id == boundary_set.id).order_by(Ward.code))]
+    places += [(f"concern {concern_id} at {lon:.5f}, {lat:.5f}", lon, lat) for concern_id, lon, lat in db.session.execute(
+        sa.select(Concern.id, Concern.lon, Concern.lat)
+        .where(Concern.boundary_set_id == boundary_set.id, Concern.ward_id.is_not(None), Concern.lon.is_not(None))
+        .order_by(Concern.raised_at.desc()).limit(SAMPLE_CONCERNS))]
+    return places
+
+
+def _check_places_locate(boundary_set: BoundarySet, previous: BoundarySet) -> list[str]:
+    from engage.services.locating import locator_for
+
+    places = sample_places(previous)
+    if not places:
+        return []
+    db.session.flush()  # the new set's wards, for its locator
+    codes = locator_for(boundary_set).codes_at([lon for _, lon, _ in places], [lat for _, _, lat in places])
+    lost = [what for (what, _, _), code in zip(places, codes) if code is None]
+    if not lost:
+        return []
+    shown = "; ".join(lost[:5]) + (f"; and {len(lost) - 5} more" if len(lost) > 5 else "")
+    if len(lost) * 2 > len(places):
+        raise BoundaryImportError(
+            f"{boundary_set.vintage} cannot be made current: {len(lost)} of {len(places)} places the current set "
+            f"{previous.vintage} locates lie outside all of its wards ({shown}). Is it the right area, in the "
+            "right coordinate system? Nothing was changed.")
+    return [f"{len(lost)} of {len(places)} places the current set {previous.vintage} locates lie outside every "
+            f"ward of {boundary_set.vintage}, which is now current: {shown}. Concerns raised there will be "
+            "flagged for review."]
+
+
+def outside_current_area(records, vintage: str) -> list[str]:
+    """A warning when wards of a file lie outside every ward of the current set (each
+    ward's representative point is tried): a new vintage covers the same area."""
+    current = current_boundary_set()
+    if current is None or current.vintage == vintage or not records:
+        return []
+    from engage.services.locating import locator_for
+
+    located = locator_for(current)
+    points = [r.geometry.representative_point() for r in records]
+    codes = located.codes_at([p.x for p in points], [p.y for p in points])
+    outside = [r.code for r, code in zip(records, codes) if code is None]
+    if not outside:
+        return []
+    if len(outside) == len(records):
+        minx, miny, maxx, maxy = shapely.total_bounds([r.geometry for r in records])
+        cminx, cminy, cmaxx, cmaxy = located.locator.bounds
+        return [f"none of the {len(records)} wards of {vintage} lies within the wards of the current set "
+                f"{current.vintage}: they span longitude {minx:.4f} to {maxx:.4f}, latitude {miny:.4f} to "
+                f"{maxy:.4f}; the current set spans {cminx:.4f} to {cmaxx:.4f}, {cminy:.4f} to {cmaxy:.4f}. "
+                "Check the file and its coordinate system before making it current."]
+    shown = ", ".join(outside[:10]) + (f" and {len(outside) - 10} more" if len(outside) > 10 else "")
+    return [f"{len(outside)} of the {len(records)} wards of {vintage} lie outside every ward of the current set "
+            f"{current.vintage}: {shown}."]
 
 
 def _with_authorities(records, filename):

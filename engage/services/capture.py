@@ -31,6 +31,7 @@ from engage.services.locating import locator_for
 from engage.services.linking import place_waiting_concerns
 from engage.services.reference import ReferenceData, attach, keep, reference_data, reference_version
 from engage.services.routing import route_concern
+from engage.services.text import text_problem
 from geodata import CoordinateError, GridRefError, bng_to_wgs84, parse_grid_reference, validate_lonlat
 
 
@@ -77,9 +78,10 @@ class Fields:
         if not isinstance(value, str):
             self.errors[name] = "must be text"
             return default
-        if "\x00" in value:
-            # Never valid text, and PostgreSQL cannot store or even compare it.
-            self.errors[name] = "must not contain the NUL character"
+        if problem := text_problem(value):
+            # A NUL PostgreSQL cannot store or even compare; the other control
+            # characters (pasted from Word) no spreadsheet or Word export can hold.
+            self.errors[name] = problem
             return default
         value = value.strip()
         if required and not value:

@@ -9,6 +9,8 @@ import csv
 from dataclasses import dataclass, field
 from typing import Callable, ClassVar, Iterator, Mapping, TypeVar
 
+from engage.services.text import text_problem
+
 T = TypeVar("T")
 
 
@@ -63,7 +65,8 @@ def numbered_rows(lines, columns: tuple[str, ...], error: type[FileRefused],
 
     Each row comes with the faults the reader found in its `columns`, by column
     ({} when none): a NUL character, never valid text and which PostgreSQL cannot
-    store (psycopg.DataError). The importer reports them with the row's other
+    store (psycopg.DataError), or another control character, which no export could
+    write (engage.services.text). The importer reports them with the row's other
     problems; a value with a fault is not to be stored."""
     reader = csv.DictReader(lines)
     if reader.fieldnames is None:
@@ -78,7 +81,17 @@ def numbered_rows(lines, columns: tuple[str, ...], error: type[FileRefused],
 
 def cell_faults(raw: Mapping[str, str | None], columns: tuple[str, ...]) -> dict[str, str]:
     """What cannot be imported whatever the column means, by column, in `columns` order."""
-    return {c: NUL_PROBLEM for c in columns if "\x00" in (raw.get(c) or "")}
+    found = {c: cell_problem(raw.get(c)) for c in columns}
+    return {c: problem for c, problem in found.items() if problem}
+
+
+def cell_problem(value) -> str | None:
+    """What makes one cell's text unfit to import, or None."""
+    if not isinstance(value, str):
+        return None
+    if "\x00" in value:
+        return NUL_PROBLEM
+    return text_problem(value)
 
 
 def row_problem(number: int, found: Mapping[str, str] | list[str], columns: Mapping[str, str] | None = None) -> str:

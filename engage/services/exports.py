@@ -17,6 +17,7 @@ from engage.models import AuditEvent, Category, Concern, LocalAuthority, Meeting
 from engage.models.base import utcnow
 from engage.services.audit import current_actor
 from engage.services.scope import Scope, filter_concerns, filter_meetings
+from engage.services.text import printable
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CONCERN_COLUMNS = ["id", "raised_at", "category", "description", "ward_code", "ward_name", "authority", "vintage",
@@ -172,7 +173,9 @@ def write_xlsx(columns, rows, sheet_title: str):
     sheet = workbook.create_sheet(sheet_title)
     sheet.append(columns)
     for row, _ in rows:
-        sheet.append([neutralise(row[c]) for c in columns])
+        # printable first: openpyxl refuses control characters (stored before they
+        # were refused at input), and the formula check must see what is written.
+        sheet.append([neutralise(printable(row[c])) for c in columns])
     spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     workbook.save(spool)
     spool.seek(0)

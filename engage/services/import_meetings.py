@@ -36,6 +36,8 @@ from engage.models import (
     Ward,
 )
 from engage.services.capture import raise_concern
+from engage.services.csv_rows import cell_problem
+from engage.services.parameters import DATABASE_MAX_INTEGER
 from engage.services.ward_names import WardMatcher, boundary_set_on
 from engage.services.workflow import LABELS as STATUS_LABELS
 
@@ -251,12 +253,14 @@ def parse_attendance(value) -> int | None:
         number = value
     elif isinstance(value, float) and value.is_integer():
         number = int(value)
-    elif isinstance(value, str) and re.fullmatch(r"\d{1,3}(,\d{3})*|\d+", value.strip()):
+    elif isinstance(value, str) and re.fullmatch(r"\d{1,3}(,\d{3}){0,3}|\d{1,12}", value.strip()):
         number = int(value.strip().replace(",", ""))
     if number is None:
-        raise CellError(f"attendance '{value}' is not a whole number")
+        raise CellError(f"attendance '{str(value)[:40]}' is not a whole number")
     if number < 0:
         raise CellError(f"attendance {number} is negative")
+    if number > DATABASE_MAX_INTEGER:  # the column holds no more (and no meeting is near it)
+        raise CellError(f"attendance {number} is more than {DATABASE_MAX_INTEGER}")
     return number
 
 
@@ -449,8 +453,8 @@ def _parse_row(row: SourceRow, plan: ImportPlan, lookups: _Lookups, today: date)
         if formula is not None:
             reasons.append(f"{header}: the formula {formula} is not evaluated; type the value itself")
             value = None
-        elif isinstance(value, str) and "\x00" in value:  # never valid text; PostgreSQL cannot store it
-            reasons.append(f"{header}: holds a NUL character")
+        elif problem := cell_problem(value):  # e.g. a NUL, or a control character no export can write
+            reasons.append(f"{header}: {problem}")
             value = None
         values[name] = value
 

@@ -13,8 +13,12 @@ from engage.models.base import utcnow
 from engage.services import paging
 from engage.services.link_columns import copy_columns
 from engage.services.paging import Count, Page, bounded_count, bounded_counts, page_of
+from engage.services.parameters import DATABASE_MAX_INTEGER, BadParameter, whole_number
 from engage.services.scope import Scope, filter_concerns, routed_to_teams
 from engage.services.workflow import LABELS, OPEN_STATUSES
+
+
+MAX_OLDER_DAYS = 36_500
 
 
 @dataclass
@@ -36,13 +40,13 @@ class InboxFilters:
         if f.status not in ("open", "all", *LABELS):
             f.errors["status"] = f"unknown status '{f.status}'"
             f.status = "open"
-        for name, arg in (("older_than_days", "older"), ("team_id", "team")):
-            raw = args.get(arg)
-            if raw:
-                try:
-                    setattr(f, name, int(raw))
-                except ValueError:
-                    f.errors[name] = f"'{raw}' is not a whole number"
+        # Days back to year 1 would overflow the date; a century is the most that means anything.
+        for name, arg, lowest, highest in (("older_than_days", "older", 0, MAX_OLDER_DAYS),
+                                           ("team_id", "team", 1, DATABASE_MAX_INTEGER)):
+            try:
+                setattr(f, name, whole_number(args, arg, minimum=lowest, maximum=highest))
+            except BadParameter as exc:
+                f.errors[name] = str(exc)
         return f
 
 

@@ -21,6 +21,8 @@ from engage.models import CONCERN_STATUSES, Category, Concern, Team, Ward, WardU
 from engage.models.base import utcnow
 from engage.services.boundaries import current_boundary_set
 from engage.services.capture import ValidationFailed, raise_concern
+from engage.services.parameters import BadParameter, whole_number
+from engage.services.text import text_problem
 from engage.services.ward_names import WardMatcher
 from engage.services.workflow import OPEN_STATUSES
 from geodata import GridRefError, parse_grid_reference
@@ -145,12 +147,10 @@ def _listed(args, name) -> list[str]:
 
 
 def _whole(args, name, default, lo, hi) -> int:
-    raw = (args.get(name) or "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or not lo <= int(raw) <= hi:
-        raise Open311Error(400, f"{name} must be a whole number from {lo} to {hi} (got '{raw}')")
-    return int(raw)
+    try:
+        return whole_number(args, name, default, minimum=lo, maximum=hi)
+    except BadParameter as exc:
+        raise Open311Error(400, f"{name} must be a whole number from {lo} to {hi} (got '{args.get(name)[:40]}')") from exc
 
 
 def parse_request_query(args, now: datetime | None = None) -> RequestQuery:
@@ -341,6 +341,9 @@ def _location(form) -> dict:
     lat, lon = (form.get("lat") or "").strip(), (form.get("long") or "").strip()
     address = (form.get("address_string") or "").strip()
     address_id = (form.get("address_id") or "").strip()
+    for name, value in (("address_string", address), ("address_id", address_id)):
+        if problem := text_problem(value):  # kept with the concern when not placed
+            raise Open311Error(400, f"{name}: {problem}")
     if lat or lon:
         if not (lat and lon):
             raise Open311Error(400, "lat and long must be sent together")

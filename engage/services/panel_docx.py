@@ -1,4 +1,9 @@
-"""The Panel report as a Word document (python-docx), opening in Word and LibreOffice."""
+"""The Panel report as a Word document (python-docx), opening in Word and LibreOffice.
+
+Every text from the database (wording, venues, notes, ward and authority names, what
+was done) goes in through `printable`: python-docx refuses the control characters
+text pasted from Word can carry, and one stored before they were refused would
+otherwise stop the whole report."""
 from __future__ import annotations
 
 import io
@@ -7,13 +12,15 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 
+from engage.services.text import printable
+
 
 def _para(doc, number: str, text: str):
     p = doc.add_paragraph()
     p.paragraph_format.left_indent = Cm(1.2)
     p.paragraph_format.first_line_indent = Cm(-1.2)
     p.add_run(f"{number}\t").bold = True
-    p.add_run(text)
+    p.add_run(printable(text))
     return p
 
 
@@ -22,11 +29,11 @@ def _table(doc, header, rows, numeric=()):
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header):
         cell.text = ""
-        cell.paragraphs[0].add_run(text).bold = True
+        cell.paragraphs[0].add_run(printable(text)).bold = True
     for row in rows:
         cells = table.add_row().cells
         for i, (cell, value) in enumerate(zip(cells, row)):
-            cell.text = str(value)
+            cell.text = printable(str(value))
             if i in numeric:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     doc.add_paragraph()
@@ -87,7 +94,7 @@ def build_docx(r) -> Document:
                       f"{o.no_action} closed without action and {o.open} remain open.{median}")
     _para(doc, "4.2", r.narrative["outcomes"])
     for label, ward, did in o.examples:
-        doc.add_paragraph(f"{label}{', ' + ward if ward else ''}: {did}", style="List Bullet")
+        doc.add_paragraph(printable(f"{label}{', ' + ward if ward else ''}: {did}"), style="List Bullet")
 
     doc.add_heading("5. Other Meetings", 2)
     _para(doc, "5.1", r.narrative["other"])
@@ -103,8 +110,8 @@ def build_docx(r) -> Document:
     _para(doc, "6.1", r.narrative["future"])
     for m in r.future_meetings:
         wards = ", ".join(w.name for w in m.wards)
-        doc.add_paragraph(f"{m.date:%-d %B %Y}: {m.kind_label}{', ' + wards if wards else ''}"
-                          f"{', ' + m.venue if m.venue else ''}", style="List Bullet")
+        doc.add_paragraph(printable(f"{m.date:%-d %B %Y}: {m.kind_label}{', ' + wards if wards else ''}"
+                                    f"{', ' + m.venue if m.venue else ''}"), style="List Bullet")
     if not r.future_meetings:
         doc.add_paragraph("No meetings are planned yet.", style="List Bullet")
 

@@ -13,6 +13,7 @@ from datetime import date, datetime, timezone
 
 from engage.services import aggregation as agg
 from engage.services.aggregation import Period
+from engage.services.text import printable, text_problem
 
 NARRATIVE_KEYS = ("purpose", "background", "yfyv", "themes", "outcomes", "other", "future")
 
@@ -65,6 +66,13 @@ def default_narrative(r: PanelReport) -> dict[str, str]:
     }
 
 
+def narrative_problems(narrative: dict | None) -> dict[str, str]:
+    """What is wrong with wording staff typed, by paragraph ({} when nothing is)."""
+    found = {key: text_problem(value) for key, value in (narrative or {}).items()
+             if key in NARRATIVE_KEYS and isinstance(value, str)}
+    return {key: problem for key, problem in found.items() if problem}
+
+
 def build_panel_report(period: Period, source: str, programme_start: date, narrative: dict | None = None,
                        with_map: bool = True) -> PanelReport:
     # Every meeting held, read once (a year at 100,000 meetings is some 44,000 of them):
@@ -105,7 +113,9 @@ def render_html(report: PanelReport, for_pdf: bool = False) -> str:
     from flask import render_template
 
     image = base64.b64encode(report.map_png).decode() if report.map_png else None
-    return render_template("reports/panel_document.html", r=report, map_data=image, for_pdf=for_pdf)
+    # The whole page through printable: stored text may hold control characters,
+    # which HTML and the PDF's fonts cannot show (and markup never holds).
+    return printable(render_template("reports/panel_document.html", r=report, map_data=image, for_pdf=for_pdf))
 
 
 def render_pdf(report: PanelReport) -> bytes:

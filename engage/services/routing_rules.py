@@ -25,6 +25,7 @@ from engage.services.csv_rows import (
     read_csv_file,
     row_problem,
 )
+from engage.services.parameters import DATABASE_MAX_INTEGER, BadParameter, whole_number
 from engage.services.routing import (
     ConcernFacts,
     RoutingDecision,
@@ -321,9 +322,9 @@ def parse_rule_rows(lines, lookups: Lookups, filename: str = "the file") -> list
             found["row"] = (f"{len(fields) + len(raw[None])} values for {len(fields)} columns "
                             "(put a note with a comma in double quotes)")
         try:
-            priority = int(value["priority"] or 0)
-        except ValueError:
-            found["priority"] = f"'{value['priority']}' is not a whole number"
+            priority = whole_number(value, "priority", 0, minimum=-DATABASE_MAX_INTEGER)
+        except BadParameter as exc:
+            found["priority"] = exc.problem
             priority = 0
         draft = RuleDraft(
             ward_code=value["ward_code"].upper(), lad_code=value["lad_code"].upper(),

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from engage.extensions import db
 from engage.models import Category, Concern, Meeting, Ward, WardUpdate, meeting_ward
 from engage.models.base import utcnow
+from engage.services.text import text_problem
 
 DONE = ("action_taken", "closed")
 
@@ -69,7 +70,10 @@ def draft_update(ward: Ward, start: date, end: date) -> WardUpdate:
     return update
 
 
-def edit_update(update: WardUpdate, intro: str, items: list[dict]) -> None:
+def edit_update(update: WardUpdate, intro: str, items: list[dict]) -> dict[str, str]:
+    """Sets the text as typed, and returns its problems by the edit form's field names
+    ("intro", "we_did-2", ...; {} when none). With problems, the caller shows the
+    update again, as typed, rather than storing it."""
     cleaned = []
     for item in items:
         you_said, we_did = (item.get("you_said") or "").strip(), (item.get("we_did") or "").strip()
@@ -77,6 +81,10 @@ def edit_update(update: WardUpdate, intro: str, items: list[dict]) -> None:
             cleaned.append({**item, "you_said": you_said, "we_did": we_did})
     update.intro = intro.strip()
     update.items = cleaned
+    problems = {"intro": text_problem(update.intro)}
+    for i, item in enumerate(cleaned):
+        problems |= {f"{key}-{i}": text_problem(str(item.get(key) or "")) for key in ("label", "you_said", "we_did")}
+    return {name: problem for name, problem in problems.items() if problem}
 
 
 def publish_update(update: WardUpdate, actor: str) -> None:

@@ -51,14 +51,18 @@ def draft():
 @bp.route("/<int:update_id>", methods=["GET", "POST"])
 def edit(update_id):
     update = db.session.get(WardUpdate, update_id) or abort(404, "no such update")
-    error = None
+    error, problems = None, {}
     if request.method == "POST":
-        count = request.form.get("count", type=int) or 0
+        # One item per theme the form was drawn with: never more than the form has fields.
+        count = min(request.form.get("count", type=int) or 0, len(request.form))
         items = [{"category": request.form.get(f"category-{i}", ""), "label": request.form.get(f"label-{i}", ""),
                   "you_said": request.form.get(f"you_said-{i}", ""), "we_did": request.form.get(f"we_did-{i}", "")}
                  for i in range(count)]
-        edit_update(update, request.form.get("intro", ""), items)
-        if request.form.get("action") == "publish":
+        problems = edit_update(update, request.form.get("intro", ""), items)
+        if problems:
+            # Shown again as typed, beside each field; nothing is stored.
+            error = "Nothing was saved: correct the text marked below."
+        elif request.form.get("action") == "publish":
             try:
                 publish_update(update, current_user.email)
             except UpdateError as exc:
@@ -67,4 +71,4 @@ def edit(update_id):
             db.session.commit()
             flash("Published: the ward's public page shows it now." if update.state == "published" else "Saved.", "info")
             return redirect(url_for("updates.edit", update_id=update.id))
-    return render_template("updates/edit.html", update=update, error=error), (422 if error else 200)
+    return render_template("updates/edit.html", update=update, error=error, problems=problems), (422 if error else 200)

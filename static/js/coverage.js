@@ -12,7 +12,12 @@
       style: function (f) {
         return { color: "#ffffff", weight: 1, fillColor: COLOURS[status[f.properties.ward_code]] || "#eeeeee", fillOpacity: 0.85 };
       },
-      onEachFeature: function (f, l) { l.bindTooltip(f.properties.ward_name + ": " + (status[f.properties.ward_code] || "")); }
+      onEachFeature: function (f, l) {
+        // An element, not a string, which Leaflet would insert as HTML: names are text.
+        var tip = document.createElement("span");
+        tip.textContent = f.properties.ward_name + ": " + (status[f.properties.ward_code] || "");
+        l.bindTooltip(tip);
+      }
     }).addTo(map);
     map.fitBounds(layer.getBounds());
     holder.dataset.wards = String(wards.features.length);

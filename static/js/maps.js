@@ -41,9 +41,19 @@
     return { color: "#5b6770", weight: 1, dashArray: null, fillColor: c < 0 ? "#ffffff" : RAMP[Math.max(0, c + offset)], fillOpacity: 0.8 };
   }
 
+  function element(tag, text, className) {
+    var node = document.createElement(tag);
+    node.textContent = text;  // names come from boundary files and admins: text, never HTML
+    if (className) { node.className = className; }
+    return node;
+  }
+
+  // The tooltip as an element (Leaflet would insert a string as HTML).
   function describe(p) {
     var f = figures[p.ward_code];
-    var lines = ["<strong>" + p.ward_name + "</strong> <span class='code'>" + p.ward_code + "</span>"];
+    var box = document.createElement("div");
+    box.append(element("strong", p.ward_name), " ", element("span", p.ward_code, "code"));
+    var lines = [];
     if (f) {
       lines.push(f.count + " concern" + (f.count === 1 ? "" : "s") + ", " + f.meetings + " meeting" + (f.meetings === 1 ? "" : "s") + " held");
       if (f.per_meeting !== null) { lines.push(f.per_meeting + " per meeting"); }
@@ -52,7 +62,8 @@
     }
     lines.push("Designation: " + (p.designation ? p.designation.charAt(0).toUpperCase() + p.designation.slice(1) +
       (p.designation_is_sample ? " (sample)" : "") + (p.designation_from ? " since " + p.designation_from : "") : "not recorded"));
-    return lines.join("<br>");
+    lines.forEach(function (line) { box.append(document.createElement("br"), line); });
+    return box;
   }
 
   function drawLegend(data) {
@@ -89,7 +100,7 @@
         holder.dataset.refreshed = String(Date.now());
         return refreshHeat();
       })
-      .catch(function (err) { legend.innerHTML = "<p class='error'>" + err.message + "</p>"; });
+      .catch(function (err) { legend.replaceChildren(element("p", err.message, "error")); });
   }
 
   function refreshHeat() {

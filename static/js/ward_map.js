@@ -13,7 +13,10 @@
     style: { color: "#5b6770", weight: 1, fillColor: "#dfe5ea", fillOpacity: 0.7 },
     onEachFeature: function (feature, layer) {
       var p = feature.properties;
-      layer.bindTooltip(p.ward_name, { sticky: true });
+      // An element, not a string, which Leaflet would insert as HTML: names are text.
+      var name = document.createElement("span");
+      name.textContent = p.ward_name;
+      layer.bindTooltip(name, { sticky: true });
       layer.on("click", function () { window.location.href = "/wards/" + p.ward_code; });
     }
   }).addTo(map);

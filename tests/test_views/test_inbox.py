@@ -67,7 +67,8 @@ def test_inbox_filters_and_age(officer_client, inspector_client):
     assert "Dealing outside" not in inspector_client.get("/inbox?older=30").get_data(as_text=True)
     assert "0 days old" in drugs
     bad = inspector_client.get("/inbox?older=lots")
-    assert bad.status_code == 200 and "not a whole number" in bad.get_data(as_text=True)
+    # The inbox is still shown, saying which filter it could not use.
+    assert bad.status_code == 400 and "older: &#39;lots&#39; is not a whole number" in bad.get_data(as_text=True)
 
 
 def test_staff_see_the_triage_queue_and_reroute(officer_client, staff_client, db, app):

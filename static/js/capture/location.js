@@ -208,7 +208,9 @@ export class Location {
       this.layers = L.layerGroup().addTo(this.map);
       L.geoJSON({ type: "FeatureCollection", features: features.filter((f) => f.properties.ward_code !== code) }, {
         style: { color: "#5b6770", weight: 1, fillColor: "#dfe5ea", fillOpacity: 0.6 },
-        onEachFeature: (f, layer) => layer.bindTooltip(f.properties.ward_name, { sticky: true }),
+        // An element, not a string, which Leaflet would insert as HTML: names are text.
+        onEachFeature: (f, layer) => layer.bindTooltip(
+          Object.assign(document.createElement("span"), { textContent: f.properties.ward_name }), { sticky: true }),
       }).addTo(this.layers);
       const homeLayer = L.geoJSON({ type: "FeatureCollection", features: home }, {
         style: { color: "#0b3c5d", weight: 3, fillColor: "#328cc1", fillOpacity: 0.25 },
