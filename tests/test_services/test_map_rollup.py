@@ -94,7 +94,7 @@ def world(app_ctx, db, users):
     # And through the capture service, as the phones do (routing, audit, the ORM).
     for i in range(30):
         ward = rng.choice(picked)
-        raise_concern({"id": str(uuid.uuid4()), "category": rng.choice(["drugs", "youth_asb", "speeding"]),
+        raise_concern({"id": str(uuid.UUID(int=rng.getrandbits(128))), "category": rng.choice(["drugs", "youth_asb", "speeding"]),
                        "description": "via the service", "ward_code": ward.code,
                        "raised_at": utc(TODAY - timedelta(days=rng.randint(0, 400))).isoformat()},
                       user=people["officer"] if i % 3 == 0 else None, is_demo=i % 5 == 0)
@@ -102,13 +102,13 @@ def world(app_ctx, db, users):
     meeting_ids = []
     for i in range(40):
         ward = rng.choice(picked)
-        made, _ = record_meeting({"id": str(uuid.uuid4()), "ward_codes": [ward.code, rng.choice(picked).code]
+        made, _ = record_meeting({"id": str(uuid.UUID(int=rng.getrandbits(128))), "ward_codes": [ward.code, rng.choice(picked).code]
                                   if i % 7 == 0 else [ward.code],
                                   "date": (TODAY - timedelta(days=rng.randint(-20, 730))).isoformat(),
                                   "status": rng.choice(["held", "held", "held", "planned", "cancelled"])},
                                  is_demo=i % 6 == 0)
         meeting_ids.append(made.id)
-    twice = str(uuid.uuid4())
+    twice = str(uuid.UUID(int=rng.getrandbits(128)))
     db.session.execute(sa.insert(Meeting), [{"id": twice, "date": TODAY - timedelta(days=30), "status": "held"}])
     db.session.execute(sa.insert(meeting_ward), [{"meeting_id": twice, "ward_id": picked[2].id},
                                                  {"meeting_id": twice, "ward_id": old_wards[0].id}])

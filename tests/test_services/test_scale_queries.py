@@ -138,9 +138,12 @@ def test_staff_inbox_by_ward_and_category_read_per_lead_team_equals_the_single_q
     ward = world["picked"][0]
     drugs = db.session.scalar(sa.select(Category.id).where(Category.code == "drugs"))
     in_ward = db.session.scalars(sa.select(Concern.id).where(Concern.ward_id == ward.id).order_by(Concern.id)).all()
-    # Enough in one ward and category, led by two teams and in the triage queue.
-    db.session.execute(sa.update(Concern).where(Concern.id.in_(in_ward[::2])).values(category_id=drugs))
-    db.session.execute(sa.update(Concern).where(Concern.id.in_(in_ward[::3])).values(lead_team_id=other))
+    # Enough in one ward and category, led by two teams and in the triage queue: a third
+    # of each, chosen here rather than left to the data set's routing.
+    in_drugs = in_ward[::2]
+    db.session.execute(sa.update(Concern).where(Concern.id.in_(in_drugs)).values(category_id=drugs))
+    for lead, chosen in ((other, in_drugs[0::3]), (world["team_id"], in_drugs[1::3]), (None, in_drugs[2::3])):
+        db.session.execute(sa.update(Concern).where(Concern.id.in_(chosen)).values(lead_team_id=lead))
     db.session.flush()
     led = db.session.execute(sa.select(Concern.lead_team_id, sa.func.count()).where(
         Concern.ward_id == ward.id, Concern.category_id == drugs).group_by(Concern.lead_team_id)).all()
