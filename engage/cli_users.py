@@ -1,6 +1,5 @@
 """`flask users ...` and `flask status`: accounts from the command line."""
 import getpass
-import secrets
 import sys
 
 import click
@@ -13,9 +12,12 @@ from engage.models import ROLES, ApiToken, BoundarySet, User, Ward
 from engage.services.accounts import (
     AccountError,
     create_user,
+    end_sessions,
     find_user,
     issue_token,
+    new_one_time_password,
     revoke_token,
+    set_disabled,
     set_password,
 )
 from engage.services.audit import acting_as
@@ -49,7 +51,7 @@ def _user(email) -> User:
 def create_command(email, roles, teams, name, password_stdin):
     """Create a user. Without --password-stdin a one-time password is printed."""
     one_time = not password_stdin
-    password = sys.stdin.readline().rstrip("\n") if password_stdin else secrets.token_urlsafe(12)
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else new_one_time_password(email)
     with cli_actor():
         try:
             user = create_user(email, list(roles), password=password, name=name, team_codes=list(teams))
@@ -75,31 +77,44 @@ def list_command():
 @users_cli.command("disable")
 @click.argument("email")
 def disable_command(email):
-    """Disable a user: they cannot log in and their tokens stop working."""
+    """Disable a user: they cannot log in, are logged out everywhere and their API tokens are revoked."""
     with cli_actor():
-        _user(email).is_disabled = True
+        ended = set_disabled(_user(email), True)
         db.session.commit()
-    click.echo(f"Disabled {email}.")
+    click.echo(f"Disabled {email}: {ended}.")
 
 
 @users_cli.command("enable")
 @click.argument("email")
 def enable_command(email):
     with cli_actor():
-        _user(email).is_disabled = False
+        set_disabled(_user(email), False)
         db.session.commit()
-    click.echo(f"Enabled {email}.")
+    click.echo(f"Enabled {email} (revoked API tokens stay revoked).")
 
 
 @users_cli.command("set-password")
 @click.argument("email")
 def set_password_command(email):
-    """Set a one-time password (printed), to be changed at the next log-in."""
-    password = secrets.token_urlsafe(12)
+    """Set a one-time password (printed), to be changed at the next log-in. Logs the
+    user out everywhere and revokes their API tokens."""
+    user = _user(email)
+    password = new_one_time_password(user.email)
     with cli_actor():
-        set_password(_user(email), password, one_time=True)
+        ended = set_password(user, password, one_time=True)
         db.session.commit()
+    click.echo(f"{email}: {ended}.", err=True)
     click.echo(f"One-time password for {email}: {password}")
+
+
+@users_cli.command("end-sessions")
+@click.argument("email")
+def end_sessions_command(email):
+    """Log the user out everywhere and revoke their API tokens (a lost phone, a leaked password)."""
+    with cli_actor():
+        ended = end_sessions(_user(email))
+        db.session.commit()
+    click.echo(f"{email}: {ended}.")
 
 
 @users_cli.command("token")

@@ -207,12 +207,20 @@ def make_team(code="INT-TEST", ward_codes=INSPECTOR_WARDS, kind="int", coverage=
 
 
 def logged_in_client(app, user):
-    """A test client whose session is logged in as `user`, as Flask-Login's own would be."""
+    """A test client whose session is logged in as `user`, as the log-in page would make
+    it: a server-side log-in session, its key and the user's id in the cookie."""
+    from engage.auth.access import SESSION_KEY
+    from engage.models import User
+    from engage.services.accounts import start_session
+
     client = app.test_client()
     user_id = sa.inspect(user).identity[0]  # readable even once the user is detached
+    key = start_session(_db.session.get(User, user_id), "test client")
+    _db.session.commit()
     with client.session_transaction() as session:
         session["_user_id"] = str(user_id)
         session["_fresh"] = True
+        session[SESSION_KEY] = key
     return client
 
 

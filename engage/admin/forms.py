@@ -47,6 +47,7 @@ ROLE_HINTS = {
 
 class UserForm(Form):
     name = StringField("Name", validators=[Optional(), Length(max=120)])
+    # Changing an existing user's roles logs them out everywhere and revokes their API tokens.
     roles = CheckboxesField("Roles", choices=as_choices((r, r) for r in ROLES),
                             validators=[DataRequired(message="Give the user at least one role.")])
     teams = CheckboxesField("Teams", choices=[])
@@ -63,7 +64,7 @@ class NewUserForm(UserForm):
 
 
 class EditUserForm(UserForm):
-    is_disabled = BooleanField("Disabled: cannot log in, and their API tokens stop working")
+    is_disabled = BooleanField("Disabled: cannot log in; disabling logs them out everywhere and revokes their API tokens")
     submit = SubmitField("Save changes")
 
 

@@ -1,21 +1,28 @@
 """Users: list, create, edit, one-time passwords and API tokens."""
-import secrets
-
 import sqlalchemy as sa
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from engage.admin import bp
 from engage.admin.forms import ROLE_HINTS, EditUserForm, NewUserForm, has_errors
+from engage.auth.access import current_session_key
 from engage.extensions import db
 from engage.models import ApiToken, User
-from engage.services.accounts import AccountError, create_user, revoke_token, set_password, set_roles, set_teams
+from engage.services.accounts import (
+    AccountError,
+    Ended,
+    create_user,
+    end_sessions,
+    live_sessions,
+    new_one_time_password,
+    revoke_token,
+    set_disabled,
+    set_password,
+    set_roles,
+    set_teams,
+)
 from engage.services.audit_trail import local_time
 from engage.services.teams import list_teams
-
-
-def _one_time_password() -> str:
-    return secrets.token_urlsafe(12)
 
 
 def _user_or_404(user_id: int) -> User:
@@ -59,7 +66,7 @@ def new_user():
     form = NewUserForm()
     form.set_team_choices(list_teams())
     if form.validate_on_submit():
-        password = _one_time_password()
+        password = new_one_time_password(form.email.data.strip())
         try:
             user = create_user(form.email.data, form.roles.data, password=password,
                                name=form.name.data.strip(), team_codes=form.teams.data)
@@ -82,22 +89,29 @@ def edit_user(user_id):
         form.teams.data = [t.code for t in user.teams]
     form.set_team_choices(list_teams())
     if form.validate_on_submit() and _not_locking_self_out(user, form):
+        # Editing oneself keeps one's own session (an admin adding a role to themselves).
+        keep = current_session_key() if user.id == current_user.id else None
         try:
             user.name = form.name.data.strip()
-            set_roles(user, form.roles.data)
+            ended = set_roles(user, form.roles.data, keep_session=keep)
             set_teams(user, form.teams.data)
         except AccountError as exc:
             db.session.rollback()
             getattr(form, exc.field or "name").errors.append(str(exc))
         else:
-            user.is_disabled = form.is_disabled.data
+            disabling = form.is_disabled.data and not user.is_disabled
+            ended = (ended or Ended(0, 0)) + set_disabled(user, form.is_disabled.data)
             db.session.commit()
-            flash(f"Saved {user.email}.", "info")
+            why = " and ".join(w for w, done in (("roles changed", ended.roles_changed), ("disabled", disabling))
+                               if done)
+            flash(f"Saved {user.email}." + (f" {why.capitalize()}: {ended}." if why else ""), "info")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     tokens = db.session.scalars(
         sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
     ).all()
-    return _form_page("admin/user_form.html", form, 422 if has_errors(form) else 200, user=user, tokens=tokens)
+    sessions = live_sessions(user, current_app.permanent_session_lifetime)
+    return _form_page("admin/user_form.html", form, 422 if has_errors(form) else 200, user=user, tokens=tokens,
+                      sessions=sessions)
 
 
 def _posted() -> bool:
@@ -119,10 +133,24 @@ def _not_locking_self_out(user, form) -> bool:
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
 def one_time_password(user_id):
     user = _user_or_404(user_id)
-    password = _one_time_password()
-    set_password(user, password, one_time=True)
+    password = new_one_time_password(user.email)
+    # Their other sessions end and their API tokens are revoked; an admin resetting
+    # their own password keeps the session doing it.
+    set_password(user, password, one_time=True,
+                 keep_session=current_session_key() if user.id == current_user.id else None)
     db.session.commit()
     return _password_shown_once(user, password)
+
+
+@bp.route("/users/<int:user_id>/sessions/end", methods=["POST"])
+def end_user_sessions(user_id):
+    """Logs the user out everywhere and revokes their API tokens (a lost phone, a
+    suspected break-in). An admin ending their own keeps the session doing it."""
+    user = _user_or_404(user_id)
+    ended = end_sessions(user, keep_session=current_session_key() if user.id == current_user.id else None)
+    db.session.commit()
+    flash(f"{user.email}: {ended}.", "info")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.route("/users/<int:user_id>/tokens/<int:token_id>/revoke", methods=["POST"])

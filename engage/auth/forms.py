@@ -1,8 +1,7 @@
 from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo
 
 from engage.forms import Form
-from engage.services.accounts import MIN_PASSWORD_LENGTH
 
 
 class LoginForm(Form):
@@ -16,9 +15,10 @@ class LoginForm(Form):
 class ChangePasswordForm(Form):
     current = PasswordField("Current password", validators=[DataRequired()],
                             render_kw={"autocomplete": "current-password"})
-    password = PasswordField("New password", validators=[
-        DataRequired(), Length(min=MIN_PASSWORD_LENGTH, message=f"Use at least {MIN_PASSWORD_LENGTH} characters.")],
-        render_kw={"autocomplete": "new-password"})
+    # The rules (length, common passwords, the e-mail's name) are checked in one place,
+    # engage.services.accounts.password_problem, when the password is set.
+    password = PasswordField("New password", validators=[DataRequired(message="Enter a new password.")],
+                             render_kw={"autocomplete": "new-password"})
     confirm = PasswordField("New password again", validators=[
         DataRequired(), EqualTo("password", message="The two new passwords differ.")],
         render_kw={"autocomplete": "new-password"})

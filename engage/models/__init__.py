@@ -11,6 +11,7 @@ from engage.models.people import (  # noqa: F401
     ROLES,
     TEAM_KINDS,
     ApiToken,
+    LoginSession,
     Team,
     User,
     UserRole,

@@ -136,3 +136,22 @@ class ApiToken(db.Model):
     revoked_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
 
     user: so.Mapped[User] = so.relationship()
+
+
+class LoginSession(db.Model):
+    """One log-in in one browser. Its random key travels in the signed session cookie;
+    only a SHA-256 of it is stored. The cookie works while this row exists: logging out
+    deletes it, and so do a password change (the user's other sessions), disabling the
+    user, changing their roles, or an administrator ending their sessions."""
+
+    __tablename__ = "login_session"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    key_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # Refreshed at most every few minutes; past the idle time the session is dead.
+    last_seen_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    user_agent: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+
+    user: so.Mapped[User] = so.relationship()

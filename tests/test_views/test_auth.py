@@ -76,7 +76,7 @@ def test_one_time_password_must_be_changed_first(client, runner, users):
     assert response.headers["Location"].endswith("/account/password")
     assert client.get("/admin/users").headers.get("Location", "").endswith("/account/password")
     short = client.post("/account/password", data={"current": one_time, "password": "short", "confirm": "short"})
-    assert "at least 10 characters" in short.get_data(as_text=True)
+    assert "The password must be at least 12 characters." in short.get_data(as_text=True)
     done = client.post("/account/password", data={"current": one_time, "password": "a new long password",
                                                    "confirm": "a new long password"})
     assert done.status_code == 302

@@ -90,6 +90,7 @@ TABLE = [
     ("GET", "/admin/users/{user}", ADMIN),
     ("POST", "/admin/users/{user}", ADMIN_FORM),
     ("POST", "/admin/users/{user}/password", who(302, 403, 403, 403, 200)),
+    ("POST", "/admin/users/{user}/sessions/end", who(302, 403, 403, 403, 302)),
     ("POST", "/admin/users/{user}/tokens/{token}/revoke", who(302, 403, 403, 403, 302)),
     ("GET", "/admin/teams", ADMIN),
     ("GET", "/admin/teams/new", ADMIN),
