@@ -22,6 +22,7 @@ def create_app(config=None):
     os.makedirs(app.instance_path, exist_ok=True)
     app.json.sort_keys = False
     configure_defaults(app)
+    trust_proxies(app)
 
     register_extensions(app)
     register_blueprints(app)
@@ -39,6 +40,23 @@ def configure_defaults(app):
         if app.config.get("ENGAGE_ENV") == "production":
             raise RuntimeError("SECRET_KEY must be set in production")
         app.config["SECRET_KEY"] = _instance_secret(app)
+
+
+def trust_proxies(app):
+    """Behind ENGAGE_TRUSTED_PROXIES reverse proxies, the client's address and scheme are
+    the ones the last of them reports (Werkzeug's ProxyFix); with 0, nothing a client
+    sends in X-Forwarded-* headers is believed."""
+    raw = str(app.config.get("ENGAGE_TRUSTED_PROXIES", 0)).strip()
+    if not raw.isdigit() or int(raw) > 5:
+        raise RuntimeError(f"ENGAGE_TRUSTED_PROXIES must be a whole number from 0 to 5, not {raw!r}")
+    app.config["ENGAGE_TRUSTED_PROXIES"] = proxies = int(raw)
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+    if app.config.get("ENGAGE_ENV") == "production" and app.config["RATELIMIT_STORAGE_URI"].startswith("memory"):
+        app.logger.warning("RATELIMIT_STORAGE_URI is memory://: each worker counts failed log-ins on its own; "
+                           "use redis://... in production (docs/deployment.md)")
 
 
 def _instance_secret(app):

@@ -36,9 +36,20 @@ class Config:
     # Log out after this long without a request (refreshed on every request).
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=int(os.environ.get("ENGAGE_SESSION_IDLE_MINUTES", 480)))
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Where the failed log-in counts are kept: memory:// is per process, so production
+    # (several gunicorn workers) must use redis://... (docs/deployment.md).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # A refused log-in says when to try again (Retry-After), as do the X-RateLimit-* headers.
+    RATELIMIT_HEADERS_ENABLED = True
+    # Failed log-ins allowed: for one account from one address, for one account from all
+    # addresses together, and from one address whatever the account (engage/auth/routes.py).
     ENGAGE_LOGIN_LIMIT_ACCOUNT = os.environ.get("ENGAGE_LOGIN_LIMIT_ACCOUNT", "5 per 15 minutes")
+    ENGAGE_LOGIN_LIMIT_ACCOUNT_ALL = os.environ.get("ENGAGE_LOGIN_LIMIT_ACCOUNT_ALL", "50 per 15 minutes")
     ENGAGE_LOGIN_LIMIT_ADDRESS = os.environ.get("ENGAGE_LOGIN_LIMIT_ADDRESS", "30 per 15 minutes")
+    # How many reverse proxies in front of the app may be believed about the client's
+    # address and scheme (X-Forwarded-For, X-Forwarded-Proto): 1 behind the documented
+    # nginx. 0, the default, believes none: the address is the connection's.
+    ENGAGE_TRUSTED_PROXIES = os.environ.get("ENGAGE_TRUSTED_PROXIES", "0")
     # How long after saving an officer may still edit or undo a concern.
     ENGAGE_UNDO_MINUTES = int(os.environ.get("ENGAGE_UNDO_MINUTES", 15))
     # Mail, with Flask-Mail's names. No MAIL_SERVER: messages wait in the outbox.

@@ -1,7 +1,9 @@
 """Who may open what: log-in loading (session or bearer token) and role checks."""
+import unicodedata
 from functools import wraps
+from urllib.parse import urlsplit
 
-from flask import abort, redirect, request, url_for
+from flask import abort, current_app, redirect, request, session, url_for
 from flask_login import current_user
 
 from engage.errors import wants_json
@@ -9,10 +11,25 @@ from engage.extensions import db, login_manager
 from engage.models import User
 
 
+# The session cookie's entry holding the key of the server-side log-in session
+# (engage.services.accounts.start_session): without a live one, nobody is logged in.
+SESSION_KEY = "login_key"
+
+
 @login_manager.user_loader
 def load_user(user_id: str):
-    user = db.session.get(User, int(user_id))
-    return user if user and not user.is_disabled else None
+    from engage.services.accounts import user_for_session
+
+    user = user_for_session(session.get(SESSION_KEY), current_app.permanent_session_lifetime)
+    if user is None or str(user.id) != user_id:
+        return None
+    if db.session.dirty:
+        db.session.commit()  # last_seen_at, recorded every few minutes at most
+    return user
+
+
+def current_session_key() -> str | None:
+    return session.get(SESSION_KEY)
 
 
 @login_manager.request_loader
@@ -63,8 +80,20 @@ def login_required_any_role(view):
 
 
 def is_safe_next(target: str | None) -> bool:
-    # Only local paths: a login link must not send people to another site.
-    return bool(target) and target.startswith("/") and not target.startswith("//") and "\\" not in target
+    """Only a path on this site: a log-in link must not send people to another one.
+    Browsers drop tabs and newlines from addresses and read a backslash as a slash, so
+    `/\t/evil.example` and `/\\evil.example` are `//evil.example` to them: any control
+    or unusual whitespace character, any backslash, a scheme or a host is refused."""
+    if not target or not isinstance(target, str) or not target.startswith("/"):
+        return False
+    if "\\" in target or any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") or
+                              (c.isspace() and c != " ") for c in target):
+        return False
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        return False
+    return not parts.scheme and not parts.netloc and not target.startswith("//")
 
 
 def insist_on_password_change():

@@ -1,4 +1,5 @@
 """Error pages: JSON for API clients, HTML for people."""
+import math
 import threading
 import time
 
@@ -34,7 +35,12 @@ def register(app):
 
     @app.errorhandler(429)
     def too_many(exc):
-        message = "Too many failed attempts. Wait 15 minutes and try again."
+        # Flask-Limiter adds Retry-After (RATELIMIT_HEADERS_ENABLED) from the same figure.
+        from engage.extensions import limiter
+
+        current = limiter.current_limit
+        wait = max(1, math.ceil((current.reset_at - time.time()) / 60)) if current is not None else 15
+        message = f"Too many failed attempts. Wait {wait} minute{'s' if wait != 1 else ''} and try again."
         if wants_json():
             return jsonify(error=message), 429
         if request.endpoint == "auth.login":
