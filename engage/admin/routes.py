@@ -69,7 +69,7 @@ def new_user():
         password = new_one_time_password(form.email.data.strip())
         try:
             user = create_user(form.email.data, form.roles.data, password=password,
-                               name=form.name.data.strip(), team_codes=form.teams.data)
+                               name=(form.name.data or "").strip(), team_codes=form.teams.data)
         except AccountError as exc:
             db.session.rollback()
             getattr(form, exc.field or "email").errors.append(str(exc))
@@ -92,7 +92,7 @@ def edit_user(user_id):
         # Editing oneself keeps one's own session (an admin adding a role to themselves).
         keep = current_session_key() if user.id == current_user.id else None
         try:
-            user.name = form.name.data.strip()
+            user.name = (form.name.data or "").strip()
             ended = set_roles(user, form.roles.data, keep_session=keep)
             set_teams(user, form.teams.data)
         except AccountError as exc:

@@ -39,7 +39,8 @@ def register(app):
         from engage.extensions import limiter
 
         current = limiter.current_limit
-        wait = max(1, math.ceil((current.reset_at - time.time()) / 60)) if current is not None else 15
+        # Whole seconds, as the Retry-After header counts them.
+        wait = max(1, math.ceil(int(current.reset_at - time.time()) / 60)) if current is not None else 15
         message = f"Too many failed attempts. Wait {wait} minute{'s' if wait != 1 else ''} and try again."
         if wants_json():
             return jsonify(error=message), 429
