@@ -33,10 +33,11 @@ class Gunicorn:
     """The app as production runs it (`gunicorn wsgi:app`), on a free port and the
     test's own database."""
 
-    def __init__(self, database_url: str, tmp: Path, workers: int = 2, **env):
+    def __init__(self, database_url: str, tmp: Path, workers: int = 2, args: tuple[str, ...] = (), **env):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.workers = workers
+        self.args = tuple(args)  # more gunicorn options, e.g. an access log
         self.tmp = tmp
         self.log = tmp / f"gunicorn-{self.port}.log"
         self.env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "faults", "ENGAGE_ENV": "test",
@@ -55,7 +56,7 @@ class Gunicorn:
             # --preload: the app (seconds to import) is loaded once, then the workers fork.
             self.proc = subprocess.Popen(
                 [str(BIN / "gunicorn"), "-c", str(conf), "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}",
-                 "--log-level", "warning", "--timeout", "30", "--preload", "wsgi:app"],
+                 "--log-level", "warning", "--timeout", "30", "--preload", *self.args, "wsgi:app"],
                 env=self.env, cwd=REPO, stdout=log, stderr=log, start_new_session=True)
         deadline = time.monotonic() + timeout
         while len(list(ready.iterdir())) < self.workers:

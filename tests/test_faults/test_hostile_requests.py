@@ -23,7 +23,7 @@ from tests.test_faults.servers import Gunicorn
 
 pytestmark = pytest.mark.faults
 
-STAFF_PASSWORD = "hostile requests staff password"
+STAFF_PASSWORD = "hostile requests from a pasted page"
 
 
 def logged_in(url: str, email: str, password: str) -> tuple[requests.Session, str]:
