@@ -41,6 +41,9 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     # A refused log-in says when to try again (Retry-After), as do the X-RateLimit-* headers.
     RATELIMIT_HEADERS_ENABLED = True
+    # While Redis is unreachable each process counts in memory (and logs so) rather
+    # than failing every log-in; it goes back to Redis once Redis answers.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # Failed log-ins allowed: for one account from one address, for one account from all
     # addresses together, and from one address whatever the account (engage/auth/routes.py).
     ENGAGE_LOGIN_LIMIT_ACCOUNT = os.environ.get("ENGAGE_LOGIN_LIMIT_ACCOUNT", "5 per 15 minutes")
