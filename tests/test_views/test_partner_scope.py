@@ -72,12 +72,12 @@ def concerns(app, cfb, team, officer_client):
     return ids
 
 
-def inspector_of(app, email, *team_codes):
+def inspector_of(app, email, *team_codes, roles=("inspector",)):
     """A client logged in as an inspector in these teams (by code: the team rows of the
     fixtures are detached once a request has ended)."""
     from engage.services.accounts import create_user
 
-    user = create_user(email, ["inspector"], password="correct horse battery", team_codes=list(team_codes))
+    user = create_user(email, list(roles), password="correct horse battery", team_codes=list(team_codes))
     db.session.commit()
     return logged_in_client(app, user)
 
@@ -176,3 +176,10 @@ def test_an_int_covering_all_of_cleveland_still_sees_every_concern(app, concerns
     assert client.get("/api/v1/maps/wards").get_json()["total"] == 4
     assert len(client.get("/api/v1/meetings").get_json()["meetings"]) == 1
 
+
+
+def test_an_officer_who_is_also_an_int_inspector_sees_the_ints_wards_not_all_of_cleveland(app, concerns):
+    # An officer's "every ward" is for logging meetings, not for reading others' concerns.
+    client = inspector_of(app, "officer-inspector@example.org", "INT-TEST", roles=("officer", "inspector"))
+    listed = {c["description"] for c in client.get("/api/v1/concerns").get_json()["concerns"]}
+    assert listed == {"FIRE-IN-CENTRAL", "DRUGS-IN-CENTRAL"}
