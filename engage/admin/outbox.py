@@ -19,6 +19,7 @@ STATE_HINTS = {
     "failed": "refused after every attempt: needs someone to look",
     "digest": "waiting for the team's daily digest",
     "folded": "sent as part of a daily digest",
+    "withdrawn": "never sent: the officer undid the concern first",
 }
 
 

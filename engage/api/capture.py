@@ -3,7 +3,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import abort, current_app, jsonify, request
+from flask import abort, current_app, jsonify, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
@@ -15,15 +15,18 @@ from engage.models.base import utcnow
 from engage.services.capture import (
     EntryWithdrawn,
     MeetingChanged,
+    TeamHasActed,
     ValidationFailed,
+    add_correction,
     amend_concern,
     amend_meeting,
     raise_concern,
     record_meeting,
+    undo_concern as undo,
 )
 from engage.services.new_rows import insert_new
 from engage.services.scope import filter_concerns, filter_meetings, scope_for
-from engage.services.serialise import concern_json, meeting_json
+from engage.services.serialise import concern_json, correction_json, meeting_json
 
 CAPTURE_ROLES = ("officer", "staff", "admin")
 
@@ -66,7 +69,7 @@ def _store(make, model, to_json):
 
 
 def _may_see_contact(concern) -> bool:
-    return current_user.has_role("staff", "admin") or concern.created_by_id == current_user.id
+    return scope_for(current_user).sees_contact_of(concern)
 
 
 @bp.route("/v1/session")
@@ -180,11 +183,26 @@ def _own_recent_concern(concern_id) -> Concern:
     return concern
 
 
+def _team_has_acted(exc: TeamHasActed):
+    """409 saying why, and where the officer's correction goes instead."""
+    return jsonify(error=str(exc),
+                   correction_url=url_for("api.add_concern_correction", concern_id=exc.concern.id)), 409
+
+
 @bp.route("/v1/concerns/<concern_id>", methods=["DELETE"])
 @role_required(*CAPTURE_ROLES)
 def undo_concern(concern_id):
-    db.session.delete(_own_recent_concern(concern_id))
-    db.session.commit()
+    concern = _own_recent_concern(concern_id)
+    try:
+        undo(concern)
+        db.session.commit()
+    except TeamHasActed as exc:
+        db.session.rollback()
+        return _team_has_acted(exc)
+    except so.exc.StaleDataError:
+        # The team changed it between our reading it and deleting it: kept.
+        db.session.rollback()
+        return _team_has_acted(TeamHasActed(_scoped_concern(concern_id)))
     return "", 204
 
 
@@ -195,7 +213,32 @@ def edit_concern(concern_id):
     try:
         amend_concern(concern, _json_body())
         db.session.commit()
+    except TeamHasActed as exc:
+        db.session.rollback()
+        return _team_has_acted(exc)
     except ValidationFailed as exc:
         db.session.rollback()
         return _invalid(exc)
+    except so.exc.StaleDataError:
+        db.session.rollback()
+        return _team_has_acted(TeamHasActed(_scoped_concern(concern_id)))
     return jsonify(concern_json(concern, True))
+
+
+@bp.route("/v1/concerns/<concern_id>/corrections", methods=["POST"])
+@role_required(*CAPTURE_ROLES)
+def add_concern_correction(concern_id):
+    """The officer's correction of a concern they saved, at any time: kept beside it,
+    shown to the teams; what the teams did is left as it is."""
+    concern = _scoped_concern(concern_id)
+    if concern.created_by_id != current_user.id:
+        abort(403, "only the officer who saved a concern can add a correction to it")
+    try:
+        correction = add_correction(concern, _json_body(), current_user)
+        db.session.flush()
+        body = correction_json(correction)
+        db.session.commit()
+    except ValidationFailed as exc:
+        db.session.rollback()
+        return _invalid(exc)
+    return jsonify(body), 201

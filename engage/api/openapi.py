@@ -89,6 +89,8 @@ SCHEMAS = {
             "vintage": {"type": "string", "description": "Only on /api/locate's 404: the set searched."},
             "retry_after": {"type": "integer", "description": "Only on 503 while the database is unreachable: "
                                                              "seconds to wait (also in Retry-After)."},
+            "correction_url": {"type": "string", "description": "Only on 409 when a team has already acted on "
+                                                                "the concern: where to POST a correction instead."},
         },
         "required": ["error"],
         "additionalProperties": False,
@@ -248,6 +250,14 @@ SCHEMAS = {
         required=[],
         extra=True,
     ),
+    "CorrectionInput": _obj({"text": {"type": "string", "minLength": 1, "maxLength": 10000}}, extra=True),
+    "Correction": _obj({
+        "id": {"type": "integer"},
+        "concern_id": UUID,
+        "text": {"type": "string"},
+        "author": {"type": "string", "description": "The e-mail address of the officer who wrote it."},
+        "created_at": DATETIME,
+    }),
     "MeetingChange": _obj(
         {
             "version": {"type": "integer", "minimum": 1,
@@ -433,18 +443,31 @@ PATHS = {
              **LOGGED_IN},
             parameters=[CONCERN_ID]),
         "patch": _op(
-            "Correct a concern just saved: only its author, within the undo window.",
+            "Correct a concern just saved: only its author, within the undo window, before a team acts on it.",
             {"200": _json(_ref("Concern"), "The corrected concern."),
              "404": _error("No such concern that the user can see."),
-             "409": _error("Not the user's own concern, or the undo window has passed."),
+             "409": _error("Not the user's own concern, the undo window has passed, or a team has already "
+                           "acted on it (then `correction_url` says where to send a correction instead)."),
              "422": INVALID, **LOGGED_IN},
             parameters=[CONCERN_ID], body="ConcernChange"),
         "delete": _op(
-            "Undo a concern just saved: only its author, within the undo window.",
+            "Undo a concern just saved: only its author, within the undo window, before a team acts on it. "
+            "Its e-mails not yet sent are withdrawn.",
             {"204": {"description": "Removed."},
              "404": _error("No such concern that the user can see."),
-             "409": _error("Not the user's own concern, or the undo window has passed."), **LOGGED_IN},
+             "409": _error("Not the user's own concern, the undo window has passed, or a team has already "
+                           "acted on it (then `correction_url` says where to send a correction instead)."),
+             **LOGGED_IN},
             parameters=[CONCERN_ID]),
+    },
+    "/api/v1/concerns/{concern_id}/corrections": {
+        "post": _op(
+            "Add a correction to a concern: only the officer who saved it, at any time. It is kept beside the "
+            "concern (with its author and time) for the teams to read; nothing the teams did changes.",
+            {"201": _json(_ref("Correction"), "Stored."),
+             "404": _error("No such concern that the user can see."),
+             "422": INVALID, **LOGGED_IN},
+            parameters=[CONCERN_ID], body="CorrectionInput"),
     },
     "/api/v1/maps/wards": {"get": _op(
         "Concern counts per ward for the choropleth, with class breaks.",

@@ -3,7 +3,7 @@ import unicodedata
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, request, session, url_for
 from flask_login import current_user
 
 from engage.errors import wants_json
@@ -107,6 +107,38 @@ def insist_on_password_change():
     return None
 
 
+# Files that are the same for everyone, whoever asks: a cache may keep them.
+SHARED_FILES = {"static", "vendor.file"}
+
+
+def is_personal(req) -> bool:
+    """Whether an answer was made for someone signed in (a session or an API token):
+    it may hold residents' data (the inbox, a concern, a ward's figures, an export, the
+    API's concerns, a report, admin), so no cache may keep it. Decided without the
+    database: the user loaded for this request, the session's user id (now, or when
+    the request came: logging out clears it), the token sent."""
+    if req.endpoint in SHARED_FILES:
+        return False
+    user = g.get("_login_user")
+    return bool((user is not None and user.is_authenticated) or session.get("_user_id")
+                or g.get("signed_in_when_asked") or req.headers.get("Authorization"))
+
+
+def note_who_asked():
+    g.signed_in_when_asked = bool(session.get("_user_id"))
+
+
+def keep_personal_answers_out_of_caches(response):
+    """`Cache-Control: no-store` on every personal answer: neither the browser (its
+    Back button, its disk) nor a proxy keeps a copy once the user has moved on or
+    logged out. Answers that say no-store already are left as they are."""
+    if is_personal(request) and "no-store" not in (response.headers.get("Cache-Control") or ""):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def init_app(app):
     login_manager.init_app(app)
+    app.before_request(note_who_asked)
     app.before_request(insist_on_password_change)
+    app.after_request(keep_personal_answers_out_of_caches)

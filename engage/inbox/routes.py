@@ -5,7 +5,7 @@ from flask_login import current_user
 from engage.extensions import db
 from engage.inbox import bp
 from engage.inbox.forms import RerouteForm, StatusForm
-from engage.models import Category, Concern, ConcernRouting, StatusChange, Team
+from engage.models import Category, Concern, ConcernCorrection, ConcernRouting, StatusChange, Team
 from engage.services.boundaries import current_boundary_set
 from engage.services.inbox import InboxFilters, age_days, inbox_page, status_counts, ward_overview
 from engage.services.parameters import whole_number
@@ -37,13 +37,6 @@ def _concern_or_404(concern_id) -> Concern:
     return concern
 
 
-def _may_act(concern) -> bool:
-    if current_user.has_role("staff", "admin"):
-        return True
-    team_ids = {t.id for t in current_user.teams}
-    return concern.lead_team_id in team_ids or any(t.id in team_ids for t in concern.copied_teams)
-
-
 def _reroute_form(concern):
     form = RerouteForm(prefix="reroute")
     teams = db.session.scalars(sa.select(Team).order_by(Team.kind, Team.name)).all()
@@ -62,7 +55,7 @@ def concern(concern_id):
     reroute_form = _reroute_form(concern) if current_user.has_role("staff", "admin") else None
     error_field, error = None, None
     if request.method == "POST" and request.form.get("action") == "status" and status_form.validate():
-        if not _may_act(concern):
+        if not scope_for(current_user).acts_on(concern):
             abort(403, "only the teams this concern is routed to can change its status")
         try:
             change_status(concern, status_form.to.data, status_form.note.data, current_user.id, current_user.email)
@@ -88,11 +81,14 @@ def concern(concern_id):
                                  .order_by(StatusChange.at)).all()
     routings = db.session.scalars(sa.select(ConcernRouting).where(ConcernRouting.concern_id == concern.id)
                                   .order_by(ConcernRouting.routed_at)).all()
+    corrections = db.session.scalars(sa.select(ConcernCorrection).where(ConcernCorrection.concern_id == concern.id)
+                                     .order_by(ConcernCorrection.created_at, ConcernCorrection.id)).all()
     return render_template(
-        "inbox/concern.html", concern=concern, moves=moves_from(concern.status) if _may_act(concern) else [],
+        "inbox/concern.html", concern=concern, moves=moves_from(concern.status) if scope_for(current_user).acts_on(concern) else [],
         status_form=status_form, reroute_form=reroute_form, history=history, routings=routings,
+        corrections=corrections,
         labels=LABELS, age=age_days(concern), error=error, error_field=error_field,
-        show_contact=current_user.has_role("staff", "admin") or concern.created_by_id == current_user.id,
+        show_contact=scope_for(current_user).sees_contact_of(concern),
     ), (422 if error or any(f.errors for f in status_form) or any(f.errors for f in reroute_form or ()) else 200)
 
 
@@ -101,7 +97,7 @@ def ward(code):
     scope = scope_for(current_user)
     boundary_set = current_boundary_set()
     ward = find_ward(boundary_set, code.upper()) if boundary_set else None
-    if ward is None or (not scope.sees_all_wards and ward.id not in set(db.session.scalars(scope.ward_ids()))):
+    if ward is None or not scope.may_open_ward(ward.id):
         abort(404, "no such ward in your area")
     overview = ward_overview(ward, scope, page=whole_number(request.args, "page", 1, minimum=1))
     return render_template("inbox/ward.html", overview=overview, labels=LABELS, age_days=age_days)

@@ -28,6 +28,7 @@ from engage.models.capture import (  # noqa: F401
     PRIORITIES,
     Category,
     Concern,
+    ConcernCorrection,
     Meeting,
     meeting_team,
     meeting_ward,

@@ -191,3 +191,23 @@ class Concern(db.Model):
     created_by = so.relationship("User")
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class ConcernCorrection(db.Model):
+    """The officer's correction of a concern a team has already acted on. Once the lead
+    team has acted, the concern is neither undone nor edited (the team's status history
+    and "we did" text stay as they were written); the officer adds a correction beside
+    it instead, which the teams see on the concern's page."""
+
+    __tablename__ = "concern_correction"
+    __audited__ = True
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    concern_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("concern.id", ondelete="CASCADE"), index=True)
+    text: so.Mapped[str] = so.mapped_column(sa.Text)
+    author_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    # Who wrote it as they were then: kept if the account is later removed.
+    author: so.Mapped[str] = so.mapped_column(sa.String(254))
+    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    concern = so.relationship("Concern")

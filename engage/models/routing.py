@@ -12,7 +12,8 @@ from engage.models.base import utcnow
 from engage.models.capture import CONCERN_STATUSES, _in
 
 ROUTED_BY = ("rule", "coverage", "triage", "manual")
-OUTBOX_STATES = ("pending", "sending", "sent", "failed", "digest", "folded")
+# 'withdrawn': the concern was undone by the officer before the e-mail went (kept for the record).
+OUTBOX_STATES = ("pending", "sending", "sent", "failed", "digest", "folded", "withdrawn")
 
 routing_rule_copy = sa.Table(
     "routing_rule_copy",

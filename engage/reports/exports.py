@@ -44,7 +44,7 @@ def download(what, fmt):
         abort(400, "; ".join(errors))
     scope = scope_for(current_user)
     # Residents' contact details: only for roles that need them, only with consent.
-    with_contact = what == "concerns" and request.args.get("contact") == "1" and current_user.has_role("staff", "admin")
+    with_contact = what == "concerns" and request.args.get("contact") == "1" and scope.sees_everything
     record_export(what, fmt, filters, with_contact)
     if what == "concerns":
         columns = CONCERN_COLUMNS + (CONTACT_COLUMNS if with_contact else [])

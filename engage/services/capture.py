@@ -21,13 +21,16 @@ from engage.models import (
     AuditEvent,
     Category,
     Concern,
+    ConcernCorrection,
     Meeting,
+    StatusChange,
     Ward,
     meeting_ward,
 )
 from engage.models.base import utcnow
 from engage.services.boundaries import current_boundary_set
 from engage.services.locating import locator_for
+from engage.services.notify import withdraw_notifications
 from engage.services.linking import place_waiting_concerns
 from engage.services.reference import ReferenceData, attach, keep, reference_data, reference_version
 from engage.services.routing import route_concern
@@ -406,8 +409,38 @@ def raise_concern(data, user=None, is_demo=False, channel=None, notify=True) -> 
     return concern, True
 
 
+class TeamHasActed(Exception):
+    """The concern's team has acted on it: it is no longer the officer's to undo or edit."""
+
+    def __init__(self, concern: Concern):
+        super().__init__("The team has already acted on this concern, so it is kept as it is (its status history "
+                         "and what the team did stay): add a correction instead.")
+        self.concern = concern
+
+
+def team_has_acted(concern: Concern) -> bool:
+    """Whether a team has acted on the concern: it moved on from "new", has "we did"
+    text, or has any status change recorded (a reopen back to an open status too)."""
+    if concern.status != "new" or concern.we_did or concern.first_action_at is not None:
+        return True
+    return db.session.scalar(sa.select(sa.exists().where(StatusChange.concern_id == concern.id)))
+
+
+def undo_concern(concern: Concern) -> None:
+    """The officer's Undo: the concern is deleted (the audit trail keeps its tombstone,
+    so a late copy is not stored again) and its e-mails not yet sent are withdrawn.
+    Refused once a team has acted on it: what the team did is never deleted."""
+    if team_has_acted(concern):
+        raise TeamHasActed(concern)
+    withdraw_notifications(concern)
+    db.session.delete(concern)
+
+
 def amend_concern(concern: Concern, data) -> None:
-    """The officer's correction of a concern just saved: what was raised, not where."""
+    """The officer's correction of a concern just saved: what was raised, not where.
+    Refused once a team has acted on it (the team acted on what it read)."""
+    if team_has_acted(concern):
+        raise TeamHasActed(concern)
     f = Fields(data)
     if "category" in f.data:
         code = f.text("category", required=True)
@@ -423,6 +456,19 @@ def amend_concern(concern: Concern, data) -> None:
     if "priority" in f.data:
         concern.priority = f.choice("priority", PRIORITIES, concern.priority)
     f.check()
+
+
+def add_correction(concern: Concern, data, user) -> ConcernCorrection:
+    """A correction by the officer who saved the concern, kept beside it with who wrote
+    it and when; the teams see it on the concern's page. The caller checks the author."""
+    f = Fields(data)
+    text = f.text("text", required=True, max_length=10000).strip()
+    if not text and "text" not in f.errors:
+        f.errors["text"] = "required: say what should be corrected"
+    f.check()
+    correction = ConcernCorrection(concern_id=concern.id, text=text, author_id=user.id, author=user.email)
+    db.session.add(correction)
+    return correction
 
 
 class MeetingChanged(Exception):

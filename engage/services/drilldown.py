@@ -47,13 +47,10 @@ class Drilldown:
 
 def rollup_reaches(ward_ids: list[int], scope: Scope) -> bool:
     """Whether this user sees every concern of these wards, so the rollup can count
-    them: staff and admin, inspectors whose teams cover all wards or these. Officers
-    see only their own entries, which the rollup cannot tell apart."""
-    if scope.sees_everything or (scope.team_ids and scope.sees_all_wards):
-        return True
-    if not scope.team_ids:
-        return False
-    return set(ward_ids) <= set(db.session.scalars(scope.ward_ids()))
+    them (Scope.reads_every_concern_in): staff and admin, inspectors whose INTs cover
+    all wards or these. Officers see only their own entries and partner agencies only
+    what is routed to them, which the rollup cannot tell apart."""
+    return scope.reads_every_concern_in(ward_ids)
 
 
 def _demo_condition(r, demo: bool | None):
@@ -183,8 +180,9 @@ def ward_drilldown(ward: Ward, scope: Scope, today: date | None = None, months: 
         by_month, top, statuses = _rollup_figures(ward_ids, source == "demo", today, starts)
     else:
         by_month, top, statuses = _direct_figures(ward_ids, scope, source == "demo", today, since)
-    held = ward_meetings(ward_ids, "held", today, source == "demo", 10)
-    planned = ward_meetings(ward_ids, "planned", today, source == "demo", 10)
+    shown = scope.sees_meetings_in(ward_ids)
+    held = ward_meetings(ward_ids, "held", today, source == "demo", 10) if shown else []
+    planned = ward_meetings(ward_ids, "planned", today, source == "demo", 10) if shown else []
     return Drilldown(
         source=source,
         months=[(start, by_month.get((start.year, start.month), 0)) for start in starts],

@@ -280,6 +280,7 @@ def ward_overview(ward: Ward, scope: Scope, today: date | None = None, page: int
             sa.select(Category.label, sa.func.count()).join(this_year, this_year.c.category_id == Category.id)
             .group_by(Category.label).order_by(sa.func.count().desc(), Category.label).limit(5)
         ).all()]
-    recent = ward_meetings([ward.id], "held", today, None, 5)
-    planned = ward_meetings([ward.id], "planned", today, None, 5)
+    shown = scope.sees_meetings_in([ward.id])
+    recent = ward_meetings([ward.id], "held", today, None, 5) if shown else []
+    planned = ward_meetings([ward.id], "planned", today, None, 5) if shown else []
     return WardOverview(ward, open_concerns, recent, planned, top)

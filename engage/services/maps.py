@@ -160,25 +160,25 @@ def concern_filter(stmt, f: MapFilters, scope: Scope, boundary_set_id: int):
 def _rollup_reach(scope: Scope) -> str | None:
     """How much of this user's map the rollup can answer.
 
-    'all': everyone who sees every concern with a ward: staff and admin, and inspectors
-    whose teams cover all wards (filter_concerns then admits any concern with a ward).
-    'wards': inspectors covering some wards: the rollup answers for those wards; what
-    else they see (routed to their teams, or logged by them, elsewhere) is counted
-    directly. None: officers see only their own entries, which the rollup cannot tell
-    apart, so their maps are counted directly."""
-    if scope.sees_everything or (scope.team_ids and scope.sees_all_wards):
+    'all': everyone who sees every concern with a ward (Scope.reads_all_wards): staff
+    and admin, and inspectors of an INT covering all wards. 'wards': inspectors of INTs
+    covering some wards: the rollup answers for those wards; what else they see (routed
+    to their teams, or logged by them, elsewhere) is counted directly. None: officers
+    see only their own entries and partner agencies only what is routed to them, which
+    the rollup cannot tell apart, so their maps are counted directly."""
+    if scope.reads_all_wards:
         return "all"
-    if scope.team_ids:
+    if scope.area_team_ids:
         return "wards"
     return None
 
 
 def _beyond_wards(f: MapFilters, scope: Scope, stmt):
-    """What a ward-limited inspector sees outside their wards: concerns routed (lead or
-    copy) to their teams, or logged by them. Usually few, so their ids are found first,
+    """What a ward-limited inspector sees outside their INTs' wards: concerns routed
+    (lead or copy) to their teams, or logged by them. Usually few, so their ids are found first,
     each arm by an index, and only those concerns are read: an OR over these columns, or
     a join PostgreSQL estimates badly, would read every concern in the other wards."""
-    elsewhere = db.session.scalars(sa.select(Ward.id).where(Ward.id.not_in(scope.ward_ids()))).all()
+    elsewhere = db.session.scalars(sa.select(Ward.id).where(Ward.id.not_in(scope.concern_ward_ids()))).all()
     lo, hi = _moment_bounds(f)
     period = [Concern.ward_id.in_(elsewhere), Concern.raised_at.between(lo, hi)]
     arms = [
@@ -204,7 +204,7 @@ def _rollup_ward_counts(f: MapFilters, scope: Scope, boundary_set_id: int, reach
                    rollup.period(r, f.date_from, f.date_to), *_area_conditions(f, boundary_set_id))
             .group_by(Ward.code))
     if reach == "wards":
-        stmt = stmt.where(r.c.ward_id.in_(scope.ward_ids()))
+        stmt = stmt.where(r.c.ward_id.in_(scope.concern_ward_ids()))
     return {code: int(n) for code, n in db.session.execute(stmt).all()}
 
 
@@ -326,7 +326,7 @@ def _rollup_heat(f: MapFilters, scope: Scope, boundary_set_id: int, zoom: int, r
     if area:
         stmt = stmt.join(Ward, r.c.ward_id == Ward.id).where(*area)
     if reach == "wards":
-        stmt = stmt.where(r.c.ward_id.in_(scope.ward_ids()))
+        stmt = stmt.where(r.c.ward_id.in_(scope.concern_ward_ids()))
     return {(x, y): int(n) for x, y, n in db.session.execute(stmt.group_by(gx, gy)).all()}
 
 
@@ -400,8 +400,7 @@ def _count_deletions(session, flush_context):
 
 def scope_key(scope: Scope):
     # Officers see their own entries, so their answers are their own.
-    return (scope.sees_everything, scope.sees_all_wards, tuple(sorted(scope.team_ids)),
-            None if scope.sees_everything else scope.user_id)
+    return scope.key()
 
 
 def filters_key(f: MapFilters):

@@ -81,6 +81,24 @@ def queue_routing_notifications(concern: Concern) -> list[OutboxMessage]:
     return queued
 
 
+# What a worker has not yet taken: withdrawn when the concern is undone. A message
+# already 'sending' is in a worker's hands and may go; 'sent' and 'folded' have gone.
+WITHDRAWABLE = ("pending", "digest", "failed")
+
+
+def withdraw_notifications(concern: Concern) -> int:
+    """The e-mails about a concern the officer undid, not yet sent, are withdrawn: kept
+    (for the record of what was queued) in the state 'withdrawn', which no worker sends,
+    folds into a digest or retries. Called before the concern is deleted."""
+    result = db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.concern_id == concern.id, OutboxMessage.state.in_(WITHDRAWABLE))
+        .values(state="withdrawn", last_error="withdrawn: the officer undid the concern before it was sent"),
+        execution_options={"synchronize_session": "fetch"},
+    )
+    return result.rowcount
+
+
 def make_message_id() -> str:
     domain = current_app.config.get("ENGAGE_MAIL_DOMAIN") or "engage.local"
     return f"<{uuid.uuid4()}@{domain}>"

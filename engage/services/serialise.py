@@ -78,3 +78,13 @@ def _routed_by(concern):
     if concern.routed_by == "rule" and concern.routing_rule is not None:
         return {"rule": concern.routing_rule.id, "note": concern.routing_rule.note}
     return concern.routed_by
+
+
+def correction_json(correction) -> dict:
+    return {
+        "id": correction.id,
+        "concern_id": correction.concern_id,
+        "text": correction.text,
+        "author": correction.author,
+        "created_at": _iso(correction.created_at),
+    }

@@ -11,7 +11,6 @@ from engage.services.register import (
     register_by_authority,
     register_entries,
 )
-from engage.extensions import db
 from engage.wards import bp
 
 
@@ -70,6 +69,6 @@ def _drilldown_if_allowed(ward):
     if not current_user.is_authenticated:
         return None
     scope = scope_for(current_user)
-    if not scope.sees_all_wards and ward.id not in set(db.session.scalars(scope.ward_ids())):
+    if not scope.may_open_ward(ward.id):
         return None
     return ward_drilldown(ward, scope)

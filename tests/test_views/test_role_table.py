@@ -2,7 +2,9 @@
 
 Each row is a request (method and URL) and the status each kind of caller gets:
 nobody logged in, an officer, an inspector (in team INT-TEST, three Middlesbrough
-wards), staff and an admin; browsers and API clients alike (the API rows are asked
+wards), staff, an admin, and a partner inspector (in CFB-TEST, a partner agency
+covering all of Cleveland, who sees only the concerns routed to it and no meetings);
+browsers and API clients alike (the API rows are asked
 with the session, /api/v1/concerns etc. also with a bearer token elsewhere). A status
 of 302 for nobody means "sent to the log-in page".
 
@@ -10,6 +12,9 @@ of 302 for nobody means "sent to the log-in page".
 route (or a new method on one) with no row here fails it, so whoever adds a route
 decides who may use it. Rows for another team's concern, meeting and ward check that
 an inspector gets 404 there (not 403: whether it exists is not theirs to know).
+
+Every answer to someone signed in (but static and vendor files) must also say
+`Cache-Control: no-store`: `test_who_may_open_what` checks that on every row.
 """
 from __future__ import annotations
 
@@ -20,40 +25,40 @@ import pytest
 import sqlalchemy as sa
 
 from engage.extensions import db
-from tests.conftest import TODAY, logged_in_client, make_team
+from tests.conftest import TODAY, logged_in_client, make_team, make_user
 
-ROLES = ("anon", "officer", "inspector", "staff", "admin")
-
-
-def who(anon, officer, inspector, staff, admin):
-    return dict(zip(ROLES, (anon, officer, inspector, staff, admin)))
+ROLES = ("anon", "officer", "inspector", "staff", "admin", "partner")
 
 
-EVERYONE = who(200, 200, 200, 200, 200)
-LOGGED_IN = who(302, 200, 200, 200, 200)
-API_LOGGED_IN = who(401, 200, 200, 200, 200)
-CAPTURE = who(302, 200, 403, 200, 200)
-INBOX = who(302, 403, 200, 200, 200)
-STAFF = who(302, 403, 403, 200, 200)
-ADMIN = who(302, 403, 403, 403, 200)
-ADMIN_FORM = who(302, 403, 403, 403, 422)  # an empty form: the admin is shown what is missing
+def who(anon, officer, inspector, staff, admin, partner):
+    return dict(zip(ROLES, (anon, officer, inspector, staff, admin, partner)))
+
+
+EVERYONE = who(200, 200, 200, 200, 200, 200)
+LOGGED_IN = who(302, 200, 200, 200, 200, 200)
+API_LOGGED_IN = who(401, 200, 200, 200, 200, 200)
+CAPTURE = who(302, 200, 403, 200, 200, 403)
+INBOX = who(302, 403, 200, 200, 200, 200)
+STAFF = who(302, 403, 403, 200, 200, 403)
+ADMIN = who(302, 403, 403, 403, 200, 403)
+ADMIN_FORM = who(302, 403, 403, 403, 422, 403)  # an empty form: the admin is shown what is missing
 
 # (method, url, expected by role). {placeholders} are filled from the `world` fixture.
 TABLE = [
     # Public pages and files
     ("GET", "/", EVERYONE),
     ("GET", "/wards/{ward}", EVERYONE),
-    ("GET", "/wards/E05999999", who(404, 404, 404, 404, 404)),
+    ("GET", "/wards/E05999999", who(404, 404, 404, 404, 404, 404)),
     ("GET", "/public/wards/{ward}", EVERYONE),
     ("GET", "/static/css/engage.css", EVERYONE),
     ("GET", "/vendor/leaflet/leaflet.js", EVERYONE),
-    ("GET", "/vendor/nothing/x.js", who(404, 404, 404, 404, 404)),
+    ("GET", "/vendor/nothing/x.js", who(404, 404, 404, 404, 404, 404)),
     ("GET", "/sw.js", EVERYONE),
     ("GET", "/capture/manifest.webmanifest", EVERYONE),
     # Logging in and out
-    ("GET", "/login", who(200, 302, 302, 302, 302)),
-    ("POST", "/login", who(200, 302, 302, 302, 302)),
-    ("POST", "/logout", who(302, 302, 302, 302, 302)),
+    ("GET", "/login", who(200, 302, 302, 302, 302, 302)),
+    ("POST", "/login", who(200, 302, 302, 302, 302, 302)),
+    ("POST", "/logout", who(302, 302, 302, 302, 302, 302)),
     ("GET", "/account/password", LOGGED_IN),
     ("POST", "/account/password", LOGGED_IN),
     # Capture, maps
@@ -61,37 +66,40 @@ TABLE = [
     ("GET", "/maps", LOGGED_IN),
     # Inbox: inspectors see their teams' concerns and wards only
     ("GET", "/inbox", INBOX),
-    ("GET", "/inbox/concerns/{concern}", INBOX),
-    ("POST", "/inbox/concerns/{concern}", who(302, 403, 200, 200, 200)),
-    ("GET", "/inbox/concerns/{other_concern}", who(302, 403, 404, 200, 200)),
-    ("POST", "/inbox/concerns/{other_concern}", who(302, 403, 404, 200, 200)),
+    ("GET", "/inbox/concerns/{concern}", who(302, 403, 200, 200, 200, 404)),
+    ("POST", "/inbox/concerns/{concern}", who(302, 403, 200, 200, 200, 404)),
+    ("GET", "/inbox/concerns/{other_concern}", who(302, 403, 404, 200, 200, 404)),
+    ("POST", "/inbox/concerns/{other_concern}", who(302, 403, 404, 200, 200, 404)),
     ("GET", "/inbox/wards/{ward}", INBOX),
-    ("GET", "/inbox/wards/{other_ward}", who(302, 403, 404, 200, 200)),
+    ("GET", "/inbox/wards/{other_ward}", who(302, 403, 404, 200, 200, 200)),  # partner: covers all
+    # A concern in Stockton led by INT-STOCK and copied to the partner agency
+    ("GET", "/inbox/concerns/{partner_concern}", who(302, 403, 404, 200, 200, 200)),
+    ("POST", "/inbox/concerns/{partner_concern}", who(302, 403, 404, 200, 200, 200)),
     # Reports, exports, "you said, we did"
     ("GET", "/reports", STAFF),
     ("GET", "/reports/coverage", STAFF),
-    ("GET", "/reports/panel", who(302, 403, 403, 400, 400)),  # 400: no period given
-    ("POST", "/reports/panel", who(302, 403, 403, 400, 400)),
+    ("GET", "/reports/panel", who(302, 403, 403, 400, 400, 403)),  # 400: no period given
+    ("POST", "/reports/panel", who(302, 403, 403, 400, 400, 403)),
     ("GET", "/exports", INBOX),
     ("GET", "/exports/concerns.csv", INBOX),
     ("GET", "/exports/meetings.xlsx", INBOX),
     ("GET", "/exports/concerns.geojson", INBOX),
-    ("GET", "/exports/nothing.csv", who(302, 403, 404, 404, 404)),
+    ("GET", "/exports/nothing.csv", who(302, 403, 404, 404, 404, 404)),
     ("GET", "/updates", STAFF),
-    ("POST", "/updates/draft", who(302, 403, 403, 302, 302)),
+    ("POST", "/updates/draft", who(302, 403, 403, 302, 302, 403)),
     ("GET", "/updates/{update}", STAFF),
-    ("POST", "/updates/{update}", who(302, 403, 403, 302, 302)),
+    ("POST", "/updates/{update}", who(302, 403, 403, 302, 302, 403)),
     # Admin
-    ("GET", "/admin/", who(302, 403, 403, 403, 302)),  # to the users list
+    ("GET", "/admin/", who(302, 403, 403, 403, 302, 403)),  # to the users list
     ("GET", "/admin/audit", ADMIN),
     ("GET", "/admin/users", ADMIN),
     ("GET", "/admin/users/new", ADMIN),
     ("POST", "/admin/users/new", ADMIN_FORM),
     ("GET", "/admin/users/{user}", ADMIN),
     ("POST", "/admin/users/{user}", ADMIN_FORM),
-    ("POST", "/admin/users/{user}/password", who(302, 403, 403, 403, 200)),
-    ("POST", "/admin/users/{user}/sessions/end", who(302, 403, 403, 403, 302)),
-    ("POST", "/admin/users/{user}/tokens/{token}/revoke", who(302, 403, 403, 403, 302)),
+    ("POST", "/admin/users/{user}/password", who(302, 403, 403, 403, 200, 403)),
+    ("POST", "/admin/users/{user}/sessions/end", who(302, 403, 403, 403, 302, 403)),
+    ("POST", "/admin/users/{user}/tokens/{token}/revoke", who(302, 403, 403, 403, 302, 403)),
     ("GET", "/admin/teams", ADMIN),
     ("GET", "/admin/teams/new", ADMIN),
     ("POST", "/admin/teams/new", ADMIN_FORM),
@@ -102,16 +110,16 @@ TABLE = [
     ("POST", "/admin/categories/new", ADMIN_FORM),
     ("GET", "/admin/categories/{category}", ADMIN),
     ("POST", "/admin/categories/{category}", ADMIN_FORM),
-    ("POST", "/admin/categories/{category}/retired", who(302, 403, 403, 403, 302)),
+    ("POST", "/admin/categories/{category}/retired", who(302, 403, 403, 403, 302, 403)),
     ("GET", "/admin/routing", ADMIN),
     ("GET", "/admin/routing/new", ADMIN),
     ("POST", "/admin/routing/new", ADMIN_FORM),
     ("GET", "/admin/routing/{rule}", ADMIN),
     ("POST", "/admin/routing/{rule}", ADMIN_FORM),
-    ("POST", "/admin/routing/{rule}/active", who(302, 403, 403, 403, 302)),
+    ("POST", "/admin/routing/{rule}/active", who(302, 403, 403, 403, 302, 403)),
     ("GET", "/admin/outbox", ADMIN),
-    ("POST", "/admin/outbox/{message}/retry", who(302, 403, 403, 403, 302)),
-    ("POST", "/admin/outbox/retry-failed", who(302, 403, 403, 403, 302)),
+    ("POST", "/admin/outbox/{message}/retry", who(302, 403, 403, 403, 302, 403)),
+    ("POST", "/admin/outbox/retry-failed", who(302, 403, 403, 403, 302, 403)),
     # The JSON API: public register and location
     ("GET", "/api/openapi.json", EVERYONE),
     ("GET", "/api/wards", EVERYONE),
@@ -123,33 +131,36 @@ TABLE = [
     ("GET", "/api/v1/session", API_LOGGED_IN),
     ("GET", "/api/v1/wards", API_LOGGED_IN),
     ("GET", "/api/v1/wards/{ward}", API_LOGGED_IN),
-    ("GET", "/api/v1/wards/{other_ward}", who(401, 200, 404, 200, 200)),
+    ("GET", "/api/v1/wards/{other_ward}", who(401, 200, 404, 200, 200, 200)),
     ("GET", "/api/v1/maps/wards", API_LOGGED_IN),
     ("GET", "/api/v1/maps/heat", API_LOGGED_IN),
     ("GET", "/api/v1/meetings", API_LOGGED_IN),
-    ("POST", "/api/v1/meetings", who(401, 422, 403, 422, 422)),
-    ("GET", "/api/v1/meetings/{meeting}", API_LOGGED_IN),
-    ("GET", "/api/v1/meetings/{other_meeting}", who(401, 200, 404, 200, 200)),
-    ("PATCH", "/api/v1/meetings/{meeting}", who(401, 422, 403, 422, 422)),
+    ("POST", "/api/v1/meetings", who(401, 422, 403, 422, 422, 403)),
+    ("GET", "/api/v1/meetings/{meeting}", who(401, 200, 200, 200, 200, 404)),  # partners: no meetings
+    ("GET", "/api/v1/meetings/{other_meeting}", who(401, 200, 404, 200, 200, 404)),
+    ("PATCH", "/api/v1/meetings/{meeting}", who(401, 422, 403, 422, 422, 403)),
     ("GET", "/api/v1/concerns", API_LOGGED_IN),
-    ("POST", "/api/v1/concerns", who(401, 422, 403, 422, 422)),
-    ("GET", "/api/v1/concerns/{concern}", API_LOGGED_IN),
-    ("GET", "/api/v1/concerns/{other_concern}", who(401, 200, 404, 200, 200)),
-    ("PATCH", "/api/v1/concerns/{concern}", who(401, 200, 403, 409, 409)),
-    ("DELETE", "/api/v1/concerns/{concern}", who(401, 204, 403, 404, 404)),
+    ("POST", "/api/v1/concerns", who(401, 422, 403, 422, 422, 403)),
+    ("GET", "/api/v1/concerns/{concern}", who(401, 200, 200, 200, 200, 404)),
+    ("GET", "/api/v1/concerns/{partner_concern}", who(401, 200, 404, 200, 200, 200)),
+    ("GET", "/api/v1/concerns/{other_concern}", who(401, 200, 404, 200, 200, 404)),
+    ("PATCH", "/api/v1/concerns/{concern}", who(401, 200, 403, 409, 409, 403)),
+    ("DELETE", "/api/v1/concerns/{concern}", who(401, 204, 403, 404, 404, 403)),
+    # Only the officer who saved it (422: the empty correction is refused)
+    ("POST", "/api/v1/concerns/{partner_concern}/corrections", who(401, 422, 403, 403, 403, 403)),
     # Open311 GeoReport v2: reading is public, submitting needs an api_key
-    ("GET", "/open311/v2/", who(302, 302, 302, 302, 302)),  # to discovery
+    ("GET", "/open311/v2/", who(302, 302, 302, 302, 302, 302)),  # to discovery
     ("GET", "/open311/v2/discovery.json", EVERYONE),
     ("GET", "/open311/v2/services.xml", EVERYONE),
     ("GET", "/open311/v2/services/speeding.json", EVERYONE),
     ("GET", "/open311/v2/requests.json", EVERYONE),
     ("GET", "/open311/v2/requests/{concern}.json", EVERYONE),
-    ("POST", "/open311/v2/requests.json", who(403, 403, 403, 403, 403)),
-    ("PUT", "/open311/v2/requests.json", who(405, 405, 405, 405, 405)),
-    ("GET", "/open311/v2/nothing", who(404, 404, 404, 404, 404)),
-    ("POST", "/open311/v2/nothing", who(404, 404, 404, 404, 404)),
-    ("PATCH", "/open311/v2/nothing", who(404, 404, 404, 404, 404)),
-    ("DELETE", "/open311/v2/nothing", who(404, 404, 404, 404, 404)),
+    ("POST", "/open311/v2/requests.json", who(403, 403, 403, 403, 403, 403)),
+    ("PUT", "/open311/v2/requests.json", who(405, 405, 405, 405, 405, 405)),
+    ("GET", "/open311/v2/nothing", who(404, 404, 404, 404, 404, 404)),
+    ("POST", "/open311/v2/nothing", who(404, 404, 404, 404, 404, 404)),
+    ("PATCH", "/open311/v2/nothing", who(404, 404, 404, 404, 404, 404)),
+    ("DELETE", "/open311/v2/nothing", who(404, 404, 404, 404, 404, 404)),
 ]
 
 # Two rows must answer differently when the package is missing locally (no `make setup`).
@@ -157,7 +168,18 @@ NEEDS_NODE_MODULES = {"/vendor/leaflet/leaflet.js"}
 
 
 @pytest.fixture
-def world(app, users, team):
+def partner_team(app):
+    """A partner agency covering all of Cleveland, as the fire brigade does."""
+    return make_team("CFB-TEST", ward_codes=(), kind="partner", coverage="all")
+
+
+@pytest.fixture
+def callers(users, partner_team):
+    return {**users, "partner": make_user("partner@example.org", "inspector", teams=[partner_team])}
+
+
+@pytest.fixture
+def world(app, users, team, partner_team):
     """Entries to ask about: the inspector's team covers three Middlesbrough wards; a
     second team covers a Stockton ward the inspector must not see into."""
     from engage.models import ApiToken, Category, OutboxMessage, RoutingRule, Ward
@@ -183,17 +205,22 @@ def world(app, users, team):
                                           "category": "speeding", "description": "Elsewhere"}, officer)
         category = db.session.scalar(sa.select(Category).where(Category.code == "drugs"))
         rule = RoutingRule(category=category, lead_team=team, note="drugs to the INT")
-        db.session.add(rule)
+        fire = db.session.scalar(sa.select(Category).where(Category.code == "fire_setting"))
+        db.session.add_all([rule, RoutingRule(category=fire, copy_teams=[partner_team], note="fire: CFB copied")])
+        db.session.flush()
+        partner_concern, _ = raise_concern({"id": str(uuid.uuid4()), "meeting_id": other_meeting.id,
+                                            "category": "fire_setting", "description": "Bins set alight"}, officer)
         issue_token(officer)
         ward = db.session.scalar(sa.select(Ward).where(Ward.boundary_set_id == boundary_set.id,
                                                        Ward.code == "E05009857"))
         update = draft_update(ward, TODAY - timedelta(days=90), TODAY)
         db.session.commit()
         assert concern.lead_team_id == team.id and other_concern.lead_team_id == other_team.id
+        assert partner_concern.lead_team_id == other_team.id and partner_concern.copied_teams == [partner_team]
         values = {
             "ward": "E05009857", "other_ward": stockton.code,
             "meeting": meeting.id, "other_meeting": other_meeting.id,
-            "concern": concern.id, "other_concern": other_concern.id,
+            "concern": concern.id, "other_concern": other_concern.id, "partner_concern": partner_concern.id,
             "user": officer.id, "token": db.session.scalar(sa.select(ApiToken.id)),
             "team": team.id, "category": category.id, "rule": rule.id, "update": update.id,
             "message": db.session.scalar(sa.select(OutboxMessage.id).order_by(OutboxMessage.id)),
@@ -201,10 +228,10 @@ def world(app, users, team):
     return values
 
 
-def clients(app, users):
+def clients(app, callers):
     yield "anon", app.test_client()
     for role in ROLES[1:]:
-        yield role, logged_in_client(app, users[role])
+        yield role, logged_in_client(app, callers[role])
 
 
 def ask(client, method, url):
@@ -216,20 +243,30 @@ def ask(client, method, url):
 
 
 @pytest.mark.parametrize("method, url, expected", TABLE, ids=[f"{m} {u}" for m, u, _ in TABLE])
-def test_who_may_open_what(app, users, world, method, url, expected):
+def test_who_may_open_what(app, callers, world, method, url, expected):
     if url in NEEDS_NODE_MODULES and not (app.config["ENGAGE_NODE_MODULES"] and
                                           __import__("os").path.isdir(app.config["ENGAGE_NODE_MODULES"])):
         pytest.skip("front-end packages not installed (make setup)")
     target = url.format(**world)
-    got = {role: ask(client, method, target).status_code for role, client in clients(app, users)}
-    assert got == expected
+    answers = {}
+    for role, client in clients(app, callers):
+        response = ask(client, method, target)
+        answers[role] = (response.status_code, response.headers.get("Cache-Control") or "")
+        response.close()  # a streamed export ends here, in its own request
+    assert {role: status for role, (status, _) in answers.items()} == expected
+    # Whatever the status, an answer to someone signed in is kept by no cache (the
+    # files that are the same for everyone aside).
+    shared_file = url.startswith(("/static/", "/vendor/"))
+    stored = {role: cache for role, (_, cache) in answers.items()
+              if role != "anon" and not shared_file and "no-store" not in cache}
+    assert stored == {}, f"answers to signed-in users without Cache-Control: no-store: {stored}"
 
 
 def test_the_table_covers_every_route(app):
     """Every rule and method of the URL map is asked about at least once."""
     adapter = app.url_map.bind("localhost")
     placeholder = {name: "1" for name in ("ward", "other_ward", "meeting", "other_meeting", "concern",
-                                          "other_concern", "user", "token", "team", "category", "rule",
+                                          "other_concern", "partner_concern", "user", "token", "team", "category", "rule",
                                           "update", "message")}
     covered = set()
     for method, url, _ in TABLE:
@@ -244,3 +281,22 @@ def test_the_table_covers_every_route(app):
 
 def test_the_table_asks_every_role(app):
     assert all(set(expected) == set(ROLES) for _, _, expected in TABLE)
+
+
+def test_answers_to_an_api_token_are_not_stored_but_shared_files_may_be(app, callers, world):
+    """A client with a bearer token (no session) gets no-store on what it reads; the
+    files that are the same for everyone stay cacheable, whoever asks."""
+    from engage.services.accounts import issue_token
+
+    token = issue_token(callers["staff"]).token
+    db.session.commit()
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    for url in ("/api/v1/concerns", f"/api/v1/concerns/{world['concern']}", "/api/v1/maps/wards",
+                "/exports/concerns.csv", "/api/v1/wards"):
+        answer = client.get(url, headers=headers)
+        assert answer.status_code == 200 and answer.headers.get("Cache-Control") == "no-store", url
+    shared = logged_in_client(app, callers["staff"]).get("/static/css/engage.css")
+    assert shared.status_code == 200 and "no-store" not in (shared.headers.get("Cache-Control") or "")
+    # Nobody signed in: a public page is left to the usual caching.
+    assert "no-store" not in (client.get("/").headers.get("Cache-Control") or "")

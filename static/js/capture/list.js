@@ -112,7 +112,9 @@ export class SavedList {
     // The server's window starts when it stored the entry, which for an entry saved
     // offline is when it was sent.
     const recent = Date.now() - Date.parse(r.sent_at || r.saved_at) < SERVER_WINDOW_MS;
-    if (fixable || r.state === "waiting" || recent) {
+    // Once the team has acted, the concern is theirs: no Edit (the server refuses it);
+    // the item says to add a correction instead.
+    if (!r.acted && (fixable || r.state === "waiting" || recent)) {
       const button = Object.assign(document.createElement("button"), {
         type: "button", className: fixable ? "button primary" : "button", textContent: fixable ? "Fix" : "Edit",
       });

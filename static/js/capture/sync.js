@@ -295,9 +295,18 @@ async function sendEdit(concern, session) {
       return r.rev === rev ? { ...r, change: null, errors: null, problem: null } : r;
     }
     if (status === 422) return { ...r, errors: body.fields || { body: body.error } };
+    if (teamActed(status, body)) return { ...r, change: null, acted: true, problem: TEAM_ACTED };
     // 409 (too late, or someone else's) or 404: the server keeps its copy; say so.
     return { ...r, change: null, problem: `Your change was not sent: ${(body && body.error) || status}` };
   });
+}
+
+// The team has acted on the concern: the server keeps it (and what the team did) and
+// takes a correction instead (POST body.correction_url).
+const TEAM_ACTED = "The team has already acted: add a correction.";
+
+function teamActed(status, body) {
+  return status === 409 && Boolean(body && body.correction_url);
 }
 
 async function sendUndo(concern, session) {
@@ -305,6 +314,10 @@ async function sendUndo(concern, session) {
   if (concern.state !== "sent" && !concern.tried) return store.remove("concerns", id);
   const { status, body } = await tracked(id, () => write("DELETE", `/api/v1/concerns/${id}`, null, session));
   if (status === 204 || status === 404) return store.remove("concerns", id);
+  if (teamActed(status, body)) {
+    return store.update("concerns", id, (r) => (r ? { ...r, change: null, state: "sent", acted: true, problem: TEAM_ACTED }
+      : undefined));
+  }
   return store.update("concerns", id, (r) => (r ? {
     ...r, change: null, state: "sent", problem: `Not undone: ${(body && body.error) || status}`,
   } : undefined));
