@@ -20,6 +20,8 @@ from engage.services.capture import (
     add_correction,
     amend_concern,
     amend_meeting,
+    concern_differences,
+    meeting_differences,
     raise_concern,
     record_meeting,
     undo_concern as undo,
@@ -42,11 +44,16 @@ def _invalid(exc: ValidationFailed):
     return jsonify(error="invalid entry: nothing was stored", fields=exc.errors), 422
 
 
-def _store(make, model, to_json):
-    """Create with the client's id; the same id again (even concurrently) answers 200
-    with what is stored."""
+def _store(make, model, to_json, replayed):
+    """Create with the client's id. The same id again (even concurrently) is answered
+    by `replayed(entry, data)`: 200 with what is stored only to a caller who may see it
+    and sent the same entry (see `_replayed`)."""
+    data = None
     try:
-        entry, created = make(_json_body(), current_user)
+        data = _json_body()
+        entry, created = make(data, current_user)
+        if not created:
+            return replayed(entry, data)
         insert_new(db.session)
         # Answered from what was just written: after the commit it would be re-read.
         body = to_json(entry)
@@ -60,12 +67,30 @@ def _store(make, model, to_json):
     except sa.exc.IntegrityError:
         # Another request stored the same id between our look-up and insert.
         db.session.rollback()
-        entry_id = (request.get_json(silent=True) or {}).get("id")
+        entry_id = (data or {}).get("id") if isinstance(data, dict) else None
         entry = db.session.get(model, str(entry_id)) if entry_id else None
         if entry is None:
             raise
-        created, body = False, to_json(entry)
-    return jsonify(body), 201 if created else 200
+        return replayed(entry, data)
+    return jsonify(body), 201
+
+
+def _replayed(kind, entry, visible, differences, to_json):
+    """An id already stored. To a caller who may not see that entry, exactly the 404 a
+    GET of it gives them (nothing of its content; concern ids are public through
+    Open311). To one who may: 409 naming the fields that differ when it is another
+    entry under the same id, else 200 with the entry as stored (a resend)."""
+    if visible(entry.id) is None:
+        db.session.rollback()
+        abort(404, f"no {kind} {entry.id} that you can see")
+    conflicts = differences(entry)
+    if conflicts:
+        db.session.rollback()
+        return jsonify(error=f"a different {kind} is already stored with this id: nothing was stored; "
+                             f"send this one with a new id", fields=conflicts), 409
+    body = to_json(entry)
+    db.session.rollback()
+    return jsonify(body), 200
 
 
 def _may_see_contact(concern) -> bool:
@@ -90,26 +115,42 @@ def categories():
 @bp.route("/v1/meetings", methods=["POST"])
 @role_required(*CAPTURE_ROLES)
 def create_meeting():
-    return _store(record_meeting, Meeting, meeting_json)
+    def replayed(meeting, data):
+        return _replayed("meeting", meeting, _visible_meeting, lambda m: meeting_differences(m, data), meeting_json)
+
+    return _store(record_meeting, Meeting, meeting_json, replayed)
 
 
 @bp.route("/v1/concerns", methods=["POST"])
 @role_required(*CAPTURE_ROLES)
 def create_concern():
-    return _store(raise_concern, Concern, lambda c: concern_json(c, _may_see_contact(c)))
+    def to_json(concern):
+        return concern_json(concern, _may_see_contact(concern))
+
+    def replayed(concern, data):
+        return _replayed("concern", concern, _visible_concern,
+                         lambda c: concern_differences(c, data, compare_contact=_may_see_contact(c)), to_json)
+
+    return _store(raise_concern, Concern, to_json, replayed)
+
+
+def _visible_meeting(meeting_id) -> Meeting | None:
+    return db.session.scalar(filter_meetings(scope_for(current_user), sa.select(Meeting).where(Meeting.id == meeting_id)))
+
+
+def _visible_concern(concern_id) -> Concern | None:
+    return db.session.scalar(filter_concerns(scope_for(current_user), sa.select(Concern).where(Concern.id == concern_id)))
 
 
 def _scoped_meeting(meeting_id) -> Meeting:
-    stmt = filter_meetings(scope_for(current_user), sa.select(Meeting).where(Meeting.id == meeting_id))
-    meeting = db.session.scalar(stmt)
+    meeting = _visible_meeting(meeting_id)
     if meeting is None:
         abort(404, f"no meeting {meeting_id} that you can see")
     return meeting
 
 
 def _scoped_concern(concern_id) -> Concern:
-    stmt = filter_concerns(scope_for(current_user), sa.select(Concern).where(Concern.id == concern_id))
-    concern = db.session.scalar(stmt)
+    concern = _visible_concern(concern_id)
     if concern is None:
         abort(404, f"no concern {concern_id} that you can see")
     return concern

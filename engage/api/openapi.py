@@ -401,7 +401,12 @@ PATHS = {
         "post": _op(
             "Record a meeting (officers, staff, admins). Idempotent on `id`.",
             {"201": _json(_ref("Meeting"), "Stored."),
-             "200": _json(_ref("Meeting"), "Already stored with this id: the stored meeting, unchanged."),
+             "200": _json(_ref("Meeting"), "Already stored with this id, the same meeting sent again (a resend): "
+                                           "the stored meeting, unchanged."),
+             "404": _error("A meeting the user may not see is stored with this id: the same answer as a GET "
+                           "of it, nothing of its content."),
+             "409": _json(_ref("ValidationError"), "Another meeting is stored with this id: nothing was stored; "
+                                                   "`fields` names the fields that differ. Send it with a new id."),
              "422": INVALID, **LOGGED_IN},
             body="MeetingInput"),
     },
@@ -431,7 +436,12 @@ PATHS = {
         "post": _op(
             "Record a concern and route it (officers, staff, admins). Idempotent on `id`.",
             {"201": _json(_ref("Concern"), "Stored and routed."),
-             "200": _json(_ref("Concern"), "Already stored with this id: the stored concern, unchanged."),
+             "200": _json(_ref("Concern"), "Already stored with this id, the same concern sent again (a resend): "
+                                           "the stored concern, unchanged."),
+             "404": _error("A concern the user may not see is stored with this id: the same answer as a GET "
+                           "of it, nothing of its content."),
+             "409": _json(_ref("ValidationError"), "Another concern is stored with this id: nothing was stored; "
+                                                   "`fields` names the fields that differ. Send it with a new id."),
              "410": _error("A concern with this id was undone (deleted by the officer): it is not stored again."),
              "422": INVALID, **LOGGED_IN},
             body="ConcernInput"),

@@ -471,6 +471,129 @@ def add_correction(concern: Concern, data, user) -> ConcernCorrection:
     return correction
 
 
+# --- the same id sent again ------------------------------------------------------------
+#
+# A phone resends an entry whose answer it lost; it must get "already stored". The same
+# id with other content is a different entry (a client reusing ids, or one entry edited
+# on the phone after a lost answer): it must not be answered as if stored. Each field is
+# read as a new entry's would be and compared with what is stored; a field a client may
+# leave out compares with what the server would have stored for it, except `raised_at`,
+# whose default (the moment of arrival) no resend can repeat.
+
+DIFFERS = "differs from the entry already stored with this id"
+
+
+def _same_moment(a: datetime | None, b: datetime | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    aware = [m if m.tzinfo else m.replace(tzinfo=timezone.utc) for m in (a, b)]
+    return aware[0] == aware[1]
+
+
+def _same_number(a, b) -> bool:
+    return a is not None and b is not None and abs(float(a) - float(b)) < 1e-9
+
+
+def _grid_key(text: str | None) -> str:
+    return "".join((text or "").split()).upper()
+
+
+def _where_differs(f: Fields, concern: Concern) -> dict[str, str]:
+    """Where, in the order `place_concern` reads it: a position, else a grid
+    reference, else a ward code, else the meeting's ward."""
+    positioned = concern.location_source in ("gps", "map") and concern.lon is not None
+    lon, lat = f.raw("lon"), f.raw("lat")
+    if lon is not None or lat is not None:
+        try:
+            lon, lat = validate_lonlat(lon, lat)
+        except CoordinateError:
+            return {"lon": DIFFERS, "lat": DIFFERS}
+        if positioned and _same_number(lon, concern.lon) and _same_number(lat, concern.lat):
+            return {}
+        return {"lon": DIFFERS, "lat": DIFFERS}
+    grid = f.text("grid_ref", max_length=24)
+    if grid:
+        same = concern.location_source == "grid" and _grid_key(grid) == _grid_key(concern.grid_ref)
+        return {} if same else {"grid_ref": DIFFERS}
+    if positioned or concern.location_source == "grid":
+        return {"ward_code": "the entry already stored with this id has a position; this one has none"}
+    code = f.text("ward_code", max_length=9).upper()
+    if code and (concern.ward is None or concern.ward.code != code):
+        # Without a position, a ward code placed it, or the meeting did (the phone names
+        # the meeting's ward only while the meeting is unsent): either way, that ward.
+        return {"ward_code": DIFFERS}
+    return {}
+
+
+def concern_differences(concern: Concern, data, compare_contact: bool = True) -> dict[str, str]:
+    """The fields in which `data`, sent with the id of the stored `concern`, differs
+    from it, by name ({} when it is the same entry sent again). `compare_contact=False`
+    leaves out the resident's contact details, for a caller who may not see them."""
+    f = Fields(data)
+    differs: dict[str, str] = {}
+
+    def compare(name, value, stored):
+        if name in f.errors or value != stored:
+            differs[name] = DIFFERS
+
+    compare("category", f.text("category"), concern.category.code if concern.category else "")
+    compare("description", f.text("description"), concern.description)
+    compare("meeting_id", f.uuid("meeting_id", required=False), concern.meeting_ref)
+    if f.raw("raised_at") not in (None, ""):
+        moment = f.moment("raised_at")
+        if "raised_at" in f.errors or not _same_moment(moment, concern.raised_at):
+            differs["raised_at"] = DIFFERS
+    compare("residents", f.integer("residents", minimum=1, default=1), concern.residents)
+    compare("priority", f.choice("priority", PRIORITIES, "normal"), concern.priority)
+    if f.raw("channel") not in (None, ""):
+        compare("channel", f.choice("channel", CONCERN_CHANNELS, None), concern.channel)
+    if compare_contact:
+        consent = f.boolean("contact_consent")
+        compare("contact_consent", consent, bool(concern.contact_consent))
+        if consent:
+            compare("contact_name", f.text("contact_name", max_length=200) or None, concern.contact_name)
+            compare("contact_details", f.text("contact_details", max_length=400) or None, concern.contact_details)
+    differs |= _where_differs(f, concern)
+    return differs
+
+
+def meeting_differences(meeting: Meeting, data) -> dict[str, str]:
+    """As `concern_differences`, for a meeting sent again with a stored meeting's id."""
+    f = Fields(data)
+    differs: dict[str, str] = {}
+
+    def compare(name, value, stored):
+        if name in f.errors or value != stored:
+            differs[name] = DIFFERS
+
+    compare("kind", _meeting_kind(f), meeting.kind)
+    codes = f.raw("ward_codes")
+    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes) \
+            or {c.strip().upper() for c in codes} != {w.code for w in meeting.wards}:
+        differs["ward_codes"] = DIFFERS
+    compare("date", f.day("date"), meeting.date)
+    compare("start_time", f.clock("start_time"), meeting.start_time)
+    compare("venue", f.text("venue", max_length=200), meeting.venue)
+    compare("status", f.choice("status", MEETING_STATUSES, "held"), meeting.status)
+    compare("attendance", f.integer("attendance", minimum=0), meeting.attendance)
+    compare("police_partners", f.text("police_partners", max_length=2000), meeting.police_partners)
+    compare("pcc_attended", f.boolean("pcc_attended"), bool(meeting.pcc_attended))
+    compare("notes", f.text("notes", max_length=10000), meeting.notes)
+    lon, lat = f.raw("venue_lon"), f.raw("venue_lat")
+    if lon is None and lat is None:
+        if meeting.venue_lon is not None:
+            differs["venue_lon"] = DIFFERS
+    else:
+        try:
+            lon, lat = validate_lonlat(lon, lat)
+            same = _same_number(lon, meeting.venue_lon) and _same_number(lat, meeting.venue_lat)
+        except CoordinateError:
+            same = False
+        if not same:
+            differs["venue_lon"] = DIFFERS
+    return differs
+
+
 class MeetingChanged(Exception):
     """The meeting was saved by someone else after the version the edit started from."""
 

@@ -4,8 +4,8 @@ JSON or XML. See docs/open311.md for the rules and the reasons for them.
 
 What is never published: residents' own words (a request's `description` is its
 category's label), contact details, demo data, exact positions (rounded to three
-decimal places, about 100 m), and any "we did" text staff have not published in the
-ward's "You said, we did".
+decimal places, about 100 m), and any "we did" text other than what staff published
+for the concern in the ward's "You said, we did" (a team's own note never is).
 """
 from __future__ import annotations
 
@@ -17,12 +17,13 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from engage.extensions import db
-from engage.models import CONCERN_STATUSES, Category, Concern, Team, Ward, WardUpdate
+from engage.models import CONCERN_STATUSES, Category, Concern, Team
 from engage.models.base import utcnow
 from engage.services.boundaries import current_boundary_set
 from engage.services.capture import ValidationFailed, raise_concern
 from engage.services.parameters import BadParameter, whole_number
 from engage.services.text import text_problem
+from engage.services.updates import published_we_did
 from engage.services.ward_names import WardMatcher
 from engage.services.workflow import OPEN_STATUSES
 from geodata import GridRefError, parse_grid_reference
@@ -229,29 +230,9 @@ def _as_uuid(text: str) -> str:
 
 
 def published_notes(concerns: list[Concern]) -> dict[str, str]:
-    """concern id -> its "we did" text, for the concerns whose ward has a published
-    "You said, we did" covering the day the concern was raised."""
-    wanted = [c for c in concerns if c.we_did and c.ward is not None]
-    if not wanted:
-        return {}
-    codes = {c.ward.code for c in wanted}
-    periods: dict[str, list[tuple]] = {}
-    rows = db.session.execute(
-        sa.select(Ward.code, WardUpdate.period_start, WardUpdate.period_end).join(WardUpdate.ward)
-        .where(Ward.code.in_(codes), WardUpdate.state == "published", ~WardUpdate.is_demo)
-    ).all()
-    for code, start, end in rows:
-        periods.setdefault(code, []).append((start, end))
-    notes = {}
-    for c in wanted:
-        day = _aware(c.raised_at).date()
-        if any(start <= day <= end for start, end in periods.get(c.ward.code, ())):
-            notes[c.id] = c.we_did
-    return notes
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    """concern id -> the "we did" text staff published for it in the ward's "You said,
+    we did" (engage.services.updates.published_we_did), never a team's own note."""
+    return published_we_did(concerns)
 
 
 def _rounded(value: float | None) -> float | None:

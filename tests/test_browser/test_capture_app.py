@@ -570,3 +570,63 @@ def test_on_a_shared_phone_entries_are_sent_only_as_the_officer_who_saved_them(p
         stored = db.session.scalar(sa.select(Concern).where(Concern.description == text))
         assert db.session.get(User, stored.created_by_id).email == first
     assert page.errors == []
+
+
+def phone_id_of(page, text):
+    return page.evaluate("""(text) => idb.openDB('engage-capture').then((db) => db.getAll('concerns'))
+        .then((all) => all.filter((c) => c.data.description === text).map((c) => c.id))""", text)
+
+
+def store_under(live_server, concern_id, email, text):
+    """Another entry stored on the server under `concern_id`, by the user `email`."""
+    from engage.models import User
+    from engage.services.capture import raise_concern
+
+    with live_server.app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == email))
+        raise_concern({"id": concern_id, "category": "speeding", "description": text, "ward_code": CENTRAL}, user=user)
+        db.session.commit()
+
+
+def test_an_id_taken_on_the_server_is_kept_and_can_be_sent_as_a_new_concern(phone, live_server):
+    page = open_capture(phone, live_server)
+    start_meeting(page)
+    expect(status(page)).to_have_text("All saved")
+    tag = uuid.uuid4().hex[:8]
+    mine, theirs = f"Dealing behind the chip shop {tag}", f"Drugs left in the bus shelter {tag}"
+    phone.set_offline(True)
+    save_concern(page, "Drugs and drug dealing", mine)
+    save_concern(page, "Drugs and drug dealing", theirs)
+    [taken] = phone_id_of(page, mine)
+    [hidden] = phone_id_of(page, theirs)
+    # Meanwhile the server stores other entries under those ids: one by this officer
+    # (so the server says 409), one by a colleague this officer may not see (404).
+    other, colleague = f"Cars racing {tag}", f"Someone else's concern {tag}"
+    store_under(live_server, taken, page.email, other)
+    store_under(live_server, hidden, live_user_with_token(live_server, "officer")[0], colleague)
+    phone.set_offline(False)
+
+    item = page.locator("#saved-list li", has_text=mine)
+    expect(item.locator(".cap-badge")).to_have_text("Not sent")
+    expect(item).to_contain_text("Not sent: a different entry with this id is already stored.")
+    hidden_item = page.locator("#saved-list li", has_text=theirs)
+    expect(hidden_item.locator(".cap-badge")).to_have_text("Not sent")
+    expect(hidden_item).to_contain_text("needs attention")
+    expect(status(page)).to_have_text("2 waiting to send")
+    expect(page.locator("#sync-detail")).to_contain_text("2 need fixing")
+    assert live_count(live_server, Concern, description=mine) == 0
+    assert live_count(live_server, Concern, description=theirs) == 0
+
+    item.get_by_role("button", name=re.compile("^Send as a new concern")).click()
+    expect(item.locator(".cap-badge", has_text=re.compile("^Sent"))).to_have_count(1, timeout=10000)
+    [renewed] = phone_id_of(page, mine)
+    assert renewed != taken
+    with live_server.app.app_context():
+        stored = db.session.scalars(sa.select(Concern).where(Concern.description == mine)).all()
+        assert [c.id for c in stored] == [renewed]  # stored once, under the new id
+        assert db.session.get(Concern, taken).description == other  # the other entry untouched
+        assert db.session.get(Concern, hidden).description == colleague
+    # The colleague's id is still held back: kept on the phone, never sent again as it is.
+    expect(hidden_item.locator(".cap-badge")).to_have_text("Not sent")
+    expect(status(page)).to_have_text("1 waiting to send")
+    assert page.errors == []

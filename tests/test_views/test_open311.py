@@ -346,11 +346,78 @@ def test_we_did_is_published_only_under_a_published_you_said_we_did(app, client,
     assert notes() is None  # a draft is not published
     db.session.get(WardUpdate, update_id).state = "published"
     db.session.commit()
-    assert notes() == "Patrols on Friday evenings; a warrant was executed."
+    # The text staff published for the theme, never the team's own note.
+    assert notes() == "y"
     update = db.session.get(WardUpdate, update_id)
     update.period_start, update.period_end = date(2026, 4, 1), date(2026, 6, 30)
     db.session.commit()
     assert notes() is None  # published, but for another period
+
+
+TEAM_NOTE = "Spoke to Mrs Edith Parr at 14 Grange Road, TS1 2AB; her son Kyle is the dealer."
+PUBLISHED = "Warrants executed on two addresses; patrols stepped up around the play area."
+
+
+def publish_you_said_we_did(staff_client, db, ward_code, start, end, we_did):
+    """Staff draft the ward's update, rewrite each theme's "we did" as `we_did[category]`
+    (a category left out is emptied, so not published) and publish it, through the pages."""
+    assert staff_client.post("/updates/draft", data={"ward": ward_code, "from": start.isoformat(),
+                                                     "to": end.isoformat()}).status_code == 302
+    update = db.session.scalar(sa.select(WardUpdate).join(WardUpdate.ward).where(Ward.code == ward_code))
+    update_id = update.id
+    form = {"count": str(len(update.items)), "intro": "What you told us, and what was done.", "action": "publish"}
+    for i, item in enumerate(update.items):
+        text = we_did.get(item["category"], "")
+        form.update({f"category-{i}": item["category"], f"label-{i}": item["label"],
+                     f"you_said-{i}": item["you_said"] if text else "", f"we_did-{i}": text})
+    assert staff_client.post(f"/updates/{update_id}", data=form).status_code == 302
+    update = db.session.get(WardUpdate, update_id)
+    assert update.state == "published"
+    return update
+
+
+def test_status_notes_are_only_the_text_staff_published_for_the_concerns_it_covers(app, client, staff_client, db,
+                                                                                  today):
+    raised = (utcnow() - timedelta(days=10)).isoformat()
+    covered = concern(app, db, raised_at=raised, status="action_taken", we_did=TEAM_NOTE)
+    # Same ward and period, a theme staff emptied before publishing: not published.
+    emptied = concern(app, db, category="parking", raised_at=raised, status="action_taken", we_did=TEAM_NOTE)
+    # Same theme, another ward with nothing published.
+    elsewhere = concern(app, db, ward_code="E05009866", raised_at=raised, status="action_taken", we_did=TEAM_NOTE)
+    publish_you_said_we_did(staff_client, db, CENTRAL, today - timedelta(days=30), today, {"drugs": PUBLISHED})
+    # Raised in the ward, theme and period, but stored after the update was drafted:
+    # staff never wrote anything about it.
+    later = concern(app, db, raised_at=raised, status="action_taken", we_did=TEAM_NOTE)
+
+    bodies = [client.get(f"{BASE}/requests.{fmt}") for fmt in ("json", "xml")]
+    bodies += [client.get(f"{BASE}/requests/{i}.{fmt}") for i in (covered, emptied, elsewhere, later)
+               for fmt in ("json", "xml")]
+    bodies.append(client.get(f"/public/wards/{CENTRAL}"))
+    for response in bodies:
+        assert response.status_code == 200
+        text = response.get_data(as_text=True)
+        for private in ("Edith", "Parr", "Grange Road", "TS1 2AB", "Kyle"):
+            assert private not in text, (response.request.path, private)
+    assert PUBLISHED in bodies[-1].get_data(as_text=True)
+
+    notes = {r["service_request_id"]: r["status_notes"] for r in bodies[0].get_json()}
+    assert notes == {covered: PUBLISHED, emptied: None, elsewhere: None, later: None}
+    tree = xml(bodies[1], "service_requests")
+    assert {r.findtext("service_request_id"): r.findtext("status_notes") or None for r in tree} == {
+        covered: PUBLISHED, emptied: None, elsewhere: None, later: None}
+    assert client.get(f"{BASE}/requests/{covered}.json").get_json()[0]["status_notes"] == PUBLISHED
+
+
+def test_a_published_update_without_its_moment_still_shows(app, client, staff_client, db, today):
+    covered = concern(app, db, raised_at=(utcnow() - timedelta(days=3)).isoformat(), status="action_taken")
+    update = publish_you_said_we_did(staff_client, db, CENTRAL, today - timedelta(days=7), today, {"drugs": PUBLISHED})
+    update.published_at = None  # as a hand-edited or restored row may be
+    db.session.commit()
+    page = client.get(f"/public/wards/{CENTRAL}")
+    assert page.status_code == 200 and PUBLISHED in page.get_data(as_text=True)
+    for fmt in ("json", "xml"):
+        assert client.get(f"{BASE}/requests.{fmt}").status_code == 200
+    assert client.get(f"{BASE}/requests/{covered}.json").get_json()[0]["status_notes"] == PUBLISHED
 
 
 def test_reads_are_open_to_any_site(client):

@@ -78,3 +78,49 @@ def test_publishing_an_empty_update_is_refused(staff_client, db):
     update = db.session.scalar(sa.select(WardUpdate))
     response = staff_client.post(f"/updates/{update.id}", data={"count": "0", "intro": "x", "action": "publish"})
     assert response.status_code == 422 and "nothing to publish" in response.get_data(as_text=True)
+
+
+def test_a_teams_note_reaches_the_public_only_as_staff_rewrote_it(officer_client, inspector_client, staff_client,
+                                                                   client, db):
+    drugs = save(officer_client, "drugs", "Dealing from the flats on Acklam Road")
+    bikes = save(officer_client, "off_road_bikes", "Quads on the beck path")
+    note = "Visited Mr Alan Crake at 7 Laburnum Street, TS5 6PQ; he named the dealer."
+    for concern_id in (drugs, bikes):
+        inspector_client.post(f"/inbox/concerns/{concern_id}", data={
+            "action": "status", "status-to": "action_taken", "status-note": note})
+    start, end = (TODAY - timedelta(days=30)).isoformat(), TODAY.isoformat()
+    staff_client.post("/updates/draft", data={"ward": "E05009857", "from": start, "to": end})
+    update = db.session.scalar(sa.select(WardUpdate))
+    assert note in update.items[0]["we_did"]  # the draft shows staff the team's note, to rewrite
+
+    published = "A drugs warrant was executed; the team keeps watch on the flats."
+    index = [item["category"] for item in update.items].index("drugs")
+    form = {"count": "3", "intro": "Central, this spring.", "action": "publish"}
+    for i, item in enumerate(update.items):
+        keep = item["category"] == "drugs"
+        form.update({f"category-{i}": item["category"], f"label-{i}": item["label"],
+                     f"you_said-{i}": item["you_said"] if keep else "", f"we_did-{i}": published if keep else ""})
+    # A theme the draft did not have, added to the form by hand: it covers no concern.
+    form.update({"category-2": "speeding", "label-2": "Speeding", "you_said-2": "Cars.", "we_did-2": "Speed checks."})
+    assert staff_client.post(f"/updates/{update.id}", data=form).status_code == 302
+
+    def public_bodies():
+        responses = [client.get("/public/wards/E05009857"), client.get("/open311/v2/requests.json"),
+                     client.get("/open311/v2/requests.xml"), client.get(f"/open311/v2/requests/{drugs}.xml")]
+        assert all(r.status_code == 200 for r in responses)
+        return [r.get_data(as_text=True) for r in responses]
+
+    def notes():
+        return {r["service_request_id"]: r["status_notes"] for r in client.get("/open311/v2/requests.json").get_json()}
+
+    for body in public_bodies():
+        for private in ("Alan", "Crake", "Laburnum", "TS5 6PQ"):
+            assert private not in body
+    assert published in public_bodies()[0] and published in public_bodies()[3]
+    assert notes() == {drugs: published, bikes: None}
+
+    # Saving the published update again (a correction) keeps what it covers.
+    corrected = "A drugs warrant was executed; patrols continue by the flats."
+    form.update({"action": "save", f"we_did-{index}": corrected})
+    assert staff_client.post(f"/updates/{update.id}", data=form).status_code == 302
+    assert notes() == {drugs: corrected, bikes: None}

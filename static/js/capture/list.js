@@ -2,7 +2,7 @@
 // Undo / Edit bar for the concern just saved.
 
 import * as store from "./store.js";
-import { state as syncState, undo } from "./sync.js";
+import { sendAsNew, state as syncState, undo } from "./sync.js";
 
 const $ = (id) => document.getElementById(id);
 const UNDO_BAR_MS = 5 * 60 * 1000;
@@ -10,6 +10,7 @@ const UNDO_BAR_MS = 5 * 60 * 1000;
 const SERVER_WINDOW_MS = 15 * 60 * 1000;
 
 function describeState(r) {
+  if (r.state === "conflict") return ["Not sent", "bad"];
   if (store.needsFixing(r)) return ["Needs fixing", "bad"];
   if (r.state === "sent" && r.change) return ["Change waiting to send", "wait"];
   if (r.state === "sent") return [r.server && r.server.needs_review ? "Sent · to be checked" : "Sent", "ok"];
@@ -28,6 +29,8 @@ export class SavedList {
     $("saved-list").addEventListener("click", (e) => {
       const button = e.target.closest("button[data-edit]");
       if (button) this.edit(button.dataset.edit);
+      const renew = e.target.closest("button[data-send-new]");
+      if (renew) sendAsNew(renew.dataset.sendNew).then(() => this.render());
     });
     $("undo-edit").addEventListener("click", () => this.last && this.edit(this.last));
     $("undo-undo").addEventListener("click", () => this.undoLast());
@@ -108,6 +111,16 @@ export class SavedList {
     const trouble = r.errors ? errorText(r.errors) : r.problem;
     if (trouble) body.append(Object.assign(document.createElement("p"), { className: "error", textContent: trouble }));
     li.append(body);
+    if (r.state === "conflict") {
+      // Sending it again under this id cannot succeed: only as a new concern.
+      const button = Object.assign(document.createElement("button"), {
+        type: "button", className: "button primary", textContent: "Send as a new concern",
+      });
+      button.dataset.sendNew = r.id;
+      button.setAttribute("aria-label", `Send as a new concern: ${r.label.category}, ${r.data.description.slice(0, 40)}`);
+      li.append(button);
+      return li;
+    }
     const fixable = store.needsFixing(r);
     // The server's window starts when it stored the entry, which for an entry saved
     // offline is when it was sent.

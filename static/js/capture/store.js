@@ -6,7 +6,8 @@
 // kept so the officer can see what was recorded at the meeting.
 //
 // Record states: "waiting" (not yet accepted), "rejected" (the server refused it with
-// field errors; the officer must fix it) and "sent". A sent concern may carry a
+// field errors; the officer must fix it), "conflict" (its id is taken on the server by
+// another entry; the officer sends it as a new one) and "sent". A sent concern may carry a
 // `change` still to send: "edit" (PATCH) or "undo" (DELETE).
 
 const DB_NAME = "engage-capture";
@@ -92,6 +93,22 @@ export async function update(storeName, id, fn) {
   return next;
 }
 
+// The record `id` under the id `newId`, in one transaction: `fn` gives the new record
+// (its id is set here), or undefined to change nothing.
+export async function renumber(storeName, id, newId, fn) {
+  const db = await open();
+  const tx = db.transaction(storeName, "readwrite");
+  const current = await tx.store.get(id);
+  const next = fn(current);
+  if (next) {
+    tx.store.delete(id);
+    tx.store.put({ ...next, id: newId });
+  }
+  await tx.done;
+  if (next) changed();
+  return next ? { ...next, id: newId } : undefined;
+}
+
 export async function remove(storeName, id) {
   const db = await open();
   await db.delete(storeName, id);
@@ -130,7 +147,7 @@ export function needsSending(record) {
 // Refused by the server: waits for the officer, not for the network.
 export function needsFixing(record) {
   if (record.change === "undo") return false; // being undone: nothing left to fix
-  return record.state === "rejected" || Boolean(record.change && record.errors);
+  return record.state === "rejected" || record.state === "conflict" || Boolean(record.change && record.errors);
 }
 
 // What is still to reach the server, meetings first (the server copes with either order,

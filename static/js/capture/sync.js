@@ -6,6 +6,9 @@
 // answer, two tabs) stores it once. An entry leaves the queue only on the server's
 // 200/201 (or 204 for an undo); a 422 keeps it, marked with the server's field errors
 // for the officer to fix; a 401 stops everything until the officer logs in again.
+// A 409 (another entry is stored under this id) or 404 (one the officer may not see) to
+// a new entry keeps it too, as a "conflict": never sent again under that id, it waits
+// for the officer to send it as a new entry (`sendAsNew`).
 
 import * as store from "./store.js";
 
@@ -221,8 +224,17 @@ async function sendMeeting(id, session) {
       return { ...r, state: "sent", sent_at: now(), errors: null, problem: null };
     }
     if (status === 422) return { ...r, state: "rejected", errors: body.fields || { body: body.error } };
+    if (status === 409 || status === 404) return { ...r, state: "conflict", problem: conflictText(status, "meeting") };
     return { ...r, problem: problemText(status, body) };
   });
+}
+
+// The id is taken on the server: by another entry the officer may see (409), or by one
+// they may not (404, as for an id they cannot read). Sending it again could never succeed.
+function conflictText(status, kind) {
+  return status === 409
+    ? "Not sent: a different entry with this id is already stored."
+    : `Not sent: the server already holds an entry with this id that you cannot see. This ${kind} needs attention.`;
 }
 
 // Only the server's own record of this very entry counts as stored.
@@ -239,7 +251,12 @@ async function sendConcern(id, session) {
   const concern = await store.get("concerns", id);
   if (!concern) return;
   if (concern.change === "undo") return sendUndo(concern, session);
-  if (concern.state === "waiting") return sendNew(concern, session);
+  if (concern.state === "waiting") {
+    // Its meeting's id is taken on the server by another meeting: not to be linked to that one.
+    const meeting = await store.get("meetings", concern.meeting_id);
+    if (meeting && meeting.state === "conflict") return undefined;
+    return sendNew(concern, session);
+  }
   if (concern.state === "sent" && concern.change === "edit" && !concern.errors) return sendEdit(concern, session);
   return undefined; // rejected: waits for the officer to fix it
 }
@@ -267,8 +284,23 @@ async function sendNew(concern, session) {
       return sent;
     }
     if (status === 422) return { ...r, state: "rejected", errors: body.fields || { body: body.error } };
+    if (status === 409 || status === 404) {
+      return { ...r, state: "conflict", errors: null, problem: conflictText(status, "concern"), conflict_fields: (body && body.fields) || null };
+    }
     return { ...r, problem: problemText(status, body) };
   });
+}
+
+// For the "Send as a new concern" button of a concern whose id is taken on the server:
+// the same concern under a fresh id, queued again (it never reached the server as
+// itself, so there is nothing there to undo or edit).
+export async function sendAsNew(id) {
+  const record = await store.renumber("concerns", id, store.newId(), (r) => (r && r.state === "conflict" ? {
+    ...r, state: "waiting", problem: null, errors: null, conflict_fields: null, tried: false, change: null,
+    rev: r.rev + 1,
+  } : undefined));
+  soon();
+  return record;
 }
 
 // A concern placed by its meeting names the meeting's ward itself when the meeting has
@@ -329,6 +361,9 @@ export async function undo(id) {
   const result = await store.update("concerns", id, (r) => {
     if (!r) return undefined;
     if (r.state !== "sent" && !r.tried && !state.inFlight.has(id)) return null;
+    // Its id is another entry's on the server: this one never got there, and that one
+    // is not the phone's to delete.
+    if (r.state === "conflict") return null;
     return { ...r, change: "undo" };
   });
   soon();
