@@ -1,7 +1,7 @@
 """concern corrections, and a 'withdrawn' state for e-mails of an undone concern
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-11-26 10:00:00
 
 Issue #16, part B: nothing a team did is ever deleted. Once the lead team has acted on
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
