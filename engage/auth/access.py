@@ -119,8 +119,9 @@ def is_personal(req) -> bool:
     the request came: logging out clears it), the token sent."""
     if req.endpoint in SHARED_FILES:
         return False
-    user = g.get("_login_user")
-    return bool((user is not None and user.is_authenticated) or session.get("_user_id")
+    # Not user.is_authenticated: that reads is_disabled, a query once the view's commit
+    # has expired the user (the capture endpoint's queries are counted).
+    return bool(isinstance(g.get("_login_user"), User) or session.get("_user_id")
                 or g.get("signed_in_when_asked") or req.headers.get("Authorization"))
 
 

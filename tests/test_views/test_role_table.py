@@ -295,6 +295,7 @@ def test_answers_to_an_api_token_are_not_stored_but_shared_files_may_be(app, cal
     for url in ("/api/v1/concerns", f"/api/v1/concerns/{world['concern']}", "/api/v1/maps/wards",
                 "/exports/concerns.csv", "/api/v1/wards"):
         answer = client.get(url, headers=headers)
+        answer.close()  # a streamed export ends here, in its own request
         assert answer.status_code == 200 and answer.headers.get("Cache-Control") == "no-store", url
     shared = logged_in_client(app, callers["staff"]).get("/static/css/engage.css")
     assert shared.status_code == 200 and "no-store" not in (shared.headers.get("Cache-Control") or "")
