@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app engage
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: setup run test system-packages bench clean-venv
+.PHONY: setup run test test-js system-packages bench clean-venv
 
 setup: $(VENV)/.installed node_modules/.installed system-packages
 
@@ -16,8 +16,10 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $@
 
+# --include=dev: the JavaScript checks need ESLint and fake-indexeddb even where
+# NODE_ENV=production would leave devDependencies out. /vendor serves none of them.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --include=dev --no-audit --no-fund --loglevel=error
 	@touch $@
 
 system-packages:
@@ -32,8 +34,13 @@ run: setup
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(FLASK) run --host $(HOST) --port $(PORT)
 
-test: setup
+test: setup test-js
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The JavaScript alone (seconds): ESLint over static/js and tests/js, then the node tests.
+test-js: node_modules/.installed
+	node_modules/.bin/eslint --max-warnings 0 static/js tests/js eslint.config.js
+	node --test tests/js/*.test.js
 
 # Every benchmark behind docs/benchmarks.md, one after another (over an hour, most of it
 # loading a million concerns twice; PostgreSQL on 127.0.0.1 or BENCH_POSTGRES). Run it on

@@ -1,4 +1,7 @@
+import json
 import math
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,84 +15,33 @@ from geodata import (
 )
 
 # Grid references: centre of the referenced square ---------------------------
+# The cases live in tests/cases/gridref.json, which the phone's geo.js is tested
+# against too (tests/js/gridref.test.js), so the two cannot drift apart unseen.
+
+CASES = json.loads((Path(__file__).parents[1] / "cases" / "gridref.json").read_text("utf-8"))
 
 
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("NZ41", (445_000.0, 515_000.0)),  # 10 km square
-        ("NZ4919", (449_500.0, 519_500.0)),  # 1 km
-        ("NZ496194", (449_650.0, 519_450.0)),  # 100 m
-        ("NZ 4966 1942", (449_665.0, 519_425.0)),  # 10 m
-        ("NZ4966119425", (449_661.5, 519_425.5)),  # 1 m
-    ],
-)
-def test_each_precision_gives_square_centre(text, expected):
-    assert parse_grid_reference(text) == expected
+@pytest.mark.parametrize("case", CASES["valid"], ids=lambda case: repr(case["text"]))
+def test_grid_reference_gives_square_centre(case):
+    assert parse_grid_reference(case["text"]) == (case["easting"], case["northing"])
 
 
-@pytest.mark.parametrize(
-    "text", ["NZ 4966 1942", "NZ49661942", "nz49661942", "  Nz 4966\t1942 ", "N Z 49661942"]
-)
-def test_spacing_and_case_ignored(text):
-    assert parse_grid_reference(text) == (449_665.0, 519_425.0)
+@pytest.mark.parametrize("case", CASES["valid"], ids=lambda case: repr(case["text"]))
+def test_grid_reference_lonlat(case):
+    # The table's lon/lat, which the phone's own conversion is held to as well.
+    lon, lat = bng_to_wgs84(case["easting"], case["northing"])
+    tolerance = CASES["lonlat_tolerance_degrees"]
+    assert lon == pytest.approx(case["lon"], abs=tolerance)
+    assert lat == pytest.approx(case["lat"], abs=tolerance)
 
 
-def test_two_digit_lower_case_with_space():
-    assert parse_grid_reference("nz 4 1") == (445_000.0, 515_000.0)
-    assert parse_grid_reference("nz 49 19") == (449_500.0, 519_500.0)
-
-
-def test_bng_documentation_example():
-    # bng's own doc: NT2755072950 -> (327550, 672950), the SW corner of a 1 m square.
-    assert parse_grid_reference("NT2755072950") == (327_550.5, 672_950.5)
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("SV0000", (500.0, 500.0)),  # false origin square
-        ("HP6000", (460_500.0, 1_200_500.0)),  # Shetland
-        ("TQ3080", (530_500.0, 180_500.0)),  # London
-        ("HU431392", (443_150.0, 1_139_250.0)),
-    ],
-)
-def test_letters_across_the_grid(text, expected):
-    assert parse_grid_reference(text) == expected
-
-
-@pytest.mark.parametrize(
-    "text, message",
-    [
-        ("NZ123", "odd number of digits"),
-        ("NZ 496 19", "odd number of digits"),
-        ("NZ4", "expected two letters then 2 to 10 digits"),
-        ("NZ", "expected two letters then 2 to 10 digits"),
-        ("NZ123456789012", "expected two letters then 2 to 10 digits"),
-        ("449665 519425", "expected two letters then 2 to 10 digits"),
-        ("N 4966 1942", "expected two letters then 2 to 10 digits"),
-        ("NZ49-19", "expected two letters then 2 to 10 digits"),
-        ("NI 4966 1942", "unknown 100 km square 'NI'"),
-        ("XX1234", "unknown 100 km square 'XX'"),
-        ("ZZ1234", "unknown 100 km square 'ZZ'"),
-    ],
-)
-def test_bad_grid_references(text, message):
-    with pytest.raises(GridRefError, match=message) as error:
+@pytest.mark.parametrize("case", CASES["invalid"], ids=lambda case: repr(case["text"]))
+def test_bad_grid_references(case):
+    text = case["text"]
+    with pytest.raises(GridRefError, match=re.escape(case["error"])) as error:
         parse_grid_reference(text)
-    if text.strip():
+    if text is not None and text.strip():
         assert repr(text) in str(error.value)  # names the input
-
-
-@pytest.mark.parametrize("text", ["", "   "])
-def test_empty_grid_reference(text):
-    with pytest.raises(GridRefError, match="empty"):
-        parse_grid_reference(text)
-
-
-def test_grid_reference_must_be_text():
-    with pytest.raises(GridRefError, match="must be text"):
-        parse_grid_reference(None)  # type: ignore[arg-type]
 
 
 # Longitude / latitude --------------------------------------------------------

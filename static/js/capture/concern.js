@@ -280,13 +280,13 @@ export class ConcernForm {
     if (this.editing || !this.meeting) return;
     clearTimeout(this.draftTimer);
     this.draftTimer = setTimeout(() => {
-      try { localStorage.setItem(this.draftKey(), JSON.stringify(this.values())); } catch (err) { /* full: not fatal */ }
+      try { localStorage.setItem(this.draftKey(), JSON.stringify(this.values())); } catch { /* full: not fatal */ }
     }, 300);
   }
 
   restoreDraft() {
-    let draft = null;
-    try { draft = JSON.parse(localStorage.getItem(this.draftKey()) || "null"); } catch (err) { draft = null; }
+    let draft;
+    try { draft = JSON.parse(localStorage.getItem(this.draftKey()) || "null"); } catch { draft = null; }
     if (!draft || (!draft.description && !draft.category)) return;
     const radio = draft.category && this.form.querySelector(`input[name=category][value="${CSS.escape(draft.category)}"]`);
     if (radio) radio.checked = true;

@@ -29,7 +29,7 @@ async function loadKept(url, key, isValid) {
       await store.setMeta(key, body);
       return body;
     }
-  } catch (err) { /* offline or logged out: fall back to the copy kept */ }
+  } catch { /* offline or logged out: fall back to the copy kept */ }
   return (await store.getMeta(key)) || null;
 }
 
@@ -104,7 +104,7 @@ export async function locateOnline(params) {
     if (response.ok) return { ward: body };
     if (response.status === 404) return { ward: OUTSIDE };
     if (response.status === 400) return { error: body.error };
-  } catch (err) { /* no signal: the phone's own answer will do */ } finally {
+  } catch { /* no signal: the phone's own answer will do */ } finally {
     clearTimeout(timer);
   }
   return null;

@@ -63,7 +63,7 @@ export async function askToPersist() {
     if (navigator.storage && navigator.storage.persist && !(await navigator.storage.persisted())) {
       await navigator.storage.persist();
     }
-  } catch (err) { /* not fatal: IndexedDB still works, only less protected */ }
+  } catch { /* not fatal: IndexedDB still works, only less protected */ }
 }
 
 // --- writes ----------------------------------------------------------------

@@ -40,7 +40,7 @@ self.addEventListener("install", (event) => {
       try {
         const response = await fetch(url, { credentials: "same-origin", cache: "no-store" });
         if (response.ok) await dataCache.put(url, response);
-      } catch (err) { /* offline during install: the page's own copy covers it */ }
+      } catch { /* offline during install: the page's own copy covers it */ }
     }));
     await self.skipWaiting();
   })());
@@ -86,7 +86,7 @@ async function pageNetworkFirst(event) {
   try {
     const response = await Promise.race([fresh, timeout(PAGE_TIMEOUT_MS)]);
     if (response.status < 500) return response; // the page, or a redirect to log in
-  } catch (err) { /* no signal, or too slow */ }
+  } catch { /* no signal, or too slow */ }
   const cached = await cache.match(CAPTURE.page, { ignoreSearch: true, ignoreVary: true });
   return cached || fresh;
 }
@@ -116,7 +116,7 @@ async function networkFirst(request, path) {
     if (response.ok) return response;
     const cached = await cache.match(path, { ignoreVary: true });
     return cached || response; // e.g. 401: the cached list is still the right one to show
-  } catch (err) {
+  } catch {
     const cached = await cache.match(path, { ignoreVary: true });
     if (cached) {
       network.catch(() => {}); // let a slow answer still refresh the cache

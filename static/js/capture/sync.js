@@ -171,14 +171,14 @@ async function call(method, url, body, token) {
       method, headers, credentials: "same-origin", cache: "no-store", signal: controller.signal,
       body: body ? JSON.stringify(body) : undefined,
     });
-  } catch (err) {
+  } catch {
     throw new Stop("network", "No connection to the server.");
   } finally {
     clearTimeout(timeout);
   }
   let payload = null;
   if (response.status !== 204) {
-    try { payload = await response.json(); } catch (err) { payload = null; }
+    try { payload = await response.json(); } catch { payload = null; }
   }
   if (response.status === 401) throw new Stop("login");
   if (response.status >= 500 || response.status === 429 || response.status === 408) {
