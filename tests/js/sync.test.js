@@ -108,17 +108,19 @@ test("200 that is not the server's record of this entry (a Wi-Fi sign-in page, a
   assert.match(sync.state.problem, /unexpected answer/);
 });
 
-test("409 to a new concern keeps it waiting and says what the server said", async () => {
+test("409 to a new concern: kept on the phone as a conflict, never sent again under that id", async () => {
   await store.put("concerns", concern("c1", "m1"));
-  answer = () => json(409, { error: "this meeting is closed" });
+  answer = () => json(409, { error: "differs from the entry already stored with this id", fields: { description: "differs" } });
 
   await batch();
 
-  assert.deepEqual(await queued(), ["c1"]);
   const c1 = await store.get("concerns", "c1");
-  assert.equal(c1.state, "waiting");
-  assert.match(c1.problem, /409: this meeting is closed/);
-  assert.ok(sync.state.nextTryAt, "tried again later");
+  assert.ok(c1, "the entry is kept");
+  assert.equal(c1.state, "conflict");
+  assert.deepEqual(c1.conflict_fields, { description: "differs" });
+  const posts = sent("POST").length;
+  await batch();
+  assert.equal(sent("POST").length, posts, "not sent again under the same id");
 });
 
 test("409 to an edit: the server keeps its copy, the edit is given up and the officer told", async () => {
