@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, render_template
 from flask_mail import Connection, Message
 
 from engage.extensions import db, mail
@@ -27,9 +27,11 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=utcnow().tzinfo)
 
 
-def concern_link(concern: Concern) -> str:
-    base = current_app.config["ENGAGE_BASE_URL"].rstrip("/")
-    return f"{base}/inbox/concerns/{concern.id}"
+def render_email(template: str, **context) -> str:
+    """A plain-text body from templates/email/, with links made from ENGAGE_BASE_URL
+    (the worker sends outside any request, and a request's own host may be internal)."""
+    with current_app.test_request_context(base_url=current_app.config["ENGAGE_BASE_URL"]):
+        return render_template(f"email/{template}", **context)
 
 
 def _category_and_ward(concern: Concern) -> tuple[Category, Ward | None]:
@@ -41,20 +43,8 @@ def _category_and_ward(concern: Concern) -> tuple[Category, Ward | None]:
     return category, ward
 
 
-def concern_summary(concern: Concern) -> str:
-    """What a team needs to act, and never the resident's contact details."""
-    category, ward = _category_and_ward(concern)
-    lines = [
-        f"Category: {category.label}",
-        f"Ward: {ward.name} ({ward.code})" if ward else "Ward: outside the Cleveland wards (needs review)",
-        f"Raised: {concern.raised_at:%d %b %Y %H:%M}" + (f" by {concern.residents} residents" if concern.residents > 1 else ""),
-        f"Priority: {concern.priority}",
-    ]
-    if concern.meeting is not None:
-        m = concern.meeting
-        lines.append(f"Meeting: {m.kind_label}, {m.date:%d %b %Y}" + (f", {m.venue}" if m.venue else ""))
-    lines += ["", "What was raised:", concern.description, "", f"Open it: {concern_link(concern)}"]
-    return "\n".join(lines)
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def queue_routing_notifications(concern: Concern) -> list[OutboxMessage]:
@@ -72,7 +62,9 @@ def queue_routing_notifications(concern: Concern) -> list[OutboxMessage]:
         message = OutboxMessage(
             team=team, concern=concern, recipient=team.contact_email,
             subject=f"[engage] {role}: {category.label} in {ward.name if ward else 'no ward'}",
-            body=f"{role} for {team.name}.\n\n{concern_summary(concern)}\n",
+            # What a team needs to act, and never the resident's contact details.
+            body=render_email("routed.txt", role=role, team=team, concern=concern, category=category, ward=ward,
+                              meeting=concern.meeting),
             message_id=make_message_id(),
             state="digest" if team.notify_mode == "digest" else "pending",
         )
@@ -230,7 +222,7 @@ def build_digests(now: datetime) -> int:
         team = db.session.get(Team, team_id)
         digest = OutboxMessage(
             team_id=team_id, recipient=items[0].recipient,
-            subject=f"[engage] Daily digest for {team.name if team else 'your team'}: {len(items)} concerns",
+            subject=f"[engage] Daily digest for {team.name if team else 'your team'}: {plural(len(items), 'concern')}",
             body="\n\n----------\n\n".join(i.body for i in items), message_id=make_message_id(), state="pending",
         )
         db.session.add(digest)

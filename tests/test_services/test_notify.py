@@ -94,6 +94,27 @@ def test_a_worker_that_died_mid_send_is_picked_up_again(smtp, db, team):
     assert smtp.messages[0]["Message-ID"] == message.message_id
 
 
+def test_the_e_mail_says_what_was_raised_and_links_to_the_concern_at_the_public_address(db, team, app_ctx):
+    app_ctx.config["ENGAGE_BASE_URL"] = "https://engage.example.org/cleveland"
+    try:
+        concern = concerns(db, 1)[0]
+    finally:
+        app_ctx.config["ENGAGE_BASE_URL"] = "http://127.0.0.1:5000"
+    body = db.session.scalar(sa.select(OutboxMessage.body))
+    assert body.startswith(f"Lead for {team.name}.")
+    assert "What was raised:\nBikes on the field, report 0\n" in body
+    assert f"Open it: https://engage.example.org/cleveland/inbox/concerns/{concern.id}" in body
+
+
+def test_a_digest_of_one_says_one_concern(smtp, db, team):
+    team.notify_mode = "digest"
+    db.session.commit()
+    concerns(db, 1)
+    smtp.start()
+    assert send_due((utcnow() + timedelta(days=1)).replace(hour=8)).sent == 1
+    assert smtp.messages[0]["Subject"].endswith(": 1 concern")
+
+
 def test_daily_digest(smtp, db, team):
     team.notify_mode = "digest"
     db.session.commit()
