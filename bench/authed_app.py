@@ -15,7 +15,7 @@ from flask import Blueprint, request
 
 from bench.bare_app import rows
 from engage import create_app
-from engage.auth.access import role_required
+from engage.accounts.access import role_required
 from engage.extensions import csrf, db
 
 bp = Blueprint("bench_authed", __name__)

@@ -144,9 +144,11 @@ def setup_reference(app, history: bool = False):
     With `history`, also an admin, a partner team (the fire brigade, covering all
     wards) with one member, and INSPECTORS_PER_TEAM inspectors per INT who change
     statuses."""
-    from engage.models import Category, LocalAuthority, Team, Ward
-    from engage.services.accounts import create_user
-    from engage.services.boundaries import current_boundary_set
+    from engage.accounts.services import create_user
+    from engage.concerns.models import Category
+    from engage.geography.boundaries import current_boundary_set
+    from engage.geography.models import LocalAuthority, Ward
+    from engage.teams.models import Team
 
     with app.app_context():
         boundary_set = current_boundary_set()
@@ -168,7 +170,7 @@ def setup_reference(app, history: bool = False):
         officers = [create_user(f"officer{i}@example.org", ["officer"]) for i in range(OFFICERS)]
         inspectors = {}
         if history:
-            from engage.models import RoutingRule
+            from engage.teams.models import RoutingRule
 
             # Fire setting anywhere in Redcar and Cleveland: the ward's INT, the fire brigade copied.
             db.session.add(RoutingRule(local_authority=next(la for la in authorities if la.code == REDCAR),
@@ -210,7 +212,7 @@ def concern_arrays(size: int, ref: dict, rng: np.random.Generator, now: np.datet
     raised = now - age_s.astype("timedelta64[s]")
     age_days = age_s // 86400
     rural = np.asarray([shapely.area(w[3]) > 0.0014 for w in wards])[ward_of]
-    from engage.services.demo_activity import RURAL_WEIGHTS, URBAN_WEIGHTS
+    from engage.demo.activity import RURAL_WEIGHTS, URBAN_WEIGHTS
 
     category = np.where(rural, pick(rng, RURAL_WEIGHTS, size), pick(rng, URBAN_WEIGHTS, size))
     status = np.empty(size, dtype=object)
@@ -244,7 +246,7 @@ def concern_arrays(size: int, ref: dict, rng: np.random.Generator, now: np.datet
 
 
 def concern_rows(c: dict, ref: dict, history: bool = False):
-    from engage.services.demo_activity import SAYINGS, WE_DID
+    from engage.demo.activity import SAYINGS, WE_DID
 
     wards = ref["wards"]
     demo = ref["demo"]
@@ -364,7 +366,7 @@ def _step_times(raised: np.datetime64, changed: np.datetime64, steps: int) -> li
 def history_rows(c: dict, ref: dict, now: np.datetime64, rng: np.random.Generator):
     """(routing, copies, status changes, outbox, audit) row generators' inputs, built in
     one pass: lists of tuples for COPY."""
-    from engage.services.demo_activity import WE_DID
+    from engage.demo.activity import WE_DID
 
     wards = ref["wards"]
     partner_id, partner_code, partner_email = ref["partner"]
@@ -537,7 +539,7 @@ class Site:
                  history: bool = False, demo: bool = True, url: str | None = None):
         from flask_migrate import upgrade
 
-        from engage.services.boundaries import ensure_default_boundaries
+        from engage.geography.boundaries import ensure_default_boundaries
 
         self.size = size
         self.url = url or create_database(f"{size}", prefix)
@@ -554,7 +556,7 @@ class Site:
         else:
             self.ref, self.stats = None, None
         with self.app.app_context():
-            from engage.models import User
+            from engage.accounts.models import User
 
             self.user_ids = dict(db.session.execute(sa.select(User.email, User.id)).all())
             # The officer with the most concerns, so their figure is the worst case.

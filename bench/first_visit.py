@@ -41,7 +41,14 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # runnable from a checkout
 
 from bench.capture import WORKERS  # noqa: E402
-from bench.installation import PASSWORD, free_port, header, installation, machine_activity, served  # noqa: E402
+from bench.installation import (  # noqa: E402
+    PASSWORD,
+    free_port,
+    header,
+    installation,
+    machine_activity,
+    served,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 # As the machine's notes say: without the background-networking flags Chromium keeps

@@ -28,7 +28,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # runnable from a checkout
 
-from bench.installation import FLASK, GEODATA, header, installation, machine_activity, measured  # noqa: E402
+from bench.installation import (  # noqa: E402
+    FLASK,
+    GEODATA,
+    header,
+    installation,
+    machine_activity,
+    measured,
+)
 
 BOUNDARIES = GEODATA / "wards-2018-12.geojson"  # the app's default set, imported by `wards import-default`
 BARE_SCRIPT = Path(__file__).resolve().parent / "locate_bare.py"

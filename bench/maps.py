@@ -43,7 +43,6 @@ from bench import dataset  # noqa: E402
 from bench.dataset import BASE_URL, DAYS, libpq, points_in  # noqa: E402
 from engage.extensions import db  # noqa: E402
 
-
 # --- one database, ready to measure ---------------------------------------------------
 
 class Site(dataset.Site):
@@ -56,8 +55,8 @@ class Site(dataset.Site):
                          ("officer", self.officer))}
 
     def scope(self, name):
-        from engage.models import User
-        from engage.services.scope import scope_for
+        from engage.accounts.models import User
+        from engage.accounts.policy import scope_for
 
         email = {"staff": "staff@example.org", "inspector": "inspector@example.org", "officer": self.officer}[name]
         return scope_for(db.session.scalar(sa.select(User).where(User.email == email)))
@@ -66,7 +65,7 @@ class Site(dataset.Site):
 # --- checks and timings -----------------------------------------------------------------
 
 def year_filters(**extra):
-    from engage.services.maps import MapFilters
+    from engage.maps.services import MapFilters
 
     today = dt.date.today()
     return MapFilters(today - dt.timedelta(days=365), today, source="demo", **extra)
@@ -74,7 +73,7 @@ def year_filters(**extra):
 
 def verify(site: Site) -> list[str]:
     """Rollup answers against direct COUNT queries; returns the disagreements."""
-    from engage.services.maps import MapFilters, heat_cells, ward_counts
+    from engage.maps.services import MapFilters, heat_cells, ward_counts
 
     today = dt.date.today()
     cases = [year_filters(), year_filters(category="youth_asb", status="open"), year_filters(lad="E06000004"),
@@ -95,7 +94,7 @@ def verify(site: Site) -> list[str]:
 
 
 def service_call(site: Site, kind: str, who="staff", use_rollup=True, zoom=11, **extra):
-    from engage.services.maps import heat_cells, ward_counts
+    from engage.maps.services import heat_cells, ward_counts
 
     def run():
         with site.app.app_context():
@@ -110,7 +109,7 @@ def service_call(site: Site, kind: str, who="staff", use_rollup=True, zoom=11, *
 
 def http_call(site: Site, path: str, who="staff", cold=True, direct=False):
     import engage.api.maps as api
-    from engage.services import maps
+    from engage.maps import services as maps
 
     client = site.clients[who]
 

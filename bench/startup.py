@@ -38,8 +38,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # runnable from a checkout
 
-from bench.installation import (FLASK, ROOT, TICK, free_port, header, installation, machine_activity,  # noqa: E402
-                                measured, served)
+from bench.installation import (  # noqa: E402
+    FLASK,
+    ROOT,
+    TICK,
+    free_port,
+    header,
+    installation,
+    machine_activity,
+    measured,
+    served,
+)
 
 POINT = ("-1.2345", "54.5742")
 COMMANDS = {

@@ -25,6 +25,7 @@ def create_app(config=None):
     trust_proxies(app)
 
     register_extensions(app)
+    register_models(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -84,13 +85,11 @@ CONTENT_SECURITY_POLICY = {
 
 
 def register_extensions(app):
-    from engage.auth.access import init_app as init_access
+    from engage.accounts.access import init_app as init_access
     from engage.extensions import csrf, db, limiter, mail, migrate, talisman
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
-    from engage import models  # noqa: F401  (models must be imported for migrations)
-    from engage.services import audit  # noqa: F401  (registers the audit hook)
 
     csrf.init_app(app)
     limiter.init_app(app)
@@ -116,46 +115,61 @@ def register_extensions(app):
     )
 
 
-def register_blueprints(app):
-    from engage.admin import bp as admin_bp
-    from engage.api import bp as api_bp
-    from engage.auth import bp as auth_bp
-    from engage.capture import bp as capture_bp
-    from engage.inbox import bp as inbox_bp
-    from engage.maps import bp as maps_bp
-    from engage.open311 import bp as open311_bp
-    from engage.public import bp as public_bp
-    from engage.reports import bp as reports_bp
-    from engage.reports.exports import bp as exports_bp
-    from engage.updates import bp as updates_bp
-    from engage.vendor import bp as vendor_bp
-    from engage.wards import bp as wards_bp
+def register_models(app):
+    """The audit hook on every audited model (the models themselves are imported below)."""
+    from engage.platform import audit
 
-    app.register_blueprint(wards_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(capture_bp)
-    app.register_blueprint(inbox_bp)
-    app.register_blueprint(maps_bp)
-    app.register_blueprint(updates_bp)
-    app.register_blueprint(public_bp)
-    app.register_blueprint(reports_bp)
-    app.register_blueprint(exports_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(api_bp)
-    app.register_blueprint(open311_bp)
-    app.register_blueprint(vendor_bp)
+    audit.init_app(app)
+
+
+def register_blueprints(app):
+    from engage.accounts.views import bp as accounts_bp
+    from engage.admin import audit as admin_audit  # noqa: F401  (screens on the admin blueprint)
+    from engage.admin.views import bp as admin_bp
+    from engage.api import capture, maps, openapi, routes, v1  # noqa: F401  (each adds its routes to the blueprint)
+    from engage.api.blueprint import bp as api_bp
+    from engage.concerns import categories_admin  # noqa: F401
+    from engage.concerns.capture_views import bp as capture_bp
+    from engage.concerns.inbox_views import bp as inbox_bp
+    from engage.geography.views import bp as wards_bp
+    from engage.maps.views import bp as maps_bp
+    from engage.notify import admin as notify_admin  # noqa: F401
+    from engage.open311.views import bp as open311_bp
+    from engage.platform.vendor import bp as vendor_bp
+    from engage.reports.exports_views import bp as exports_bp
+    from engage.reports.public_views import bp as public_bp
+    from engage.reports.updates_views import bp as updates_bp
+    from engage.reports.views import bp as reports_bp
+    from engage.teams import admin as teams_admin  # noqa: F401
+    from engage.teams import rules_admin  # noqa: F401
+
+    for bp in (wards_bp, accounts_bp, capture_bp, inbox_bp, maps_bp, updates_bp, public_bp, reports_bp,
+               exports_bp, admin_bp, api_bp, open311_bp, vendor_bp):
+        app.register_blueprint(bp)
 
 
 def register_errorhandlers(app):
-    from engage.errors import register
+    from engage.platform import errors
 
-    register(app)
+    errors.register(app)
 
 
 def register_commands(app):
-    from engage.cli import register
+    """`flask --help` lists them; each domain keeps its own."""
+    from engage.accounts.cli import status_command, users_cli
+    from engage.concerns.import_cli import import_cli
+    from engage.concerns.privacy_cli import purge_command, subject_access_command
+    from engage.demo.cli import demo_cli
+    from engage.geography.cli import designations_cli, wards_cli
+    from engage.maps.cli import maps_cli
+    from engage.notify.cli import outbox_cli
+    from engage.reports.cli import report_cli
+    from engage.teams.cli import teams_cli
+    from engage.teams.rules_cli import routing_cli
 
-    register(app)
+    for command in (wards_cli, designations_cli, users_cli, status_command, outbox_cli, report_cli, purge_command,
+                    subject_access_command, teams_cli, routing_cli, demo_cli, import_cli, maps_cli):
+        app.cli.add_command(command)
 
 
 @event.listens_for(Engine, "connect")
@@ -185,3 +199,15 @@ def _sqlite_begin(conn, cursor, statement, parameters, context, executemany):
         return
     if statement.lstrip()[:6].upper() not in ("SELECT", "PRAGMA", "VACUUM"):
         cursor.execute("BEGIN IMMEDIATE")
+
+
+# Every domain's models, loaded with the package: relationships name their targets by
+# string, and those resolve only once every model module is imported, whichever module
+# a process imports first (the app, a CLI command, a test, a benchmark).
+from engage.accounts import models as _accounts_models  # noqa: E402,F401
+from engage.concerns import models as _concerns_models  # noqa: E402,F401
+from engage.geography import models as _geography_models  # noqa: E402,F401
+from engage.notify import models as _notify_models  # noqa: E402,F401
+from engage.platform import audit as _audit_models  # noqa: E402,F401  (the audit trail's table)
+from engage.reports import models as _reports_models  # noqa: E402,F401
+from engage.teams import models as _teams_models  # noqa: E402,F401

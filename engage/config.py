@@ -45,7 +45,7 @@ class Config:
     # than failing every log-in; it goes back to Redis once Redis answers.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     # Failed log-ins allowed: for one account from one address, for one account from all
-    # addresses together, and from one address whatever the account (engage/auth/routes.py).
+    # addresses together, and from one address whatever the account (engage/accounts/views.py).
     ENGAGE_LOGIN_LIMIT_ACCOUNT = os.environ.get("ENGAGE_LOGIN_LIMIT_ACCOUNT", "5 per 15 minutes")
     ENGAGE_LOGIN_LIMIT_ACCOUNT_ALL = os.environ.get("ENGAGE_LOGIN_LIMIT_ACCOUNT_ALL", "50 per 15 minutes")
     ENGAGE_LOGIN_LIMIT_ADDRESS = os.environ.get("ENGAGE_LOGIN_LIMIT_ADDRESS", "30 per 15 minutes")

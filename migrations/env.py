@@ -1,11 +1,10 @@
 import logging
 from logging.config import fileConfig
 
+from alembic import context
 from flask import current_app
 
-from alembic import context
-
-from engage.services.link_columns import include_object
+from engage.concerns.link_columns import include_object
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -98,7 +97,7 @@ def run_migrations_online():
     # The columns migration 0008 adds to concern_copy and meeting_ward (copies kept by
     # triggers) and their two indexes are not on the models: declared there, every
     # `select(concern_copy)` would read them too. Autogenerate must not propose dropping
-    # them; engage/services/link_columns.py lists exactly what it skips.
+    # them; engage/concerns/link_columns.py lists exactly what it skips.
     if conf_args.get("include_object") is None:
         conf_args["include_object"] = include_object
 

@@ -2,6 +2,7 @@
 import geopandas as gpd
 from shapely.geometry import Polygon, box
 
+
 # Squares in the sea off Hartlepool: outside every real Cleveland ward, so they never
 # clash with the real register when located.
 def square(i: int, size: float = 0.01):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import threading
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from flask_migrate import upgrade
 from engage import create_app
 from engage.config import normalise_database_url
 from engage.extensions import db as _db
-from engage.services.boundaries import ensure_default_boundaries
+from engage.geography.boundaries import ensure_default_boundaries
 
 REPO = Path(__file__).resolve().parent.parent
 GEODATA_DIR = os.environ.get("ENGAGE_GEODATA_DIR", str(REPO.parent / "shared" / "geodata"))
@@ -76,7 +76,7 @@ class TemporaryDatabases:
 
 @pytest.fixture(scope="session", autouse=True)
 def _cheap_password_hashing():
-    from engage.services.accounts import use_cheap_hashing
+    from engage.accounts.services import use_cheap_hashing
 
     use_cheap_hashing()
 
@@ -161,7 +161,7 @@ def app_ctx(app):
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits(_session_app):
     from engage.extensions import limiter
-    from engage.services.maps import cache
+    from engage.maps.services import cache
 
     with _session_app.app_context():
         limiter.reset()
@@ -184,7 +184,7 @@ INSPECTOR_WARDS = ("E05009857", "E05009866", "E05009867")  # Central, Newport, N
 
 
 def make_user(email, *roles, teams=(), password=PASSWORD):
-    from engage.services.accounts import create_user
+    from engage.accounts.services import create_user
 
     user = create_user(email, list(roles), password=password, team_codes=[t.code for t in teams])
     _db.session.commit()
@@ -192,8 +192,9 @@ def make_user(email, *roles, teams=(), password=PASSWORD):
 
 
 def make_team(code="INT-TEST", ward_codes=INSPECTOR_WARDS, kind="int", coverage="wards", lad_code="E06000002"):
-    from engage.models import LocalAuthority, Team, Ward
-    from engage.services.boundaries import current_boundary_set
+    from engage.geography.boundaries import current_boundary_set
+    from engage.geography.models import LocalAuthority, Ward
+    from engage.teams.models import Team
 
     authority = _db.session.scalar(sa.select(LocalAuthority).where(LocalAuthority.code == lad_code))
     wards = _db.session.scalars(
@@ -209,9 +210,9 @@ def make_team(code="INT-TEST", ward_codes=INSPECTOR_WARDS, kind="int", coverage=
 def logged_in_client(app, user):
     """A test client whose session is logged in as `user`, as the log-in page would make
     it: a server-side log-in session, its key and the user's id in the cookie."""
-    from engage.auth.access import SESSION_KEY
-    from engage.models import User
-    from engage.services.accounts import start_session
+    from engage.accounts.access import SESSION_KEY
+    from engage.accounts.models import User
+    from engage.accounts.services import start_session
 
     client = app.test_client()
     user_id = sa.inspect(user).identity[0]  # readable even once the user is detached

@@ -8,8 +8,7 @@ from engage.extensions import db
 
 def live_user_with_token(live_server, *roles, password=None):
     """A user in the live server's database and a bearer token for it."""
-    from engage.models import User
-    from engage.services.accounts import create_user, issue_token
+    from engage.accounts.services import create_user, issue_token
 
     email = f"{roles[0]}-{uuid.uuid4().hex[:8]}@example.org"
     with live_server.app.app_context():

@@ -8,8 +8,8 @@ from alembic.migration import MigrationContext
 from flask import current_app
 from flask_migrate import check, upgrade
 
+from engage.concerns.link_columns import NOT_ON_THE_MODELS, include_object
 from engage.extensions import db
-from engage.services.link_columns import NOT_ON_THE_MODELS, include_object
 from tests.conftest import make_test_app
 
 # SQLite cannot reflect the expression index uq_team_code_lower, and alembic says so.

@@ -5,10 +5,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import render_template, request
 
-from engage.admin import bp
-from engage.extensions import db
-from engage.models import Team
-from engage.services.audit_trail import (
+from engage.admin.audit_trail import (
     ACTIONS,
     AuditFilter,
     describe_changes,
@@ -17,8 +14,11 @@ from engage.services.audit_trail import (
     events_statement,
     local_time,
 )
-from engage.services.paging import page_of
-from engage.services.parameters import whole_number
+from engage.admin.views import bp
+from engage.extensions import db
+from engage.platform.paging import page_of
+from engage.platform.parameters import whole_number
+from engage.teams.models import Team
 
 PER_PAGE = 50
 # Where an event's entity can be opened, when it still exists.

@@ -11,8 +11,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from engage.forms import Form
-from engage.models import ROLES
+from engage.accounts.models import ROLES
+from engage.platform.forms import Form
 
 try:
     from wtforms import SelectChoice

@@ -7,12 +7,10 @@ from flask import abort, current_app, jsonify, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from engage.api import bp
-from engage.auth.access import login_required_any_role, role_required
-from engage.extensions import db
-from engage.models import Category, Concern, Meeting
-from engage.models.base import utcnow
-from engage.services.capture import (
+from engage.accounts.access import login_required_any_role, role_required
+from engage.accounts.policy import filter_concerns, filter_meetings, scope_for
+from engage.api.blueprint import bp
+from engage.concerns.capture import (
     EntryWithdrawn,
     MeetingChanged,
     TeamHasActed,
@@ -24,11 +22,15 @@ from engage.services.capture import (
     meeting_differences,
     raise_concern,
     record_meeting,
+)
+from engage.concerns.capture import (
     undo_concern as undo,
 )
-from engage.services.new_rows import insert_new
-from engage.services.scope import filter_concerns, filter_meetings, scope_for
-from engage.services.serialise import concern_json, correction_json, meeting_json
+from engage.concerns.models import Category, Concern, Meeting
+from engage.concerns.serialise import concern_json, correction_json, meeting_json
+from engage.extensions import db
+from engage.platform.db import utcnow
+from engage.platform.new_rows import insert_new
 
 CAPTURE_ROLES = ("officer", "staff", "admin")
 

@@ -2,10 +2,12 @@
 from flask import abort, jsonify, request
 from flask_login import current_user
 
-from engage.api import bp
-from engage.auth.access import login_required_any_role
-from engage.services.boundaries import current_boundary_set
-from engage.services.maps import (
+from engage.accounts.access import login_required_any_role
+from engage.accounts.policy import scope_for
+from engage.api.blueprint import bp
+from engage.geography.boundaries import current_boundary_set
+from engage.geography.outlines import authority_outlines
+from engage.maps.services import (
     BREAK_METHODS,
     MapFilters,
     cache,
@@ -15,9 +17,7 @@ from engage.services.maps import (
     scope_key,
     ward_counts,
 )
-from engage.services.outlines import authority_outlines
-from engage.services.parameters import DATABASE_MAX_INTEGER, whole_number
-from engage.services.scope import scope_for
+from engage.platform.parameters import DATABASE_MAX_INTEGER, whole_number
 
 
 def _setup():

@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 description of the JSON API, served at /api/openapi.json.
 
-Kept by hand beside the views it describes (engage/api/*.py, shapes from
-engage/services/serialise.py), with the enumerations taken from the models so the two
+Kept by hand beside the views it describes (engage/api/blueprint.py*.py, shapes from
+engage/concerns/serialise.py), with the enumerations taken from the models so the two
 cannot drift apart. tests/test_views/test_openapi.py checks that every /api/ rule is
 described here and every path here is a rule; tests/test_views/test_api_schemathesis.py
 sends generated requests and checks each answer against this document.
@@ -12,17 +12,17 @@ from copy import deepcopy
 
 from flask import jsonify
 
-from engage.api import bp
-from engage.models import (
+from engage.api.blueprint import bp
+from engage.concerns.models import (
     CONCERN_CHANNELS,
     CONCERN_STATUSES,
-    DESIGNATIONS,
+    LOCATION_SOURCES,
     MEETING_KINDS,
     MEETING_STATUSES,
     PRIORITIES,
 )
-from engage.models.capture import LOCATION_SOURCES
-from engage.services.maps import BREAK_METHODS
+from engage.geography.models import DESIGNATIONS
+from engage.maps.services import BREAK_METHODS
 
 UUID = {"type": "string", "format": "uuid"}
 DATE = {"type": "string", "format": "date"}
@@ -316,7 +316,7 @@ def _op(summary: str, responses: dict, *, public=False, parameters=None, body=No
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": _ref(body)}}}
         responses.setdefault("413", TOO_LARGE)
     # Any request whose address holds a NUL character, or whose JSON body nests deeper
-    # than 32 levels, is refused (engage/errors/malformed.py).
+    # than 32 levels, is refused (engage/platform/malformed.py).
     responses.setdefault("400", BAD_REQUEST)
     return operation
 

@@ -1,9 +1,9 @@
 from flask import abort, jsonify, request
 
-from engage.api import bp
-from engage.services.boundaries import boundary_set_for
-from engage.services.locating import locate_grid_reference, locate_lonlat
-from engage.services.register import feature_collection, register_entries
+from engage.api.blueprint import bp
+from engage.geography.boundaries import boundary_set_for
+from engage.geography.locating import locate_grid_reference, locate_lonlat
+from engage.geography.register import feature_collection, register_entries
 from geodata import CoordinateError, GridRefError
 
 

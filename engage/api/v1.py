@@ -2,11 +2,11 @@
 from flask import abort, jsonify
 from flask_login import current_user
 
-from engage.api import bp
-from engage.auth.access import login_required_any_role
-from engage.services.boundaries import current_boundary_set
-from engage.services.register import register_entries
-from engage.services.scope import scope_for
+from engage.accounts.access import login_required_any_role
+from engage.accounts.policy import scope_for
+from engage.api.blueprint import bp
+from engage.geography.boundaries import current_boundary_set
+from engage.geography.register import register_entries
 
 
 def _scoped_entries():

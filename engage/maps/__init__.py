@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("maps", __name__)
-
-from engage.maps import routes  # noqa: E402,F401
+"""Map data: concerns per ward, heat maps, the ward drill-down, and the rollup tables behind them."""

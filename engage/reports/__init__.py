@@ -1,13 +1,2 @@
-from flask import Blueprint
-
-from engage.auth.access import require_roles
-
-bp = Blueprint("reports", __name__, url_prefix="/reports")
-
-
-@bp.before_request
-def staff_only():
-    return require_roles("staff", "admin")
-
-
-from engage.reports import routes  # noqa: E402,F401
+"""The Panel report, the figures behind it, exports, and "You said, we did" (the office's
+screens and the residents' public pages)."""

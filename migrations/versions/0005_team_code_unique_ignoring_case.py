@@ -9,9 +9,8 @@ so INT-MBRO and int-mbro must not both exist. An expression index on lower(code)
 PostgreSQL and SQLite support it. Written by hand: autogenerate does not see it, as the
 Team model does not declare it (yet).
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0005'

@@ -5,7 +5,7 @@ Revises: 0006
 Create Date: 2026-11-25 12:00:00
 
 The maps read `concern_rollup` and `meeting_rollup` instead of grouping the concern
-table (engage/services/rollup.py explains the layout). Both are kept right by triggers
+table (engage/maps/rollup.py explains the layout). Both are kept right by triggers
 in the same transaction as every insert, update and delete, including bulk SQL that
 never passes through the ORM. PostgreSQL uses statement-level triggers with transition
 tables (a bulk INSERT ... SELECT is aggregated once); SQLite has only row triggers.
@@ -15,9 +15,8 @@ A later migration that rebuilds concern, meeting or meeting_ward on SQLite
 (batch_alter_table copies the table and drops the old one) drops these triggers with it
 and must create them again; tests/test_services/test_map_rollup.py fails if they are missing.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0007'
@@ -34,7 +33,7 @@ HEAT_LEVELS = (0, 1, 2, 3, 4, 5, 6, 7, 8)
 # heat cells per (category, status) and ward, in total per ward, and in total over every
 # ward (ward_id 0).
 VARIANTS = ((0, 1, 1, 1), (0, 1, 0, 1), (0, 0, 1, 1), (0, 0, 0, 1), (11, 1, 1, 0), (11, 1, 1, 1), (11, 0, 0, 1))
-HEAT_CELL = 0.01            # degrees at zoom 11: 0.02 / 2 ** (11 - 10), as engage.services.maps
+HEAT_CELL = 0.01            # degrees at zoom 11: 0.02 / 2 ** (11 - 10), as engage.maps.services
 ORIGIN_LON, ORIGIN_LAT = -2.0, 54.0
 CONCERN_KEY = ("is_demo", "zoom", "category_id", "status", "level", "bucket", "ward_id", "gx", "gy")
 MEETING_KEY = ("is_demo", "level", "bucket", "ward_code")

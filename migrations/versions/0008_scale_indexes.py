@@ -5,7 +5,7 @@ Revises: 0007
 Create Date: 2026-11-25 14:00:00
 
 Each index lets a page read the rows it shows (newest first, stopping after a page) or
-count up to engage.services.paging.COUNT_LIMIT along an index, instead of sorting or
+count up to engage.platform.paging.COUNT_LIMIT along an index, instead of sorting or
 counting every matching row. bench/scale.py measures every page; docs/benchmarks.md
 ("Scale") says which page needs which.
 
@@ -19,7 +19,7 @@ Two link tables get copies of what is read through them, kept by triggers:
 The triggers fill them on insert and follow every change to those columns of the
 concern or meeting, whatever makes it (the ORM, bulk SQL, psql). The models do not list
 these columns (code reading the link tables whole sees what it always saw): the queries
-that use them name them in engage/services/link_columns.py. The SQL is written out
+that use them name them in engage/concerns/link_columns.py. The SQL is written out
 here, not imported, so this migration stays as it was. On SQLite, a later migration that
 rebuilds concern, meeting or either link table (batch_alter_table) drops these triggers
 and must create them again; tests/test_services/test_scale_queries.py fails if they are
@@ -29,9 +29,8 @@ Plain CREATE INDEX and ADD COLUMN on both engines: no table is rebuilt, so the r
 reference triggers of 0006 and 0007 stay in place. On PostgreSQL, building the indexes
 on a table of a million concerns takes seconds and holds off writes to it meanwhile.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0008'

@@ -23,9 +23,8 @@ Plain CREATE INDEX and DROP INDEX on both engines: no table is rebuilt, so the r
 reference and link-column triggers of 0006, 0007 and 0008 stay in place (on SQLite,
 batch_alter_table would copy concern and drop them).
 """
-from alembic import context, op
 import sqlalchemy as sa
-
+from alembic import context, op
 
 # revision identifiers, used by Alembic.
 revision = '0009'

@@ -9,9 +9,8 @@ working until it expired. Each log-in now stores a row whose random key is in th
 cookie (only its SHA-256 here); the cookie is honoured while the row exists.
 Sessions made before this migration have no key and are logged out once.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0010'

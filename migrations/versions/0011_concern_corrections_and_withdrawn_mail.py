@@ -11,9 +11,8 @@ acted has its queued e-mails withdrawn rather than sent: `outbox_message.state` 
 be 'withdrawn'. On SQLite the CHECK constraint is changed by rebuilding outbox_message
 (batch mode; it has no triggers); on PostgreSQL it is dropped and made again.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0011'

@@ -2,7 +2,7 @@
 authority's wards at once and hides the ward list unless the team covers wards."""
 import uuid
 
-from engage.models import Team
+from engage.teams.models import Team
 from tests.live import live_count, live_user_with_token
 
 PASSWORD = "live server password"

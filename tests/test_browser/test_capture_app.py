@@ -14,8 +14,9 @@ import pytest
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from engage.concerns.models import Category, Concern, Meeting
 from engage.extensions import db
-from engage.models import Category, Concern, Meeting, Ward
+from engage.geography.models import Ward
 from tests.live import live_count, live_user_with_token
 
 PASSWORD = "capture test password"
@@ -224,8 +225,8 @@ def test_done_when_a_meeting_and_five_concerns_survive_a_cut_midway(phone, live_
     """The issue's test of done, as an officer would do it: a meeting and five concerns
     in under two minutes, the network cut in the middle, the page reloaded, the network
     back, and every concern on the server once, in the right ward."""
-    from engage.services.boundaries import current_boundary_set
-    from engage.services.locating import locate_grid_reference
+    from engage.geography.boundaries import current_boundary_set
+    from engage.geography.locating import locate_grid_reference
 
     page = open_capture(phone, live_server)
     wait_for_worker(page)
@@ -566,7 +567,7 @@ def test_on_a_shared_phone_entries_are_sent_only_as_the_officer_who_saved_them(p
     log_in(page, live_server, first)
     expect_sent(page, text)
     with live_server.app.app_context():
-        from engage.models import User
+        from engage.accounts.models import User
         stored = db.session.scalar(sa.select(Concern).where(Concern.description == text))
         assert db.session.get(User, stored.created_by_id).email == first
     assert page.errors == []
@@ -579,8 +580,8 @@ def phone_id_of(page, text):
 
 def store_under(live_server, concern_id, email, text):
     """Another entry stored on the server under `concern_id`, by the user `email`."""
-    from engage.models import User
-    from engage.services.capture import raise_concern
+    from engage.accounts.models import User
+    from engage.concerns.capture import raise_concern
 
     with live_server.app.app_context():
         user = db.session.scalar(sa.select(User).where(User.email == email))

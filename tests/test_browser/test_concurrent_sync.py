@@ -5,7 +5,7 @@ import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from engage.models import Concern
+from engage.concerns.models import Concern
 from tests.live import live_count, live_user_with_token
 
 

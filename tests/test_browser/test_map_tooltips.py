@@ -13,7 +13,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from engage.extensions import db
-from engage.models import Ward
+from engage.geography.models import Ward
 from tests.live import live_user_with_token
 from tests.test_browser.test_capture_app import open_capture, phone, start_meeting  # noqa: F401 (fixture)
 from tests.test_browser.test_maps_page import log_in
@@ -25,7 +25,7 @@ HOSTILE = '<img src=x onerror="document.title=1">'
 def hostile_ward_names(live_server):
     """Every ward of the live server's database named with markup in front, for this
     test only (the live server is shared: the names are put back afterwards)."""
-    from engage.services import locating
+    from engage.geography import locating
 
     with live_server.app.app_context():
         names = dict(db.session.execute(sa.select(Ward.id, Ward.name)).all())

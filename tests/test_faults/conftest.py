@@ -48,8 +48,8 @@ def _fault_template(databases, tmp_path_factory) -> tuple[str, str]:
     """Built once: the migrations, the 2018 wards, an officer with an API token and one
     team covering all of Cleveland (so every concern is routed to it and queues one
     e-mail). Each test gets a copy: building takes seconds, copying a fraction of one."""
-    from engage.models import Team
-    from engage.services.accounts import create_user, issue_token
+    from engage.accounts.services import create_user, issue_token
+    from engage.teams.models import Team
 
     url = databases.new(f"faults{uuid.uuid4().hex[:8]}")
     app = make_test_app(url, tmp_path_factory.mktemp("faults-template"))

@@ -14,10 +14,15 @@ import time
 import pytest
 import sqlalchemy as sa
 
+from engage.concerns.models import Concern
 from engage.extensions import db
-from engage.models import BoundarySet, Concern, Ward
-from engage.services.boundaries import boundary_set_for, import_boundary_file, make_boundary_set_current
-from engage.services.locating import locator_for
+from engage.geography.boundaries import (
+    boundary_set_for,
+    import_boundary_file,
+    make_boundary_set_current,
+)
+from engage.geography.locating import locator_for
+from engage.geography.models import BoundarySet, Ward
 from tests.conftest import GEODATA_DIR
 from tests.test_faults.phone import Phone
 from tests.test_faults.servers import Gunicorn, get
@@ -95,8 +100,8 @@ def test_a_switch_between_locating_and_placing_keeps_one_vintage(app_ctx, db, mo
     """On PostgreSQL each statement sees what others committed, so the current set can
     change between a request's locating a point and its looking up the ward found.
     The ward must still come from the set the point was located in."""
-    from engage.services import capture
-    from engage.services.capture import raise_concern
+    from engage.concerns import capture
+    from engage.concerns.capture import raise_concern
 
     import_boundary_file(os.path.join(GEODATA_DIR, "wards-2013-12.geojson"))
     s2018, s2013 = boundary_set_for("2018-12"), boundary_set_for("2013-12")

@@ -26,9 +26,9 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from engage.errors import database_unavailable
+from engage.concerns.models import Concern, Meeting
 from engage.extensions import db
-from engage.models import Concern, Meeting
+from engage.platform.errors import database_unavailable
 from tests.conftest import make_test_app
 from tests.test_faults.phone import Phone
 from tests.test_faults.servers import TcpProxy, get, served

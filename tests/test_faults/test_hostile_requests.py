@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from docx import Document
 from openpyxl import load_workbook
 
+from engage.concerns.models import Concern
 from engage.extensions import db
-from engage.models import Concern
 from tests.test_faults.servers import Gunicorn
 
 pytestmark = pytest.mark.faults
@@ -39,7 +39,7 @@ def logged_in(url: str, email: str, password: str) -> tuple[requests.Session, st
 
 
 def test_hostile_input_gets_clear_answers_from_gunicorn(fault_database, tmp_path):
-    from engage.services.accounts import create_user
+    from engage.accounts.services import create_user
 
     with fault_database.app.app_context():
         create_user("staff@example.org", ["staff"], password=STAFF_PASSWORD)

@@ -1,7 +1,7 @@
 """Two people editing the same meeting at once: the second save is told the meeting
 changed (409 with the meeting as stored), and nothing is overwritten unseen.
 
-Who may edit a meeting is who may see it (engage/services/scope.py): the officer who
+Who may edit a meeting is who may see it (engage/accounts/policy.py): the officer who
 logged it, on any of their devices, and staff or admins. Other officers do not see it.
 
 PATCH /api/v1/meetings/<id> takes the `version` the edit started from. An older
@@ -16,8 +16,9 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
+from engage.concerns.models import Meeting
 from engage.extensions import db
-from engage.models import AuditEvent, Meeting
+from engage.platform.audit import AuditEvent
 from tests.conftest import logged_in_client, make_test_app, make_user
 from tests.live import live_user_with_token
 from tests.test_faults.servers import served

@@ -8,7 +8,9 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from engage.models import AuditEvent, Concern, ConcernRouting, Meeting, OutboxMessage
+from engage.concerns.models import Concern, ConcernRouting, Meeting
+from engage.notify.models import OutboxMessage
+from engage.platform.audit import AuditEvent
 from tests.test_faults.phone import Phone
 from tests.test_faults.servers import Gunicorn
 

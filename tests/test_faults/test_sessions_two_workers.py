@@ -77,7 +77,7 @@ def workers_that_answered(server: Gunicorn, path: str) -> set[str]:
 
 @pytest.fixture
 def server(fault_database, tmp_path, redis_url):
-    from engage.services.accounts import create_user
+    from engage.accounts.services import create_user
 
     with fault_database.app.app_context():
         create_user("staff@example.org", ["staff"], password=STAFF_PASSWORD)

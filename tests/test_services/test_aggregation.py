@@ -6,11 +6,12 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from engage.models import Concern, Meeting, Ward, meeting_ward
-from engage.services import aggregation as agg
-from engage.services.aggregation import Period
-from engage.services.capture import raise_concern, record_meeting
-from engage.services.workflow import change_status
+from engage.concerns.capture import raise_concern, record_meeting
+from engage.concerns.models import Concern
+from engage.concerns.workflow import change_status
+from engage.geography.models import Ward
+from engage.reports import aggregation as agg
+from engage.reports.aggregation import Period
 
 PERIOD = Period(date(2026, 4, 1), date(2026, 6, 30))
 CATEGORIES = ["off_road_bikes", "youth_asb", "visible_policing", "drugs", "speeding"]

@@ -2,7 +2,8 @@
 (every commit expires it), and audits categories although their model does not say so."""
 import sqlalchemy as sa
 
-from engage.models import AuditEvent, Category, Team
+from engage.concerns.models import Category
+from engage.platform.audit import AuditEvent
 
 
 def _updates(db, entity):

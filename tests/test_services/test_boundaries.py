@@ -2,14 +2,14 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from engage.models import BoundarySet, LocalAuthority, Ward
-from engage.services.boundaries import (
+from engage.geography.boundaries import (
     BoundaryImportError,
     current_boundary_set,
     import_boundary_file,
     make_boundary_set_current,
 )
-from engage.services.locating import locate_lonlat
+from engage.geography.locating import locate_lonlat
+from engage.geography.models import BoundarySet, LocalAuthority, Ward
 from tests.boundary_files import invalid_geometry_frame, ward_frame, write
 from tests.conftest import GEODATA_DIR
 

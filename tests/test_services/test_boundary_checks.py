@@ -12,14 +12,14 @@ import geopandas as gpd
 import pytest
 import sqlalchemy as sa
 
-from engage.models import BoundarySet, Ward
-from engage.services.boundaries import (
+from engage.geography.boundaries import (
     BoundaryImportError,
     current_boundary_set,
     import_boundary_file,
     make_boundary_set_current,
     sample_places,
 )
+from engage.geography.models import BoundarySet, Ward
 from tests.boundary_files import ward_frame, write
 from tests.conftest import GEODATA_DIR
 

@@ -3,8 +3,11 @@ import csv
 
 import sqlalchemy as sa
 
-from engage.models import AuditEvent, LocalAuthority, Team, User, Ward, WardDesignation
-from engage.services.demo import SAMPLE_DESIGNATIONS, clear_demo, load_demo
+from engage.accounts.models import User
+from engage.demo.services import SAMPLE_DESIGNATIONS, clear_demo, load_demo
+from engage.geography.models import LocalAuthority, Ward, WardDesignation
+from engage.platform.audit import AuditEvent
+from engage.teams.models import Team
 
 # The configuration steps; meetings and concerns are tested in test_demo_activity.py.
 CONFIG = ("teams", "designations")
@@ -73,8 +76,8 @@ def test_clear_removes_only_sample_rows(db, tmp_path):
     # A sample file someone imported by hand is theirs, not the demo's.
     own = tmp_path / "mine.csv"
     own.write_text("ward_code,designation,effective_from\nE05009857,support,2019-04-01\n")
-    from engage.services.boundaries import current_boundary_set
-    from engage.services.designations import import_designations
+    from engage.geography.boundaries import current_boundary_set
+    from engage.geography.designations import import_designations
 
     import_designations(str(own), current_boundary_set(), sample=True)
     db.session.commit()
@@ -94,8 +97,8 @@ def test_real_teams_and_designations_are_never_overwritten(db, tmp_path):
     real = make_team("CFB", ward_codes=(), kind="partner", coverage="all")
     real_designations = tmp_path / "real.csv"
     real_designations.write_text("ward_code,designation,effective_from\nE05009857,strengthen,2018-04-01\n")
-    from engage.services.boundaries import current_boundary_set
-    from engage.services.designations import import_designations
+    from engage.geography.boundaries import current_boundary_set
+    from engage.geography.designations import import_designations
 
     import_designations(str(real_designations), current_boundary_set())
     db.session.commit()

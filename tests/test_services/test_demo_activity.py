@@ -2,9 +2,10 @@ import uuid
 
 import sqlalchemy as sa
 
-from engage.models import Concern, Meeting, StatusChange, Team
-from engage.services.capture import raise_concern
-from engage.services.demo import clear_demo, load_demo
+from engage.concerns.capture import raise_concern
+from engage.concerns.models import Concern, Meeting, StatusChange
+from engage.demo.services import clear_demo, load_demo
+from engage.teams.models import Team
 
 
 def count(db, model, *where):
@@ -39,7 +40,7 @@ def test_a_year_of_demo_meetings_and_concerns_marked_demo(db):
 
 
 def test_real_concerns_routed_to_sample_teams_go_to_triage_on_clear(app_ctx, db):
-    from engage.models import ConcernRouting
+    from engage.concerns.models import ConcernRouting
 
     load_demo(only=("teams",))
     db.session.commit()

@@ -3,10 +3,10 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from engage.models import WardDesignation
-from engage.services.boundaries import current_boundary_set
-from engage.services.designations import DesignationImportError, import_designations
-from engage.services.register import register_entries
+from engage.geography.boundaries import current_boundary_set
+from engage.geography.designations import DesignationImportError, import_designations
+from engage.geography.models import WardDesignation
+from engage.geography.register import register_entries
 
 
 def write_csv(tmp_path, text, name="designations.csv"):

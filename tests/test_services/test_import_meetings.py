@@ -6,10 +6,8 @@ from datetime import date, datetime
 import pytest
 import sqlalchemy as sa
 
-from engage.models import Concern, ConcernRouting, Meeting, OutboxMessage, StatusChange
-from engage.services.boundaries import import_boundary_file
-from engage.services.capture import record_meeting
-from engage.services.import_meetings import (
+from engage.concerns.capture import record_meeting
+from engage.concerns.import_meetings import (
     CellError,
     ImportRefused,
     concern_id_for,
@@ -21,6 +19,9 @@ from engage.services.import_meetings import (
     run_import,
     write_rejects,
 )
+from engage.concerns.models import Concern, ConcernRouting, Meeting, StatusChange
+from engage.geography.boundaries import import_boundary_file
+from engage.notify.models import OutboxMessage
 from tests.conftest import GEODATA_DIR, make_team
 
 TODAY = date(2026, 6, 1)

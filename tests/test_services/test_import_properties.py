@@ -18,11 +18,19 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engage.models import Concern, Meeting, Team, WardDesignation, team_ward
-from engage.services.boundaries import current_boundary_set
-from engage.services.designations import DesignationImportError, import_designations
-from engage.services.import_meetings import ImportFileError, ImportRefused, plan_import, read_rows, run_import
-from engage.services.teams import TeamImportError, import_teams
+from engage.concerns.import_meetings import (
+    ImportFileError,
+    ImportRefused,
+    plan_import,
+    read_rows,
+    run_import,
+)
+from engage.concerns.models import Concern, Meeting
+from engage.geography.boundaries import current_boundary_set
+from engage.geography.designations import DesignationImportError, import_designations
+from engage.geography.models import WardDesignation
+from engage.teams.models import Team, team_ward
+from engage.teams.services import TeamImportError, import_teams
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

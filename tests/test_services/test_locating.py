@@ -2,8 +2,13 @@ import io
 
 import pytest
 
-from engage.services.boundaries import current_boundary_set
-from engage.services.locating import LocateCsvError, locate_csv, locate_grid_reference, locate_lonlat
+from engage.geography.boundaries import current_boundary_set
+from engage.geography.locating import (
+    LocateCsvError,
+    locate_csv,
+    locate_grid_reference,
+    locate_lonlat,
+)
 from geodata import CoordinateError, GridRefError
 
 

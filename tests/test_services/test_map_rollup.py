@@ -12,23 +12,21 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from engage.models import (
-    BoundarySet,
+from engage.accounts.policy import scope_for
+from engage.concerns.capture import raise_concern, record_meeting
+from engage.concerns.models import (
     Category,
     Concern,
     Meeting,
     StatusChange,
-    Ward,
-    WardDesignation,
     concern_copy,
     meeting_ward,
 )
-from engage.services import rollup
-from engage.services.boundaries import current_boundary_set
-from engage.services.capture import raise_concern, record_meeting
-from engage.services.maps import MapFilters, heat_cells, ward_counts
-from engage.services.scope import scope_for
-from engage.services.workflow import change_status
+from engage.concerns.workflow import change_status
+from engage.geography.boundaries import current_boundary_set
+from engage.geography.models import BoundarySet, Ward, WardDesignation
+from engage.maps import rollup
+from engage.maps.services import MapFilters, heat_cells, ward_counts
 from tests.conftest import INSPECTOR_WARDS, TODAY, make_team, make_user
 
 STATUSES = ("new", "acknowledged", "in_progress", "action_taken", "closed", "no_action")

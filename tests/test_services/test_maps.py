@@ -3,10 +3,10 @@ from datetime import timedelta
 
 import pytest
 
-from engage.services.boundaries import current_boundary_set
-from engage.services.capture import raise_concern, record_meeting
-from engage.services.maps import MapFilters, class_breaks, heat_cells, ward_counts
-from engage.services.scope import scope_for
+from engage.accounts.policy import scope_for
+from engage.concerns.capture import raise_concern, record_meeting
+from engage.geography.boundaries import current_boundary_set
+from engage.maps.services import MapFilters, class_breaks, heat_cells, ward_counts
 from tests.conftest import TODAY
 
 EVERYTHING = type("Staff", (), {"is_authenticated": True, "id": 1, "roles": {"staff"}, "teams": []})()

@@ -5,10 +5,13 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from engage.models import AuditEvent, Category, Concern, ConcernRouting, LocalAuthority, OutboxMessage, RoutingRule
-from engage.services.audit import acting_as
-from engage.services.capture import raise_concern
-from engage.services.new_rows import insert_new
+from engage.concerns.capture import raise_concern
+from engage.concerns.models import Category, Concern, ConcernRouting
+from engage.geography.models import LocalAuthority
+from engage.notify.models import OutboxMessage
+from engage.platform.audit import AuditEvent, acting_as
+from engage.platform.new_rows import insert_new
+from engage.teams.models import RoutingRule
 from tests.conftest import TODAY, make_team
 
 VOLATILE = {"id", "concern_id", "created_at", "updated_at", "routed_at", "next_attempt_at", "message_id", "at",
@@ -82,7 +85,7 @@ def test_copies_and_emails_are_written(db, copying_rule, team):
 
 
 def test_answered_from_the_objects_without_a_query(app_ctx, db, copying_rule):
-    from engage.services.serialise import concern_json
+    from engage.concerns.serialise import concern_json
 
     body = {"id": str(uuid.uuid4()), "category": "fire_setting", "description": "x", "ward_code": "E05009857"}
     concern, _ = raise_concern(body)
@@ -105,7 +108,7 @@ def test_answered_from_the_objects_without_a_query(app_ctx, db, copying_rule):
 
 def test_anything_else_pending_goes_through_the_flush(app_ctx, db, team):
 
-    from engage.models import Meeting
+    from engage.concerns.models import Meeting
 
     meeting = Meeting(id=str(uuid.uuid4()), date=TODAY, status="planned")
     db.session.add(meeting)

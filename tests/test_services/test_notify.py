@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from engage.models import OutboxMessage
-from engage.models.base import utcnow
-from engage.services.capture import raise_concern
-from engage.services.notify import send_due
+from engage.concerns.capture import raise_concern
+from engage.notify.models import OutboxMessage
+from engage.notify.services import send_due
+from engage.platform.db import utcnow
 from tests.conftest import make_team
 from tests.smtp import SmtpServer
 

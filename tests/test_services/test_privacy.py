@@ -5,7 +5,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from engage.models import AuditEvent, Concern, OutboxMessage
+from engage.concerns.models import Concern
+from engage.notify.models import OutboxMessage
+from engage.platform.audit import AuditEvent
 from tests.conftest import PINNED_NOW
 
 OLD = (PINNED_NOW - timedelta(days=400)).isoformat()

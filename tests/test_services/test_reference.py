@@ -2,12 +2,13 @@
 change to the tables it reads, however made, is seen by the next concern."""
 import uuid
 
-import pytest
 import sqlalchemy as sa
 
-from engage.models import Category, Concern, LocalAuthority, RoutingRule, Team, Ward
-from engage.services.accounts import issue_token
-from engage.services.reference import current_stamp, reference_data
+from engage.accounts.services import issue_token
+from engage.concerns.models import Category, Concern
+from engage.geography.models import LocalAuthority, Ward
+from engage.teams.models import RoutingRule, Team
+from engage.teams.reference import current_stamp, reference_data
 from tests.conftest import make_team
 
 # As in migrations/versions/0006_reference_version.py.
@@ -83,7 +84,7 @@ def test_a_change_made_outside_the_orm_is_seen(officer_client, db):
 
 
 def test_a_rolled_back_change_leaves_no_trace_in_the_cache(app_ctx, db):
-    from engage.services.capture import raise_concern
+    from engage.concerns.capture import raise_concern
 
     before = reference_data()
     savepoint = db.session.begin_nested()

@@ -1,4 +1,4 @@
-"""`flask maps check-rollups` / `rebuild-rollups` (engage/services/rollup_check.py): the
+"""`flask maps check-rollups` / `rebuild-rollups` (engage/maps/rollup_check.py): the
 direct counts agree with what the triggers keep, corruption is found and repaired, and
 the rebuild refuses while a trigger is missing. Runs on SQLite and PostgreSQL.
 
@@ -13,13 +13,14 @@ from datetime import datetime, time, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from engage.models import BoundarySet, Category, Concern, Meeting, Ward, meeting_ward
-from engage.services import rollup, rollup_check
-from engage.services.boundaries import current_boundary_set
-from engage.services.maps import MapFilters, heat_cells, ward_counts
-from engage.services.scope import scope_for
-from tests.test_services.test_map_rollup import expected_rollups
+from engage.accounts.policy import scope_for
+from engage.concerns.models import Category, Concern, Meeting, meeting_ward
+from engage.geography.boundaries import current_boundary_set
+from engage.geography.models import BoundarySet, Ward
+from engage.maps import rollup, rollup_check
+from engage.maps.services import MapFilters, heat_cells, ward_counts
 from tests.conftest import TODAY
+from tests.test_services.test_map_rollup import expected_rollups
 
 STATUSES = ("new", "acknowledged", "in_progress", "action_taken", "closed", "no_action")
 

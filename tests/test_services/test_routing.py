@@ -4,9 +4,18 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from engage.models import Category, ConcernRouting, LocalAuthority, OutboxMessage, RoutingRule, Team, Ward
-from engage.services.capture import raise_concern
-from engage.services.routing import ConcernFacts, RerouteError, RuleSpec, reroute_concern, route
+from engage.concerns.capture import raise_concern
+from engage.concerns.models import Category, ConcernRouting
+from engage.geography.models import LocalAuthority, Ward
+from engage.notify.models import OutboxMessage
+from engage.teams.models import RoutingRule
+from engage.teams.routing import (
+    ConcernFacts,
+    RerouteError,
+    RuleSpec,
+    reroute_concern,
+    route,
+)
 from tests.conftest import make_team
 
 W1, W2 = 101, 102          # two wards of authority A

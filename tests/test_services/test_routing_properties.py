@@ -1,4 +1,4 @@
-"""Properties of routing (engage.services.routing.route) over generated rules (hypothesis).
+"""Properties of routing (engage.teams.routing.route) over generated rules (hypothesis).
 
 For any concern, any set of rules and any ward coverage:
 - it gets a lead team, or it goes to the triage queue: never neither, never both;
@@ -13,7 +13,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engage.services.routing import ConcernFacts, RuleSpec, matches, route, specificity
+from engage.teams.routing import ConcernFacts, RuleSpec, matches, route, specificity
 
 WARDS = [1, 2, 3, 4]
 AUTHORITY_OF = {1: 10, 2: 10, 3: 20, 4: 20}

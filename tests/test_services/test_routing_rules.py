@@ -6,10 +6,12 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from engage.models import AuditEvent, Category, RoutingRule, Team
-from engage.services.capture import raise_concern
-from engage.services.demo import clear_demo, load_demo
-from engage.services.routing_rules import (
+from engage.concerns.capture import raise_concern
+from engage.concerns.models import Category
+from engage.demo.services import clear_demo, load_demo
+from engage.platform.audit import AuditEvent
+from engage.teams.models import RoutingRule, Team
+from engage.teams.rules import (
     Lookups,
     RuleDraft,
     RuleImportError,
@@ -352,7 +354,7 @@ def test_a_real_rule_for_a_sample_scope_is_left_alone(db, teams):
 
 
 def test_demo_clear_refuses_while_real_rules_name_sample_teams(db):
-    from engage.services.demo import DemoError
+    from engage.demo.services import DemoError
 
     load_demo(only=CONFIG)
     db.session.commit()

@@ -12,15 +12,23 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from engage.models import Category, Concern, Meeting, Team, Ward, concern_copy, meeting_ward
-from engage.services import aggregation as agg
-from engage.services import paging
-from engage.services.drilldown import ward_drilldown
-from engage.services.inbox import InboxFilters, inbox_page, status_counts, ward_overview
-from engage.services.link_columns import copy_columns, link_columns
-from engage.services.paging import Count, bounded_count, page_of
-from engage.services.scope import filter_concerns, routed_to_teams, scope_for
-from engage.services.workflow import LABELS, OPEN_STATUSES
+from engage.accounts.policy import filter_concerns, routed_to_teams, scope_for
+from engage.concerns.inbox import InboxFilters, inbox_page, status_counts, ward_overview
+from engage.concerns.link_columns import copy_columns, link_columns
+from engage.concerns.models import (
+    Category,
+    Concern,
+    Meeting,
+    concern_copy,
+    meeting_ward,
+)
+from engage.concerns.workflow import LABELS, OPEN_STATUSES
+from engage.geography.models import Ward
+from engage.maps.drilldown import ward_drilldown
+from engage.platform import paging
+from engage.platform.paging import Count, bounded_count, page_of
+from engage.reports import aggregation as agg
+from engage.teams.models import Team
 from tests.conftest import TODAY
 from tests.test_services.test_map_rollup import world  # noqa: F401 - the data set fixture
 
@@ -83,7 +91,7 @@ def _old_inbox(scope, filters):
         stmt = filter_concerns(scope, stmt)
     if filters.team_id:
         stmt = stmt.where(routed_to_teams([filters.team_id]))
-    from engage.services.inbox import _filtered
+    from engage.concerns.inbox import _filtered
 
     stmt = _filtered(stmt, filters)
     if filters.status == "open":
@@ -218,8 +226,8 @@ def test_counts_stop_at_the_limit(world, db, monkeypatch):
 
 @pytest.mark.parametrize("status", ["open", "closed"])
 def test_open311_requests_by_status_equal_one_scan_by_time(world, db, status):
-    from engage.services.open311 import RequestQuery, find_requests
-    from engage.models.base import utcnow
+    from engage.open311.services import RequestQuery, find_requests
+    from engage.platform.db import utcnow
 
     end = utcnow() + timedelta(days=5)
     wanted = OPEN_STATUSES if status == "open" else tuple(s for s in LABELS if s not in OPEN_STATUSES)
@@ -265,7 +273,7 @@ def test_meeting_links_carry_their_meetings_date_status_and_kind(world, db):
 
 
 def test_a_wards_meetings_are_the_newest_held_and_soonest_planned(world, db):
-    from engage.services.drilldown import ward_meetings
+    from engage.maps.drilldown import ward_meetings
 
     for ward_ids in [[w.id] for w in world["picked"][:6]] + [[world["picked"][2].id, world["old_wards"][0].id]]:
         for status, held in (("held", True), ("planned", False)):
@@ -284,7 +292,7 @@ def test_a_wards_meetings_are_the_newest_held_and_soonest_planned(world, db):
 def test_copies_carry_their_concerns_status_and_time(world, db):
     """concern_copy.status and raised_at follow the concern through inserts (Core, as
     the fixture's, and the ORM's routing), the workflow and bulk SQL (migration 0008)."""
-    from engage.services.workflow import change_status
+    from engage.concerns.workflow import change_status
 
     name = {"postgresql": "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal",
             "sqlite": "SELECT name FROM sqlite_master WHERE type = 'trigger'"}[db.session.get_bind().dialect.name]

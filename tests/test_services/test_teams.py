@@ -3,8 +3,9 @@ checks the admin form shares with it."""
 import pytest
 import sqlalchemy as sa
 
-from engage.models import AuditEvent, Team
-from engage.services.teams import (
+from engage.platform.audit import AuditEvent
+from engage.teams.models import Team
+from engage.teams.services import (
     Geography,
     TeamImportError,
     TeamSpec,
@@ -99,7 +100,7 @@ def test_dry_run_stores_nothing(db, tmp_path):
 
 
 def test_an_import_makes_a_sample_team_real(db, tmp_path):
-    from engage.services.demo import load_demo_teams
+    from engage.demo.services import load_demo_teams
 
     load_demo_teams()
     db.session.commit()

@@ -5,11 +5,17 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from engage.models import Concern, OutboxMessage, StatusChange
-from engage.models.base import utcnow
-from engage.services.capture import TeamHasActed, amend_concern, team_has_acted, undo_concern
-from engage.services.notify import send_due
-from engage.services.workflow import change_status
+from engage.concerns.capture import (
+    TeamHasActed,
+    amend_concern,
+    team_has_acted,
+    undo_concern,
+)
+from engage.concerns.models import Concern, StatusChange
+from engage.concerns.workflow import change_status
+from engage.notify.models import OutboxMessage
+from engage.notify.services import send_due
+from engage.platform.db import utcnow
 from tests.test_services.test_notify import concerns, smtp, states  # noqa: F401  (smtp is a fixture)
 
 

@@ -4,9 +4,14 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from engage.models import BoundarySet
-from engage.services.boundaries import current_boundary_set, import_boundary_file
-from engage.services.ward_names import WardMatcher, boundary_set_on, normalise_ward_name, vintage_start
+from engage.geography.boundaries import current_boundary_set, import_boundary_file
+from engage.geography.models import BoundarySet
+from engage.geography.ward_names import (
+    WardMatcher,
+    boundary_set_on,
+    normalise_ward_name,
+    vintage_start,
+)
 from tests.conftest import GEODATA_DIR
 
 

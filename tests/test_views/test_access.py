@@ -3,7 +3,7 @@ wrong role -> 403, right role -> 200. Scoped data -> 404 outside the user's area
 import pytest
 import sqlalchemy as sa
 
-from engage.models import AuditEvent, Team
+from engage.platform.audit import AuditEvent
 from tests.conftest import INSPECTOR_WARDS
 
 # (url, roles that may open it)

@@ -4,10 +4,10 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from engage.models import AuditEvent, User
-from engage.models.base import utcnow
-from engage.services.audit import acting_as
-from engage.services.audit_trail import LOCAL_ZONE, describe_changes
+from engage.accounts.models import User
+from engage.admin.audit_trail import LOCAL_ZONE, describe_changes
+from engage.platform.audit import AuditEvent, acting_as
+from engage.platform.db import utcnow
 
 
 def _rows(page: str) -> int:
@@ -77,7 +77,7 @@ def test_describe_changes():
 
 
 def test_sample_teams_carry_the_badge_in_the_trail(db, admin_client, users):
-    from engage.services.demo import load_demo_teams
+    from engage.demo.services import load_demo_teams
 
     load_demo_teams()
     db.session.commit()

@@ -5,9 +5,9 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from engage.models import ApiToken, Team, User
-from engage.services.accounts import issue_token
-from tests.conftest import logged_in_client
+from engage.accounts.models import ApiToken, User
+from engage.accounts.services import issue_token
+from engage.teams.models import Team
 
 HARTLEPOOL_THREE = ("E05008942", "E05008943", "E05008944")  # Burn Valley, De Bruce, Fens and Rossmere
 

@@ -7,9 +7,12 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from engage.models import AuditEvent, Category, Concern, OutboxMessage, RoutingRule
-from engage.models.base import utcnow
-from engage.services.capture import raise_concern
+from engage.concerns.capture import raise_concern
+from engage.concerns.models import Category, Concern
+from engage.notify.models import OutboxMessage
+from engage.platform.audit import AuditEvent
+from engage.platform.db import utcnow
+from engage.teams.models import RoutingRule
 from tests.conftest import make_team
 
 CENTRAL, ESTON, YARM = "E05009857", "E05001508", "E05001552"

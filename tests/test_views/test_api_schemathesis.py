@@ -45,7 +45,7 @@ schema = schemathesis.openapi.from_dict(openapi_document())
 def seed(users):
     """A meeting, a concern routed to the ward's team, one in triage (outside every ward)
     and one with a resident's contact details; all saved by the officer."""
-    from engage.services.capture import raise_concern, record_meeting
+    from engage.concerns.capture import raise_concern, record_meeting
 
     officer = users["officer"]
     meeting, _ = record_meeting({"id": str(uuid.uuid4()), "ward_codes": ["E05009857"],
@@ -64,7 +64,7 @@ def seed(users):
 
 @pytest.fixture
 def stored(app, users, team):
-    from engage.services.accounts import issue_token
+    from engage.accounts.services import issue_token
 
     with app.app_context():
         ids = seed(users)

@@ -3,8 +3,8 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from engage.models import AuditEvent, User
-from tests.conftest import PASSWORD, make_user
+from engage.accounts.models import User
+from tests.conftest import PASSWORD
 
 
 def log_in(client, email, password):
@@ -49,7 +49,7 @@ def test_disabled_user_cannot_log_in_and_tokens_stop(client, runner, users):
 def test_tokens_are_stored_hashed_and_can_be_revoked(client, runner, db, users):
     token = runner.invoke(args=["users", "token", "staff@example.org", "--label", "laptop"]).output.strip()
     assert token.startswith("eng_")
-    from engage.models import ApiToken
+    from engage.accounts.models import ApiToken
     stored = db.session.scalars(sa.select(ApiToken)).all()
     assert len(stored) == 1 and token not in (stored[0].token_hash, stored[0].prefix)
     headers = {"Authorization": f"Bearer {token}"}
@@ -109,14 +109,14 @@ def test_next_goes_back_to_a_same_site_path(client, users, target):
 
 
 def test_a_nul_in_next_is_refused_before_logging_in(client, users):
-    # As any NUL in an address is (engage/errors/malformed.py): 400, never a 500.
+    # As any NUL in an address is (engage/platform/malformed.py): 400, never a 500.
     response = client.post("/login", query_string={"next": "/\x00"},
                            data={"email": "staff@example.org", "password": PASSWORD})
     assert response.status_code == 400
 
 
 def test_next_checks_also_hold_for_the_function(users):
-    from engage.auth.access import is_safe_next
+    from engage.accounts.access import is_safe_next
 
     assert not is_safe_next(None) and not is_safe_next(["/"]) and is_safe_next("/")
 

@@ -1,9 +1,9 @@
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 
 import sqlalchemy as sa
 
-from engage.models import AuditEvent, Concern, Meeting
+from engage.concerns.models import Concern
+from engage.platform.audit import AuditEvent
 
 CENTRAL = "E05009857"
 

@@ -4,7 +4,8 @@ entry; another entry under the id is 409 naming the fields; to anyone else it is
 404 a GET of it gives them, with nothing of its content."""
 import sqlalchemy as sa
 
-from engage.models import Concern, Meeting, Team
+from engage.concerns.models import Concern, Meeting
+from engage.teams.models import Team
 from tests.conftest import logged_in_client, make_user
 from tests.test_views.test_capture_api import CENTRAL, concern_body, meeting_body
 

@@ -7,8 +7,10 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from engage.models import Concern, Meeting, OutboxMessage, Ward
-from engage.services.boundaries import current_boundary_set
+from engage.concerns.models import Concern, Meeting
+from engage.geography.boundaries import current_boundary_set
+from engage.geography.models import Ward
+from engage.notify.models import OutboxMessage
 from tests.conftest import make_team
 
 HEADER = ["Date", "Ward", "Venue", "Attendance", "Notes", "Kind", "Category", "Concern"]

@@ -1,7 +1,8 @@
 """`flask routing ...` and the sample rules through `flask demo ...`, as a person types them."""
 import sqlalchemy as sa
 
-from engage.models import AuditEvent, RoutingRule
+from engage.platform.audit import AuditEvent
+from engage.teams.models import RoutingRule
 from tests.conftest import make_team
 
 HEADER = "ward_code,lad_code,category,lead_team,copy_teams,priority,note\n"

@@ -1,7 +1,8 @@
 """`flask teams ...` and `flask demo ...` as a person types them."""
 import sqlalchemy as sa
 
-from engage.models import AuditEvent, Team
+from engage.platform.audit import AuditEvent
+from engage.teams.models import Team
 
 CSV = (
     "code,name,kind,lad_code,contact_email,coverage,wards\n"

@@ -21,7 +21,10 @@ from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from engage.models import Category, Concern, Meeting, RoutingRule, Team, User, WardUpdate
+from engage.accounts.models import User
+from engage.concerns.models import Category, Concern, Meeting
+from engage.reports.models import WardUpdate
+from engage.teams.models import RoutingRule, Team
 from tests.conftest import PASSWORD, logged_in_client
 
 # (character, what the message calls it): the first two are what Word pastes.
@@ -163,10 +166,10 @@ def test_a_reroute_reason_with_one_is_refused_beside_it(officer_client, staff_cl
 
 def test_every_form_of_the_app_is_one_that_checks_its_text(app):
     """A form made straight from FlaskForm would let them through: every form must derive
-    from engage.forms.Form (the app's blueprints are imported by now)."""
+    from engage.platform.forms.Form (the app's blueprints are imported by now)."""
     from flask_wtf import FlaskForm
 
-    from engage.forms import Form
+    from engage.platform.forms import Form
 
     def subclasses(cls):
         for sub in cls.__subclasses__():
@@ -215,10 +218,13 @@ def test_panel_report_wording_with_one_is_shown_back_not_exported(staff_client):
 # --- imports and Open311 -----------------------------------------------------------
 
 def test_csv_imports_report_the_row_and_column(app_ctx, db, tmp_path, team):
-    from engage.services.boundaries import current_boundary_set
-    from engage.services.designations import DesignationImportError, import_designations
-    from engage.services.routing_rules import RuleImportError, import_rules
-    from engage.services.teams import TeamImportError, import_teams
+    from engage.geography.boundaries import current_boundary_set
+    from engage.geography.designations import (
+        DesignationImportError,
+        import_designations,
+    )
+    from engage.teams.rules import RuleImportError, import_rules
+    from engage.teams.services import TeamImportError, import_teams
 
     teams = tmp_path / "teams.csv"
     teams.write_text("code,name,kind,lad_code,contact_email,coverage,wards\n"
@@ -248,7 +254,7 @@ def test_csv_imports_report_the_row_and_column(app_ctx, db, tmp_path, team):
 
 def test_a_meetings_file_reports_the_row_and_column(app_ctx, db, tmp_path):
     # (An .xlsx cannot deliver one: Excel writes it as the text _x000B_, as openpyxl reads it.)
-    from engage.services.import_meetings import plan_import, read_rows
+    from engage.concerns.import_meetings import plan_import, read_rows
 
     path = tmp_path / "meetings.csv"
     path.write_text("Date,Ward,Venue,Attendance,Notes\n2019-03-04,Brotton,Library,12,fine\n"
@@ -262,7 +268,7 @@ def test_a_meetings_file_reports_the_row_and_column(app_ctx, db, tmp_path):
 
 
 def test_open311_submissions_name_the_field(app, users, db):
-    from engage.services.accounts import issue_token
+    from engage.accounts.services import issue_token
 
     token = issue_token(users["officer"]).token
     db.session.commit()

@@ -10,8 +10,8 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from engage.errors.malformed import MAX_JSON_DEPTH, nesting
-from engage.models import Concern, Meeting
+from engage.concerns.models import Concern, Meeting
+from engage.platform.malformed import MAX_JSON_DEPTH, nesting
 
 MESSAGE = f"The JSON is nested more than {MAX_JSON_DEPTH} levels deep; no entry here needs more than a few."
 

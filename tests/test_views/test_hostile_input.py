@@ -19,7 +19,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 
-from engage.models import Concern, Meeting
+from engage.concerns.models import Concern, Meeting
 from tests.conftest import TODAY
 
 
@@ -131,7 +131,12 @@ def test_map_dates_before_1900_are_400_not_an_overflow(officer_client, query):
 # --- spreadsheets --------------------------------------------------------------------
 
 def test_xlsx_formulas_in_an_import_are_reported_never_evaluated(app_ctx, db, tmp_path):
-    from engage.services.import_meetings import plan_import, read_rows, run_import, write_rejects
+    from engage.concerns.import_meetings import (
+        plan_import,
+        read_rows,
+        run_import,
+        write_rejects,
+    )
 
     book = Workbook()
     sheet = book.active
@@ -205,6 +210,6 @@ def test_xlsx_exports_hold_no_formulas(staff_client, dangerous_entries):
     ("plain", "plain"), ("", ""), (" =1", " =1"), (-1.5, -1.5), (3, 3), (None, None),
 ])
 def test_neutralise(value, written):
-    from engage.services.exports import neutralise
+    from engage.reports.exports import neutralise
 
     assert neutralise(value) == written

@@ -3,8 +3,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from engage.models import AuditEvent, Concern, StatusChange
-from tests.conftest import TODAY, logged_in_client, make_team, make_user
+from engage.concerns.models import Concern, StatusChange
+from engage.platform.audit import AuditEvent
+from tests.conftest import TODAY, make_team
 
 
 def save(client, ward_code="E05009857", category="off_road_bikes", text="Off-road bikes on Albert Park paths"):

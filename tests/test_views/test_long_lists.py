@@ -1,4 +1,4 @@
-"""What a user sees of a list longer than the counts go (engage.services.paging): counts
+"""What a user sees of a list longer than the counts go (engage.platform.paging): counts
 past COUNT_LIMIT say "N+", the pager then gives no last page but still goes on; the
 inspector's ward page lists open concerns a page at a time; the audit trail's "who"
 filter matches as before (ignoring case, % and _ taken literally)."""
@@ -7,11 +7,13 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from engage.models import AuditEvent, Concern, OutboxMessage, Ward
-from engage.models.base import utcnow
-from engage.services import paging
-from engage.services.audit import acting_as
-from engage.services.boundaries import current_boundary_set
+from engage.concerns.models import Concern
+from engage.geography.boundaries import current_boundary_set
+from engage.geography.models import Ward
+from engage.notify.models import OutboxMessage
+from engage.platform import paging
+from engage.platform.audit import AuditEvent, acting_as
+from engage.platform.db import utcnow
 
 CENTRAL = "E05009857"
 

@@ -8,11 +8,14 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from engage.models import Category, Concern, OutboxMessage, Ward, WardUpdate
-from engage.models.base import utcnow
-from engage.services.accounts import issue_token
-from engage.services.boundaries import current_boundary_set
-from engage.services.capture import raise_concern
+from engage.accounts.services import issue_token
+from engage.concerns.capture import raise_concern
+from engage.concerns.models import Category, Concern
+from engage.geography.boundaries import current_boundary_set
+from engage.geography.models import Ward
+from engage.notify.models import OutboxMessage
+from engage.platform.db import utcnow
+from engage.reports.models import WardUpdate
 from tests.conftest import make_team, make_user
 
 BASE = "/open311/v2"

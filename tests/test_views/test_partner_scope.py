@@ -4,7 +4,7 @@ The fire brigade's team covers all of Cleveland, but its inspector must not list
 export every concern in Cleveland (drug reports included): on every screen they see
 the concerns routed to their team, as lead or copy, and nothing else through it; no
 meetings; no resident's contact details. An INT's inspector still sees every concern
-in the INT's wards. engage/services/scope.py decides all of it.
+in the INT's wards. engage/accounts/policy.py decides all of it.
 """
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 from shapely.geometry import shape
 
+from engage.concerns.models import Category
 from engage.extensions import db
-from engage.models import Category, RoutingRule
+from engage.teams.models import RoutingRule
 from tests.conftest import TODAY, logged_in_client, make_team
 
 CENTRAL = "E05009857"   # one of INT-TEST's wards
@@ -75,7 +76,7 @@ def concerns(app, cfb, team, officer_client):
 def inspector_of(app, email, *team_codes, roles=("inspector",)):
     """A client logged in as an inspector in these teams (by code: the team rows of the
     fixtures are detached once a request has ended)."""
-    from engage.services.accounts import create_user
+    from engage.accounts.services import create_user
 
     user = create_user(email, list(roles), password="correct horse battery", team_codes=list(team_codes))
     db.session.commit()

@@ -1,4 +1,4 @@
-"""One rule for every password chosen or set (engage.services.accounts.password_problem):
+"""One rule for every password chosen or set (engage.accounts.services.password_problem):
 at least 12 characters, not a common password or close to one (zxcvbn), and not
 containing the name of the e-mail address. Checked wherever a password is set: changing
 one's own, the command line, and the one-time passwords admins and the CLI make."""
@@ -7,8 +7,13 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from engage.models import User
-from engage.services.accounts import AccountError, new_one_time_password, password_problem, set_password
+from engage.accounts.models import User
+from engage.accounts.services import (
+    AccountError,
+    new_one_time_password,
+    password_problem,
+    set_password,
+)
 from tests.conftest import PASSWORD
 
 

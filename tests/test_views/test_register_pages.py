@@ -1,8 +1,8 @@
 import json
 import re
 
-from engage.services.boundaries import current_boundary_set
-from engage.services.designations import import_designations
+from engage.geography.boundaries import current_boundary_set
+from engage.geography.designations import import_designations
 
 
 def test_register_lists_79_wards_grouped_by_authority(client):

@@ -9,7 +9,7 @@ from docx import Document
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from engage.models import AuditEvent
+from engage.platform.audit import AuditEvent
 from tests.conftest import TODAY
 
 FROM, TO = (TODAY - timedelta(days=30)).isoformat(), TODAY.isoformat()
@@ -52,7 +52,7 @@ def test_panel_report_preview_docx_and_pdf(officer_client, staff_client, db):
 
 
 def test_a_report_over_demo_data_says_so_on_every_page(app_ctx, db, staff_client):
-    from engage.services.demo import load_demo
+    from engage.demo.services import load_demo
     load_demo()
     db.session.commit()
     start = (TODAY - timedelta(days=200)).isoformat()

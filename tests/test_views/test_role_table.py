@@ -182,11 +182,15 @@ def callers(users, partner_team):
 def world(app, users, team, partner_team):
     """Entries to ask about: the inspector's team covers three Middlesbrough wards; a
     second team covers a Stockton ward the inspector must not see into."""
-    from engage.models import ApiToken, Category, OutboxMessage, RoutingRule, Ward
-    from engage.services.accounts import issue_token
-    from engage.services.boundaries import current_boundary_set
-    from engage.services.capture import raise_concern, record_meeting
-    from engage.services.updates import draft_update
+    from engage.accounts.models import ApiToken
+    from engage.accounts.services import issue_token
+    from engage.concerns.capture import raise_concern, record_meeting
+    from engage.concerns.models import Category
+    from engage.geography.boundaries import current_boundary_set
+    from engage.geography.models import Ward
+    from engage.notify.models import OutboxMessage
+    from engage.reports.updates import draft_update
+    from engage.teams.models import RoutingRule
 
     with app.app_context():
         boundary_set = current_boundary_set()
@@ -286,7 +290,7 @@ def test_the_table_asks_every_role(app):
 def test_answers_to_an_api_token_are_not_stored_but_shared_files_may_be(app, callers, world):
     """A client with a bearer token (no session) gets no-store on what it reads; the
     files that are the same for everyone stay cacheable, whoever asks."""
-    from engage.services.accounts import issue_token
+    from engage.accounts.services import issue_token
 
     token = issue_token(callers["staff"]).token
     db.session.commit()

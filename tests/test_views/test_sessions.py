@@ -5,8 +5,8 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from engage.models import LoginSession, User
-from engage.services.accounts import issue_token
+from engage.accounts.models import LoginSession, User
+from engage.accounts.services import issue_token
 from tests.conftest import PASSWORD
 
 

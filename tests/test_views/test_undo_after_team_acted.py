@@ -10,7 +10,8 @@ import uuid
 
 import sqlalchemy as sa
 
-from engage.models import Concern, ConcernCorrection, OutboxMessage, StatusChange
+from engage.concerns.models import Concern, ConcernCorrection, StatusChange
+from engage.notify.models import OutboxMessage
 
 CENTRAL = "E05009857"  # the inspector's INT (INT-TEST) leads here
 

@@ -1,7 +1,7 @@
 import uuid
 from datetime import date, timedelta
 
-from engage.services.drilldown import month_starts
+from engage.maps.drilldown import month_starts
 from tests.conftest import TODAY
 
 

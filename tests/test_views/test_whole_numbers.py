@@ -10,8 +10,9 @@ import html
 import pytest
 import sqlalchemy as sa
 
-from engage.models import Category, RoutingRule
-from engage.services.parameters import BadParameter, whole_number
+from engage.concerns.models import Category
+from engage.platform.parameters import BadParameter, whole_number
+from engage.teams.models import RoutingRule
 
 # (address, parameter, answered as)
 ROUTES = [
@@ -101,8 +102,8 @@ def test_a_form_number_beyond_the_database_is_refused_beside_it(admin_client, db
 def test_imported_numbers_beyond_the_database_are_the_rows_problem(app_ctx, db, tmp_path, team):
     from datetime import date
 
-    from engage.services.import_meetings import plan_import, read_rows
-    from engage.services.routing_rules import RuleImportError, import_rules
+    from engage.concerns.import_meetings import plan_import, read_rows
+    from engage.teams.rules import RuleImportError, import_rules
 
     rules = tmp_path / "rules.csv"
     rules.write_text("ward_code,lad_code,category,lead_team,copy_teams,priority,note\n"

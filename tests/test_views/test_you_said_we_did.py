@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from engage.models import WardUpdate
+from engage.reports.models import WardUpdate
 from tests.conftest import TODAY
 
 

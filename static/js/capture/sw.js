@@ -1,4 +1,4 @@
-/* The capture app's service worker, served at /sw.js by engage/capture/routes.py, which
+/* The capture app's service worker, served at /sw.js by engage/concerns/capture_views.py, which
  * puts `CAPTURE` above this line: {version, shell: [urls], data: [urls], page}.
  *
  * - The shell (the /capture page, its scripts and styles, Leaflet, idb, icons) is

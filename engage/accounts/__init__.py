@@ -1,0 +1,2 @@
+"""Users, roles, API tokens, log-in sessions, and the policy: who may see and do what
+(`policy.Scope`, `access`)."""

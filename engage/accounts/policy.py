@@ -1,0 +1,163 @@
+"""What a user may see, in one place. Every list, detail page, API answer, export, ward
+page and map filters through here, so what someone sees cannot differ between screens.
+
+- staff and admin: everything;
+- officer: every ward (they log meetings anywhere), and the entries they logged;
+- inspector of an INT: the concerns in the wards their INT covers, and what is routed
+  (as lead or copy) to their teams; the meetings in those wards;
+- inspector of a partner agency (Team.kind 'partner', e.g. the fire brigade): only the
+  concerns routed to their team, wherever they are, whatever the team's coverage, and
+  no meetings through that team (a partner is told about the concerns it has to act
+  on, not everything residents raise in its area: docs/security.md).
+Someone with several roles or teams sees the union.
+
+A partner's coverage still names the wards whose pages it may open (`may_open_ward`);
+those pages then show only what the rest of this module lets it see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from engage.accounts.models import User
+from engage.concerns.models import Concern, Meeting, concern_copy, meeting_ward
+from engage.extensions import db
+from engage.geography.models import Ward
+from engage.teams.models import Team, team_ward
+
+
+def _covered_ward_ids(team_ids):
+    """A SELECT of the ids of the wards these teams cover by list or by authority
+    (a team covering all of Cleveland is answered by a flag, not by this)."""
+    by_list = sa.select(team_ward.c.ward_id).where(team_ward.c.team_id.in_(team_ids))
+    by_authority = (
+        sa.select(Ward.id)
+        .join(Team, Team.local_authority_id == Ward.local_authority_id)
+        .where(Team.id.in_(team_ids), Team.coverage == "authority")
+    )
+    return sa.union(by_list, by_authority)
+
+
+@dataclass(frozen=True)
+class Scope:
+    user_id: int | None
+    sees_everything: bool
+    # Every ward is in the user's area: its page and its place on the map (not its concerns).
+    sees_all_wards: bool
+    # Concerns routed (lead or copy) to these teams: every team of an inspector.
+    team_ids: frozenset[int]
+    # INTs of an inspector: every concern (and meeting) in the wards they cover, too.
+    area_team_ids: frozenset[int] = frozenset()
+    # An INT covering all of Cleveland: every concern and meeting that has a ward.
+    reads_all_wards: bool = False
+    # Officers, staff and admins: the meetings of any ward page they open.
+    meetings_anywhere: bool = False
+
+    def ward_ids(self):
+        """A SELECT of the ids of the wards in the user's area (their teams' coverage),
+        for use in `IN (...)`. Whose concerns they see there is `concern_ward_ids`."""
+        return _covered_ward_ids(self.team_ids)
+
+    def concern_ward_ids(self):
+        """A SELECT of the ids of the wards whose every concern the user sees (their INTs')."""
+        return _covered_ward_ids(self.area_team_ids)
+
+    def filter_wards(self, stmt):
+        if self.sees_all_wards:
+            return stmt
+        return stmt.where(Ward.id.in_(self.ward_ids()))
+
+    def may_open_ward(self, ward_id: int) -> bool:
+        """Whether a ward's page (its figures, open concerns, meetings) is in the user's
+        area; what the page then shows is filtered by `filter_concerns`."""
+        return self.sees_all_wards or ward_id in set(db.session.scalars(self.ward_ids()))
+
+    def reads_every_concern_in(self, ward_ids) -> bool:
+        """Whether the user sees every concern of these wards, so that counts kept for
+        the whole ward (the rollup) are theirs to see."""
+        if self.sees_everything or self.reads_all_wards:
+            return True
+        if not self.area_team_ids:
+            return False
+        return set(ward_ids) <= set(db.session.scalars(self.concern_ward_ids()))
+
+    def sees_meetings_in(self, ward_ids) -> bool:
+        """Whether a ward page lists the wards' meetings: not for a partner agency."""
+        return self.meetings_anywhere or self.reads_every_concern_in(ward_ids)
+
+    def sees_contact_of(self, concern) -> bool:
+        """Residents' contact details (given with consent): staff and admin, and the
+        officer who wrote them down. Never a team: it acts through the OPCC."""
+        return self.sees_everything or (self.user_id is not None and concern.created_by_id == self.user_id)
+
+    def acts_on(self, concern) -> bool:
+        """Whether the user may change the concern's status: staff and admin, and the
+        teams it is routed to."""
+        if self.sees_everything:
+            return True
+        routed = {concern.lead_team_id, *(t.id for t in concern.copied_teams)}
+        return bool(self.team_ids & routed)
+
+    def key(self) -> tuple:
+        """Everything that decides what this user sees, for caching answers per scope."""
+        return (self.sees_everything, self.sees_all_wards, self.reads_all_wards, self.meetings_anywhere,
+                tuple(sorted(self.team_ids)), tuple(sorted(self.area_team_ids)),
+                None if self.sees_everything else self.user_id)
+
+
+def scope_for(user: User | None) -> Scope:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Scope(None, False, False, frozenset())
+    roles = user.roles
+    teams = list(user.teams) if "inspector" in roles else []
+    everything = bool(roles & {"staff", "admin"})
+    ints = [t for t in teams if t.kind == "int"]
+    all_wards = everything or "officer" in roles or any(t.coverage == "all" for t in teams)
+    reads_all = everything or any(t.coverage == "all" for t in ints)
+    return Scope(user.id, everything, all_wards, frozenset(t.id for t in teams),
+                 area_team_ids=frozenset(t.id for t in ints), reads_all_wards=reads_all,
+                 meetings_anywhere=everything or "officer" in roles)
+
+
+def routed_to_teams(team_ids):
+    """Concerns whose lead or copied team is one of these."""
+    return sa.or_(
+        Concern.lead_team_id.in_(team_ids),
+        Concern.id.in_(sa.select(concern_copy.c.concern_id).where(concern_copy.c.team_id.in_(team_ids))),
+    )
+
+
+def filter_concerns(scope: Scope, stmt):
+    """Concerns this user may see: those they logged, those routed to their teams
+    (either kind), and every one in the wards their INTs cover."""
+    if scope.sees_everything:
+        return stmt
+    conditions = []
+    if scope.user_id is not None:
+        conditions.append(Concern.created_by_id == scope.user_id)
+    if scope.team_ids:
+        conditions.append(routed_to_teams(scope.team_ids))
+    if scope.reads_all_wards:
+        conditions.append(Concern.ward_id.isnot(None))
+    elif scope.area_team_ids:
+        conditions.append(Concern.ward_id.in_(scope.concern_ward_ids()))
+    return stmt.where(sa.or_(*conditions)) if conditions else stmt.where(sa.false())
+
+
+def filter_meetings(scope: Scope, stmt):
+    """Meetings this user may see: those they logged, and those in their INTs' wards.
+    A partner agency sees none through its team."""
+    if scope.sees_everything:
+        return stmt
+    conditions = []
+    if scope.user_id is not None:
+        conditions.append(Meeting.created_by_id == scope.user_id)
+    if scope.reads_all_wards:
+        conditions.append(Meeting.id.in_(sa.select(meeting_ward.c.meeting_id)))
+    elif scope.area_team_ids:
+        conditions.append(Meeting.id.in_(
+            sa.select(meeting_ward.c.meeting_id).where(meeting_ward.c.ward_id.in_(scope.concern_ward_ids()))
+        ))
+    return stmt.where(sa.or_(*conditions)) if conditions else stmt.where(sa.false())

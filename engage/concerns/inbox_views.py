@@ -1,0 +1,124 @@
+"""The inspector's inbox and a concern's page: filter, act, record the outcome."""
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from engage.accounts.access import require_roles
+from engage.accounts.policy import filter_concerns, scope_for
+from engage.concerns.inbox import (
+    InboxFilters,
+    age_days,
+    inbox_page,
+    status_counts,
+    ward_overview,
+)
+from engage.concerns.inbox_forms import RerouteForm, StatusForm
+from engage.concerns.models import (
+    Category,
+    Concern,
+    ConcernCorrection,
+    ConcernRouting,
+    StatusChange,
+)
+from engage.concerns.workflow import LABELS, WorkflowError, change_status, moves_from
+from engage.extensions import db
+from engage.geography.boundaries import current_boundary_set
+from engage.geography.register import find_ward
+from engage.platform.parameters import whole_number
+from engage.teams.models import Team
+from engage.teams.routing import RerouteError, reroute_concern
+
+bp = Blueprint("inbox", __name__, url_prefix="/inbox")
+
+
+@bp.before_request
+def inspectors_and_staff():
+    return require_roles("inspector", "staff", "admin")
+
+
+@bp.route("")
+def index():
+    scope = scope_for(current_user)
+    filters = InboxFilters.from_args(request.args)
+    counts = status_counts(scope, filters)
+    page = inbox_page(scope, filters, page=whole_number(request.args, "page", 1, minimum=1), counts=counts)
+    categories = db.session.scalars(sa.select(Category).order_by(Category.sort_order)).all()
+    return render_template(
+        "inbox/index.html", page=page, filters=filters, counts=counts,
+        labels=LABELS, categories=categories, age_days=age_days,
+        teams=current_user.teams if not scope.sees_everything else [],
+    ), (400 if filters.errors else 200)  # the page, with the filter it could not use named
+
+
+def _concern_or_404(concern_id) -> Concern:
+    stmt = filter_concerns(scope_for(current_user), sa.select(Concern).where(Concern.id == concern_id))
+    concern = db.session.scalar(stmt)
+    if concern is None:
+        abort(404, "no such concern in your area")
+    return concern
+
+
+def _reroute_form(concern):
+    form = RerouteForm(prefix="reroute")
+    teams = db.session.scalars(sa.select(Team).order_by(Team.kind, Team.name)).all()
+    form.lead.choices = [("", "OPCC triage queue")] + [(str(t.id), t.name) for t in teams]
+    form.copies.choices = [(str(t.id), t.name) for t in teams]
+    if request.method == "GET":
+        form.lead.data = str(concern.lead_team_id or "")
+        form.copies.data = [str(t.id) for t in concern.copied_teams]
+    return form
+
+
+@bp.route("/concerns/<concern_id>", methods=["GET", "POST"])
+def concern(concern_id):
+    concern = _concern_or_404(concern_id)
+    status_form = StatusForm(prefix="status")
+    reroute_form = _reroute_form(concern) if current_user.has_role("staff", "admin") else None
+    error_field, error = None, None
+    if request.method == "POST" and request.form.get("action") == "status" and status_form.validate():
+        if not scope_for(current_user).acts_on(concern):
+            abort(403, "only the teams this concern is routed to can change its status")
+        try:
+            change_status(concern, status_form.to.data, status_form.note.data, current_user.id, current_user.email)
+            db.session.commit()
+            flash(f"Status is now {LABELS[concern.status].lower()}.", "info")
+            return redirect(url_for("inbox.concern", concern_id=concern.id))
+        except WorkflowError as exc:
+            db.session.rollback()
+            error_field, error = exc.field, str(exc)
+    if request.method == "POST" and request.form.get("action") == "reroute" and reroute_form is not None \
+            and reroute_form.validate():
+        lead = db.session.get(Team, int(reroute_form.lead.data)) if reroute_form.lead.data else None
+        copies = [db.session.get(Team, int(i)) for i in reroute_form.copies.data]
+        try:
+            reroute_concern(concern, lead, copies, reroute_form.reason.data or "", actor=current_user.email)
+            db.session.commit()
+            flash("Re-routed; the teams have been notified.", "info")
+            return redirect(url_for("inbox.concern", concern_id=concern.id))
+        except RerouteError as exc:
+            db.session.rollback()
+            reroute_form.reason.errors = [str(exc)]
+    history = db.session.scalars(sa.select(StatusChange).where(StatusChange.concern_id == concern.id)
+                                 .order_by(StatusChange.at)).all()
+    routings = db.session.scalars(sa.select(ConcernRouting).where(ConcernRouting.concern_id == concern.id)
+                                  .order_by(ConcernRouting.routed_at)).all()
+    corrections = db.session.scalars(sa.select(ConcernCorrection).where(ConcernCorrection.concern_id == concern.id)
+                                     .order_by(ConcernCorrection.created_at, ConcernCorrection.id)).all()
+    return render_template(
+        "inbox/concern.html", concern=concern, moves=moves_from(concern.status) if scope_for(current_user).acts_on(concern) else [],
+        status_form=status_form, reroute_form=reroute_form, history=history, routings=routings,
+        corrections=corrections,
+        labels=LABELS, age=age_days(concern), error=error, error_field=error_field,
+        show_contact=scope_for(current_user).sees_contact_of(concern),
+    ), (422 if error or any(f.errors for f in status_form) or any(f.errors for f in reroute_form or ()) else 200)
+
+
+@bp.route("/wards/<code>")
+def ward(code):
+    scope = scope_for(current_user)
+    boundary_set = current_boundary_set()
+    ward = find_ward(boundary_set, code.upper()) if boundary_set else None
+    if ward is None or not scope.may_open_ward(ward.id):
+        abort(404, "no such ward in your area")
+    overview = ward_overview(ward, scope, page=whole_number(request.args, "page", 1, minimum=1))
+    return render_template("inbox/ward.html", overview=overview, labels=LABELS, age_days=age_days)

@@ -1,0 +1,1 @@
+"""Demo teams, rules, meetings and concerns, always marked as demo (`flask demo`)."""

@@ -1,0 +1,89 @@
+"""`flask maps check-rollups` / `flask maps rebuild-rollups`: the map rollup tables
+against the concerns and meetings they summarise (engage/maps/rollup_check.py)."""
+
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from engage.maps import rollup_check
+
+maps_cli = AppGroup("maps", help="The map rollup tables: check them, rebuild them.")
+
+
+def _print_check(report: rollup_check.RollupCheck):
+    if report.missing_triggers:
+        click.echo(f"Missing triggers: {', '.join(report.missing_triggers)}")
+    if report.disabled_triggers:
+        click.echo(f"Disabled triggers: {', '.join(report.disabled_triggers)}")
+    if report.triggers_ok:
+        click.echo("Triggers: all in place.")
+    else:
+        click.echo(_trigger_advice(report.missing_triggers, report.disabled_triggers, report.schema_behind))
+    for table in report.tables:
+        if table.differing_keys == 0:
+            click.echo(f"{table.table}: {table.stored_rows:,} rows, all agree with the direct counts.")
+            continue
+        click.echo(f"{table.table}: {table.stored_rows:,} rows, {table.differing_keys:,} keys differ "
+                   f"from the direct counts, e.g.:")
+        for difference in table.examples:
+            click.echo(f"  {difference.describe()}")
+
+
+def _trigger_advice(missing, disabled, schema_behind) -> str:
+    """What the operator should do about missing or disabled rollup triggers."""
+    lines = []
+    if disabled:
+        lines.append("Enable the disabled ones (ALTER TABLE table ENABLE TRIGGER name), then "
+                     "`flask --app engage maps rebuild-rollups`.")
+    if missing and schema_behind:
+        lines.append("The database is behind the migrations: run `flask --app engage db upgrade` "
+                     "(it creates the triggers and fills the rollups), then `flask --app engage maps check-rollups`.")
+    elif missing:
+        lines.append("The database is at the latest migration, so the triggers were dropped after migration 0007 "
+                     "created them (a SQLite table rebuild drops the table's triggers). Recreate them by running "
+                     "0007 again: `flask --app engage db downgrade 0006` then `flask --app engage db upgrade` "
+                     "(this drops and refills both rollup tables, with their triggers; read the downgrades of "
+                     "any later migrations first), then `flask --app engage maps check-rollups`.")
+    return "\n".join(lines)
+
+
+def _refusal(exc: rollup_check.RollupTriggersMissing) -> str:
+    return (f"the map rollup triggers are not all working ({exc}): rows rebuilt now would go stale "
+            f"with the next change, so nothing was written.\n"
+            + _trigger_advice(exc.missing, exc.disabled, exc.schema_behind))
+
+
+@maps_cli.command("check-rollups")
+def check_rollups_command():
+    """Compare the rollup tables with counts taken directly from the concerns and
+    meetings, and check their triggers. Exit status 0 if all agree, 1 if not."""
+    report = rollup_check.check()
+    _print_check(report)
+    if report.ok:
+        click.echo("The map rollups agree with the concerns and meetings.")
+        return
+    if report.triggers_ok:
+        click.echo("Run `flask --app engage maps rebuild-rollups` to rebuild them.")
+    sys.exit(1)
+
+
+@maps_cli.command("rebuild-rollups")
+@click.option("--dry-run", is_flag=True, help="Report what differs and what would be written; change nothing.")
+def rebuild_rollups_command(dry_run):
+    """Empty both rollup tables and refill them from the concerns and meetings, in one
+    transaction (writes to concerns and meetings wait meanwhile). Refused, exit status 2,
+    if a rollup trigger is missing or disabled."""
+    try:
+        report = rollup_check.rebuild(dry_run=dry_run)
+    except rollup_check.RollupTriggersMissing as exc:
+        click.echo(f"Error: {_refusal(exc)}", err=True)
+        sys.exit(2)
+    if report.before is not None:
+        _print_check(report.before)
+    counts = ", ".join(f"{report.rows_written[t]:,} {t} rows (replacing {report.rows_deleted[t]:,})"
+                       for t in report.rows_written)
+    if dry_run:
+        click.echo(f"Dry run: a rebuild would write {counts}. Rolled back: nothing changed.")
+    else:
+        click.echo(f"Rebuilt the map rollups: wrote {counts}.")

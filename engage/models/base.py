@@ -1,5 +1,0 @@
-from datetime import datetime, timezone
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)

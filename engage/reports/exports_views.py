@@ -1,0 +1,70 @@
+"""Exports for inspectors (their area), staff and admins (everything)."""
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    render_template,
+    request,
+    stream_with_context,
+)
+from flask_login import current_user
+
+from engage.accounts.access import require_roles
+from engage.accounts.policy import scope_for
+from engage.maps.drilldown import data_source
+from engage.reports.exports import (
+    CONCERN_COLUMNS,
+    CONTACT_COLUMNS,
+    MEETING_COLUMNS,
+    ExportFilters,
+    concern_point,
+    concern_rows,
+    meeting_point,
+    meeting_rows,
+    record_export,
+    stream_csv,
+    stream_geojson,
+    write_xlsx,
+)
+
+bp = Blueprint("exports", __name__, url_prefix="/exports")
+
+MIMETYPES = {"csv": "text/csv", "geojson": "application/geo+json",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@bp.before_request
+def roles():
+    return require_roles("inspector", "staff", "admin")
+
+
+@bp.route("")
+def index():
+    return render_template("reports/exports.html", source=data_source())
+
+
+@bp.route("/<what>.<fmt>")
+def download(what, fmt):
+    if what not in ("concerns", "meetings") or fmt not in MIMETYPES:
+        abort(404, "exports are concerns or meetings, as csv, xlsx or geojson")
+    filters, errors = ExportFilters.from_args(request.args)
+    if errors:
+        abort(400, "; ".join(errors))
+    scope = scope_for(current_user)
+    # Residents' contact details: only for roles that need them, only with consent.
+    with_contact = what == "concerns" and request.args.get("contact") == "1" and scope.sees_everything
+    record_export(what, fmt, filters, with_contact)
+    if what == "concerns":
+        columns = CONCERN_COLUMNS + (CONTACT_COLUMNS if with_contact else [])
+        rows, point = concern_rows(filters, scope, with_contact), concern_point
+    else:
+        columns, rows, point = MEETING_COLUMNS, meeting_rows(filters, scope), meeting_point
+    name = f"{what}{'-DEMO' if filters.source == 'demo' else ''}.{fmt}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if fmt == "csv":
+        return Response(stream_with_context(stream_csv(columns, rows)), mimetype=MIMETYPES[fmt], headers=headers)
+    if fmt == "geojson":
+        return Response(stream_with_context(stream_geojson(rows, point)), mimetype=MIMETYPES[fmt], headers=headers)
+    spool = write_xlsx(columns, rows, what.capitalize())
+    return Response(iter(lambda: spool.read(65536), b""), mimetype=MIMETYPES[fmt], headers=headers)
