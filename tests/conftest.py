@@ -317,3 +317,14 @@ def page(browser, live_server):
     page.blocked_requests = blocked
     yield page
     context.close()
+
+
+# Tests of the browser, of faults (real servers, real clocks) and of geodata run on the real clock;
+# every other folder's tests run on the pinned day (TODAY), whatever day the suite runs.
+REAL_CLOCK = {"test_browser", "test_faults", "test_geodata", "tests", "js"}
+
+
+@pytest.fixture(autouse=True)
+def _on_the_pinned_day(request):
+    if request.path.parent.name not in REAL_CLOCK:
+        request.getfixturevalue("today")

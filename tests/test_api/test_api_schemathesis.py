@@ -14,7 +14,7 @@ of the generated cases are aimed at the stored ones (see `aim_at_stored`) and th
 found/edited/undone answers are checked as well as the 404s. Examples are bounded and
 derandomised: the run is quick and the same every time. Alone:
 
-    .venv/bin/pytest tests/test_views/test_api_schemathesis.py
+    .venv/bin/pytest tests/test_api/test_api_schemathesis.py
 """
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ from tests.conftest import TODAY
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 MAX_EXAMPLES = 25
 
-# The document the app serves (tests/test_views/test_openapi.py checks they are the same).
+# The document the app serves (tests/test_api/test_openapi.py checks they are the same).
 schema = schemathesis.openapi.from_dict(openapi_document())
 
 

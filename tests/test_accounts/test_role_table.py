@@ -280,7 +280,7 @@ def test_the_table_covers_every_route(app):
     routes = {(rule.rule, method) for rule in app.url_map.iter_rules()
               for method in rule.methods - {"HEAD", "OPTIONS"}}
     missing = sorted(routes - covered)
-    assert not missing, f"routes with no row in TABLE (tests/test_views/test_role_table.py): {missing}"
+    assert not missing, f"routes with no row in TABLE (tests/test_accounts/test_role_table.py): {missing}"
 
 
 def test_the_table_asks_every_role(app):

@@ -30,7 +30,7 @@ from engage.platform.paging import Count, bounded_count, page_of
 from engage.reports import aggregation as agg
 from engage.teams.models import Team
 from tests.conftest import TODAY
-from tests.test_services.test_map_rollup import world  # noqa: F401 - the data set fixture
+from tests.test_maps.test_map_rollup import world  # noqa: F401 - the data set fixture
 
 SCOPES = ("staff", "inspector", "officer", "inspector_all", "inspector_lad", "officer_inspector")
 

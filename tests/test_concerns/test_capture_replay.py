@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from engage.concerns.models import Concern, Meeting
 from engage.teams.models import Team
 from tests.conftest import logged_in_client, make_user
-from tests.test_views.test_capture_api import CENTRAL, concern_body, meeting_body
+from tests.test_concerns.test_capture_api import CENTRAL, concern_body, meeting_body
 
 PRIVATE = "Dealing from the blue van outside 12 Oak Street"
 

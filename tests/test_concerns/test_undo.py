@@ -16,7 +16,7 @@ from engage.concerns.workflow import change_status
 from engage.notify.models import OutboxMessage
 from engage.notify.services import send_due
 from engage.platform.db import utcnow
-from tests.test_services.test_notify import concerns, smtp, states  # noqa: F401  (smtp is a fixture)
+from tests.test_notify.test_notify import concerns, smtp, states  # noqa: F401  (smtp is a fixture)
 
 
 def test_undone_before_sending_the_email_is_withdrawn_and_never_sent(smtp, db, team):  # noqa: F811

@@ -20,7 +20,7 @@ from engage.geography.models import BoundarySet, Ward
 from engage.maps import rollup, rollup_check
 from engage.maps.services import MapFilters, heat_cells, ward_counts
 from tests.conftest import TODAY
-from tests.test_services.test_map_rollup import expected_rollups
+from tests.test_maps.test_map_rollup import expected_rollups
 
 STATUSES = ("new", "acknowledged", "in_progress", "action_taken", "closed", "no_action")
 
@@ -114,7 +114,7 @@ def corrupt(db, stored) -> tuple[int, int]:
 
 
 def test_direct_counts_match_the_triggers_and_a_recount(stored, db, runner):
-    concerns, meetings = expected_rollups(db)  # recounted in Python (tests/test_services/test_map_rollup.py)
+    concerns, meetings = expected_rollups(db)  # recounted in Python (tests/test_maps/test_map_rollup.py)
     direct = {(bool(r[0]),) + tuple(r[1:-1]): r[-1] for r in db.session.execute(rollup_check.expected_concern_rollup())}
     assert direct == dict(concerns)
     direct = {(bool(r[0]),) + tuple(r[1:-1]): r[-1] for r in db.session.execute(rollup_check.expected_meeting_rollup())}
