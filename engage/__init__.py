@@ -126,8 +126,8 @@ def register_blueprints(app):
     from engage.accounts.views import bp as accounts_bp
     from engage.admin import audit as admin_audit  # noqa: F401  (screens on the admin blueprint)
     from engage.admin.views import bp as admin_bp
-    from engage.api import capture, maps, openapi, routes, v1  # noqa: F401  (each adds its routes to the blueprint)
-    from engage.api.blueprint import bp as api_bp
+    from engage.api import capture, document, maps, routes, v1  # noqa: F401  (each adds its routes to the blueprint)
+    from engage.api.blueprint import init_app as init_api
     from engage.concerns import categories_admin  # noqa: F401
     from engage.concerns.capture_views import bp as capture_bp
     from engage.concerns.inbox_views import bp as inbox_bp
@@ -144,8 +144,9 @@ def register_blueprints(app):
     from engage.teams import rules_admin  # noqa: F401
 
     for bp in (wards_bp, accounts_bp, capture_bp, inbox_bp, maps_bp, updates_bp, public_bp, reports_bp,
-               exports_bp, admin_bp, api_bp, open311_bp, vendor_bp):
+               exports_bp, admin_bp, open311_bp, vendor_bp):
         app.register_blueprint(bp)
+    init_api(app)
 
 
 def register_errorhandlers(app):

@@ -9,7 +9,9 @@ from flask_wtf.csrf import generate_csrf
 
 from engage.accounts.access import login_required_any_role, role_required
 from engage.accounts.policy import filter_concerns, filter_meetings, scope_for
+from engage.api import schemas as s
 from engage.api.blueprint import bp
+from engage.api.document import INVALID, answer, described, error
 from engage.concerns.capture import (
     EntryWithdrawn,
     MeetingChanged,
@@ -33,6 +35,8 @@ from engage.platform.db import utcnow
 from engage.platform.new_rows import insert_new
 
 CAPTURE_ROLES = ("officer", "staff", "admin")
+NOT_YOURS_NOW = error("Not the user's own concern, the undo window has passed, or a team has already acted on it "
+                      "(then `correction_url` says where to send a correction instead).")
 
 
 def _json_body():
@@ -100,6 +104,8 @@ def _may_see_contact(concern) -> bool:
 
 
 @bp.route("/v1/session")
+@described("A fresh CSRF token for a page loaded from the offline cache.",
+           {200: answer(s.SessionInfo, "The user and a CSRF token.")})
 @login_required_any_role
 def session_info():
     """A fresh CSRF token for a page that was loaded from the offline cache."""
@@ -107,6 +113,8 @@ def session_info():
 
 
 @bp.route("/v1/categories")
+@described("The active concern categories, in display order.", {200: answer(s.Categories, "The categories.")},
+           public=True)
 def categories():
     rows = db.session.scalars(
         sa.select(Category).where(Category.is_active).order_by(Category.sort_order, Category.code)
@@ -115,6 +123,15 @@ def categories():
 
 
 @bp.route("/v1/meetings", methods=["POST"])
+@described("Record a meeting (officers, staff, admins). Idempotent on `id`.", {
+    201: answer(s.MeetingAnswer, "Stored."),
+    200: answer(s.MeetingAnswer, "Already stored with this id, the same meeting sent again (a resend): the stored "
+                                 "meeting, unchanged."),
+    404: error("A meeting the user may not see is stored with this id: the same answer as a GET of it, nothing "
+               "of its content."),
+    409: answer(s.ValidationErrorAnswer, "Another meeting is stored with this id: nothing was stored; `fields` "
+                                         "names the fields that differ. Send it with a new id."),
+    422: INVALID}, body=s.MeetingInput)
 @role_required(*CAPTURE_ROLES)
 def create_meeting():
     def replayed(meeting, data):
@@ -124,6 +141,16 @@ def create_meeting():
 
 
 @bp.route("/v1/concerns", methods=["POST"])
+@described("Record a concern and route it (officers, staff, admins). Idempotent on `id`.", {
+    201: answer(s.ConcernAnswer, "Stored and routed."),
+    200: answer(s.ConcernAnswer, "Already stored with this id, the same concern sent again (a resend): the stored "
+                                 "concern, unchanged."),
+    404: error("A concern the user may not see is stored with this id: the same answer as a GET of it, nothing "
+               "of its content."),
+    409: answer(s.ValidationErrorAnswer, "Another concern is stored with this id: nothing was stored; `fields` "
+                                         "names the fields that differ. Send it with a new id."),
+    410: error("A concern with this id was undone (deleted by the officer): it is not stored again."),
+    422: INVALID}, body=s.ConcernInput)
 @role_required(*CAPTURE_ROLES)
 def create_concern():
     def to_json(concern):
@@ -159,12 +186,20 @@ def _scoped_concern(concern_id) -> Concern:
 
 
 @bp.route("/v1/meetings/<meeting_id>")
+@described("One meeting, if the user may see it.",
+           {200: answer(s.MeetingAnswer, "The meeting."), 404: error("No such meeting that the user can see.")})
 @login_required_any_role
 def get_meeting(meeting_id):
     return jsonify(meeting_json(_scoped_meeting(meeting_id)))
 
 
 @bp.route("/v1/meetings/<meeting_id>", methods=["PATCH"])
+@described("Edit a meeting (officers, staff, admins who may see it), from the `version` the edit started from.", {
+    200: answer(s.MeetingAnswer, "Saved: the meeting with its new version."),
+    404: error("No such meeting that the user can see."),
+    409: answer(s.MeetingConflict, "Someone saved the meeting since that version: nothing was saved; `current` "
+                                   "is the meeting as stored."),
+    422: INVALID}, body=s.MeetingChange)
 @role_required(*CAPTURE_ROLES)
 def edit_meeting(meeting_id):
     """Send the `version` you edited: 409 with the stored meeting if someone saved first."""
@@ -187,6 +222,8 @@ def edit_meeting(meeting_id):
 
 
 @bp.route("/v1/meetings")
+@described("Meetings the user may see, newest first (at most 500).",
+           {200: answer(s.Meetings, "The meetings."), 400: error("`date` is not a date.")}, query=s.MeetingsQuery)
 @login_required_any_role
 def list_meetings():
     stmt = sa.select(Meeting).order_by(Meeting.date.desc(), Meeting.start_time).limit(500)
@@ -201,6 +238,8 @@ def list_meetings():
 
 
 @bp.route("/v1/concerns/<concern_id>")
+@described("One concern, if the user may see it.",
+           {200: answer(s.ConcernAnswer, "The concern."), 404: error("No such concern that the user can see.")})
 @login_required_any_role
 def get_concern(concern_id):
     concern = _scoped_concern(concern_id)
@@ -208,6 +247,8 @@ def get_concern(concern_id):
 
 
 @bp.route("/v1/concerns")
+@described("Concerns the user may see, newest first (at most 500).",
+           {200: answer(s.Concerns, "The concerns.")}, query=s.ConcernsQuery)
 @login_required_any_role
 def list_concerns():
     stmt = sa.select(Concern).order_by(Concern.raised_at.desc()).limit(500)
@@ -233,6 +274,9 @@ def _team_has_acted(exc: TeamHasActed):
 
 
 @bp.route("/v1/concerns/<concern_id>", methods=["DELETE"])
+@described("Undo a concern just saved: only its author, within the undo window, before a team acts on it. "
+           "Its e-mails not yet sent are withdrawn.",
+           {204: {"description": "Removed."}, 404: error("No such concern that the user can see."), 409: NOT_YOURS_NOW})
 @role_required(*CAPTURE_ROLES)
 def undo_concern(concern_id):
     concern = _own_recent_concern(concern_id)
@@ -250,6 +294,9 @@ def undo_concern(concern_id):
 
 
 @bp.route("/v1/concerns/<concern_id>", methods=["PATCH"])
+@described("Correct a concern just saved: only its author, within the undo window, before a team acts on it.",
+           {200: answer(s.ConcernAnswer, "The corrected concern."), 404: error("No such concern that the user can see."), 409: NOT_YOURS_NOW,
+            422: INVALID}, body=s.ConcernChange)
 @role_required(*CAPTURE_ROLES)
 def edit_concern(concern_id):
     concern = _own_recent_concern(concern_id)
@@ -269,6 +316,9 @@ def edit_concern(concern_id):
 
 
 @bp.route("/v1/concerns/<concern_id>/corrections", methods=["POST"])
+@described("Add a correction to a concern: only the officer who saved it, at any time. It is kept beside the "
+           "concern (with its author and time) for the teams to read; nothing the teams did changes.",
+           {201: answer(s.CorrectionAnswer, "Stored."), 404: error("No such concern that the user can see."), 422: INVALID}, body=s.CorrectionInput)
 @role_required(*CAPTURE_ROLES)
 def add_concern_correction(concern_id):
     """The officer's correction of a concern they saved, at any time: kept beside it,

@@ -4,7 +4,9 @@ from flask_login import current_user
 
 from engage.accounts.access import login_required_any_role
 from engage.accounts.policy import scope_for
+from engage.api import schemas as s
 from engage.api.blueprint import bp
+from engage.api.document import NO_BOUNDARIES, answer, described, error
 from engage.geography.boundaries import current_boundary_set
 from engage.geography.outlines import authority_outlines
 from engage.maps.services import (
@@ -31,6 +33,10 @@ def _setup():
 
 
 @bp.route("/v1/maps/wards")
+@described("Concern counts per ward for the choropleth, with class breaks.",
+           {200: answer(s.MapWards, "Counts by ward code."),
+            400: error("A filter, `measure` or `breaks` is not valid."), 503: NO_BOUNDARIES},
+           query=s.MapWardsQuery, tag="maps")
 @login_required_any_role
 def map_wards():
     boundary_set, filters, scope = _setup()
@@ -49,6 +55,9 @@ def map_wards():
 
 
 @bp.route("/v1/maps/heat")
+@described("Concern density in square cells for the heat layer.",
+           {200: answer(s.MapHeat, "The cells."), 400: error("A filter or `zoom` is not valid."),
+            503: NO_BOUNDARIES}, query=s.MapHeatQuery, tag="maps")
 @login_required_any_role
 def map_heat():
     boundary_set, filters, scope = _setup()
@@ -60,6 +69,9 @@ def map_heat():
 
 
 @bp.route("/authorities")
+@described("Outlines of the four local authorities (dissolved from the current wards).",
+           {200: answer(s.AuthorityCollection, "The authorities.", "application/geo+json"), 503: NO_BOUNDARIES},
+           public=True, tag="register")
 def authorities():
     boundary_set = current_boundary_set()
     if boundary_set is None:

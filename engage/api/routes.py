@@ -1,6 +1,8 @@
 from flask import abort, jsonify, request
 
+from engage.api import schemas as s
 from engage.api.blueprint import bp
+from engage.api.document import answer, described, error
 from engage.geography.boundaries import boundary_set_for
 from engage.geography.locating import locate_grid_reference, locate_lonlat
 from engage.geography.register import feature_collection, register_entries
@@ -16,6 +18,9 @@ def _boundary_set():
 
 
 @bp.route("/wards")
+@described("Every ward of a boundary set, as GeoJSON with today's designations.",
+           {200: answer(s.WardCollection, "The wards.", "application/geo+json"),
+            404: error("No boundary set with that vintage.")}, public=True, query=s.VintageQuery, tag="register")
 def wards():
     boundary_set = _boundary_set()
     response = jsonify(feature_collection(register_entries(boundary_set, outlines=True), boundary_set))
@@ -24,6 +29,11 @@ def wards():
 
 
 @bp.route("/locate")
+@described("The ward at a point: `lon` and `lat` (WGS84), or `grid` (an OS grid reference).",
+           {200: answer(s.LocatedWard, "The ward containing the point."),
+            400: error("Neither lon/lat nor grid given, or they are not valid coordinates."),
+            404: error("Outside every ward of the set (the answer names the vintage), or no such set.")},
+           public=True, query=s.LocateQuery, tag="register")
 def locate():
     boundary_set = _boundary_set()
     grid = request.args.get("grid")

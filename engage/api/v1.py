@@ -4,7 +4,9 @@ from flask_login import current_user
 
 from engage.accounts.access import login_required_any_role
 from engage.accounts.policy import scope_for
+from engage.api import schemas as s
 from engage.api.blueprint import bp
+from engage.api.document import NO_BOUNDARIES, answer, described, error
 from engage.geography.boundaries import current_boundary_set
 from engage.geography.register import register_entries
 
@@ -17,6 +19,7 @@ def _scoped_entries():
 
 
 @bp.route("/v1/me", endpoint="v1_me")
+@described("Who the token or session belongs to.", {200: answer(s.Me, "The user.")}, tag="register")
 @login_required_any_role
 def me():
     return jsonify(
@@ -28,6 +31,8 @@ def me():
 
 
 @bp.route("/v1/wards", endpoint="v1_wards")
+@described("The wards of the current set the user may see, with today's designations.",
+           {200: answer(s.Wards, "The wards."), 503: NO_BOUNDARIES}, tag="register")
 @login_required_any_role
 def wards():
     entries, boundary_set = _scoped_entries()
@@ -35,6 +40,9 @@ def wards():
 
 
 @bp.route("/v1/wards/<code>", endpoint="v1_ward")
+@described("One ward of the current set, if the user may see it.",
+           {200: answer(s.WardDetail, "The ward."), 404: error("No such ward, or not in the user's area."),
+            503: NO_BOUNDARIES}, tag="register")
 @login_required_any_role
 def ward(code):
     entries, boundary_set = _scoped_entries()

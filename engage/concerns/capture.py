@@ -7,24 +7,27 @@ of a ward: a concern outside every ward is stored and flagged for review.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
 from engage.concerns.linking import place_waiting_concerns
 from engage.concerns.models import (
-    CONCERN_CHANNELS,
-    MEETING_KINDS,
-    MEETING_STATUSES,
-    PRIORITIES,
     Category,
     Concern,
     ConcernCorrection,
     Meeting,
     StatusChange,
     meeting_ward,
+)
+from engage.concerns.schemas import (
+    ConcernChange,
+    ConcernInput,
+    CorrectionInput,
+    MeetingChange,
+    MeetingInput,
+    read,
 )
 from engage.extensions import db
 from engage.geography.boundaries import current_boundary_set
@@ -33,7 +36,6 @@ from engage.geography.models import Ward
 from engage.notify.services import withdraw_notifications
 from engage.platform.audit import AuditEvent
 from engage.platform.db import utcnow
-from engage.platform.text import text_problem
 from engage.teams.reference import (
     ReferenceData,
     attach,
@@ -61,132 +63,17 @@ class ValidationFailed(ValueError):
         self.errors = errors
 
 
-class Fields:
-    """Reads one JSON object field by field, collecting every problem at once."""
+# Every entry, whoever sends it (the API, Open311, an import), is read through the
+# API's request schemas: one declaration of what a field may hold. What needs the
+# database (a ward or category that exists) is checked here.
+MEETING_INPUT, MEETING_CHANGE = MeetingInput(), MeetingChange()
 
-    def __init__(self, data):
-        if not isinstance(data, dict):
-            raise ValidationFailed({"body": "expected a JSON object"})
-        self.data = data
-        self.errors: dict[str, str] = {}
+CONCERN_INPUT, CONCERN_CHANGE, CORRECTION_INPUT = ConcernInput(), ConcernChange(), CorrectionInput()
 
-    def raw(self, name):
-        return self.data.get(name)
 
-    def uuid(self, name, required=True):
-        value = self.data.get(name)
-        if value in (None, ""):
-            if required:
-                self.errors[name] = "required: a UUID made on the device"
-            return None
-        try:
-            return str(uuid.UUID(str(value)))
-        except ValueError:
-            self.errors[name] = f"'{value}' is not a UUID"
-            return None
-
-    def text(self, name, required=False, max_length=None, default=""):
-        value = self.data.get(name)
-        if value is None:
-            if required:
-                self.errors[name] = "required"
-            return default
-        if not isinstance(value, str):
-            self.errors[name] = "must be text"
-            return default
-        if problem := text_problem(value):
-            # A NUL PostgreSQL cannot store or even compare; the other control
-            # characters (pasted from Word) no spreadsheet or Word export can hold.
-            self.errors[name] = problem
-            return default
-        value = value.strip()
-        if required and not value:
-            self.errors[name] = "must not be empty"
-        if max_length and len(value) > max_length:
-            self.errors[name] = f"at most {max_length} characters (got {len(value)})"
-        return value
-
-    def choice(self, name, choices, default):
-        value = self.data.get(name)
-        if value in (None, ""):
-            return default
-        if value not in choices:
-            self.errors[name] = f"'{value}' is not one of {', '.join(choices)}"
-            return default
-        return value
-
-    def integer(self, name, minimum=None, default=None, maximum=2**31 - 1):
-        value = self.data.get(name)
-        if value in (None, ""):
-            return default
-        if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and value.strip().lstrip("-").isdigit())):
-            self.errors[name] = f"must be a whole number (got {value!r})"
-            return default
-        try:
-            value = int(value)
-        except ValueError:  # digits int() refuses: '²', or thousands of them
-            self.errors[name] = f"must be a whole number (got {value!r:.40})"
-            return default
-        if minimum is not None and value < minimum:
-            self.errors[name] = f"must be at least {minimum}"
-            return default
-        if value > maximum:  # the database's integer column holds no more
-            self.errors[name] = f"must be at most {maximum}"
-            return default
-        return value
-
-    def boolean(self, name, default=False):
-        value = self.data.get(name)
-        if value is None:
-            return default
-        if not isinstance(value, bool):
-            self.errors[name] = "must be true or false"
-            return default
-        return value
-
-    def day(self, name, required=True):
-        value = self.data.get(name)
-        if value in (None, ""):
-            if required:
-                self.errors[name] = "required, as YYYY-MM-DD"
-            return None
-        try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            self.errors[name] = f"'{value}' is not a date like 2026-11-25"
-            return None
-
-    def clock(self, name):
-        value = self.data.get(name)
-        if value in (None, ""):
-            return None
-        try:
-            return time.fromisoformat(str(value))
-        except ValueError:
-            self.errors[name] = f"'{value}' is not a time like 18:30"
-            return None
-
-    def moment(self, name, default=None):
-        value = self.data.get(name)
-        if value in (None, ""):
-            return default
-        try:
-            parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-        except ValueError:
-            self.errors[name] = f"'{value}' is not an ISO 8601 date and time"
-            return default
-        parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-        try:
-            # Stored in UTC: a moment that is not a year 1-9999 date there could be
-            # stored but never read back.
-            return parsed.astimezone(timezone.utc)
-        except OverflowError:
-            self.errors[name] = f"'{value}' is out of range"
-            return default
-
-    def check(self):
-        if self.errors:
-            raise ValidationFailed(self.errors)
+def check(errors: dict[str, str]) -> None:
+    if errors:
+        raise ValidationFailed(errors)
 
 
 def current_wards_by_code(codes) -> dict[str, Ward]:
@@ -202,43 +89,38 @@ def current_wards_by_code(codes) -> dict[str, Ward]:
 def record_meeting(data, user=None, is_demo=False) -> tuple[Meeting, bool]:
     """Store a meeting; returns (meeting, created). An id already stored returns
     the stored meeting unchanged (created False)."""
-    f = Fields(data)
-    meeting_id = f.uuid("id")
+    values, errors = read(MEETING_INPUT, data)
+    meeting_id = values.get("id")
     if meeting_id and (existing := db.session.get(Meeting, meeting_id)) is not None:
         return existing, False
-    kind = _meeting_kind(f)
-    codes = f.raw("ward_codes") or []
-    if not isinstance(codes, list) or not all(isinstance(c, str) and "\x00" not in c for c in codes):
-        f.errors["ward_codes"] = "must be a list of ward codes"
-        codes = []
-    codes = [c.strip().upper() for c in codes]
-    if not codes:
-        f.errors["ward_codes"] = "give at least one ward"
+    codes = values.get("ward_codes", [])
     wards = current_wards_by_code(codes)
     unknown = [c for c in codes if c not in wards]
     if unknown:
-        f.errors["ward_codes"] = f"unknown ward {', '.join(unknown)}"
+        errors["ward_codes"] = f"unknown ward {', '.join(unknown)}"
+    venue_lon = venue_lat = None
+    if "venue_lon" in values or "venue_lat" in values:
+        try:
+            venue_lon, venue_lat = validate_lonlat(values.get("venue_lon"), values.get("venue_lat"))
+        except CoordinateError as exc:
+            errors["venue_lon"] = str(exc)
+    check(errors)
     meeting = Meeting(
         id=meeting_id,
-        kind=kind,
-        date=f.day("date"),
-        start_time=f.clock("start_time"),
-        venue=f.text("venue", max_length=200),
-        status=f.choice("status", MEETING_STATUSES, "held"),
-        attendance=f.integer("attendance", minimum=0),
-        police_partners=f.text("police_partners", max_length=2000),
-        pcc_attended=f.boolean("pcc_attended"),
-        notes=f.text("notes", max_length=10000),
+        kind=values["kind"],
+        date=values["date"],
+        start_time=values.get("start_time"),
+        venue=values["venue"],
+        status=values["status"],
+        attendance=values.get("attendance"),
+        police_partners=values["police_partners"],
+        pcc_attended=values["pcc_attended"],
+        notes=values["notes"],
+        venue_lon=venue_lon,
+        venue_lat=venue_lat,
         created_by_id=getattr(user, "id", None),
         is_demo=is_demo,
     )
-    venue_lon, venue_lat = f.raw("venue_lon"), f.raw("venue_lat")
-    if venue_lon is not None or venue_lat is not None:
-        try:
-            meeting.venue_lon, meeting.venue_lat = validate_lonlat(venue_lon, venue_lat)
-        except CoordinateError as exc:
-            f.errors["venue_lon"] = str(exc)
-    f.check()
     meeting.wards = [wards[c] for c in codes]
     db.session.add(meeting)
     db.session.flush()
@@ -252,17 +134,6 @@ def record_meeting(data, user=None, is_demo=False) -> tuple[Meeting, bool]:
     return meeting, True
 
 
-def _meeting_kind(f: Fields) -> str:
-    value = f.raw("kind")
-    if value in (None, ""):
-        return "your_force_your_voice"
-    by_label = {label.lower(): code for code, label in MEETING_KINDS.items()}
-    if isinstance(value, str) and (value in MEETING_KINDS or value.lower() in by_label):
-        return value if value in MEETING_KINDS else by_label[value.lower()]
-    f.errors["kind"] = f"'{value}' is not one of {', '.join(MEETING_KINDS)}"
-    return "your_force_your_voice"
-
-
 @dataclass
 class Placement:
     ward: Ward | None
@@ -271,34 +142,35 @@ class Placement:
     needs_review: bool
 
 
-def place_concern(f: Fields, meeting_ward: Ward | None,
+def place_concern(values: dict, errors: dict[str, str], meeting_ward: Ward | None,
                   reference: ReferenceData) -> tuple[float | None, float | None, str | None, Placement]:
     """Where the concern is, located by the server: the client's ward is not trusted
-    when a position is given. `meeting_ward` is the first ward of the concern's
-    meeting, if the meeting is stored."""
+    when a position is given. `values` is the entry as read (ConcernInput); a problem
+    is added to `errors`. `meeting_ward` is the first ward of the concern's meeting,
+    if the meeting is stored."""
     boundary_set = reference.boundary_set
-    lon, lat, grid = f.raw("lon"), f.raw("lat"), f.text("grid_ref", max_length=24) or None
-    ward_code = f.text("ward_code", max_length=9).upper() or None
+    lon, lat, grid = values.get("lon"), values.get("lat"), values.get("grid_ref") or None
+    ward_code = values.get("ward_code", "").upper() or None
     located = locator_for(boundary_set) if boundary_set else None
     if lon is not None or lat is not None:
         try:
             lon, lat = validate_lonlat(lon, lat)
         except CoordinateError as exc:
-            f.errors["lon" if "lon" in str(exc) else "lat"] = str(exc)
+            errors["lon" if "lon" in str(exc) else "lat"] = str(exc)
             return None, None, grid, Placement(None, None, "gps", True)
-        source = f.choice("location_source", ("gps", "map"), "gps")
+        source = values.get("location_source", "gps")
         return lon, lat, grid, _placement_at(located, reference, lon, lat, source)
     if grid:
         try:
             lon, lat = bng_to_wgs84(*parse_grid_reference(grid))
         except (GridRefError, CoordinateError) as exc:
-            f.errors["grid_ref"] = str(exc)
+            errors["grid_ref"] = str(exc)
             return None, None, grid, Placement(None, None, "grid", True)
         return lon, lat, grid, _placement_at(located, reference, lon, lat, "grid")
     if ward_code:
         ward = attach(reference.wards_by_code.get(ward_code))
         if ward is None:
-            f.errors["ward_code"] = f"unknown ward {ward_code}"
+            errors["ward_code"] = f"unknown ward {ward_code}"
             return None, None, None, Placement(None, None, "ward", True)
         return None, None, None, Placement(ward, ward.boundary_set_id, "ward", False)
     if meeting_ward is not None:
@@ -368,44 +240,44 @@ def _meeting_and_first_ward(meeting_ref: str, reference: ReferenceData) -> tuple
 
 def raise_concern(data, user=None, is_demo=False, channel=None, notify=True) -> tuple[Concern, bool]:
     """`notify=False` routes without e-mailing the teams (historical imports)."""
-    f = Fields(data)
-    concern_id = f.uuid("id")
+    values, errors = read(CONCERN_INPUT, data)
+    concern_id = values.get("id")
     # Categories, wards, rules and teams come from the per-process cache, read before
     # the concern joins the session (reading flushes).
     existing, reference = _stored_or_reference(concern_id)
     if existing is not None:
         return existing, False
-    meeting_ref = f.uuid("meeting_id", required=False)
+    meeting_ref = values.get("meeting_id")
     meeting_id, meeting_ward = _meeting_and_first_ward(meeting_ref, reference) if meeting_ref else (None, None)
-    category_code = f.text("category", required=True)
+    category_code = values.get("category")
     category = reference.categories.get(category_code) if category_code else None
     if category_code and (category is None or not category.is_active):
-        f.errors["category"] = f"unknown category '{category_code}'"
-    description = f.text("description", required=True, max_length=10000)
-    lon, lat, grid, placement = place_concern(f, meeting_ward, reference)
-    consent = f.boolean("contact_consent")
-    contact_name = f.text("contact_name", max_length=200) or None
-    contact_details = f.text("contact_details", max_length=400) or None
+        errors["category"] = f"unknown category '{category_code}'"
+    lon, lat, grid, placement = place_concern(values, errors, meeting_ward, reference)
+    consent = values.get("contact_consent", False)
+    contact_name = values.get("contact_name") or None
+    contact_details = values.get("contact_details") or None
     if (contact_name or contact_details) and not consent:
         # Never store a resident's details without their consent.
-        f.errors["contact_consent"] = "contact details are only stored when the resident consents"
+        errors["contact_consent"] = "contact details are only stored when the resident consents"
+    check(errors)
     concern = Concern(
         id=concern_id,
         meeting_ref=meeting_ref,
         meeting_id=meeting_id,
-        channel=channel or f.choice("channel", CONCERN_CHANNELS, "meeting" if meeting_ref else "phone"),
+        channel=channel or values.get("channel") or ("meeting" if meeting_ref else "phone"),
         # By id: the rows are in the session and kept (reference.attach), so reading
         # the relationships later needs no query, and the flush need not consider them.
         category_id=attach(category).id if category is not None else None,
-        description=description,
+        description=values["description"],
         lon=lon, lat=lat, grid_ref=grid,
         location_source=placement.source,
         ward_id=keep(placement.ward).id if placement.ward is not None else None,
         boundary_set_id=placement.boundary_set_id,
         needs_review=placement.needs_review,
-        raised_at=f.moment("raised_at", default=utcnow()),
-        residents=f.integer("residents", minimum=1, default=1),
-        priority=f.choice("priority", PRIORITIES, "normal"),
+        raised_at=values.get("raised_at") or utcnow(),
+        residents=values["residents"],
+        priority=values["priority"],
         status="new",
         contact_consent=consent,
         contact_consent_at=utcnow() if consent and (contact_name or contact_details) else None,
@@ -414,7 +286,6 @@ def raise_concern(data, user=None, is_demo=False, channel=None, notify=True) -> 
         created_by_id=getattr(user, "id", None),
         is_demo=is_demo,
     )
-    f.check()
     if reference.boundary_set is not None and placement.boundary_set_id == reference.boundary_set.id:
         attach(reference.boundary_set)
     db.session.add(concern)
@@ -456,32 +327,25 @@ def amend_concern(concern: Concern, data) -> None:
     Refused once a team has acted on it (the team acted on what it read)."""
     if team_has_acted(concern):
         raise TeamHasActed(concern)
-    f = Fields(data)
-    if "category" in f.data:
-        code = f.text("category", required=True)
+    values, errors = read(CONCERN_CHANGE, data)
+    if "category" in values:
+        code = values.pop("category")
         category = db.session.scalar(sa.select(Category).where(Category.code == code, Category.is_active))
         if category is None:
-            f.errors["category"] = f"unknown category '{code}'"
+            errors["category"] = f"unknown category '{code}'"
         else:
             concern.category = category
-    if "description" in f.data:
-        concern.description = f.text("description", required=True, max_length=10000)
-    if "residents" in f.data:
-        concern.residents = f.integer("residents", minimum=1, default=concern.residents)
-    if "priority" in f.data:
-        concern.priority = f.choice("priority", PRIORITIES, concern.priority)
-    f.check()
+    check(errors)
+    for name, value in values.items():
+        setattr(concern, name, value)
 
 
 def add_correction(concern: Concern, data, user) -> ConcernCorrection:
     """A correction by the officer who saved the concern, kept beside it with who wrote
     it and when; the teams see it on the concern's page. The caller checks the author."""
-    f = Fields(data)
-    text = f.text("text", required=True, max_length=10000).strip()
-    if not text and "text" not in f.errors:
-        f.errors["text"] = "required: say what should be corrected"
-    f.check()
-    correction = ConcernCorrection(concern_id=concern.id, text=text, author_id=user.id, author=user.email)
+    values, errors = read(CORRECTION_INPUT, data)
+    check(errors)
+    correction = ConcernCorrection(concern_id=concern.id, text=values["text"], author_id=user.id, author=user.email)
     db.session.add(correction)
     return correction
 
@@ -513,11 +377,11 @@ def _grid_key(text: str | None) -> str:
     return "".join((text or "").split()).upper()
 
 
-def _where_differs(f: Fields, concern: Concern) -> dict[str, str]:
+def _where_differs(values: dict, concern: Concern) -> dict[str, str]:
     """Where, in the order `place_concern` reads it: a position, else a grid
     reference, else a ward code, else the meeting's ward."""
     positioned = concern.location_source in ("gps", "map") and concern.lon is not None
-    lon, lat = f.raw("lon"), f.raw("lat")
+    lon, lat = values.get("lon"), values.get("lat")
     if lon is not None or lat is not None:
         try:
             lon, lat = validate_lonlat(lon, lat)
@@ -526,13 +390,13 @@ def _where_differs(f: Fields, concern: Concern) -> dict[str, str]:
         if positioned and _same_number(lon, concern.lon) and _same_number(lat, concern.lat):
             return {}
         return {"lon": DIFFERS, "lat": DIFFERS}
-    grid = f.text("grid_ref", max_length=24)
+    grid = values.get("grid_ref", "")
     if grid:
         same = concern.location_source == "grid" and _grid_key(grid) == _grid_key(concern.grid_ref)
         return {} if same else {"grid_ref": DIFFERS}
     if positioned or concern.location_source == "grid":
         return {"ward_code": "the entry already stored with this id has a position; this one has none"}
-    code = f.text("ward_code", max_length=9).upper()
+    code = values.get("ward_code", "").upper()
     if code and (concern.ward is None or concern.ward.code != code):
         # Without a position, a ward code placed it, or the meeting did (the phone names
         # the meeting's ward only while the meeting is unsent): either way, that ward.
@@ -544,57 +408,53 @@ def concern_differences(concern: Concern, data, compare_contact: bool = True) ->
     """The fields in which `data`, sent with the id of the stored `concern`, differs
     from it, by name ({} when it is the same entry sent again). `compare_contact=False`
     leaves out the resident's contact details, for a caller who may not see them."""
-    f = Fields(data)
+    values, errors = read(CONCERN_INPUT, data)
     differs: dict[str, str] = {}
 
     def compare(name, value, stored):
-        if name in f.errors or value != stored:
+        if name in errors or value != stored:
             differs[name] = DIFFERS
 
-    compare("category", f.text("category"), concern.category.code if concern.category else "")
-    compare("description", f.text("description"), concern.description)
-    compare("meeting_id", f.uuid("meeting_id", required=False), concern.meeting_ref)
-    if f.raw("raised_at") not in (None, ""):
-        moment = f.moment("raised_at")
-        if "raised_at" in f.errors or not _same_moment(moment, concern.raised_at):
-            differs["raised_at"] = DIFFERS
-    compare("residents", f.integer("residents", minimum=1, default=1), concern.residents)
-    compare("priority", f.choice("priority", PRIORITIES, "normal"), concern.priority)
-    if f.raw("channel") not in (None, ""):
-        compare("channel", f.choice("channel", CONCERN_CHANNELS, None), concern.channel)
+    compare("category", values.get("category", ""), concern.category.code if concern.category else "")
+    compare("description", values.get("description", ""), concern.description)
+    compare("meeting_id", values.get("meeting_id"), concern.meeting_ref)
+    if "raised_at" in errors or ("raised_at" in values and not _same_moment(values["raised_at"], concern.raised_at)):
+        differs["raised_at"] = DIFFERS
+    compare("residents", values.get("residents"), concern.residents)
+    compare("priority", values.get("priority"), concern.priority)
+    if "channel" in values or "channel" in errors:
+        compare("channel", values.get("channel"), concern.channel)
     if compare_contact:
-        consent = f.boolean("contact_consent")
+        consent = values.get("contact_consent", False)
         compare("contact_consent", consent, bool(concern.contact_consent))
         if consent:
-            compare("contact_name", f.text("contact_name", max_length=200) or None, concern.contact_name)
-            compare("contact_details", f.text("contact_details", max_length=400) or None, concern.contact_details)
-    differs |= _where_differs(f, concern)
+            compare("contact_name", values.get("contact_name") or None, concern.contact_name)
+            compare("contact_details", values.get("contact_details") or None, concern.contact_details)
+    differs |= _where_differs(values, concern)
     return differs
 
 
 def meeting_differences(meeting: Meeting, data) -> dict[str, str]:
     """As `concern_differences`, for a meeting sent again with a stored meeting's id."""
-    f = Fields(data)
+    values, errors = read(MEETING_INPUT, data)
     differs: dict[str, str] = {}
 
     def compare(name, value, stored):
-        if name in f.errors or value != stored:
+        if name in errors or value != stored:
             differs[name] = DIFFERS
 
-    compare("kind", _meeting_kind(f), meeting.kind)
-    codes = f.raw("ward_codes")
-    if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes) \
-            or {c.strip().upper() for c in codes} != {w.code for w in meeting.wards}:
+    compare("kind", values.get("kind"), meeting.kind)
+    if "ward_codes" in errors or set(values.get("ward_codes", [])) != {w.code for w in meeting.wards}:
         differs["ward_codes"] = DIFFERS
-    compare("date", f.day("date"), meeting.date)
-    compare("start_time", f.clock("start_time"), meeting.start_time)
-    compare("venue", f.text("venue", max_length=200), meeting.venue)
-    compare("status", f.choice("status", MEETING_STATUSES, "held"), meeting.status)
-    compare("attendance", f.integer("attendance", minimum=0), meeting.attendance)
-    compare("police_partners", f.text("police_partners", max_length=2000), meeting.police_partners)
-    compare("pcc_attended", f.boolean("pcc_attended"), bool(meeting.pcc_attended))
-    compare("notes", f.text("notes", max_length=10000), meeting.notes)
-    lon, lat = f.raw("venue_lon"), f.raw("venue_lat")
+    compare("date", values.get("date"), meeting.date)
+    compare("start_time", values.get("start_time"), meeting.start_time)
+    compare("venue", values.get("venue"), meeting.venue)
+    compare("status", values.get("status"), meeting.status)
+    compare("attendance", values.get("attendance"), meeting.attendance)
+    compare("police_partners", values.get("police_partners"), meeting.police_partners)
+    compare("pcc_attended", values.get("pcc_attended"), bool(meeting.pcc_attended))
+    compare("notes", values.get("notes"), meeting.notes)
+    lon, lat = values.get("venue_lon"), values.get("venue_lat")
     if lon is None and lat is None:
         if meeting.venue_lon is not None:
             differs["venue_lon"] = DIFFERS
@@ -622,28 +482,13 @@ def amend_meeting(meeting: Meeting, data) -> None:
     older version raises MeetingChanged and changes nothing. Two edits of the same
     version racing each other are caught at flush by the mapper's version_id_col
     (StaleDataError), so nothing is ever overwritten unseen."""
-    f = Fields(data)
-    version = f.integer("version", minimum=1)
-    if version is None and "version" not in f.errors:
-        f.errors["version"] = "required: the version of the meeting the edit started from"
-    f.check()
+    values, errors = read(MEETING_CHANGE, data)
+    version = values.pop("version", None)
+    if "version" in errors or version is None:
+        # The version first: an edit of an unknown version is not read further.
+        check({"version": errors.get("version", "required: the version of the meeting the edit started from")})
     if version != meeting.version:
         raise MeetingChanged(meeting)
-    changes = {}
-    if "venue" in f.data:
-        changes["venue"] = f.text("venue", max_length=200)
-    if "attendance" in f.data:
-        changes["attendance"] = f.integer("attendance", minimum=0)
-    if "status" in f.data:
-        changes["status"] = f.choice("status", MEETING_STATUSES, meeting.status)
-    if "notes" in f.data:
-        changes["notes"] = f.text("notes", max_length=10000)
-    if "pcc_attended" in f.data:
-        changes["pcc_attended"] = f.boolean("pcc_attended", meeting.pcc_attended)
-    if "start_time" in f.data:
-        changes["start_time"] = f.clock("start_time")
-    if "date" in f.data:
-        changes["date"] = f.day("date")
-    f.check()
-    for name, value in changes.items():
+    check(errors)
+    for name, value in values.items():
         setattr(meeting, name, value)

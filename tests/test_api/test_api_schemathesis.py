@@ -1,6 +1,6 @@
 """Generated requests against the JSON API, checked against its OpenAPI description.
 
-Schemathesis takes the document the app serves (engage/api/openapi.py) and, for every
+Schemathesis takes the document the app serves (generated from engage/api/schemas.py) and, for every
 operation, sends requests built from it through the WSGI app: valid ones and
 deliberately invalid ones (wrong types, missing fields, values out of range, odd text
 with NUL characters and the like). Each answer must not be a server error and must
@@ -18,8 +18,10 @@ derandomised: the run is quick and the same every time. Alone:
 """
 from __future__ import annotations
 
+import tempfile
 import uuid
 import zlib
+from pathlib import Path
 
 import pytest
 import schemathesis
@@ -31,15 +33,15 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from engage.api.openapi import openapi_document
+from engage.api.document import openapi_document
 from engage.extensions import db
-from tests.conftest import TODAY
+from tests.conftest import TODAY, make_test_app
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 MAX_EXAMPLES = 25
 
 # The document the app serves (tests/test_api/test_openapi.py checks they are the same).
-schema = schemathesis.openapi.from_dict(openapi_document())
+schema = schemathesis.openapi.from_dict(openapi_document(make_test_app("sqlite://", Path(tempfile.gettempdir()))))
 
 
 def seed(users):

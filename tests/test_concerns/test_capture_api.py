@@ -173,3 +173,16 @@ def test_an_undone_concern_is_not_brought_back_by_a_late_copy(officer_client, db
     late = officer_client.post("/api/v1/concerns", json=body)  # a retry still on its way
     assert late.status_code == 410 and "undone" in late.get_json()["error"]
     assert db.session.get(Concern, body["id"]) is None
+
+
+def test_an_edit_sending_null_clears_text_or_is_refused_where_text_is_required(officer_client):
+    """null in an edit is not 'leave it': the venue is cleared; a concern's category, which
+    may not be empty, is refused naming the field, and the concern keeps the one it had."""
+    meeting = officer_client.post("/api/v1/meetings", json=meeting_body(venue="Hall")).get_json()
+    cleared = officer_client.patch(f"/api/v1/meetings/{meeting['id']}", json={"version": meeting["version"],
+                                                                              "venue": None})
+    assert cleared.status_code == 200 and cleared.get_json()["venue"] == ""
+    stored = officer_client.post("/api/v1/concerns", json=concern_body(ward_code=CENTRAL)).get_json()
+    refused = officer_client.patch(f"/api/v1/concerns/{stored['id']}", json={"category": None})
+    assert refused.status_code == 422 and "category" in refused.get_json()["fields"]
+    assert officer_client.get(f"/api/v1/concerns/{stored['id']}").get_json()["category"] == stored["category"]

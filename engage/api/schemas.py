@@ -1,0 +1,318 @@
+"""The API contract, declared once: the answers and query parameters of /api as
+marshmallow schemas, beside the entries' request bodies (engage/concerns/schemas.py).
+flask-smorest turns them into /api/openapi.json (engage/api/document.py)."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+from engage.concerns.models import (
+    CONCERN_CHANNELS,
+    CONCERN_STATUSES,
+    LOCATION_SOURCES,
+    MEETING_KINDS,
+    MEETING_STATUSES,
+    PRIORITIES,
+)
+from engage.concerns.schemas import DATABASE_MAX_INTEGER
+from engage.concerns.schemas import (
+    ConcernChange as ConcernChange,  # re-exported: the bodies in the document
+)
+from engage.concerns.schemas import ConcernInput as ConcernInput
+from engage.concerns.schemas import CorrectionInput as CorrectionInput
+from engage.concerns.schemas import MeetingChange as MeetingChange
+from engage.concerns.schemas import MeetingInput as MeetingInput
+from engage.geography.models import DESIGNATIONS
+from engage.maps.services import BREAK_METHODS
+
+# --- answers ---------------------------------------------------------------------------
+
+
+class Error(Schema):
+    """Every refusal: a sentence for a person to read."""
+
+    error = fields.String(required=True)
+    vintage = fields.String(metadata={"description": "Only on /api/locate's 404: the set searched."})
+    retry_after = fields.Integer(metadata={"description": "Only on 503 while the database is unreachable: "
+                                                          "seconds to wait (also in Retry-After)."})
+    correction_url = fields.String(metadata={"description": "Only on 409 when a team has already acted on the "
+                                                            "concern: where to POST a correction instead."})
+
+
+class ValidationErrorAnswer(Schema):
+    error = fields.String(required=True)
+    # Not `fields`: a schema's own attribute of that name lists its fields.
+    fields_ = fields.Dict(keys=fields.String(), values=fields.String(), required=True, data_key="fields",
+                          metadata={"description": "Field name (or `body`) -> what is wrong with it."})
+
+
+class Geometry(Schema):
+    type = fields.String(required=True, metadata={"enum": ["Polygon", "MultiPolygon"]})
+    coordinates = fields.List(fields.Raw(), required=True)
+
+
+def _str(**kwargs):
+    return fields.String(required=True, **kwargs)
+
+
+class WardRow(Schema):
+    ward_code = _str()
+    ward_name = _str()
+    lad_code = _str()
+    lad_name = _str()
+    designation = _str(metadata={"enum": ["", *DESIGNATIONS],
+                                 "description": "The designation in force today; empty when none is recorded."})
+
+
+class WardDetail(WardRow):
+    vintage = _str()
+    designation_from = fields.Date(required=True, allow_none=True)
+    designation_is_sample = fields.Boolean(required=True)
+
+
+class WardProperties(Schema):
+    ward_code = _str()
+    ward_name = _str()
+    lad_code = _str()
+    lad_name = _str()
+    designation = fields.String(required=True, allow_none=True, metadata={"enum": [*DESIGNATIONS, None]})
+    designation_from = fields.Date(required=True, allow_none=True)
+    designation_is_sample = fields.Boolean(required=True)
+
+
+class WardFeature(Schema):
+    type = fields.Constant("Feature", required=True)
+    properties = fields.Nested(WardProperties, required=True)
+    geometry = fields.Nested(Geometry, required=True)
+
+
+class WardCollection(Schema):
+    type = fields.Constant("FeatureCollection", required=True)
+    vintage = _str()
+    attribution = fields.String()
+    features = fields.List(fields.Nested(WardFeature), required=True)
+
+
+class AuthorityProperties(Schema):
+    lad_code = _str()
+    lad_name = _str()
+
+
+class AuthorityFeature(Schema):
+    type = fields.Constant("Feature", required=True)
+    properties = fields.Nested(AuthorityProperties, required=True)
+    geometry = fields.Nested(Geometry, required=True)
+
+
+class AuthorityCollection(WardCollection):
+    features = fields.List(fields.Nested(AuthorityFeature), required=True)
+
+
+class LocatedWard(Schema):
+    ward_code = _str()
+    ward_name = _str()
+    lad_code = _str()
+    lad_name = _str()
+    vintage = _str()
+
+
+class CategoryRow(Schema):
+    code = _str()
+    label = _str()
+
+
+class Categories(Schema):
+    categories = fields.List(fields.Nested(CategoryRow), required=True)
+
+
+class TeamRef(Schema):
+    code = _str()
+    name = _str()
+
+
+class MeTeam(TeamRef):
+    kind = _str()
+    is_demo = fields.Boolean()
+
+
+class Me(Schema):
+    email = _str()
+    name = _str()
+    roles = fields.List(fields.String(), required=True)
+    teams = fields.List(fields.Nested(MeTeam), required=True)
+
+
+class SessionInfo(Schema):
+    email = _str()
+    roles = fields.List(fields.String(), required=True)
+    csrf_token = _str()
+
+
+class Wards(Schema):
+    vintage = _str()
+    wards = fields.List(fields.Nested(WardRow), required=True)
+
+
+def _maybe(field_class, **kwargs):
+    return field_class(required=True, allow_none=True, **kwargs)
+
+
+class MeetingAnswer(Schema):
+    id = fields.UUID(required=True)
+    kind = _str(metadata={"enum": list(MEETING_KINDS)})
+    kind_label = _str()
+    ward_codes = fields.List(fields.String(), required=True)
+    ward_names = fields.List(fields.String(), required=True)
+    vintage = _maybe(fields.String)
+    date = fields.Date(required=True)
+    start_time = _maybe(fields.String, metadata={"pattern": r"^\d\d:\d\d$"})
+    venue = _str()
+    venue_lon = _maybe(fields.Float)
+    venue_lat = _maybe(fields.Float)
+    status = _str(metadata={"enum": list(MEETING_STATUSES)})
+    attendance = _maybe(fields.Integer, metadata={"minimum": 0})
+    police_partners = _str()
+    pcc_attended = fields.Boolean(required=True)
+    notes = _str()
+    version = fields.Integer(required=True)
+    is_demo = fields.Boolean(required=True)
+
+
+class Meetings(Schema):
+    meetings = fields.List(fields.Nested(MeetingAnswer), required=True)
+
+
+class MeetingConflict(Schema):
+    error = _str()
+    current = fields.Nested(MeetingAnswer, required=True)
+
+
+class Contact(Schema):
+    name = _maybe(fields.String)
+    details = _maybe(fields.String)
+    consent_at = _maybe(fields.DateTime)
+
+
+class RuleRef(Schema):
+    rule = fields.Integer(required=True)
+    note = _str()
+
+
+class ConcernAnswer(Schema):
+    id = fields.UUID(required=True)
+    meeting_id = _maybe(fields.UUID)
+    channel = _str(metadata={"enum": list(CONCERN_CHANNELS)})
+    category = _str()
+    category_label = _str()
+    description = _str()
+    lon = _maybe(fields.Float)
+    lat = _maybe(fields.Float)
+    grid_ref = _maybe(fields.String)
+    location_source = _str(metadata={"enum": list(LOCATION_SOURCES)})
+    ward_code = _maybe(fields.String)
+    ward_name = _maybe(fields.String)
+    vintage = _maybe(fields.String)
+    needs_review = fields.Boolean(required=True)
+    raised_at = fields.DateTime(required=True)
+    residents = fields.Integer(required=True, metadata={"minimum": 1})
+    priority = _str(metadata={"enum": list(PRIORITIES)})
+    status = _str(metadata={"enum": list(CONCERN_STATUSES)})
+    lead_team = fields.Nested(TeamRef, required=True, allow_none=True)
+    copied_teams = fields.List(fields.Nested(TeamRef), required=True)
+    routed_by = fields.Raw(required=True, metadata={
+        "description": "The rule that routed it, or how it was routed otherwise.",
+        "oneOf": [{"$ref": "#/components/schemas/RuleRef"},
+                  {"type": ["string", "null"], "enum": ["rule", "coverage", "triage", "manual", None]}]})
+    we_did = _maybe(fields.String)
+    is_demo = fields.Boolean(required=True)
+    queue = fields.Constant("triage", metadata={"description": "Present only when no team leads on it."})
+    contact = fields.Nested(Contact, metadata={
+        "description": "Only for staff, admins and the officer who saved it, and only with consent."})
+
+
+class Concerns(Schema):
+    concerns = fields.List(fields.Nested(ConcernAnswer), required=True)
+
+
+class CorrectionAnswer(Schema):
+    id = fields.Integer(required=True)
+    concern_id = fields.UUID(required=True)
+    text = _str()
+    author = _str(metadata={"description": "The e-mail address of the officer who wrote it."})
+    created_at = fields.DateTime(required=True)
+
+
+class MapFilters(Schema):
+    """The map's filters, as a query (every one may be left out) and as answered back."""
+
+    from_ = fields.Date(data_key="from", metadata={"description": "Default: a year before `to`."})
+    to = fields.Date(metadata={"description": "Default: today."})
+    source = fields.String(metadata={"enum": ["real", "demo"]})
+    category = fields.String()
+    lad = fields.String()
+    designation = fields.String(metadata={"enum": list(DESIGNATIONS)})
+    status = fields.String(metadata={"description": "`open`, or one status: " + ", ".join(CONCERN_STATUSES)})
+
+
+class WardCount(Schema):
+    count = fields.Integer(required=True, metadata={"minimum": 0})
+    meetings = fields.Integer(required=True, metadata={"minimum": 0})
+    per_meeting = _maybe(fields.Float)
+
+
+MEASURES = ("count", "per_meeting")
+
+
+class MapWards(Schema):
+    vintage = _str()
+    filters = fields.Nested(MapFilters, required=True)
+    measure = _str(metadata={"enum": list(MEASURES)})
+    breaks = fields.List(fields.Float(), required=True)
+    method = _str(metadata={"enum": list(BREAK_METHODS.values())})
+    total = fields.Integer(required=True, metadata={"minimum": 0})
+    wards = fields.Dict(keys=fields.String(), values=fields.Nested(WardCount), required=True)
+    demo = fields.Boolean(required=True)
+
+
+class MapHeat(Schema):
+    filters = fields.Nested(MapFilters, required=True)
+    demo = fields.Boolean(required=True)
+    cell_degrees = fields.Float(required=True)
+    zoom = fields.Integer(required=True, metadata={"minimum": 8, "maximum": 17})
+    max = fields.Integer(required=True, metadata={"minimum": 0})
+    points = fields.List(fields.List(fields.Float(), metadata={
+        "minItems": 3, "maxItems": 3, "description": "[lat, lon, count]: a cell's centre and how many "
+                                                     "concerns it holds."}), required=True)
+
+
+# --- query strings (documented here; read by the views' own parsers) --------------------
+
+
+class VintageQuery(Schema):
+    vintage = fields.String(metadata={"description": "A boundary set's vintage, e.g. 2018-12 (default: the "
+                                                     "current set)."})
+
+
+class LocateQuery(VintageQuery):
+    lon = fields.Float()
+    lat = fields.Float()
+    grid = fields.String(metadata={"example": "NZ 4966 1942"})
+
+
+class MeetingsQuery(Schema):
+    date = fields.Date(metadata={"description": "Only meetings on this day."})
+
+
+class ConcernsQuery(Schema):
+    meeting = fields.String(metadata={"description": "Only concerns raised at this meeting (its UUID)."})
+
+
+class MapWardsQuery(MapFilters):
+    measure = fields.String(metadata={"enum": list(MEASURES)})
+    breaks = fields.String(metadata={"enum": list(BREAK_METHODS)})
+
+
+class MapHeatQuery(MapFilters):
+    zoom = fields.Integer(metadata={
+        "minimum": -DATABASE_MAX_INTEGER, "maximum": DATABASE_MAX_INTEGER,
+        "description": "Map zoom; 8 to 17 (outside: the nearest). Default 11; not a whole number, or one beyond "
+                       "what the database holds: 400."})
