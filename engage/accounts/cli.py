@@ -1,6 +1,5 @@
 """`flask users ...` and `flask status`: accounts from the command line."""
 
-import getpass
 import sys
 
 import click
@@ -21,13 +20,9 @@ from engage.accounts.services import (
 )
 from engage.extensions import db
 from engage.geography.models import BoundarySet, Ward
-from engage.platform.audit import acting_as
+from engage.platform.audit import cli_actor
 
 users_cli = AppGroup("users", help="User accounts and API tokens.")
-
-
-def cli_actor():
-    return acting_as(None, f"cli:{getpass.getuser()}")
 
 
 def _fail(message):

@@ -22,6 +22,8 @@ from engage.accounts.services import (
 )
 from engage.extensions import db, limiter
 from engage.platform.audit import acting_as
+from engage.platform.errors import too_many, too_many_message
+from engage.platform.http import wants_json
 
 bp = Blueprint("auth", __name__)
 
@@ -85,6 +87,14 @@ def login():
             return redirect(target if is_safe_next(target) else url_for("wards.index"))
     status = 401 if error else 200
     return render_template("auth/login.html", form=form, error=error), status
+
+
+@bp.errorhandler(429)
+def too_many_log_ins(exc):
+    """Locked out for a while: the log-in page again, saying how long to wait."""
+    if request.endpoint != "auth.login" or wants_json():
+        return too_many(exc)
+    return render_template("auth/login.html", form=LoginForm(), error=too_many_message()), 429
 
 
 @bp.route("/logout", methods=["POST"])

@@ -5,9 +5,9 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from engage.accounts.cli import cli_actor
 from engage.demo.services import DemoError, clear_demo, load_demo
 from engage.extensions import db
+from engage.platform.audit import cli_actor
 
 demo_cli = AppGroup("demo", help="Sample teams, routing rules and designations, all marked as sample.")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import getpass
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -211,3 +212,8 @@ def _record(session, flush_context):
 def init_app(app):
     """The hook is registered on import of this module (mapper and session events are global in
     SQLAlchemy); importing it here ties it to create_app rather than to whoever imports first."""
+
+
+def cli_actor():
+    """Changes made from the command line, recorded as made by the person at the terminal."""
+    return acting_as(None, f"cli:{getpass.getuser()}")

@@ -6,8 +6,8 @@ from typing import Callable, TypeVar
 
 import click
 
-from engage.accounts.cli import cli_actor
 from engage.extensions import db
+from engage.platform.audit import cli_actor
 from engage.platform.csv_rows import FileRefused
 
 T = TypeVar("T")

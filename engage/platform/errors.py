@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import jsonify, make_response, render_template, request
 from werkzeug.exceptions import BadRequest, HTTPException
 
-from engage.extensions import db
+from engage.extensions import db, limiter
 from engage.platform.http import wants_json
 from engage.platform.parameters import BadParameter
 
@@ -24,27 +24,27 @@ _outage_lock = threading.Lock()
 _outage_since: float | None = None
 
 
+def too_many_message() -> str:
+    # Flask-Limiter adds Retry-After (RATELIMIT_HEADERS_ENABLED) from the same figure.
+    current = limiter.current_limit
+    # Whole seconds, as the Retry-After header counts them.
+    wait = max(1, math.ceil(int(current.reset_at - time.time()) / 60)) if current is not None else 15
+    return f"Too many failed attempts. Wait {wait} minute{'s' if wait != 1 else ''} and try again."
+
+
+def too_many(exc):
+    """429 anywhere; the log-in page answers its own (engage/accounts/views.py)."""
+    if wants_json():
+        return jsonify(error=too_many_message()), 429
+    return render_template("error.html", error=exc), 429
+
+
 def register(app):
     from engage.platform import malformed
 
     malformed.register(app)
 
-    @app.errorhandler(429)
-    def too_many(exc):
-        # Flask-Limiter adds Retry-After (RATELIMIT_HEADERS_ENABLED) from the same figure.
-        from engage.extensions import limiter
-
-        current = limiter.current_limit
-        # Whole seconds, as the Retry-After header counts them.
-        wait = max(1, math.ceil(int(current.reset_at - time.time()) / 60)) if current is not None else 15
-        message = f"Too many failed attempts. Wait {wait} minute{'s' if wait != 1 else ''} and try again."
-        if wants_json():
-            return jsonify(error=message), 429
-        if request.endpoint == "auth.login":
-            from engage.accounts.forms import LoginForm
-
-            return render_template("auth/login.html", form=LoginForm(), error=message), 429
-        return render_template("error.html", error=exc), 429
+    app.register_error_handler(429, too_many)
 
     @app.errorhandler(HTTPException)
     def http_error(exc):

@@ -7,9 +7,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from engage.accounts.cli import cli_actor
 from engage.extensions import db
 from engage.maps.drilldown import data_source
+from engage.platform.audit import cli_actor
 from engage.reports.aggregation import Period
 from engage.reports.panel_report import (
     build_panel_report,
