@@ -7,6 +7,7 @@ import os
 from flask import Blueprint, Response, current_app, render_template, url_for
 
 from engage.accounts.access import role_required
+from engage.concerns.schemas import page_contract
 
 bp = Blueprint("capture", __name__)
 
@@ -14,7 +15,7 @@ CAPTURE_ROLES = ("officer", "staff", "admin")
 
 # The capture scripts, in the order the page loads them (the page and the worker's
 # precache list both come from here, so they cannot drift apart).
-SCRIPTS = ("store.js", "geo.js", "places.js", "sync.js", "location.js", "concern.js", "meeting.js", "list.js", "app.js")
+SCRIPTS = ("contract.js", "store.js", "geo.js", "places.js", "sync.js", "location.js", "concern.js", "meeting.js", "list.js", "app.js")
 
 STYLES = ("css/engage.css", "css/capture.css")
 
@@ -29,7 +30,9 @@ DATA_ENDPOINTS = ("api.categories", "api.wards", "api.v1_wards")
 @bp.route("/capture")
 @role_required(*CAPTURE_ROLES)
 def index():
-    return render_template("capture/index.html", scripts=SCRIPTS)
+    # The limits and editable fields of the API's schemas, for the template's maxlength
+    # attributes and (as a JSON block) for the page's scripts: see contract.js.
+    return render_template("capture/index.html", scripts=SCRIPTS, contract=page_contract())
 
 
 @bp.route("/capture/manifest.webmanifest")

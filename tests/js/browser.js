@@ -7,12 +7,22 @@
 // - navigator: online, without Web Locks (sync.js then sends without a lock).
 // - BroadcastChannel: removed, as in a browser without it (store.js allows for that);
 //   node's own would keep the test process alive once store.js listens on it.
+// - document: only the capture page's contract block (id="engage-contract"), holding
+//   tests/cases/page_contract.json, which tests/test_concerns/test_capture_page.py checks
+//   is what the server renders; contract.js reads it as it reads the page's.
 import "fake-indexeddb/auto";
 import * as idb from "idb";
+import { readFileSync } from "node:fs";
+
+const CONTRACT_JSON = readFileSync(new URL("../cases/page_contract.json", import.meta.url), "utf-8");
+export const CONTRACT = JSON.parse(CONTRACT_JSON);
 
 globalThis.idb = idb;
 Object.defineProperty(globalThis, "navigator", { value: { onLine: true }, configurable: true, writable: true });
 delete globalThis.BroadcastChannel;
+globalThis.document = {
+  getElementById: (id) => (id === "engage-contract" ? { textContent: CONTRACT_JSON } : null),
+};
 
 // Empties the phone's database between tests (store.js keeps its connection open).
 export async function clearPhone() {

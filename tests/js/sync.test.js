@@ -2,7 +2,7 @@
 // over an in-memory IndexedDB. What must hold: an entry leaves the queue only once the
 // server has confirmed it (or refused it for good, and the officer is told), and
 // entries are sent, and sent again after a failure, in the order they were saved.
-import { clearPhone, concern, meeting } from "./browser.js";
+import { CONTRACT, clearPhone, concern, meeting } from "./browser.js";
 
 import assert from "node:assert/strict";
 import { after, before, beforeEach, mock, test } from "node:test";
@@ -31,7 +31,7 @@ globalThis.fetch = async (url, init = {}) => {
   const method = init.method || "GET";
   if (url === "/api/v1/session") return json(200, { email: "officer@example.org", roles: ["officer"], csrf_token: "t" });
   const body = init.body ? JSON.parse(init.body) : null;
-  requests.push({ method, url, id: (body && body.id) || url.split("/").pop() });
+  requests.push({ method, url, id: (body && body.id) || url.split("/").pop(), body });
   return answer(method, url, body);
 };
 
@@ -121,6 +121,21 @@ test("409 to a new concern: kept on the phone as a conflict, never sent again un
   const posts = sent("POST").length;
   await batch();
   assert.equal(sent("POST").length, posts, "not sent again under the same id");
+});
+
+test("an edit sends the fields the page's contract says may change, as edited, and nothing else", async () => {
+  const edited = concern("c1", "m1", { state: "sent", change: "edit", tried: true });
+  Object.assign(edited.data, { description: "now about parking", residents: 3, priority: "high", grid_ref: "NZ 4966 1942" });
+  await store.put("concerns", edited);
+
+  await batch();
+
+  const [patch] = requests.filter((r) => r.method === "PATCH");
+  assert.deepEqual(Object.keys(patch.body), CONTRACT.concernEditable);
+  assert.equal(patch.body.description, "now about parking");
+  assert.equal(patch.body.residents, 3);
+  assert.ok(!("grid_ref" in patch.body) && !("contact_name" in patch.body), "where and who are fixed once sent");
+  assert.equal((await store.get("concerns", "c1")).change, null, "the edit is done");
 });
 
 test("409 to an edit: the server keeps its copy, the edit is given up and the officer told", async () => {

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from engage.concerns.models import Category, Concern, Meeting
+from engage.concerns.schemas import page_contract
 from engage.extensions import db
 from engage.geography.models import Ward
 from tests.live import live_count, live_user_with_token
@@ -424,6 +425,25 @@ def test_the_last_concern_can_be_undone_or_edited(phone, live_server):
         stored = db.session.scalar(sa.select(Concern).where(Concern.description.like(f"%{tag}")))
         assert stored.description.startswith("Speeding on Marton Road, mostly") and stored.priority == "high"
     assert live_count(live_server, Concern, description=f"Catalytic converters {tag}") == 0
+    assert page.errors == []
+
+
+def test_the_description_box_stops_at_what_the_server_stores(phone, live_server):
+    """A long note pasted in is cut at the API's limit on the phone, so it is stored
+    rather than refused after the meeting, when the resident has gone home."""
+    limit = page_contract()["concern"]["maxLength"]["description"]
+    page = open_capture(phone, live_server)
+    start_meeting(page)
+    tag = uuid.uuid4().hex[:8]
+    kept = f"Long note {tag} " + "n" * (limit - len(f"Long note {tag} "))
+
+    page.get_by_role("radio", name="Drugs and drug dealing").click()
+    page.get_by_label("What was raised").fill(kept + "cut off by the box")
+    expect(page.get_by_label("What was raised")).to_have_value(kept)
+    page.get_by_role("button", name="Save concern").click()
+
+    expect_sent(page, f"Long note {tag}")
+    assert live_count(live_server, Concern, description=kept) == 1
     assert page.errors == []
 
 

@@ -5,12 +5,12 @@
 // Saving writes the entry to IndexedDB and only then resets the form: if the write
 // fails, the form keeps what was typed and says so.
 
+import { concernEditable } from "./contract.js";
 import * as store from "./store.js";
 import { GridRefError } from "./geo.js";
 
 const $ = (id) => document.getElementById(id);
 const DRAFT_KEY = "engage-capture-draft";
-const EDITABLE_AFTER_SENDING = ["category", "description", "residents", "priority"];
 
 // Where each server field error is shown; any other goes in the summary only.
 const ERROR_SLOTS = {
@@ -174,7 +174,7 @@ export class ConcernForm {
       if (r.state === "sent") {
         // Only what was raised can change once the server has it; where and who cannot.
         next.data = { ...r.data };
-        for (const k of EDITABLE_AFTER_SENDING) next.data[k] = data[k];
+        for (const k of concernEditable()) next.data[k] = data[k];
         next.change = "edit";
       } else {
         next.data = { ...data, raised_at: r.data.raised_at };

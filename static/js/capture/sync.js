@@ -10,12 +10,12 @@
 // a new entry keeps it too, as a "conflict": never sent again under that id, it waits
 // for the officer to send it as a new entry (`sendAsNew`).
 
+import { concernEditable } from "./contract.js";
 import * as store from "./store.js";
 
 const MAX_DELAY_MS = 60000;
 const SLOW_RETRY_MS = 60000;
 const REQUEST_TIMEOUT_MS = 20000;
-const EDITABLE = ["category", "description", "residents", "priority"];
 // Entries in flight at once. Over a hall's mobile signal each answer takes a round
 // trip of a few hundred ms, and a queue of a whole meeting sent one by one waits for
 // every one of them; browsers open up to 6 connections to a server, so 3 leaves room
@@ -318,7 +318,7 @@ async function concernPayload(concern) {
 
 async function sendEdit(concern, session) {
   const { id, rev } = concern;
-  const changes = Object.fromEntries(EDITABLE.map((k) => [k, concern.data[k]]));
+  const changes = Object.fromEntries(concernEditable().map((k) => [k, concern.data[k]]));
   const { status, body } = await tracked(id, () => write("PATCH", `/api/v1/concerns/${id}`, changes, session));
   await store.update("concerns", id, (r) => {
     if (!r) return undefined;
