@@ -27,7 +27,7 @@ export default [
     languageOptions: { sourceType: "module", globals: { ...globals.browser, L: "readonly", idb: "readonly" } },
   },
   {
-    // The service worker: a classic script; engage/capture/routes.py puts CAPTURE above it.
+    // The service worker: a classic script; engage/concerns/capture_views.py puts CAPTURE above it.
     files: ["static/js/capture/sw.js"],
     languageOptions: { sourceType: "script", globals: { ...globals.serviceworker } },
   },
