@@ -5,6 +5,7 @@ from alembic import context
 from flask import current_app
 
 from engage.concerns.link_columns import include_object
+from engage.platform.db import UTCDateTime
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -51,6 +52,12 @@ def get_metadata():
     if hasattr(target_db, 'metadatas'):
         return target_db.metadatas[None]
     return target_db.metadata
+
+
+def render_item(type_, obj, autogen_context):
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def run_migrations_offline():
@@ -101,6 +108,9 @@ def run_migrations_online():
     # them; engage/concerns/link_columns.py lists exactly what it skips.
     if conf_args.get("include_object") is None:
         conf_args["include_object"] = include_object
+    # The models' UTCDateTime is a DateTime(timezone=True) column; a new migration writes it so.
+    if conf_args.get("render_item") is None:
+        conf_args["render_item"] = render_item
 
     connectable = get_engine()
 

@@ -19,7 +19,8 @@ from engage.accounts.services import (
     set_password,
 )
 from engage.extensions import db
-from engage.geography.models import BoundarySet, Ward
+from engage.geography.boundaries import current_boundary_set
+from engage.geography.models import Ward
 from engage.platform.audit import cli_actor
 
 users_cli = AppGroup("users", help="User accounts and API tokens.")
@@ -147,7 +148,7 @@ def revoke_token_command(email, prefix):
 @with_appcontext
 def status_command():
     """What this installation holds, and what to do first on a new one."""
-    current = db.session.scalar(sa.select(BoundarySet).where(BoundarySet.is_current))
+    current = current_boundary_set()
     wards = db.session.scalar(sa.select(sa.func.count()).where(Ward.boundary_set_id == current.id)) if current else 0
     click.echo(f"Boundary set: {current.vintage if current else 'none'} ({wards} wards)")
     users = db.session.scalar(sa.select(sa.func.count()).select_from(User))

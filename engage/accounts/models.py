@@ -9,7 +9,7 @@ import sqlalchemy.orm as so
 from flask_login import UserMixin
 
 from engage.extensions import db
-from engage.platform.db import utcnow
+from engage.platform.db import UTCDateTime, utcnow
 from engage.teams.models import Team
 
 ROLES = ("officer", "inspector", "staff", "admin")
@@ -34,8 +34,8 @@ class User(UserMixin, db.Model):
     # An admin-set one-time password must be changed at the next log-in.
     must_change_password: so.Mapped[bool] = so.mapped_column(default=False)
     is_disabled: so.Mapped[bool] = so.mapped_column(default=False)
-    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    last_login_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     role_rows: so.Mapped[list[UserRole]] = so.relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="UserRole.role"
@@ -87,9 +87,9 @@ class ApiToken(db.Model):
     token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     prefix: so.Mapped[str] = so.mapped_column(sa.String(16))
     label: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
-    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    last_used_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
-    revoked_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    revoked_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     user: so.Mapped[User] = so.relationship()
 
@@ -105,9 +105,9 @@ class LoginSession(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     key_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
-    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     # Refreshed at most every few minutes; past the idle time the session is dead.
-    last_seen_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    last_seen_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     user_agent: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
 
     user: so.Mapped[User] = so.relationship()

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from werkzeug.exceptions import NotFound
 
 from engage.accounts.models import User
 from engage.concerns.models import Concern, Meeting, concern_copy, meeting_ward
@@ -87,10 +88,14 @@ class Scope:
         """Whether a ward page lists the wards' meetings: not for a partner agency."""
         return self.meetings_anywhere or self.reads_every_concern_in(ward_ids)
 
-    def sees_contact_of(self, concern) -> bool:
-        """Residents' contact details (given with consent): staff and admin, and the
-        officer who wrote them down. Never a team: it acts through the OPCC."""
-        return self.sees_everything or (self.user_id is not None and concern.created_by_id == self.user_id)
+    def may_see_contact(self, concern=None) -> bool:
+        """Residents' contact details (shown only where given with consent): staff and
+        admin see every concern's, so only they may export them (`concern` None: any
+        concern's); the officer who wrote them down sees that concern's. Never a team: it
+        acts through the OPCC. The inbox, the API and the exports all ask here."""
+        if self.sees_everything:
+            return True
+        return concern is not None and self.user_id is not None and concern.created_by_id == self.user_id
 
     def acts_on(self, concern) -> bool:
         """Whether the user may change the concern's status: staff and admin, and the
@@ -161,3 +166,31 @@ def filter_meetings(scope: Scope, stmt):
             sa.select(meeting_ward.c.meeting_id).where(meeting_ward.c.ward_id.in_(scope.concern_ward_ids()))
         ))
     return stmt.where(sa.or_(*conditions)) if conditions else stmt.where(sa.false())
+
+
+def visible_concern(scope: Scope, concern_id) -> Concern | None:
+    """The concern with this id if this user may see it, else None: one the user may
+    not see is answered exactly as one that does not exist."""
+    return db.session.scalar(filter_concerns(scope, sa.select(Concern).where(Concern.id == str(concern_id))))
+
+
+def visible_meeting(scope: Scope, meeting_id) -> Meeting | None:
+    """As `visible_concern`, for a meeting."""
+    return db.session.scalar(filter_meetings(scope, sa.select(Meeting).where(Meeting.id == str(meeting_id))))
+
+
+def concern_or_404(scope: Scope, concern_id) -> Concern:
+    """The concern, or the one 404 the inbox, the API and the exports give for a concern
+    that is not there or not the user's to see (which of the two, it never says)."""
+    concern = visible_concern(scope, concern_id)
+    if concern is None:
+        raise NotFound(f"no concern {concern_id} that you can see")
+    return concern
+
+
+def meeting_or_404(scope: Scope, meeting_id) -> Meeting:
+    """As `concern_or_404`, for a meeting."""
+    meeting = visible_meeting(scope, meeting_id)
+    if meeting is None:
+        raise NotFound(f"no meeting {meeting_id} that you can see")
+    return meeting

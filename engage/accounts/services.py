@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta, timezone
+from datetime import timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -231,14 +231,9 @@ def user_for_token(token: str) -> User | None:
         return None
     now = utcnow()
     # Recorded to the minute-ish, not on every request: a write per API call is waste.
-    if record.last_used_at is None or (now - _aware(record.last_used_at)).total_seconds() > 300:
+    if record.last_used_at is None or (now - record.last_used_at).total_seconds() > 300:
         record.last_used_at = now
     return record.user
-
-
-def _aware(moment):
-    # SQLite hands back naive datetimes for timezone-aware columns.
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def revoke_token(record: ApiToken) -> None:
@@ -290,7 +285,7 @@ def user_for_session(key: str | None, idle: timedelta) -> User | None:
     if record is None or record.user.is_disabled:
         return None
     now = utcnow()
-    seen = _aware(record.last_seen_at)
+    seen = record.last_seen_at
     if now - seen > idle:
         return None
     if now - seen > _SEEN_GRANULARITY:

@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 import sqlalchemy as sa
 
@@ -14,10 +13,8 @@ from engage.concerns.models import Category
 from engage.extensions import db
 from engage.geography.models import LocalAuthority, Ward
 from engage.platform.audit import AuditEvent
+from engage.platform.dates import OFFICE_ZONE, day_range
 from engage.teams.models import Team
-
-# People read and filter times as they are on the wall in Cleveland.
-LOCAL_ZONE = ZoneInfo("Europe/London")
 
 ENTITY_NAMES = {"user_account": "user", "team": "team", "api_token": "API token", "routing_rule": "routing rule"}
 
@@ -51,18 +48,12 @@ class AuditFilter:
             stmt = stmt.where(AuditEvent.actor.in_(actors_containing(self.actor)))
         if self.action:
             stmt = stmt.where(AuditEvent.action == self.action)
-        if self.date_from:
-            stmt = stmt.where(AuditEvent.at >= _utc_start_of(self.date_from))
-        if self.date_to:
-            stmt = stmt.where(AuditEvent.at < _utc_start_of(self.date_to + timedelta(days=1)))
+        start, end = day_range(self.date_from, self.date_to, OFFICE_ZONE)
+        if start:
+            stmt = stmt.where(AuditEvent.at >= start)
+        if end:
+            stmt = stmt.where(AuditEvent.at <= end)
         return stmt
-
-
-def _utc_start_of(day: date) -> datetime:
-    # SQLite keeps these columns as text without an offset, so compare with naive UTC
-    # text; PostgreSQL's timestamptz needs the offset.
-    moment = datetime.combine(day, time.min, tzinfo=LOCAL_ZONE).astimezone(timezone.utc)
-    return moment if db.session.get_bind().dialect.name != "sqlite" else moment.replace(tzinfo=None)
 
 
 def events_statement(audit_filter: AuditFilter):
@@ -97,9 +88,7 @@ def entity_name(entity: str) -> str:
 def local_time(moment: datetime | None) -> datetime | None:
     if moment is None:
         return None
-    if moment.tzinfo is None:  # SQLite hands back naive UTC
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(LOCAL_ZONE)
+    return moment.astimezone(OFFICE_ZONE)  # as it was on the wall in Cleveland
 
 
 @dataclass(frozen=True)

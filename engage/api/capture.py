@@ -6,9 +6,16 @@ import sqlalchemy.orm as so
 from flask import abort, current_app, jsonify, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from werkzeug.exceptions import NotFound
 
 from engage.accounts.access import login_required_any_role, role_required
-from engage.accounts.policy import filter_concerns, filter_meetings, scope_for
+from engage.accounts.policy import (
+    concern_or_404,
+    filter_concerns,
+    filter_meetings,
+    meeting_or_404,
+    scope_for,
+)
 from engage.api import schemas as s
 from engage.api.blueprint import bp
 from engage.api.document import INVALID, answer, described, error
@@ -81,14 +88,16 @@ def _store(make, model, to_json, replayed):
     return jsonify(body), 201
 
 
-def _replayed(kind, entry, visible, differences, to_json):
+def _replayed(kind, entry, or_404, differences, to_json):
     """An id already stored. To a caller who may not see that entry, exactly the 404 a
     GET of it gives them (nothing of its content; concern ids are public through
     Open311). To one who may: 409 naming the fields that differ when it is another
     entry under the same id, else 200 with the entry as stored (a resend)."""
-    if visible(entry.id) is None:
+    try:
+        or_404(scope_for(current_user), entry.id)
+    except NotFound:
         db.session.rollback()
-        abort(404, f"no {kind} {entry.id} that you can see")
+        raise
     conflicts = differences(entry)
     if conflicts:
         db.session.rollback()
@@ -100,7 +109,7 @@ def _replayed(kind, entry, visible, differences, to_json):
 
 
 def _may_see_contact(concern) -> bool:
-    return scope_for(current_user).sees_contact_of(concern)
+    return scope_for(current_user).may_see_contact(concern)
 
 
 @bp.route("/v1/session")
@@ -135,7 +144,7 @@ def categories():
 @role_required(*CAPTURE_ROLES)
 def create_meeting():
     def replayed(meeting, data):
-        return _replayed("meeting", meeting, _visible_meeting, lambda m: meeting_differences(m, data), meeting_json)
+        return _replayed("meeting", meeting, meeting_or_404, lambda m: meeting_differences(m, data), meeting_json)
 
     return _store(record_meeting, Meeting, meeting_json, replayed)
 
@@ -157,32 +166,10 @@ def create_concern():
         return concern_json(concern, _may_see_contact(concern))
 
     def replayed(concern, data):
-        return _replayed("concern", concern, _visible_concern,
+        return _replayed("concern", concern, concern_or_404,
                          lambda c: concern_differences(c, data, compare_contact=_may_see_contact(c)), to_json)
 
     return _store(raise_concern, Concern, to_json, replayed)
-
-
-def _visible_meeting(meeting_id) -> Meeting | None:
-    return db.session.scalar(filter_meetings(scope_for(current_user), sa.select(Meeting).where(Meeting.id == meeting_id)))
-
-
-def _visible_concern(concern_id) -> Concern | None:
-    return db.session.scalar(filter_concerns(scope_for(current_user), sa.select(Concern).where(Concern.id == concern_id)))
-
-
-def _scoped_meeting(meeting_id) -> Meeting:
-    meeting = _visible_meeting(meeting_id)
-    if meeting is None:
-        abort(404, f"no meeting {meeting_id} that you can see")
-    return meeting
-
-
-def _scoped_concern(concern_id) -> Concern:
-    concern = _visible_concern(concern_id)
-    if concern is None:
-        abort(404, f"no concern {concern_id} that you can see")
-    return concern
 
 
 @bp.route("/v1/meetings/<meeting_id>")
@@ -190,7 +177,7 @@ def _scoped_concern(concern_id) -> Concern:
            {200: answer(s.MeetingAnswer, "The meeting."), 404: error("No such meeting that the user can see.")})
 @login_required_any_role
 def get_meeting(meeting_id):
-    return jsonify(meeting_json(_scoped_meeting(meeting_id)))
+    return jsonify(meeting_json(meeting_or_404(scope_for(current_user), meeting_id)))
 
 
 @bp.route("/v1/meetings/<meeting_id>", methods=["PATCH"])
@@ -203,7 +190,7 @@ def get_meeting(meeting_id):
 @role_required(*CAPTURE_ROLES)
 def edit_meeting(meeting_id):
     """Send the `version` you edited: 409 with the stored meeting if someone saved first."""
-    meeting = _scoped_meeting(meeting_id)
+    meeting = meeting_or_404(scope_for(current_user), meeting_id)
     try:
         amend_meeting(meeting, _json_body())
         db.session.flush()
@@ -214,7 +201,7 @@ def edit_meeting(meeting_id):
         return _invalid(exc)
     except (MeetingChanged, so.exc.StaleDataError):
         db.session.rollback()
-        current = _scoped_meeting(meeting_id)
+        current = meeting_or_404(scope_for(current_user), meeting_id)
         return jsonify(error=f"the meeting was changed by someone else (now version {current.version}): "
                              "nothing was saved; apply your edit to the current meeting and send it again",
                        current=meeting_json(current)), 409
@@ -242,7 +229,7 @@ def list_meetings():
            {200: answer(s.ConcernAnswer, "The concern."), 404: error("No such concern that the user can see.")})
 @login_required_any_role
 def get_concern(concern_id):
-    concern = _scoped_concern(concern_id)
+    concern = concern_or_404(scope_for(current_user), concern_id)
     return jsonify(concern_json(concern, _may_see_contact(concern)))
 
 
@@ -259,10 +246,9 @@ def list_concerns():
 
 
 def _own_recent_concern(concern_id) -> Concern:
-    concern = _scoped_concern(concern_id)
+    concern = concern_or_404(scope_for(current_user), concern_id)
     window = timedelta(minutes=current_app.config["ENGAGE_UNDO_MINUTES"])
-    created = concern.created_at if concern.created_at.tzinfo else concern.created_at.replace(tzinfo=utcnow().tzinfo)
-    if concern.created_by_id != current_user.id or utcnow() - created > window:
+    if concern.created_by_id != current_user.id or utcnow() - concern.created_at > window:
         abort(409, f"only the officer who saved a concern can change or undo it, within {window.seconds // 60} minutes")
     return concern
 
@@ -289,7 +275,7 @@ def undo_concern(concern_id):
     except so.exc.StaleDataError:
         # The team changed it between our reading it and deleting it: kept.
         db.session.rollback()
-        return _team_has_acted(TeamHasActed(_scoped_concern(concern_id)))
+        return _team_has_acted(TeamHasActed(concern_or_404(scope_for(current_user), concern_id)))
     return "", 204
 
 
@@ -311,7 +297,7 @@ def edit_concern(concern_id):
         return _invalid(exc)
     except so.exc.StaleDataError:
         db.session.rollback()
-        return _team_has_acted(TeamHasActed(_scoped_concern(concern_id)))
+        return _team_has_acted(TeamHasActed(concern_or_404(scope_for(current_user), concern_id)))
     return jsonify(concern_json(concern, True))
 
 
@@ -323,7 +309,7 @@ def edit_concern(concern_id):
 def add_concern_correction(concern_id):
     """The officer's correction of a concern they saved, at any time: kept beside it,
     shown to the teams; what the teams did is left as it is."""
-    concern = _scoped_concern(concern_id)
+    concern = concern_or_404(scope_for(current_user), concern_id)
     if concern.created_by_id != current_user.id:
         abort(403, "only the officer who saved a concern can add a correction to it")
     try:

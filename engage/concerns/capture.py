@@ -8,7 +8,7 @@ of a ward: a concern outside every ward is stored and flagged for review.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -30,7 +30,7 @@ from engage.concerns.schemas import (
     read,
 )
 from engage.extensions import db
-from engage.geography.boundaries import current_boundary_set
+from engage.geography.boundaries import current_boundary_set, wards_by_code
 from engage.geography.locating import locator_for
 from engage.geography.models import Ward
 from engage.notify.services import withdraw_notifications
@@ -76,16 +76,6 @@ def check(errors: dict[str, str]) -> None:
         raise ValidationFailed(errors)
 
 
-def current_wards_by_code(codes) -> dict[str, Ward]:
-    boundary_set = current_boundary_set()
-    if boundary_set is None or not codes:
-        return {}
-    rows = db.session.scalars(
-        sa.select(Ward).where(Ward.boundary_set_id == boundary_set.id, Ward.code.in_(codes))
-    ).all()
-    return {w.code: w for w in rows}
-
-
 def record_meeting(data, user=None, is_demo=False) -> tuple[Meeting, bool]:
     """Store a meeting; returns (meeting, created). An id already stored returns
     the stored meeting unchanged (created False)."""
@@ -94,7 +84,7 @@ def record_meeting(data, user=None, is_demo=False) -> tuple[Meeting, bool]:
     if meeting_id and (existing := db.session.get(Meeting, meeting_id)) is not None:
         return existing, False
     codes = values.get("ward_codes", [])
-    wards = current_wards_by_code(codes)
+    wards = wards_by_code(current_boundary_set(), codes)
     unknown = [c for c in codes if c not in wards]
     if unknown:
         errors["ward_codes"] = f"unknown ward {', '.join(unknown)}"
@@ -365,8 +355,7 @@ DIFFERS = "differs from the entry already stored with this id"
 def _same_moment(a: datetime | None, b: datetime | None) -> bool:
     if a is None or b is None:
         return a is b
-    aware = [m if m.tzinfo else m.replace(tzinfo=timezone.utc) for m in (a, b)]
-    return aware[0] == aware[1]
+    return a == b
 
 
 def _same_number(a, b) -> bool:

@@ -15,6 +15,7 @@ from engage.concerns.workflow import LABELS, OPEN_STATUSES
 from engage.extensions import db
 from engage.geography.models import Ward
 from engage.platform import paging
+from engage.platform.dates import day_range
 from engage.platform.db import utcnow
 from engage.platform.paging import Count, Page, bounded_count, bounded_counts, page_of
 from engage.platform.parameters import DATABASE_MAX_INTEGER, BadParameter, whole_number
@@ -246,8 +247,7 @@ def status_counts(scope: Scope, filters: InboxFilters) -> dict[str, Count]:
 
 def age_days(concern: Concern, now: datetime | None = None) -> int:
     now = now or utcnow()
-    raised = concern.raised_at if concern.raised_at.tzinfo else concern.raised_at.replace(tzinfo=now.tzinfo)
-    return max((now - raised).days, 0)
+    return max((now - concern.raised_at).days, 0)
 
 
 @dataclass
@@ -272,7 +272,7 @@ def ward_overview(ward: Ward, scope: Scope, today: date | None = None, page: int
     )
 
     today = today or date.today()
-    year_start = datetime(today.year, 1, 1, tzinfo=utcnow().tzinfo)
+    year_start, _ = day_range(date(today.year, 1, 1), None)
     in_ward = filter_concerns(scope, sa.select(Concern).where(Concern.ward_id == ward.id))
     open_stmt = in_ward.where(Concern.status.in_(OPEN_STATUSES))
     counted = use_rollup and rollup_reaches([ward.id], scope)

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from engage.accounts.access import require_roles
-from engage.accounts.policy import filter_concerns, scope_for
+from engage.accounts.policy import concern_or_404, scope_for
 from engage.concerns.inbox import (
     InboxFilters,
     age_days,
@@ -15,15 +15,13 @@ from engage.concerns.inbox import (
 from engage.concerns.inbox_forms import RerouteForm, StatusForm
 from engage.concerns.models import (
     Category,
-    Concern,
     ConcernCorrection,
     ConcernRouting,
     StatusChange,
 )
 from engage.concerns.workflow import LABELS, WorkflowError, change_status, moves_from
 from engage.extensions import db
-from engage.geography.boundaries import current_boundary_set
-from engage.geography.register import find_ward
+from engage.geography.boundaries import current_boundary_set, find_ward
 from engage.platform.parameters import whole_number
 from engage.teams.models import Team
 from engage.teams.routing import RerouteError, reroute_concern
@@ -50,14 +48,6 @@ def index():
     ), (400 if filters.errors else 200)  # the page, with the filter it could not use named
 
 
-def _concern_or_404(concern_id) -> Concern:
-    stmt = filter_concerns(scope_for(current_user), sa.select(Concern).where(Concern.id == concern_id))
-    concern = db.session.scalar(stmt)
-    if concern is None:
-        abort(404, "no such concern in your area")
-    return concern
-
-
 def _reroute_form(concern):
     form = RerouteForm(prefix="reroute")
     teams = db.session.scalars(sa.select(Team).order_by(Team.kind, Team.name)).all()
@@ -71,7 +61,7 @@ def _reroute_form(concern):
 
 @bp.route("/concerns/<concern_id>", methods=["GET", "POST"])
 def concern(concern_id):
-    concern = _concern_or_404(concern_id)
+    concern = concern_or_404(scope_for(current_user), concern_id)
     status_form = StatusForm(prefix="status")
     reroute_form = _reroute_form(concern) if current_user.has_role("staff", "admin") else None
     error_field, error = None, None
@@ -109,15 +99,14 @@ def concern(concern_id):
         status_form=status_form, reroute_form=reroute_form, history=history, routings=routings,
         corrections=corrections,
         labels=LABELS, age=age_days(concern), error=error, error_field=error_field,
-        show_contact=scope_for(current_user).sees_contact_of(concern),
+        show_contact=scope_for(current_user).may_see_contact(concern),
     ), (422 if error or any(f.errors for f in status_form) or any(f.errors for f in reroute_form or ()) else 200)
 
 
 @bp.route("/wards/<code>")
 def ward(code):
     scope = scope_for(current_user)
-    boundary_set = current_boundary_set()
-    ward = find_ward(boundary_set, code.upper()) if boundary_set else None
+    ward = find_ward(current_boundary_set(), code)
     if ward is None or not scope.may_open_ward(ward.id):
         abort(404, "no such ward in your area")
     overview = ward_overview(ward, scope, page=whole_number(request.args, "page", 1, minimum=1))

@@ -10,12 +10,14 @@ that code reading those tables whole (`select(concern_copy)`) sees what it alway
 
 import sqlalchemy as sa
 
+from engage.platform.db import UTCDateTime
+
 copy_columns = sa.table(
     "concern_copy",
     sa.column("concern_id", sa.String(36)),
     sa.column("team_id", sa.Integer),
     sa.column("status", sa.String(16)),
-    sa.column("raised_at", sa.DateTime(timezone=True)),
+    sa.column("raised_at", UTCDateTime),
 )
 
 link_columns = sa.table(

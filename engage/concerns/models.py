@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from engage.extensions import db
-from engage.platform.db import one_of, utcnow
+from engage.platform.db import UTCDateTime, one_of, utcnow
 from engage.teams.models import ROUTED_BY
 
 MEETING_KINDS = {
@@ -88,8 +88,8 @@ class Meeting(db.Model):
     created_by_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )
-    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    updated_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Optimistic locking: a save based on an old version is refused, never silently overwrites.
     version: so.Mapped[int] = so.mapped_column(default=1)
     is_demo: so.Mapped[bool] = so.mapped_column(default=False, index=True)
@@ -156,17 +156,17 @@ class Concern(db.Model):
     boundary_set_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("boundary_set.id", ondelete="RESTRICT"))
     # Outside every ward (or unplaced): stored all the same, flagged for someone to look at.
     needs_review: so.Mapped[bool] = so.mapped_column(default=False, index=True)
-    raised_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), index=True)
+    raised_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, index=True)
     residents: so.Mapped[int] = so.mapped_column(default=1)
     priority: so.Mapped[str] = so.mapped_column(sa.String(8), default="normal")
     contact_name: so.Mapped[str | None] = so.mapped_column(sa.String(200))
     contact_details: so.Mapped[str | None] = so.mapped_column(sa.String(400))
     contact_consent: so.Mapped[bool] = so.mapped_column(default=False)
-    contact_consent_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    contact_consent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     status: so.Mapped[str] = so.mapped_column(sa.String(16), default="new")
     created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
-    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    updated_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: so.Mapped[int] = so.mapped_column(default=1)
     is_demo: so.Mapped[bool] = so.mapped_column(default=False, index=True)
     # Current routing (history in concern_routing). No lead team = the OPCC triage queue.
@@ -175,8 +175,8 @@ class Concern(db.Model):
     routing_rule_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("routing_rule.id", ondelete="SET NULL"))
     # Latest "we did" text, and when someone first acted (for "median days to first action").
     we_did: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
-    first_action_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
-    status_changed_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    first_action_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    status_changed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     category: so.Mapped[Category] = so.relationship(lazy="joined")
     lead_team = so.relationship("Team", foreign_keys=[lead_team_id])
@@ -207,7 +207,7 @@ class ConcernCorrection(db.Model):
     author_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     # Who wrote it as they were then: kept if the account is later removed.
     author: so.Mapped[str] = so.mapped_column(sa.String(254))
-    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     concern = so.relationship("Concern")
 
@@ -228,7 +228,7 @@ class ConcernRouting(db.Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     concern_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("concern.id", ondelete="CASCADE"), index=True)
-    routed_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    routed_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     routed_by: so.Mapped[str] = so.mapped_column(sa.String(16))
     rule_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("routing_rule.id", ondelete="SET NULL"))
     lead_team_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("team.id", ondelete="RESTRICT"))
@@ -247,7 +247,7 @@ class StatusChange(db.Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     concern_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("concern.id", ondelete="CASCADE"), index=True)
-    at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     from_status: so.Mapped[str] = so.mapped_column(sa.String(16))
     to_status: so.Mapped[str] = so.mapped_column(sa.String(16))
     # "We did" text for action_taken, the reason for no_action or a reopen.

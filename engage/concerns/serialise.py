@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 
 def _iso(value):
-    if isinstance(value, datetime) and value.tzinfo is None:
-        # SQLite hands back naive datetimes for timezone-aware columns; they are UTC, and
-        # the answer must say so (as it does on PostgreSQL).
-        value = value.replace(tzinfo=timezone.utc)
+    # Moments come from UTCDateTime columns, aware and in UTC on every engine.
     return value.isoformat() if value is not None else None
 
 

@@ -65,6 +65,8 @@ class ImportResult:
         return text
 
 
+# The look-ups of a boundary set and of wards by code: every caller asks here.
+
 def current_boundary_set() -> BoundarySet | None:
     return db.session.scalar(sa.select(BoundarySet).where(BoundarySet.is_current))
 
@@ -74,6 +76,23 @@ def boundary_set_for(vintage: str | None) -> BoundarySet | None:
     if vintage is None:
         return current_boundary_set()
     return db.session.scalar(sa.select(BoundarySet).where(BoundarySet.vintage == vintage))
+
+
+def wards_by_code(boundary_set: BoundarySet | None, codes) -> dict[str, Ward]:
+    """The wards of the set with these GSS codes, by code (codes as stored: upper case);
+    a code the set lacks is simply not in the answer. No set: none."""
+    if boundary_set is None or not codes:
+        return {}
+    rows = db.session.scalars(
+        sa.select(Ward).where(Ward.boundary_set_id == boundary_set.id, Ward.code.in_(set(codes)))
+    ).all()
+    return {w.code: w for w in rows}
+
+
+def find_ward(boundary_set: BoundarySet | None, code: str) -> Ward | None:
+    """The ward of the set with this GSS code, in any case; None without a set or such a ward."""
+    code = code.upper()
+    return wards_by_code(boundary_set, [code]).get(code)
 
 
 def geometry_text(geom) -> str:
@@ -117,7 +136,7 @@ def import_boundary_file(
 
     result = ImportResult(vintage=vintage, skipped_outside=skipped)
     result.warnings += outside_current_area(records, vintage)
-    existing = db.session.scalar(sa.select(BoundarySet).where(BoundarySet.vintage == vintage))
+    existing = boundary_set_for(vintage)
     if existing is not None:
         _check_same_content(existing, records, os.path.basename(path))
         result.unchanged = True

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from engage.extensions import db
-from engage.platform.db import utcnow
+from engage.platform.db import UTCDateTime, utcnow
 
 DESIGNATIONS = ("strengthen", "support", "sustain")
 
@@ -36,7 +36,7 @@ class BoundarySet(db.Model):
     source: so.Mapped[str] = so.mapped_column(sa.Text)
     attribution: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     is_current: so.Mapped[bool] = so.mapped_column(default=False)
-    imported_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    imported_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     wards: so.Mapped[list[Ward]] = so.relationship(back_populates="boundary_set")
 
@@ -116,6 +116,6 @@ class WardDesignation(db.Model):
     # always labelled as such wherever they show.
     is_sample: so.Mapped[bool] = so.mapped_column(default=False)
     source: so.Mapped[str] = so.mapped_column(sa.Text, default="")
-    imported_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    imported_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     ward: so.Mapped[Ward] = so.relationship(back_populates="designations")

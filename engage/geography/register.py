@@ -78,9 +78,3 @@ def feature_collection(entries: list[RegisterEntry], boundary_set: BoundarySet) 
         "attribution": boundary_set.attribution,
         "features": [feature(e) for e in entries],
     }
-
-
-def find_ward(boundary_set: BoundarySet, code: str) -> Ward | None:
-    return db.session.scalar(
-        sa.select(Ward).where(Ward.boundary_set_id == boundary_set.id, Ward.code == code)
-    )

@@ -3,14 +3,9 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from engage.accounts.policy import scope_for
-from engage.geography.boundaries import boundary_set_for
+from engage.geography.boundaries import boundary_set_for, find_ward
 from engage.geography.locating import locator_for
-from engage.geography.register import (
-    feature,
-    find_ward,
-    register_by_authority,
-    register_entries,
-)
+from engage.geography.register import feature, register_by_authority, register_entries
 from engage.maps.drilldown import ward_drilldown
 
 bp = Blueprint("wards", __name__)
@@ -42,7 +37,7 @@ def index():
 @bp.route("/wards/<code>")
 def detail(code):
     boundary_set = _boundary_set_or_404()
-    ward = find_ward(boundary_set, code.upper())
+    ward = find_ward(boundary_set, code)
     if ward is None:
         abort(404, f"no ward {code} in boundary set {boundary_set.vintage}")
     entries = {e.ward.code: e for e in register_entries(boundary_set)}

@@ -4,7 +4,7 @@ open concerns by status."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -15,6 +15,7 @@ from engage.concerns.workflow import LABELS, OPEN_STATUSES
 from engage.extensions import db
 from engage.geography.models import Ward
 from engage.maps import rollup
+from engage.platform.dates import day_range
 
 
 def data_source() -> str:
@@ -154,7 +155,7 @@ def _direct_figures(ward_ids, scope: Scope, demo: bool, today: date, since: date
         sa.select(year, month, sa.func.count()).where(base.c.raised_at >= since).group_by(year, month)
     ).all()
     by_month = {(int(y), int(m)): n for y, m, n in rows}
-    year_start = datetime(today.year, 1, 1, tzinfo=timezone.utc)
+    year_start, _ = day_range(date(today.year, 1, 1), None)
     top = db.session.execute(
         sa.select(Category.label, sa.func.count()).join(base, base.c.category_id == Category.id)
         .where(base.c.raised_at >= year_start).group_by(Category.label)
@@ -174,7 +175,7 @@ def ward_drilldown(ward: Ward, scope: Scope, today: date | None = None, months: 
     today = today or date.today()
     source = data_source()
     starts = month_starts(today, months)
-    since = datetime(starts[0].year, starts[0].month, 1, tzinfo=timezone.utc)
+    since, _ = day_range(starts[0].replace(day=1), None)
     # By ward code, so concerns recorded in an older vintage of the same ward count.
     same_ward = sa.select(Ward.id).where(Ward.code == ward.code)
     ward_ids = list(db.session.scalars(same_ward))

@@ -15,7 +15,7 @@ import time as _time
 import warnings
 from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, timedelta
 
 import mapclassify
 import numpy as np
@@ -35,6 +35,7 @@ from engage.concerns.workflow import OPEN_STATUSES
 from engage.extensions import db
 from engage.geography.models import LocalAuthority, Ward
 from engage.maps import rollup
+from engage.platform.dates import day_range
 
 # No concern or meeting is older; earlier filter dates are refused.
 EARLIEST_FILTER_DATE = date(1900, 1, 1)
@@ -102,8 +103,7 @@ class MapFilters:
 
 
 def _moment_bounds(f: MapFilters):
-    return (datetime.combine(f.date_from, time.min, tzinfo=timezone.utc),
-            datetime.combine(f.date_to, time.max, tzinfo=timezone.utc))
+    return day_range(f.date_from, f.date_to)
 
 
 def designated_ward_ids(boundary_set_id: int, designation: str, on: date) -> list[int]:

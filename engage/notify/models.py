@@ -7,7 +7,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from engage.extensions import db
-from engage.platform.db import one_of, utcnow
+from engage.platform.db import UTCDateTime, one_of, utcnow
 
 # 'withdrawn': the concern was undone by the officer before the e-mail went (kept for the record).
 OUTBOX_STATES = ("pending", "sending", "sent", "failed", "digest", "folded", "withdrawn")
@@ -27,7 +27,7 @@ class OutboxMessage(db.Model):
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     team_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("team.id", ondelete="SET NULL"), index=True)
     concern_id: so.Mapped[str | None] = so.mapped_column(sa.ForeignKey("concern.id", ondelete="SET NULL"), index=True)
     recipient: so.Mapped[str] = so.mapped_column(sa.String(254))
@@ -37,9 +37,9 @@ class OutboxMessage(db.Model):
     message_id: so.Mapped[str] = so.mapped_column(sa.String(255), unique=True)
     state: so.Mapped[str] = so.mapped_column(sa.String(16), default="pending")
     attempts: so.Mapped[int] = so.mapped_column(default=0)
-    next_attempt_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
-    claimed_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
-    sent_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    next_attempt_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    claimed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    sent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     last_error: so.Mapped[str] = so.mapped_column(sa.Text, default="")
 
     team = so.relationship("Team")

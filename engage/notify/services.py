@@ -25,12 +25,6 @@ from engage.platform.db import utcnow
 from engage.teams.models import Team
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is None or moment.tzinfo:
-        return moment
-    return moment.replace(tzinfo=utcnow().tzinfo)
-
-
 def render_email(template: str, **context) -> str:
     """A plain-text body from templates/email/, with links made from ENGAGE_BASE_URL
     (the worker sends outside any request, and a request's own host may be internal)."""

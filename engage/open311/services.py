@@ -81,8 +81,6 @@ def w3c(moment: datetime | None) -> str | None:
     """The W3C profile of ISO 8601 with its time zone: 2010-01-01T00:00:00Z."""
     if moment is None:
         return None
-    if moment.tzinfo is None:  # SQLite hands back naive UTC
-        moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

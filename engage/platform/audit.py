@@ -13,7 +13,7 @@ import sqlalchemy.orm as so
 from flask import g, has_request_context
 
 from engage.extensions import db
-from engage.platform.db import utcnow
+from engage.platform.db import UTCDateTime, utcnow
 
 
 class AuditEvent(db.Model):
@@ -27,7 +27,7 @@ class AuditEvent(db.Model):
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, index=True)
+    at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)
     # No foreign key, and the actor kept as text too: the trail must outlive the
     # account that acted, and a cascade would have to UPDATE an append-only table.
     actor_id: so.Mapped[int | None] = so.mapped_column(index=True)

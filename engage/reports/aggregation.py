@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -20,6 +20,7 @@ from engage.extensions import db
 from engage.geography.boundaries import current_boundary_set
 from engage.geography.models import LocalAuthority, Ward
 from engage.geography.register import register_entries
+from engage.platform.dates import day_range
 
 YFYV = "your_force_your_voice"
 
@@ -44,8 +45,7 @@ class Period:
         return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
 
     def moments(self):
-        return (datetime.combine(self.start, time.min, tzinfo=timezone.utc),
-                datetime.combine(self.end, time.max, tzinfo=timezone.utc))
+        return day_range(self.start, self.end)
 
     def label(self) -> str:
         return f"{self.start:%-d %B %Y} to {self.end:%-d %B %Y}"
@@ -155,8 +155,6 @@ def outcomes(period: Period, source: str) -> Outcomes:
     for raised_at, acted in db.session.execute(
             sa.select(Concern.raised_at, Concern.first_action_at)
             .where(*in_period, Concern.first_action_at.isnot(None)).execution_options(yield_per=10_000)):
-        raised_at = raised_at if raised_at.tzinfo else raised_at.replace(tzinfo=timezone.utc)
-        acted = acted if acted.tzinfo else acted.replace(tzinfo=timezone.utc)
         waits.append(max((acted - raised_at).total_seconds(), 0) / 86400)
     examples = []
     rows = db.session.execute(

@@ -8,7 +8,7 @@ import io
 import json
 import tempfile
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import date
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -18,6 +18,7 @@ from engage.concerns.models import Category, Concern, Meeting
 from engage.extensions import db
 from engage.geography.models import LocalAuthority, Ward
 from engage.platform.audit import AuditEvent, current_actor
+from engage.platform.dates import day_range
 from engage.platform.db import utcnow
 from engage.platform.text import printable
 
@@ -78,10 +79,11 @@ def concern_query(f: ExportFilters, scope: Scope):
             .options(so.contains_eager(Concern.ward).contains_eager(Ward.local_authority),
                      so.joinedload(Concern.lead_team), so.joinedload(Concern.boundary_set))
             .order_by(Concern.raised_at, Concern.id))
-    if f.date_from:
-        stmt = stmt.where(Concern.raised_at >= datetime.combine(f.date_from, time.min, tzinfo=timezone.utc))
-    if f.date_to:
-        stmt = stmt.where(Concern.raised_at <= datetime.combine(f.date_to, time.max, tzinfo=timezone.utc))
+    start, end = day_range(f.date_from, f.date_to)
+    if start:
+        stmt = stmt.where(Concern.raised_at >= start)
+    if end:
+        stmt = stmt.where(Concern.raised_at <= end)
     if f.category:
         stmt = stmt.where(Concern.category_id == sa.select(Category.id).where(Category.code == f.category).scalar_subquery())
     if f.ward:

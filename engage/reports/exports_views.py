@@ -41,7 +41,8 @@ def roles():
 
 @bp.route("")
 def index():
-    return render_template("reports/exports.html", source=data_source())
+    return render_template("reports/exports.html", source=data_source(),
+                           may_export_contact=scope_for(current_user).may_see_contact())
 
 
 @bp.route("/<what>.<fmt>")
@@ -52,8 +53,9 @@ def download(what, fmt):
     if errors:
         abort(400, "; ".join(errors))
     scope = scope_for(current_user)
-    # Residents' contact details: only for roles that need them, only with consent.
-    with_contact = what == "concerns" and request.args.get("contact") == "1" and scope.sees_everything
+    # Residents' contact details: only for roles that may see every concern's (the rows
+    # then hold them only where the resident consented).
+    with_contact = what == "concerns" and request.args.get("contact") == "1" and scope.may_see_contact()
     record_export(what, fmt, filters, with_contact)
     if what == "concerns":
         columns = CONCERN_COLUMNS + (CONTACT_COLUMNS if with_contact else [])

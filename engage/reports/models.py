@@ -7,7 +7,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from engage.extensions import db
-from engage.platform.db import utcnow
+from engage.platform.db import UTCDateTime, utcnow
 
 
 class WardUpdate(db.Model):
@@ -30,9 +30,9 @@ class WardUpdate(db.Model):
     # [{"category": code, "label": ..., "you_said": text, "we_did": text}, ...]
     items: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
     intro: so.Mapped[str] = so.mapped_column(sa.Text, default="")
-    published_at: so.Mapped[datetime | None] = so.mapped_column(sa.DateTime(timezone=True))
+    published_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     published_by: so.Mapped[str] = so.mapped_column(sa.String(254), default="")
-    updated_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     is_demo: so.Mapped[bool] = so.mapped_column(default=False)
 
     ward = so.relationship("Ward")

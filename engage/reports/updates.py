@@ -9,13 +9,14 @@ only ever sees the item's text as staff published it (`published_we_did`)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import date
 
 import sqlalchemy as sa
 
 from engage.concerns.models import Category, Concern, Meeting, meeting_ward
 from engage.extensions import db
 from engage.geography.models import Ward
+from engage.platform.dates import day_range
 from engage.platform.db import utcnow
 from engage.platform.text import text_problem
 from engage.reports.models import WardUpdate
@@ -28,8 +29,7 @@ class UpdateError(ValueError):
 
 
 def _bounds(start: date, end: date):
-    return (datetime.combine(start, time.min, tzinfo=timezone.utc),
-            datetime.combine(end, time.max, tzinfo=timezone.utc))
+    return day_range(start, end)
 
 
 def draft_items(ward: Ward, start: date, end: date) -> list[dict]:
@@ -143,8 +143,7 @@ def published_we_did(concerns: list[Concern]) -> dict[str, str]:
         updates.setdefault(update.ward.code, []).append(update)
     notes = {}
     for concern in wanted:
-        raised = concern.raised_at if concern.raised_at.tzinfo else concern.raised_at.replace(tzinfo=timezone.utc)
-        day = raised.astimezone(timezone.utc).date()
+        day = concern.raised_at.date()  # a UTC day, as the period is counted
         for update in updates.get(concern.ward.code, ()):
             if not update.period_start <= day <= update.period_end:
                 continue

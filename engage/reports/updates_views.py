@@ -8,8 +8,8 @@ from flask_login import current_user
 
 from engage.accounts.access import require_roles
 from engage.extensions import db
-from engage.geography.boundaries import current_boundary_set
-from engage.geography.register import find_ward, register_entries
+from engage.geography.boundaries import current_boundary_set, find_ward
+from engage.geography.register import register_entries
 from engage.reports.models import WardUpdate
 from engage.reports.updates import (
     UpdateError,
@@ -38,7 +38,7 @@ def index():
 
 @bp.route("/draft", methods=["POST"])
 def draft():
-    ward = find_ward(current_boundary_set(), (request.form.get("ward") or "").upper())
+    ward = find_ward(current_boundary_set(), request.form.get("ward") or "")
     errors = {}
     if ward is None:
         errors["ward"] = "choose a ward"

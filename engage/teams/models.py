@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from engage.extensions import db
-from engage.platform.db import utcnow
+from engage.platform.db import UTCDateTime, utcnow
 
 if TYPE_CHECKING:  # annotations only; SQLAlchemy resolves them by name
     from engage.accounts.models import User
@@ -55,7 +55,7 @@ class Team(db.Model):
     notify_mode: so.Mapped[str] = so.mapped_column(sa.String(16), default="immediate", server_default="immediate")
     # Sample configuration loaded by `flask demo load`: always labelled as such.
     is_demo: so.Mapped[bool] = so.mapped_column(default=False, index=True)
-    created_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     local_authority = so.relationship("LocalAuthority")
     wards = so.relationship("Ward", secondary=team_ward, lazy="selectin", order_by="Ward.code")
@@ -95,7 +95,7 @@ class RoutingRule(db.Model):
     is_demo: so.Mapped[bool] = so.mapped_column(default=False)
     note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     edited_by: so.Mapped[str] = so.mapped_column(sa.String(254), default="")
-    edited_at: so.Mapped[datetime] = so.mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    edited_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     ward = so.relationship("Ward")
     local_authority = so.relationship("LocalAuthority")

@@ -5,8 +5,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from engage.accounts.models import User
-from engage.admin.audit_trail import LOCAL_ZONE, describe_changes
+from engage.admin.audit_trail import describe_changes
 from engage.platform.audit import AuditEvent, acting_as
+from engage.platform.dates import OFFICE_ZONE
 from engage.platform.db import utcnow
 
 
@@ -44,7 +45,7 @@ def test_filters(db, admin_client, users, runner):
     updates = admin_client.get("/admin/audit?action=update").get_data(as_text=True)
     assert "officer@example.org" in updates and "INT-TEST" not in updates
 
-    today = utcnow().astimezone(LOCAL_ZONE).date()
+    today = utcnow().astimezone(OFFICE_ZONE).date()
     everything = _rows(admin_client.get("/admin/audit").get_data(as_text=True))
     assert _rows(admin_client.get(f"/admin/audit?from={today}&to={today}").get_data(as_text=True)) == everything
     assert _rows(admin_client.get(f"/admin/audit?to={today - timedelta(days=1)}").get_data(as_text=True)) == 0

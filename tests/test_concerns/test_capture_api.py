@@ -49,7 +49,7 @@ def test_meeting_then_concern_stored_once_each(officer_client, db):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Concern)) == 1
     listed = officer_client.get(f"/api/v1/concerns?meeting={meeting['id']}").get_json()["concerns"]
     assert [c["id"] for c in listed] == [concern["id"]]
-    assert officer_client.get(f"/api/v1/meetings?date=2026-11-20").get_json()["meetings"][0]["id"] == meeting["id"]
+    assert officer_client.get("/api/v1/meetings?date=2026-11-20").get_json()["meetings"][0]["id"] == meeting["id"]
 
 
 def test_the_server_locates_a_position_and_ignores_the_clients_ward(officer_client):

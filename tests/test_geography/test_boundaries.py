@@ -5,8 +5,10 @@ import sqlalchemy as sa
 from engage.geography.boundaries import (
     BoundaryImportError,
     current_boundary_set,
+    find_ward,
     import_boundary_file,
     make_boundary_set_current,
+    wards_by_code,
 )
 from engage.geography.locating import locate_lonlat
 from engage.geography.models import BoundarySet, LocalAuthority, Ward
@@ -116,3 +118,11 @@ def test_an_existing_vintage_is_never_silently_replaced(db, tmp_path):
         import_boundary_file(str(changed), vintage="2023-05")
     with pytest.raises(BoundaryImportError, match="vintage"):
         import_boundary_file(str(write(ward_frame(2), tmp_path / "novintage.geojson")))
+
+
+def test_a_ward_is_found_by_its_code_in_any_case_through_one_look_up(db):
+    current = current_boundary_set()
+    assert find_ward(current, "e05009857").name == find_ward(current, "E05009857").name == "Central"
+    assert find_ward(current, "E05000000") is None
+    assert find_ward(None, "E05009857") is None  # before any boundary set is imported
+    assert set(wards_by_code(current, ["E05009857", "E05000000"])) == {"E05009857"}
