@@ -5,7 +5,9 @@ side under gunicorn with the same worker count, and the time for one phone to sy
 The concern bodies carry positions spread over the 79 wards, as on a meeting night
 (many meetings at once, each in its own ward); a second run puts every request on one
 spot, the worst case for the map rollups (every insert updates the same rollup rows).
-The goal is judged on the first.
+The sync goal is judged on the first. The ratio to the bare insert is reported, not
+judged: the 0.4 goal it once had is retired (docs/benchmarks.md, "Capture"); the
+measured need is bench/load.py's meeting night at 100x.
 
 A third endpoint (bench/authed_app.py) writes the bare insert's one row from inside
 the app, behind its log-in, extensions and database session: the most a concern POST
@@ -275,7 +277,7 @@ def main():
         bare, concern, spot = r["bare Flask insert"], r["concern POST"], r["concern POST, one spot"]
         authed = r["bare insert behind the app's log-in"]
         ratio = concern[0] / bare[0]
-        ok &= ratio >= 0.4 and r["sync"] < 5 and concern[1] == 0 and bare[1] == 0 and spot[1] == 0
+        ok &= r["sync"] < 5 and concern[1] == 0 and bare[1] == 0 and spot[1] == 0
         print(f"| {engine_name} | bare Flask insert | {bare[0]:,.0f} | {bare[2]} | {bare[1]} | 1.00 |")
         print(f"| {engine_name} | the same one-row insert inside the app, behind its log-in, extensions and database "
               f"session (bench/authed_app.py: the most a concern POST could reach) | {authed[0]:,.0f} | {authed[2]} | "
@@ -287,7 +289,7 @@ def main():
         print(f"| {engine_name} | one phone syncing 500 queued concerns, {SEND_AT_ONCE} at a time | {500 / r['sync']:,.0f} | "
               f"{r['sync']:.2f} s in all | 0 | |")
     print("\n- Load average at end: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
-    print(f"\nGoals (ratio >= 0.4, 500 synced in < 5 s, no errors): {'met' if ok else 'NOT met'}")
+    print(f"\nGoals (500 synced in < 5 s, no errors; the ratio is reported, not judged): {'met' if ok else 'NOT met'}")
     sys.exit(0 if ok else 1)
 
 

@@ -565,10 +565,20 @@ class Site:
                 "GROUP BY u.email ORDER BY count(*) DESC, u.email LIMIT 1")).scalar()
 
     def client(self, email):
+        """A test client logged in as `email`, with a server-side log-in session as the
+        log-in page makes (since migration 0010 a cookie without one is refused)."""
+        from engage.accounts.access import SESSION_KEY
+        from engage.accounts.models import User
+        from engage.accounts.services import start_session
+
+        with self.app.app_context():
+            key = start_session(db.session.get(User, self.user_ids[email]), "bench client")
+            db.session.commit()
         client = self.app.test_client()
         with client.session_transaction() as session:
             session["_user_id"] = str(self.user_ids[email])
             session["_fresh"] = True
+            session[SESSION_KEY] = key
         return client
 
     def drop(self):

@@ -14,9 +14,9 @@ loader is bench/dataset.py (shared with bench/scale.py).
 
 It then checks that the rollup answers equal direct COUNT queries for several filters
 and scopes, and times each request on both databases in turn (so a busy machine slows
-both alike), --repeat runs after one warm-up. "Cold" clears the map cache
-before every run, so the answer is computed each time (PostgreSQL's own buffers stay
-warm); "cached" is the repeat visit. "direct" is the GROUP BY over concerns the maps
+both alike), --repeat runs after one warm-up. Every request computes its answer (the
+app keeps no map cache since issue #17; PostgreSQL's own buffers stay warm; "cold" in
+the labels is kept so figures compare with earlier runs). "direct" is the GROUP BY over concerns the maps
 ran before the rollup (same answers). Reports the best and the median run; the goal is
 judged on the best, as a busy machine adds the same delay to both sizes. Prints Markdown for docs/benchmarks.md; exits 1
 if the rollup disagrees with the direct counts or the 2x goal is missed.
@@ -107,15 +107,13 @@ def service_call(site: Site, kind: str, who="staff", use_rollup=True, zoom=11, *
     return run
 
 
-def http_call(site: Site, path: str, who="staff", cold=True, direct=False):
+def http_call(site: Site, path: str, who="staff", direct=False):
     import engage.api.maps as api
     from engage.maps import services as maps
 
     client = site.clients[who]
 
     def run():
-        if cold:
-            maps.cache.clear()
         if direct:  # the request as it was before the rollup: every count grouped from concerns
             api.ward_counts, api.heat_cells = (partial(maps.ward_counts, use_rollup=False),
                                                partial(maps.heat_cells, use_rollup=False))
@@ -132,7 +130,7 @@ def measure(sites: list[Site], make, repeat: int) -> list[tuple[float, float]]:
     """(best, median) milliseconds per site, the sites taken in turn on every round."""
     runs = [make(site) for site in sites]
     for run in runs:
-        run()  # warm-up (and, for cached cases, fills the cache)
+        run()  # warm-up
     times = [[] for _ in sites]
     for _ in range(repeat):
         for i, run in enumerate(runs):
@@ -188,8 +186,6 @@ def main() -> int:
         year = "from={}&to={}&source=demo".format(dt.date.today() - dt.timedelta(days=365), dt.date.today())
         case("wards, staff: HTTP, cold", lambda st: http_call(st, f"/api/v1/maps/wards?{year}"), goal=True)
         case("heat z11, staff: HTTP, cold", lambda st: http_call(st, f"/api/v1/maps/heat?{year}&zoom=11"), goal=True)
-        case("wards, staff: HTTP, cached", lambda st: http_call(st, f"/api/v1/maps/wards?{year}", cold=False))
-        case("heat z11, staff: HTTP, cached", lambda st: http_call(st, f"/api/v1/maps/heat?{year}&zoom=11", cold=False))
         case("wards, staff: HTTP, cold, direct (before)",
              lambda st: http_call(st, f"/api/v1/maps/wards?{year}", direct=True))
         case("heat z11, staff: HTTP, cold, direct (before)",

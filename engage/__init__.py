@@ -3,8 +3,6 @@ import os
 import secrets
 
 from flask import Flask
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from engage.config import PROJECT_ROOT, Config
 
@@ -25,7 +23,6 @@ def create_app(config=None):
     trust_proxies(app)
 
     register_extensions(app)
-    register_models(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -87,9 +84,13 @@ CONTENT_SECURITY_POLICY = {
 def register_extensions(app):
     from engage.accounts.access import init_app as init_access
     from engage.extensions import csrf, db, limiter, mail, migrate, talisman
+    from engage.platform import audit
+    from engage.platform import sqlite as sqlite_setup
 
+    sqlite_setup.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    audit.init_app(app)
 
     csrf.init_app(app)
     limiter.init_app(app)
@@ -114,12 +115,6 @@ def register_extensions(app):
         frame_options="DENY",
     )
 
-
-def register_models(app):
-    """The audit hook on every audited model (the models themselves are imported below)."""
-    from engage.platform import audit
-
-    audit.init_app(app)
 
 
 def register_blueprints(app):
@@ -171,35 +166,6 @@ def register_commands(app):
     for command in (wards_cli, designations_cli, users_cli, status_command, outbox_cli, report_cli, purge_command,
                     subject_access_command, teams_cli, routing_cli, demo_cli, import_cli, maps_cli):
         app.cli.add_command(command)
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record):
-    # SQLite ignores foreign keys unless asked, and pysqlite's own transaction
-    # handling breaks SAVEPOINT; take control of BEGIN ourselves (see _sqlite_begin).
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
-        # Readers do not wait for the writer (phones syncing while others read).
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.close()
-
-
-@event.listens_for(Engine, "before_cursor_execute")
-def _sqlite_begin(conn, cursor, statement, parameters, context, executemany):
-    # SQLite has one writer at a time. A transaction opens at its first write, with
-    # BEGIN IMMEDIATE, so that the write lock is held only from there to the commit:
-    # reads before it (logging in, looking up, locating) run as single statements,
-    # each seeing the latest commit, as PostgreSQL's READ COMMITTED does, and a
-    # request that only reads never takes the lock. Taking it up front means two
-    # writers queue on busy_timeout instead of one failing with "database is locked"
-    # when a read transaction is upgraded to a write.
-    if conn.dialect.name != "sqlite" or cursor.connection.in_transaction:
-        return
-    if statement.lstrip()[:6].upper() not in ("SELECT", "PRAGMA", "VACUUM"):
-        cursor.execute("BEGIN IMMEDIATE")
 
 
 # Every domain's models, loaded with the package: relationships name their targets by

@@ -161,12 +161,9 @@ def app_ctx(app):
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits(_session_app):
     from engage.extensions import limiter
-    from engage.maps.services import cache
 
     with _session_app.app_context():
         limiter.reset()
-    # Rolled-back tests can repeat a data version with other data: start each empty.
-    cache.clear()
 
 
 @pytest.fixture

@@ -26,19 +26,7 @@ from engage.accounts.models import User
 from engage.concerns.models import Concern, Meeting, concern_copy, meeting_ward
 from engage.extensions import db
 from engage.geography.models import Ward
-from engage.teams.models import Team, team_ward
-
-
-def _covered_ward_ids(team_ids):
-    """A SELECT of the ids of the wards these teams cover by list or by authority
-    (a team covering all of Cleveland is answered by a flag, not by this)."""
-    by_list = sa.select(team_ward.c.ward_id).where(team_ward.c.team_id.in_(team_ids))
-    by_authority = (
-        sa.select(Ward.id)
-        .join(Team, Team.local_authority_id == Ward.local_authority_id)
-        .where(Team.id.in_(team_ids), Team.coverage == "authority")
-    )
-    return sa.union(by_list, by_authority)
+from engage.teams.coverage import wards_covered_by
 
 
 @dataclass(frozen=True)
@@ -59,11 +47,11 @@ class Scope:
     def ward_ids(self):
         """A SELECT of the ids of the wards in the user's area (their teams' coverage),
         for use in `IN (...)`. Whose concerns they see there is `concern_ward_ids`."""
-        return _covered_ward_ids(self.team_ids)
+        return wards_covered_by(self.team_ids)
 
     def concern_ward_ids(self):
         """A SELECT of the ids of the wards whose every concern the user sees (their INTs')."""
-        return _covered_ward_ids(self.area_team_ids)
+        return wards_covered_by(self.area_team_ids)
 
     def filter_wards(self, stmt):
         if self.sees_all_wards:
@@ -104,12 +92,6 @@ class Scope:
             return True
         routed = {concern.lead_team_id, *(t.id for t in concern.copied_teams)}
         return bool(self.team_ids & routed)
-
-    def key(self) -> tuple:
-        """Everything that decides what this user sees, for caching answers per scope."""
-        return (self.sees_everything, self.sees_all_wards, self.reads_all_wards, self.meetings_anywhere,
-                tuple(sorted(self.team_ids)), tuple(sorted(self.area_team_ids)),
-                None if self.sees_everything else self.user_id)
 
 
 def scope_for(user: User | None) -> Scope:

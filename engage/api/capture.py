@@ -39,7 +39,6 @@ from engage.concerns.models import Category, Concern, Meeting
 from engage.concerns.serialise import concern_json, correction_json, meeting_json
 from engage.extensions import db
 from engage.platform.db import utcnow
-from engage.platform.new_rows import insert_new
 
 CAPTURE_ROLES = ("officer", "staff", "admin")
 NOT_YOURS_NOW = error("Not the user's own concern, the undo window has passed, or a team has already acted on it "
@@ -67,7 +66,7 @@ def _store(make, model, to_json, replayed):
         entry, created = make(data, current_user)
         if not created:
             return replayed(entry, data)
-        insert_new(db.session)
+        db.session.flush()
         # Answered from what was just written: after the commit it would be re-read.
         body = to_json(entry)
         db.session.commit()

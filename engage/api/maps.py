@@ -12,11 +12,8 @@ from engage.geography.outlines import authority_outlines
 from engage.maps.services import (
     BREAK_METHODS,
     MapFilters,
-    cache,
     class_breaks,
-    filters_key,
     heat_cells,
-    scope_key,
     ward_counts,
 )
 from engage.platform.parameters import DATABASE_MAX_INTEGER, whole_number
@@ -44,8 +41,7 @@ def map_wards():
     method = request.args.get("breaks", "quantiles")
     if measure not in ("count", "per_meeting") or method not in BREAK_METHODS:
         abort(400, "measure is count or per_meeting; breaks is quantiles or jenks")
-    key = ("wards", filters_key(filters), scope_key(scope), boundary_set.id)
-    counts = cache.get(key, lambda: ward_counts(filters, scope, boundary_set.id))
+    counts = ward_counts(filters, scope, boundary_set.id)
     values = [v[measure] for v in counts.values()]
     return jsonify(
         vintage=boundary_set.vintage, filters=filters.as_args(), measure=measure,
@@ -63,8 +59,7 @@ def map_heat():
     boundary_set, filters, scope = _setup()
     # Any zoom the database could hold is drawn at the nearest of 8 to 17 (heat_cells).
     zoom = whole_number(request.args, "zoom", 11, minimum=-DATABASE_MAX_INTEGER)
-    key = ("heat", filters_key(filters), scope_key(scope), boundary_set.id, zoom)
-    cells = cache.get(key, lambda: heat_cells(filters, scope, boundary_set.id, zoom))
+    cells = heat_cells(filters, scope, boundary_set.id, zoom)
     return jsonify(filters=filters.as_args(), demo=filters.source == "demo", **cells)
 
 

@@ -19,7 +19,6 @@ from engage.concerns.models import (
     ConcernCorrection,
     Meeting,
     StatusChange,
-    meeting_ward,
 )
 from engage.concerns.schemas import (
     ConcernChange,
@@ -32,17 +31,10 @@ from engage.concerns.schemas import (
 from engage.extensions import db
 from engage.geography.boundaries import current_boundary_set, wards_by_code
 from engage.geography.locating import locator_for
-from engage.geography.models import Ward
+from engage.geography.models import BoundarySet, Ward
 from engage.notify.services import withdraw_notifications
 from engage.platform.audit import AuditEvent
 from engage.platform.db import utcnow
-from engage.teams.reference import (
-    ReferenceData,
-    attach,
-    keep,
-    reference_data,
-    reference_version,
-)
 from engage.teams.routing import route_concern
 from geodata import (
     CoordinateError,
@@ -133,12 +125,11 @@ class Placement:
 
 
 def place_concern(values: dict, errors: dict[str, str], meeting_ward: Ward | None,
-                  reference: ReferenceData) -> tuple[float | None, float | None, str | None, Placement]:
+                  boundary_set: BoundarySet | None) -> tuple[float | None, float | None, str | None, Placement]:
     """Where the concern is, located by the server: the client's ward is not trusted
     when a position is given. `values` is the entry as read (ConcernInput); a problem
     is added to `errors`. `meeting_ward` is the first ward of the concern's meeting,
-    if the meeting is stored."""
-    boundary_set = reference.boundary_set
+    if the meeting is stored; `boundary_set` is the current set."""
     lon, lat, grid = values.get("lon"), values.get("lat"), values.get("grid_ref") or None
     ward_code = values.get("ward_code", "").upper() or None
     located = locator_for(boundary_set) if boundary_set else None
@@ -149,16 +140,16 @@ def place_concern(values: dict, errors: dict[str, str], meeting_ward: Ward | Non
             errors["lon" if "lon" in str(exc) else "lat"] = str(exc)
             return None, None, grid, Placement(None, None, "gps", True)
         source = values.get("location_source", "gps")
-        return lon, lat, grid, _placement_at(located, reference, lon, lat, source)
+        return lon, lat, grid, _placement_at(located, boundary_set, lon, lat, source)
     if grid:
         try:
             lon, lat = bng_to_wgs84(*parse_grid_reference(grid))
         except (GridRefError, CoordinateError) as exc:
             errors["grid_ref"] = str(exc)
             return None, None, grid, Placement(None, None, "grid", True)
-        return lon, lat, grid, _placement_at(located, reference, lon, lat, "grid")
+        return lon, lat, grid, _placement_at(located, boundary_set, lon, lat, "grid")
     if ward_code:
-        ward = attach(reference.wards_by_code.get(ward_code))
+        ward = _ward_by_code(boundary_set, ward_code)
         if ward is None:
             errors["ward_code"] = f"unknown ward {ward_code}"
             return None, None, None, Placement(None, None, "ward", True)
@@ -169,81 +160,58 @@ def place_concern(values: dict, errors: dict[str, str], meeting_ward: Ward | Non
     return None, None, None, Placement(None, None, "meeting", True)
 
 
-def _placement_at(located, reference: ReferenceData, lon, lat, source) -> Placement:
-    boundary_set = reference.boundary_set
+def _placement_at(located, boundary_set: BoundarySet | None, lon, lat, source) -> Placement:
     found = located.ward_at(lon, lat) if located else None
     if found is None:
         return Placement(None, boundary_set.id if boundary_set else None, source, True)
-    # The ward of the set it was located in, not of the set current by now: the
-    # locator and the wards come from the same snapshot, so another request making a
-    # new vintage current meanwhile cannot mix the two.
-    ward = attach(reference.wards_by_code[found.ward_code])
+    # The ward of the set it was located in, not of the set current by now: another
+    # request making a new vintage current meanwhile cannot mix the two.
+    ward = _ward_by_code(boundary_set, found.ward_code)
     return Placement(ward, boundary_set.id, source, False)
 
 
-# The look-ups of every concern, built once (building a statement costs more than
-# running it). Is the id stored, and the reference stamp: one query, as nearly every
-# id is new.
-_AUDIT = AuditEvent.__table__
+def _ward_by_code(boundary_set: BoundarySet | None, code: str) -> Ward | None:
+    if boundary_set is None:
+        return None
+    return db.session.scalar(sa.select(Ward).where(Ward.boundary_set_id == boundary_set.id, Ward.code == code))
 
-_STORED_AND_STAMP = sa.select(
-    sa.exists().where(Concern.__table__.c.id == sa.bindparam("concern_id")), reference_version.c.stamp,
+
+def _stored(concern_id: str | None) -> Concern | None:
+    """The concern if this id is stored already."""
+    existing = db.session.get(Concern, concern_id) if concern_id else None
+    if existing is not None:
+        return existing
     # The audit trail is the tombstone of an undone concern ((entity, entity_id) is indexed).
-    sa.exists().where(_AUDIT.c.entity == "concern", _AUDIT.c.entity_id == sa.bindparam("concern_id"),
-                      _AUDIT.c.action == "delete"),
-)
-
-# The meeting, if it is stored, and its first ward by code (as Meeting.wards orders them).
-_MEETING_FIRST_WARD = (
-    sa.select(Meeting.__table__.c.id, meeting_ward.c.ward_id)
-    .outerjoin(meeting_ward, meeting_ward.c.meeting_id == Meeting.__table__.c.id)
-    .outerjoin(Ward.__table__, Ward.__table__.c.id == meeting_ward.c.ward_id)
-    .where(Meeting.__table__.c.id == sa.bindparam("meeting_id"))
-    .order_by(Ward.__table__.c.code)
-    .limit(1)
-)
-
-
-def _stored_or_reference(concern_id: str | None) -> tuple[Concern | None, ReferenceData | None]:
-    """The concern if this id is stored already, else the reference data to store it with."""
-    db.session.flush()  # as the look-ups this replaces did (autoflush)
-    stored, stamp, undone = db.session.execute(_STORED_AND_STAMP, {"concern_id": concern_id}).one()
-    if stored:
-        return db.session.get(Concern, concern_id), None
+    undone = db.session.scalar(sa.select(sa.exists().where(
+        AuditEvent.entity == "concern", AuditEvent.entity_id == concern_id, AuditEvent.action == "delete")))
     if undone:
         # A copy still on its way (a retry, a second tab) after the officer pressed Undo.
         raise EntryWithdrawn(f"concern {concern_id} was undone; it is not stored again")
-    return None, reference_data(stamp)
+    return None
 
 
-def _meeting_and_first_ward(meeting_ref: str, reference: ReferenceData) -> tuple[str | None, Ward | None]:
-    """The meeting's id if it is stored, and its first ward, in one query."""
-    db.session.flush()  # as the look-up this replaces did (autoflush)
-    row = db.session.execute(_MEETING_FIRST_WARD, {"meeting_id": meeting_ref}).first()
-    if row is None:
+def _meeting_and_first_ward(meeting_ref: str) -> tuple[str | None, Ward | None]:
+    """The meeting's id if it is stored, and its first ward (as Meeting.wards orders them)."""
+    meeting = db.session.get(Meeting, meeting_ref)
+    if meeting is None:
         return None, None
-    meeting_id, ward_id = row
-    if ward_id is None:
-        return meeting_id, None
-    return meeting_id, attach(reference.wards_by_id.get(ward_id)) or db.session.get(Ward, ward_id)
+    return meeting.id, (meeting.wards[0] if meeting.wards else None)
 
 
 def raise_concern(data, user=None, is_demo=False, channel=None, notify=True) -> tuple[Concern, bool]:
     """`notify=False` routes without e-mailing the teams (historical imports)."""
     values, errors = read(CONCERN_INPUT, data)
     concern_id = values.get("id")
-    # Categories, wards, rules and teams come from the per-process cache, read before
-    # the concern joins the session (reading flushes).
-    existing, reference = _stored_or_reference(concern_id)
+    existing = _stored(concern_id)
     if existing is not None:
         return existing, False
     meeting_ref = values.get("meeting_id")
-    meeting_id, meeting_ward = _meeting_and_first_ward(meeting_ref, reference) if meeting_ref else (None, None)
+    meeting_id, meeting_ward = _meeting_and_first_ward(meeting_ref) if meeting_ref else (None, None)
     category_code = values.get("category")
-    category = reference.categories.get(category_code) if category_code else None
+    category = db.session.scalar(sa.select(Category).where(Category.code == category_code)) if category_code else None
     if category_code and (category is None or not category.is_active):
         errors["category"] = f"unknown category '{category_code}'"
-    lon, lat, grid, placement = place_concern(values, errors, meeting_ward, reference)
+    lon, lat, grid, placement = place_concern(values, errors, meeting_ward, current_boundary_set())
     consent = values.get("contact_consent", False)
     contact_name = values.get("contact_name") or None
     contact_details = values.get("contact_details") or None
@@ -256,13 +224,11 @@ def raise_concern(data, user=None, is_demo=False, channel=None, notify=True) -> 
         meeting_ref=meeting_ref,
         meeting_id=meeting_id,
         channel=channel or values.get("channel") or ("meeting" if meeting_ref else "phone"),
-        # By id: the rows are in the session and kept (reference.attach), so reading
-        # the relationships later needs no query, and the flush need not consider them.
-        category_id=attach(category).id if category is not None else None,
+        category=category,
         description=values["description"],
         lon=lon, lat=lat, grid_ref=grid,
         location_source=placement.source,
-        ward_id=keep(placement.ward).id if placement.ward is not None else None,
+        ward=placement.ward,
         boundary_set_id=placement.boundary_set_id,
         needs_review=placement.needs_review,
         raised_at=values.get("raised_at") or utcnow(),
@@ -276,12 +242,10 @@ def raise_concern(data, user=None, is_demo=False, channel=None, notify=True) -> 
         created_by_id=getattr(user, "id", None),
         is_demo=is_demo,
     )
-    if reference.boundary_set is not None and placement.boundary_set_id == reference.boundary_set.id:
-        attach(reference.boundary_set)
     db.session.add(concern)
     # Routed before the first flush: the concern is stored with its owner in one go
     # (and one audit entry), never ownerless even for an instant.
-    route_concern(concern, notify=notify, reference=reference)
+    route_concern(concern, notify=notify)
     return concern, True
 
 

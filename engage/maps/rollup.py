@@ -79,7 +79,7 @@ meeting_rollup = sa.Table(
 )
 
 # Indexes the remaining direct map queries need (created in migration 0007).
-sa.Index("ix_concern_updated_at", Concern.updated_at)                  # the map cache's data version
+sa.Index("ix_concern_updated_at", Concern.updated_at)                  # latest change (was the map cache's version)
 
 sa.Index("ix_meeting_updated_at", Meeting.updated_at)
 

@@ -10,17 +10,13 @@ counted from the concerns directly; `use_rollup=False` counts everything that wa
 
 from __future__ import annotations
 
-import threading
-import time as _time
 import warnings
-from collections import OrderedDict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import mapclassify
 import numpy as np
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 
 from engage.accounts.policy import Scope, filter_concerns
 from engage.concerns.models import (
@@ -348,64 +344,3 @@ def heat_cells(f: MapFilters, scope: Scope, boundary_set_id: int, zoom: int, use
     points = [[round(GRID_ORIGIN[1] + (y + 0.5) * cell, 5), round(GRID_ORIGIN[0] + (x + 0.5) * cell, 5), n]
               for (x, y), n in sorted(counts.items())]
     return {"cell_degrees": cell, "zoom": zoom, "max": max((p[2] for p in points), default=0), "points": points}
-
-
-# --- caching -----------------------------------------------------------------------
-
-class MapCache:
-    """Per-process cache of map answers, keyed by filters, scope and the data's
-    version (latest concern/meeting change, plus local deletions); entries also
-    expire after `ttl` seconds so another process's deletions show within it."""
-
-    def __init__(self, size=256, ttl=300):
-        self.size, self.ttl = size, ttl
-        self.entries: OrderedDict = OrderedDict()
-        self.deletions = 0
-        self.lock = threading.Lock()
-
-    def version(self):
-        latest = db.session.execute(sa.select(
-            sa.select(sa.func.max(Concern.updated_at)).scalar_subquery(),
-            sa.select(sa.func.max(Meeting.updated_at)).scalar_subquery(),
-        )).one()
-        return (str(latest[0]), str(latest[1]), self.deletions)
-
-    def clear(self):
-        with self.lock:
-            self.entries.clear()
-
-    def get(self, key, compute):
-        key = (key, self.version())
-        now = _time.monotonic()
-        with self.lock:
-            hit = self.entries.get(key)
-            if hit and now - hit[0] < self.ttl:
-                self.entries.move_to_end(key)
-                return hit[1]
-        value = compute()
-        with self.lock:
-            self.entries[key] = (now, value)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-        return value
-
-
-cache = MapCache()
-
-
-@sa.event.listens_for(so.Session, "after_flush")
-def _count_deletions(session, flush_context):
-    # A deletion does not move max(updated_at): count it so cached answers are dropped.
-    if any(isinstance(obj, (Concern, Meeting)) for obj in session.deleted):
-        cache.deletions += 1
-
-
-def scope_key(scope: Scope):
-    # Officers see their own entries, so their answers are their own.
-    return scope.key()
-
-
-def filters_key(f: MapFilters):
-    data = asdict(f)
-    data.pop("errors")
-    return tuple(sorted((k, str(v)) for k, v in data.items()))

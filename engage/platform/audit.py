@@ -154,14 +154,8 @@ def _keep_old_values(mapper: so.Mapper) -> None:
     _keeping_old_values.add(cls)
 
 
-@sa.event.listens_for(so.Mapper, "mapper_configured")
 def _on_mapper_configured(mapper, cls):
     _keep_old_values(mapper)
-
-
-for _mapper in db.Model.registry.mappers:  # mappers configured before this module was imported
-    if _mapper.configured:
-        _keep_old_values(_mapper)
 
 
 def entry(action: str, obj, actor_id, actor, now, changes=None) -> dict | None:
@@ -186,7 +180,18 @@ def write_entries(connection, rows: list[dict]) -> None:
         connection.execute(sa.insert(AuditEvent.__table__), rows)
 
 
-@sa.event.listens_for(so.Session, "after_flush")
+def init_app(app) -> None:
+    """The audit hook on every session, and old values kept for audited models. Called by
+    create_app; many apps in one process (tests) register each listener once."""
+    if not sa.event.contains(so.Session, "after_flush", _record):
+        sa.event.listen(so.Session, "after_flush", _record)
+    if not sa.event.contains(so.Mapper, "mapper_configured", _on_mapper_configured):
+        sa.event.listen(so.Mapper, "mapper_configured", _on_mapper_configured)
+    for mapper in db.Model.registry.mappers:  # configured before the listener was there
+        if mapper.configured:
+            _keep_old_values(mapper)
+
+
 def _record(session, flush_context):
     actor_id, actor = current_actor()
     now = utcnow()
@@ -207,11 +212,6 @@ def _record(session, flush_context):
     # another flush.
     if rows:
         write_entries(session.connection(), rows)
-
-
-def init_app(app):
-    """The hook is registered on import of this module (mapper and session events are global in
-    SQLAlchemy); importing it here ties it to create_app rather than to whoever imports first."""
 
 
 def cli_actor():

@@ -14,8 +14,10 @@ import sqlalchemy as sa
 from engage.concerns.models import Concern, ConcernRouting
 from engage.extensions import db
 from engage.geography.models import Ward
+from engage.notify.services import queue_routing_notifications
 from engage.platform.db import utcnow
-from engage.teams.models import RoutingRule, Team, team_ward
+from engage.teams.coverage import ints_covering
+from engage.teams.models import RoutingRule, Team
 
 
 @dataclass(frozen=True)
@@ -97,23 +99,10 @@ def load_rules() -> list[RuleSpec]:
 
 
 def coverage_for(ward: Ward | None) -> dict[int, list[int]]:
-    """INTs covering this ward: by ward list, or the whole of its authority, or all."""
+    """The INTs covering this ward, the preferred first (services/coverage.py)."""
     if ward is None:
         return {}
-    listed = sa.select(team_ward.c.team_id).where(team_ward.c.ward_id == ward.id)
-    teams = db.session.scalars(
-        sa.select(Team).where(
-            Team.kind == "int",
-            sa.or_(
-                Team.id.in_(listed),
-                sa.and_(Team.coverage == "authority", Team.local_authority_id == ward.local_authority_id),
-                Team.coverage == "all",
-            ),
-        )
-        # A team that names the ward beats one covering the authority, then by code.
-        .order_by(sa.case((Team.coverage == "wards", 0), (Team.coverage == "authority", 1), else_=2), Team.code)
-    ).all()
-    return {ward.id: [t.id for t in teams]}
+    return {ward.id: list(db.session.scalars(ints_covering(ward.id, ward.local_authority_id)))}
 
 
 def facts_for(concern: Concern) -> ConcernFacts:
@@ -125,16 +114,12 @@ def facts_for(concern: Concern) -> ConcernFacts:
 
 
 def apply_routing(concern: Concern, decision: RoutingDecision, routed_by: str | None = None,
-                  reason: str | None = None, actor: str = "system", teams=None) -> ConcernRouting:
-    """`teams` maps a team id to its Team in this session, when the caller has them."""
+                  reason: str | None = None, actor: str = "system") -> ConcernRouting:
     concern.lead_team_id = decision.lead_team_id
     concern.routed_by = routed_by or decision.routed_by
     concern.routing_rule_id = decision.rule_id
-    if teams is not None:
-        copies = [teams[t] for t in decision.copied_team_ids]
-    else:
-        copies = db.session.scalars(sa.select(Team).where(Team.id.in_(decision.copied_team_ids))).all() \
-            if decision.copied_team_ids else []
+    copies = db.session.scalars(sa.select(Team).where(Team.id.in_(decision.copied_team_ids))).all() \
+        if decision.copied_team_ids else []
     concern.copied_teams = list(copies)
     record = ConcernRouting(
         concern=concern, routed_at=utcnow(), routed_by=routed_by or decision.routed_by,
@@ -145,31 +130,14 @@ def apply_routing(concern: Concern, decision: RoutingDecision, routed_by: str | 
     return record
 
 
-def route_concern(concern: Concern, notify: bool = True, reference=None) -> ConcernRouting:
+def route_concern(concern: Concern, notify: bool = True) -> ConcernRouting:
     """Route a newly stored concern and queue its notifications (same transaction);
-    `notify=False` records the routing without e-mailing anyone (historical imports).
-
-    `reference` (services/reference.py, read before the concern was added to the
-    session) supplies the rules, coverage and teams from memory; without it they are
-    queried."""
-    from engage.notify.services import queue_routing_notifications
-    from engage.teams.reference import attach, keep
-
+    `notify=False` records the routing without e-mailing anyone (historical imports)."""
     # No autoflush: a new concern is stored together with its routing in one flush.
     with db.session.no_autoflush:
-        if reference is None:
-            decision = route(facts_for(concern), load_rules(), coverage_for(concern.ward))
-            record = apply_routing(concern, decision)
-        else:
-            facts = facts_for(concern)
-            decision = route(facts, reference.rules, reference.coverage(facts.ward_id, facts.local_authority_id))
-            # In the session (and kept) before they are named by id, so neither the
-            # notifications nor the answer look them up.
-            named = {decision.lead_team_id, *decision.copied_team_ids} - {None}
-            teams = {t: attach(reference.teams.get(t)) or keep(db.session.get(Team, t)) for t in named}
-            if decision.rule_id is not None:
-                attach(reference.rule_rows.get(decision.rule_id))
-            record = apply_routing(concern, decision, teams=teams)
+        facts = facts_for(concern)
+        ward = db.session.get(Ward, facts.ward_id) if facts.ward_id is not None else None
+        record = apply_routing(concern, route(facts, load_rules(), coverage_for(ward)))
         if notify:
             queue_routing_notifications(concern)
     return record
@@ -183,8 +151,6 @@ def reroute_concern(concern: Concern, lead_team: Team | None, copy_teams: list[T
                     actor: str) -> ConcernRouting:
     if not reason.strip():
         raise RerouteError("say why the concern is being re-routed")
-    from engage.notify.services import queue_routing_notifications
-
     decision = RoutingDecision(lead_team.id if lead_team else None,
                                tuple(t.id for t in copy_teams if not lead_team or t.id != lead_team.id),
                                "manual", None, reason.strip())

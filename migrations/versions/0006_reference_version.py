@@ -6,7 +6,7 @@ Create Date: 2026-11-25 11:00:00.000000
 
 Each app process caches what a new concern needs (categories, the current boundary set
 and its wards, teams and the wards they cover, routing rules) and checks one row per
-request instead of reading them all again: `engage/teams/reference.py`.
+request instead of reading them all again: `engage/services/reference.py`.
 
 Triggers, not application code, change the stamp, so no way of writing those tables
 (the ORM, bulk statements, another process, psql) can leave a stale cache. The stamp is
@@ -28,7 +28,7 @@ down_revision = '0005'
 branch_labels = None
 depends_on = None
 
-# What engage/teams/reference.py reads: keep the two lists the same.
+# What engage/services/reference.py reads: keep the two lists the same.
 TABLES = ("category", "boundary_set", "ward", "team", "team_ward", "routing_rule", "routing_rule_copy")
 
 BUMP_POSTGRESQL = """

@@ -137,3 +137,44 @@ def test_failed_log_ins_are_counted_across_both_workers(server):
     assert 0 < int(answers[-1].headers["Retry-After"]) <= 15 * 60
     assert "Too many failed attempts" in answers[-1].text
     assert len(workers_that_answered(server, "/login")) == 2
+
+
+def test_a_token_revoked_by_one_worker_is_refused_by_the_other(server, fault_database):
+    """No worker keeps a token it has seen: an administrator revokes it in a request one
+    worker serves, and the very next request with it, served by the other, is refused."""
+    from engage.accounts.models import User
+    from engage.accounts.services import create_user, issue_token
+
+    with fault_database.app.app_context():
+        create_user("admin@example.org", ["admin"], password=STAFF_PASSWORD)
+        staff = db.session.scalar(db.select(User).where(User.email == "staff@example.org"))
+        issued = issue_token(staff, "phone")
+        db.session.commit()
+        staff_id, token_id, token = staff.id, issued.record.id, issued.token
+
+    def use():
+        return requests.get(f"{server.url}/api/v1/session", headers={"Authorization": f"Bearer {token}"}, timeout=20)
+
+    # Both workers have seen the token work.
+    assert [r.status_code for r in on_each_worker(server, use)] == [200, 200]
+
+    admin = requests.Session()
+    assert admin.post(f"{server.url}/login", allow_redirects=False, timeout=20, data={
+        "email": "admin@example.org", "password": STAFF_PASSWORD,
+        "csrf_token": csrf_from(admin, f"{server.url}/login")}).status_code == 302
+    user_page = f"{server.url}/admin/users/{staff_id}"
+    csrf = csrf_from(admin, user_page)
+
+    first_busy = Held(server.port)
+    revoked = admin.post(f"{user_page}/tokens/{token_id}/revoke", data={"csrf_token": csrf},
+                         allow_redirects=False, timeout=20)  # served by the worker not held
+    second_busy = Held(server.port)
+    first_busy.release()
+    refused = use()  # served by the worker that was held, which did not revoke it
+    second_busy.release()
+    assert revoked.status_code == 302
+    assert refused.status_code == 401
+    log = server.access_log.read_text().splitlines()
+    revoker = next(line.split()[0] for line in log if "/revoke " in line)
+    last_use = [line.split()[0] for line in log if " /api/v1/session " in line][-1]
+    assert revoker != last_use

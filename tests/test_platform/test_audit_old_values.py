@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 from engage.concerns.models import Category
 from engage.platform.audit import AuditEvent
+from engage.teams.models import Team
 
 
 def _updates(db, entity):
@@ -47,3 +48,17 @@ def test_category_changes_are_audited(db):
     assert {(e.action, e.label) for e in events} == {("update", "parking"), ("create", "street_drinking")}
     update = next(e for e in events if e.action == "update")
     assert update.changes == {"label": ["Parking", "Parking and obstruction"]}
+
+
+def test_another_app_made_in_the_process_does_not_audit_twice(db, team, tmp_path):
+    """create_app registers the audit hook (and SQLite's set-up) once per process, however
+    many apps are made: one change, one entry."""
+    from tests.conftest import make_test_app
+
+    team_id = sa.inspect(team).identity[0]
+    make_test_app("sqlite://", tmp_path)
+    make_test_app("sqlite://", tmp_path)
+    team = db.session.get(Team, team_id)
+    team.name = "Renamed again"
+    db.session.commit()
+    assert [e.changes["name"][1] for e in _updates(db, "team")] == ["Renamed again"]
