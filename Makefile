@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app engage
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: setup run test test-js system-packages bench clean-venv
+.PHONY: setup run test test-js lint system-packages bench clean-venv
 
 setup: $(VENV)/.installed node_modules/.installed system-packages
 
@@ -34,8 +34,14 @@ run: setup
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(FLASK) run --host $(HOST) --port $(PORT)
 
-test: setup test-js
+test: setup lint test-js
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The Python checks alone (seconds): ruff's lint and its formatter, settings in pyproject.toml.
+# `$(BIN)/ruff format .` and `$(BIN)/ruff check --fix .` put most findings right.
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # The JavaScript alone (seconds): ESLint over static/js and tests/js, then the node tests.
 test-js: node_modules/.installed

@@ -9,6 +9,7 @@ audit entry or answer), so its rate is the most a concern POST could reach in th
 app: how far the concern POST falls below it is the concern's work, how far this
 falls below the bare insert is the cost of the app's framework.
 """
+
 import uuid
 
 from flask import Blueprint, request

@@ -1,5 +1,6 @@
 """The baseline for bench/capture.py: a bare Flask endpoint that inserts one row into
 the same database, with nothing else (no auth, validation, locating or routing)."""
+
 import os
 import uuid
 
@@ -10,8 +11,7 @@ from engage.config import normalise_database_url
 
 engine = sa.create_engine(normalise_database_url(os.environ["DATABASE_URL"]))
 metadata = sa.MetaData()
-rows = sa.Table("bench_row", metadata, sa.Column("id", sa.String(36), primary_key=True),
-                sa.Column("body", sa.Text))
+rows = sa.Table("bench_row", metadata, sa.Column("id", sa.String(36), primary_key=True), sa.Column("body", sa.Text))
 app = Flask(__name__)
 
 

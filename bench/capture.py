@@ -16,6 +16,7 @@ could reach in this app, whatever its own work cost.
 Needs wrk (Debian: apt-get install wrk). Works in its own databases (a temporary
 SQLite file; a fresh PostgreSQL database engage_bench_*), never the app's.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,6 +63,8 @@ def spread_points(per_ward=10, seed=0):
 
 def lua_points(points):
     return ", ".join(f"{{{lon:.6f}, {lat:.6f}}}" for lon, lat in points)
+
+
 LUA = """
 math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
 local function uuid4()
@@ -103,8 +106,23 @@ def start_gunicorn(target, port, env, tmp, workers=WORKERS):
     ready.mkdir()
     conf = tmp / "gunicorn.conf.py"
     conf.write_text(f"READY = {str(ready)!r}\n" + GUNICORN_CONF)
-    proc = subprocess.Popen([str(BIN / "gunicorn"), "-c", str(conf), "-w", str(workers), "-b", f"127.0.0.1:{port}",
-                             "--log-level", "warning", target], env=env, cwd=ROOT, start_new_session=True)
+    proc = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "-c",
+            str(conf),
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            target,
+        ],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 120
     while len(list(ready.iterdir())) < workers:
         if proc.poll() is not None or time.monotonic() > deadline:
@@ -132,8 +150,12 @@ def combine(runs):
 
 
 def wrk(url, script, seconds, connections=8):
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "-s", script, url],
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "-s", script, url],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     # Timeouts and dropped connections are failures too, not just error statuses.
@@ -153,8 +175,16 @@ def sync_500(port, token):
 
     meeting = str(uuid.uuid4())
     headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
-    bodies = [{"id": str(uuid.uuid4()), "meeting_id": meeting, "category": "youth_asb",
-               "description": f"Concern {i} raised at the meeting", "residents": 1} for i in range(500)]
+    bodies = [
+        {
+            "id": str(uuid.uuid4()),
+            "meeting_id": meeting,
+            "category": "youth_asb",
+            "description": f"Concern {i} raised at the meeting",
+            "residents": 1,
+        }
+        for i in range(500)
+    ]
     failures = []
 
     def send(conn, path, body, expected=201):
@@ -174,8 +204,11 @@ def sync_500(port, token):
             send(conn, "/api/v1/concerns", body)
 
     start = time.perf_counter()
-    send(http.client.HTTPConnection("127.0.0.1", port, timeout=30), "/api/v1/meetings",
-         {"id": meeting, "ward_codes": ["E05009857"], "date": datetime.date.today().isoformat()})
+    send(
+        http.client.HTTPConnection("127.0.0.1", port, timeout=30),
+        "/api/v1/meetings",
+        {"id": meeting, "ward_codes": ["E05009857"], "date": datetime.date.today().isoformat()},
+    )
     lanes = [threading.Thread(target=lane) for _ in range(SEND_AT_ONCE)]
     for t in lanes:
         t.start()
@@ -211,8 +244,7 @@ def bench_database(engine_name):
             with admin.connect() as c:
                 c.exec_driver_sql(f'CREATE DATABASE "{name}"')
             url = sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False)
-        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "ENGAGE_ENV": "bench",
-               "FLASK_DEBUG": "0"}
+        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "ENGAGE_ENV": "bench", "FLASK_DEBUG": "0"}
         yield env, tmp, admin, name
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -230,9 +262,11 @@ def bench(engine_name, seconds, workers=WORKERS):
             scripts[label].write_text(LUA.replace("TOKEN", token).replace("{POINTS}", "{" + lua_points(points) + "}"))
         # All three servers up at once, and the runs alternate, so that whatever else the
         # machine is doing falls on all alike.
-        servers = {"bare Flask insert": ("bench.bare_app:app", 8765, "/bare"),
-                   "concern POST": ("wsgi:app", 8766, "/api/v1/concerns"),
-                   "bare insert behind the app's log-in": ("bench.authed_app:app", 8767, "/authed-insert")}
+        servers = {
+            "bare Flask insert": ("bench.bare_app:app", 8765, "/bare"),
+            "concern POST": ("wsgi:app", 8766, "/api/v1/concerns"),
+            "bare insert behind the app's log-in": ("bench.authed_app:app", 8767, "/authed-insert"),
+        }
         # Each server is stopped even if a later one fails to start.
         with contextlib.ExitStack() as running:
             for target, port, _path in servers.values():
@@ -262,13 +296,15 @@ def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
     engines = ["sqlite", "postgresql"] if args.engine == "both" else [args.engine]
-    print(f"- Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
+    print(f"- Date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC")
     print(f"- Machine: {platform.platform()}, nproc {os.cpu_count()}, Python {platform.python_version()}")
     # Other work on the machine moves both endpoints' figures; say how busy it was.
     print("- Load average at start: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
-    print(f"- gunicorn, {args.workers} sync workers each; wrk 2 threads, 8 connections, {args.seconds} s per endpoint "
-          f"in {ROUNDS} alternating runs, all three servers up throughout, after a 2 s warm-up (timed once every worker has loaded the app); bodies with fresh UUIDs each request; "
-          "errors are non-2xx responses plus wrk socket errors and timeouts\n")
+    print(
+        f"- gunicorn, {args.workers} sync workers each; wrk 2 threads, 8 connections, {args.seconds} s per endpoint "
+        f"in {ROUNDS} alternating runs, all three servers up throughout, after a 2 s warm-up (timed once every worker has loaded the app); bodies with fresh UUIDs each request; "
+        "errors are non-2xx responses plus wrk socket errors and timeouts\n"
+    )
     print("| Database | Endpoint | Requests/s | Mean latency | Errors | Ratio to bare |")
     print("|---|---|---:|---:|---:|---:|")
     ok = True
@@ -279,15 +315,23 @@ def main():
         ratio = concern[0] / bare[0]
         ok &= r["sync"] < 5 and concern[1] == 0 and bare[1] == 0 and spot[1] == 0
         print(f"| {engine_name} | bare Flask insert | {bare[0]:,.0f} | {bare[2]} | {bare[1]} | 1.00 |")
-        print(f"| {engine_name} | the same one-row insert inside the app, behind its log-in, extensions and database "
-              f"session (bench/authed_app.py: the most a concern POST could reach) | {authed[0]:,.0f} | {authed[2]} | "
-              f"{authed[1]} | {authed[0] / bare[0]:.2f} |")
-        print(f"| {engine_name} | concern POST (auth, validate, locate, route, audit), positions across the 79 wards | "
-              f"{concern[0]:,.0f} | {concern[2]} | {concern[1]} | {ratio:.2f} |")
-        print(f"| {engine_name} | concern POST, every request at one spot (worst case: same rollup rows) | "
-              f"{spot[0]:,.0f} | {spot[2]} | {spot[1]} | {spot[0] / bare[0]:.2f} |")
-        print(f"| {engine_name} | one phone syncing 500 queued concerns, {SEND_AT_ONCE} at a time | {500 / r['sync']:,.0f} | "
-              f"{r['sync']:.2f} s in all | 0 | |")
+        print(
+            f"| {engine_name} | the same one-row insert inside the app, behind its log-in, extensions and database "
+            f"session (bench/authed_app.py: the most a concern POST could reach) | {authed[0]:,.0f} | {authed[2]} | "
+            f"{authed[1]} | {authed[0] / bare[0]:.2f} |"
+        )
+        print(
+            f"| {engine_name} | concern POST (auth, validate, locate, route, audit), positions across the 79 wards | "
+            f"{concern[0]:,.0f} | {concern[2]} | {concern[1]} | {ratio:.2f} |"
+        )
+        print(
+            f"| {engine_name} | concern POST, every request at one spot (worst case: same rollup rows) | "
+            f"{spot[0]:,.0f} | {spot[2]} | {spot[1]} | {spot[0] / bare[0]:.2f} |"
+        )
+        print(
+            f"| {engine_name} | one phone syncing 500 queued concerns, {SEND_AT_ONCE} at a time | {500 / r['sync']:,.0f} | "
+            f"{r['sync']:.2f} s in all | 0 | |"
+        )
     print("\n- Load average at end: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"\nGoals (500 synced in < 5 s, no errors; the ratio is reported, not judged): {'met' if ok else 'NOT met'}")
     sys.exit(0 if ok else 1)

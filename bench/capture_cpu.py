@@ -13,6 +13,7 @@ Run: .venv/bin/python bench/capture_cpu.py [--engine sqlite|postgresql|both] [--
 Sequential requests on one worker leave no queue and no lock waits: the figures are
 the work itself, so other load on the machine moves them little (unlike requests/s).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,8 +55,9 @@ def backends_of(admin, database) -> list[int]:
 
 
 def worker_of(proc) -> int:
-    return int(subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True,
-                              check=True).stdout.split()[0])
+    return int(
+        subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True, check=True).stdout.split()[0]
+    )
 
 
 def warmed_up(port, method, path, token, points):
@@ -67,8 +69,15 @@ def warmed_up(port, method, path, token, points):
         body = None
         if method == "POST":
             lon, lat = random.choice(points)
-            body = json.dumps({"id": str(uuid.uuid4()), "category": "youth_asb",
-                               "description": "Bikes on the field", "lon": lon, "lat": lat})
+            body = json.dumps(
+                {
+                    "id": str(uuid.uuid4()),
+                    "category": "youth_asb",
+                    "description": "Bikes on the field",
+                    "lon": lon,
+                    "lat": lat,
+                }
+            )
         conn.request(method, path, body, headers)
         response = conn.getresponse()
         response.read()
@@ -85,12 +94,16 @@ def run_engine(engine_name, n):
     rows = []
     with bench_database(engine_name) as (env, tmp, admin, name):
         token = prepare(env)
-        servers = {"bare": start_gunicorn("bench.bare_app:app", 8791, env, tmp, workers=1),
-                   "app": start_gunicorn("wsgi:app", 8792, env, tmp, workers=1)}
+        servers = {
+            "bare": start_gunicorn("bench.bare_app:app", 8791, env, tmp, workers=1),
+            "app": start_gunicorn("wsgi:app", 8792, env, tmp, workers=1),
+        }
         try:
-            cases = [("bare Flask insert", "bare", 8791, "POST", "/bare"),
-                     ("GET /api/v1/session (log-in, nothing written)", "app", 8792, "GET", "/api/v1/session"),
-                     ("concern POST", "app", 8792, "POST", "/api/v1/concerns")]
+            cases = [
+                ("bare Flask insert", "bare", 8791, "POST", "/bare"),
+                ("GET /api/v1/session (log-in, nothing written)", "app", 8792, "GET", "/api/v1/session"),
+                ("concern POST", "app", 8792, "POST", "/api/v1/concerns"),
+            ]
             for label, server, port, method, path in cases:
                 one = warmed_up(port, method, path, token, points)
                 worker = worker_of(servers[server])
@@ -99,8 +112,14 @@ def run_engine(engine_name, n):
                 for _ in range(n):
                     one()
                 wall = time.perf_counter() - t0
-                rows.append((label, (cpu_of([worker]) - w0) / n * 1000,
-                             (cpu_of(pg) - p0) / n * 1000 if pg else None, wall / n * 1000))
+                rows.append(
+                    (
+                        label,
+                        (cpu_of([worker]) - w0) / n * 1000,
+                        (cpu_of(pg) - p0) / n * 1000 if pg else None,
+                        wall / n * 1000,
+                    )
+                )
         finally:
             for proc in servers.values():
                 stop(proc)
@@ -113,11 +132,13 @@ def main():
     parser.add_argument("--requests", type=int, default=1000)
     args = parser.parse_args()
     engines = ["sqlite", "postgresql"] if args.engine == "both" else [args.engine]
-    print(f"- Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
+    print(f"- Date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC")
     print(f"- Machine: {platform.platform()}, nproc {os.cpu_count()}, Python {platform.python_version()}")
     print("- Load average at start: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
-    print(f"- one gunicorn sync worker per app; {args.requests} requests one after another on one "
-          "connection, after 50 to warm up; CPU time (user + system) from /proc\n")
+    print(
+        f"- one gunicorn sync worker per app; {args.requests} requests one after another on one "
+        "connection, after 50 to warm up; CPU time (user + system) from /proc\n"
+    )
     print("| Database | Request | Worker CPU ms | Database server CPU ms | Wall ms | Worker CPU / bare |")
     print("|---|---|---:|---:|---:|---:|")
     for engine_name in engines:

@@ -29,6 +29,7 @@ trail's entries for every concern and meeting created and every status change; a
 `demo` marks every generated row as demo data (as bench/maps.py has it) or as real
 (bench/scale.py: pages such as the public ward page and Open311 read real data only).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -56,20 +57,56 @@ GEODATA = os.environ.get("ENGAGE_GEODATA_DIR", str(ROOT.parent / "shared" / "geo
 DAYS = 730
 OFFICERS = 200
 CHUNK = 100_000
-CONCERN_COLUMNS = ("id", "channel", "category_id", "description", "lon", "lat", "location_source", "ward_id",
-                   "boundary_set_id", "needs_review", "raised_at", "residents", "priority", "contact_consent",
-                   "status", "created_by_id", "created_at", "updated_at", "version", "is_demo", "lead_team_id",
-                   "routed_by", "we_did", "status_changed_at")
+CONCERN_COLUMNS = (
+    "id",
+    "channel",
+    "category_id",
+    "description",
+    "lon",
+    "lat",
+    "location_source",
+    "ward_id",
+    "boundary_set_id",
+    "needs_review",
+    "raised_at",
+    "residents",
+    "priority",
+    "contact_consent",
+    "status",
+    "created_by_id",
+    "created_at",
+    "updated_at",
+    "version",
+    "is_demo",
+    "lead_team_id",
+    "routed_by",
+    "we_did",
+    "status_changed_at",
+)
 HISTORY_CONCERN_COLUMNS = CONCERN_COLUMNS + ("meeting_ref", "meeting_id", "first_action_at")
-MEETING_COLUMNS = ("id", "kind", "date", "start_time", "venue", "status", "attendance", "police_partners",
-                   "pcc_attended", "notes", "created_at", "updated_at", "version", "is_demo")
+MEETING_COLUMNS = (
+    "id",
+    "kind",
+    "date",
+    "start_time",
+    "venue",
+    "status",
+    "attendance",
+    "police_partners",
+    "pcc_attended",
+    "notes",
+    "created_at",
+    "updated_at",
+    "version",
+    "is_demo",
+)
 HISTORY_MEETING_COLUMNS = MEETING_COLUMNS + ("created_by_id",)
 # Statuses by age of the concern (days): older ones have moved on, as in the demo data.
 STATUS_BY_AGE = [
     (7, {"new": 0.6, "acknowledged": 0.4}),
     (30, {"acknowledged": 0.4, "in_progress": 0.35, "action_taken": 0.2, "no_action": 0.05}),
     (90, {"in_progress": 0.25, "action_taken": 0.45, "closed": 0.2, "no_action": 0.1}),
-    (10 ** 6, {"in_progress": 0.05, "action_taken": 0.25, "closed": 0.6, "no_action": 0.1}),
+    (10**6, {"in_progress": 0.05, "action_taken": 0.25, "closed": 0.6, "no_action": 0.1}),
 ]
 CHANNELS = {"meeting": 0.7, "phone": 0.1, "letter": 0.05, "street_surgery": 0.1, "open311": 0.05}
 # The status changes that lead to each status, as the workflow allows them.
@@ -78,8 +115,12 @@ PATHS = {
     "acknowledged": (("new", "acknowledged"),),
     "in_progress": (("new", "acknowledged"), ("acknowledged", "in_progress")),
     "action_taken": (("new", "acknowledged"), ("acknowledged", "in_progress"), ("in_progress", "action_taken")),
-    "closed": (("new", "acknowledged"), ("acknowledged", "in_progress"), ("in_progress", "action_taken"),
-               ("action_taken", "closed")),
+    "closed": (
+        ("new", "acknowledged"),
+        ("acknowledged", "in_progress"),
+        ("in_progress", "action_taken"),
+        ("action_taken", "closed"),
+    ),
     "no_action": (("new", "acknowledged"), ("acknowledged", "no_action")),
 }
 PARTNER = "CFB"
@@ -88,6 +129,7 @@ INSPECTORS_PER_TEAM = 4
 
 
 # --- databases ------------------------------------------------------------------------
+
 
 def create_database(label: str, prefix: str = "engage_bench_maps") -> str:
     name = f"{prefix}_{label}_{uuid.uuid4().hex[:6]}"
@@ -115,6 +157,7 @@ def libpq(url: str) -> str:
 
 
 # --- data -------------------------------------------------------------------------------
+
 
 def points_in(geometry, n: int, rng: np.random.Generator) -> np.ndarray:
     """n points uniform inside a polygon, by vectorised rejection from its bounding box."""
@@ -155,14 +198,27 @@ def setup_reference(app, history: bool = False):
         authorities = db.session.scalars(sa.select(LocalAuthority).order_by(LocalAuthority.code)).all()
         teams = {}
         for la in authorities:
-            team = Team(code=f"INT-{la.code}", name=f"{la.name} INT", kind="int", coverage="authority",
-                        local_authority=la, contact_email=f"int-{la.code.lower()}@example.org", is_demo=True)
+            team = Team(
+                code=f"INT-{la.code}",
+                name=f"{la.name} INT",
+                kind="int",
+                coverage="authority",
+                local_authority=la,
+                contact_email=f"int-{la.code.lower()}@example.org",
+                is_demo=True,
+            )
             db.session.add(team)
             teams[la.id] = team
         partner = None
         if history:
-            partner = Team(code=PARTNER, name="Cleveland Fire Brigade", kind="partner", coverage="all",
-                           contact_email="community-safety@example.org", is_demo=True)
+            partner = Team(
+                code=PARTNER,
+                name="Cleveland Fire Brigade",
+                kind="partner",
+                coverage="all",
+                contact_email="community-safety@example.org",
+                is_demo=True,
+            )
             db.session.add(partner)
         db.session.flush()
         create_user("staff@example.org", ["staff"])
@@ -173,27 +229,46 @@ def setup_reference(app, history: bool = False):
             from engage.teams.models import RoutingRule
 
             # Fire setting anywhere in Redcar and Cleveland: the ward's INT, the fire brigade copied.
-            db.session.add(RoutingRule(local_authority=next(la for la in authorities if la.code == REDCAR),
-                                       category_id=db.session.scalar(sa.select(Category.id).where(
-                                           Category.code == "fire_setting")), copy_teams=[partner], is_demo=True,
-                                       note="Fire setting: the ward's INT leads, the fire brigade copied"))
+            db.session.add(
+                RoutingRule(
+                    local_authority=next(la for la in authorities if la.code == REDCAR),
+                    category_id=db.session.scalar(sa.select(Category.id).where(Category.code == "fire_setting")),
+                    copy_teams=[partner],
+                    is_demo=True,
+                    note="Fire setting: the ward's INT leads, the fire brigade copied",
+                )
+            )
             create_user("admin@example.org", ["admin"])
             create_user("partner@example.org", ["inspector"], team_codes=[PARTNER])
             for la in authorities:
-                inspectors[la.id] = [create_user(f"inspector{k}-{la.code.lower()}@example.org", ["inspector"],
-                                                 team_codes=[f"INT-{la.code}"]) for k in range(INSPECTORS_PER_TEAM)]
+                inspectors[la.id] = [
+                    create_user(
+                        f"inspector{k}-{la.code.lower()}@example.org", ["inspector"], team_codes=[f"INT-{la.code}"]
+                    )
+                    for k in range(INSPECTORS_PER_TEAM)
+                ]
         db.session.flush()
-        wards = [(w.id, w.code, w.local_authority_id, shapely.from_geojson(w.geometry)) for w in db.session.scalars(
-            sa.select(Ward).where(Ward.boundary_set_id == boundary_set.id).order_by(Ward.code))]
+        wards = [
+            (w.id, w.code, w.local_authority_id, shapely.from_geojson(w.geometry))
+            for w in db.session.scalars(
+                sa.select(Ward).where(Ward.boundary_set_id == boundary_set.id).order_by(Ward.code)
+            )
+        ]
         categories = dict(db.session.execute(sa.select(Category.code, Category.id)).all())
-        out = {"boundary_set_id": boundary_set.id, "wards": wards, "categories": categories,
-               "teams": {la: t.id for la, t in teams.items()}, "officers": [u.id for u in officers],
-               "officer_emails": [u.email for u in officers],
-               "team_emails": {t.id: t.contact_email for t in teams.values()},
-               "ward_names": dict(db.session.execute(
-                   sa.select(Ward.id, Ward.name).where(Ward.boundary_set_id == boundary_set.id)).all()),
-               "category_labels": dict(db.session.execute(sa.select(Category.id, Category.label)).all()),
-               "lad_codes": {la.id: la.code for la in authorities}}
+        out = {
+            "boundary_set_id": boundary_set.id,
+            "wards": wards,
+            "categories": categories,
+            "teams": {la: t.id for la, t in teams.items()},
+            "officers": [u.id for u in officers],
+            "officer_emails": [u.email for u in officers],
+            "team_emails": {t.id: t.contact_email for t in teams.values()},
+            "ward_names": dict(
+                db.session.execute(sa.select(Ward.id, Ward.name).where(Ward.boundary_set_id == boundary_set.id)).all()
+            ),
+            "category_labels": dict(db.session.execute(sa.select(Category.id, Category.label)).all()),
+            "lad_codes": {la.id: la.code for la in authorities},
+        }
         if history:
             out["partner"] = (partner.id, partner.code, partner.contact_email)
             out["inspectors"] = {la: [(u.id, u.email) for u in users] for la, users in inspectors.items()}
@@ -237,12 +312,26 @@ def concern_arrays(size: int, ref: dict, rng: np.random.Generator, now: np.datet
     residents = 1 + rng.poisson(0.5, size)
     high = rng.random(size) < 0.15
     changed = raised + (np.minimum(age_days, 20) * 86400).astype("timedelta64[s]")
-    ids = rng.integers(0, 2 ** 63, size=(size, 2), dtype=np.int64)
-    return {"size": size, "ward_of": ward_of, "unplaced": unplaced, "raised": raised, "age_days": age_days,
-            "category": category, "status": status, "lon": lon, "lat": lat, "officers": officers,
-            "by_officer": by_officer, "channel": channel, "residents": residents, "high": high, "changed": changed,
-            "ids": [str(uuid.UUID(int=(int(a) << 64) | int(b))) for a, b in ids],
-            "meeting": [None] * size}
+    ids = rng.integers(0, 2**63, size=(size, 2), dtype=np.int64)
+    return {
+        "size": size,
+        "ward_of": ward_of,
+        "unplaced": unplaced,
+        "raised": raised,
+        "age_days": age_days,
+        "category": category,
+        "status": status,
+        "lon": lon,
+        "lat": lat,
+        "officers": officers,
+        "by_officer": by_officer,
+        "channel": channel,
+        "residents": residents,
+        "high": high,
+        "changed": changed,
+        "ids": [str(uuid.UUID(int=(int(a) << 64) | int(b))) for a, b in ids],
+        "meeting": [None] * size,
+    }
 
 
 def concern_rows(c: dict, ref: dict, history: bool = False):
@@ -259,13 +348,28 @@ def concern_rows(c: dict, ref: dict, history: bool = False):
         has_pos = not math.isnan(c["lon"][i])
         st = c["status"][i]
         row = (
-            c["ids"][i], c["channel"][i], ref["categories"][cat],
-            SAYINGS[cat][i % len(SAYINGS[cat])], float(c["lon"][i]) if has_pos else None,
-            float(c["lat"][i]) if has_pos else None, "map" if has_pos else "ward", w[0] if placed else None,
-            ref["boundary_set_id"] if placed else None, not placed, raised_text[i], int(c["residents"][i]),
-            "high" if c["high"][i] else "normal", False, st, int(c["officers"][i]) if c["by_officer"][i] else None,
-            raised_text[i], changed_text[i], 1 + len(PATHS[st]) if history and placed else 1, demo,
-            ref["teams"][w[2]] if placed else None, "coverage" if placed else "triage",
+            c["ids"][i],
+            c["channel"][i],
+            ref["categories"][cat],
+            SAYINGS[cat][i % len(SAYINGS[cat])],
+            float(c["lon"][i]) if has_pos else None,
+            float(c["lat"][i]) if has_pos else None,
+            "map" if has_pos else "ward",
+            w[0] if placed else None,
+            ref["boundary_set_id"] if placed else None,
+            not placed,
+            raised_text[i],
+            int(c["residents"][i]),
+            "high" if c["high"][i] else "normal",
+            False,
+            st,
+            int(c["officers"][i]) if c["by_officer"][i] else None,
+            raised_text[i],
+            changed_text[i],
+            1 + len(PATHS[st]) if history and placed else 1,
+            demo,
+            ref["teams"][w[2]] if placed else None,
+            "coverage" if placed else "triage",
             WE_DID.get(cat, "Passed to the team.") if st in ("action_taken", "closed") else "",
             changed_text[i] if st != "new" else None,
         )
@@ -289,12 +393,27 @@ def meeting_rows(count: int, ref: dict, rng: np.random.Generator, today: dt.date
         day = today - dt.timedelta(days=int(offset[i]))
         roll = rng.random()
         status = "planned" if day > today else ("held" if roll < 0.88 else "cancelled" if roll < 0.95 else "planned")
-        meeting_id = str(uuid.UUID(int=int(rng.integers(0, 2 ** 62)) << 64 | i))
+        meeting_id = str(uuid.UUID(int=int(rng.integers(0, 2**62)) << 64 | i))
         stamp = f"{day.isoformat()}T20:00:00Z"
-        meetings.append((meeting_id, "your_force_your_voice" if roll < 0.8 else "pact", day.isoformat(), "18:30",
-                         f"{wards[ward_of[i]][1]} Community Centre", status,
-                         int(rng.integers(6, 45)) if status == "held" else None, "", bool(roll < 0.4), "", stamp,
-                         stamp, 1, ref["demo"]) + ((ref["officers"][i % len(ref["officers"])],) if history else ()))
+        meetings.append(
+            (
+                meeting_id,
+                "your_force_your_voice" if roll < 0.8 else "pact",
+                day.isoformat(),
+                "18:30",
+                f"{wards[ward_of[i]][1]} Community Centre",
+                status,
+                int(rng.integers(6, 45)) if status == "held" else None,
+                "",
+                bool(roll < 0.4),
+                "",
+                stamp,
+                stamp,
+                1,
+                ref["demo"],
+            )
+            + ((ref["officers"][i % len(ref["officers"])],) if history else ())
+        )
         links.append((meeting_id, wards[ward_of[i]][0]))
         if roll > 0.95 and second[i] != ward_of[i]:  # a few meetings cover two wards
             links.append((meeting_id, wards[second[i]][0]))
@@ -354,6 +473,7 @@ def _copy(cur, table, columns, batch) -> int:
 
 # --- what the app writes around each concern (history=True) ----------------------------
 
+
 def _step_times(raised: np.datetime64, changed: np.datetime64, steps: int) -> list[str]:
     """`steps` moments from a day after raising to the last change, evenly spaced."""
     first = raised + np.timedelta64(86400, "s")
@@ -384,29 +504,68 @@ def history_rows(c: dict, ref: dict, now: np.datetime64, rng: np.random.Generato
         cat = c["category"][i]
         copied = placed and cat == "fire_setting" and w[2] == redcar
         raised = raised_text[i]
-        routing.append((concern_id, raised, "coverage" if placed else "triage", lead,
-                        json.dumps([partner_code] if copied else []), "", "system"))
+        routing.append(
+            (
+                concern_id,
+                raised,
+                "coverage" if placed else "triage",
+                lead,
+                json.dumps([partner_code] if copied else []),
+                "",
+                "system",
+            )
+        )
         if copied:
             copies.append((concern_id, partner_id))
         officer = int(c["officers"][i]) if c["by_officer"][i] else None
         actor = officer_email[officer] if officer is not None else "system"
-        audit.append((raised, officer, actor, "create", "concern", concern_id, f"#{concern_id}", json.dumps({
-            "id": [None, concern_id], "channel": [None, c["channel"][i]],
-            "category_id": [None, ref["categories"][cat]], "ward_id": [None, w[0] if placed else None],
-            "status": [None, "new"], "raised_at": [None, raised], "residents": [None, int(c["residents"][i])],
-            "priority": [None, "high" if c["high"][i] else "normal"], "lead_team_id": [None, lead],
-            "meeting_id": [None, c["meeting"][i]], "is_demo": [None, ref["demo"]]})))
+        audit.append(
+            (
+                raised,
+                officer,
+                actor,
+                "create",
+                "concern",
+                concern_id,
+                f"#{concern_id}",
+                json.dumps(
+                    {
+                        "id": [None, concern_id],
+                        "channel": [None, c["channel"][i]],
+                        "category_id": [None, ref["categories"][cat]],
+                        "ward_id": [None, w[0] if placed else None],
+                        "status": [None, "new"],
+                        "raised_at": [None, raised],
+                        "residents": [None, int(c["residents"][i])],
+                        "priority": [None, "high" if c["high"][i] else "normal"],
+                        "lead_team_id": [None, lead],
+                        "meeting_id": [None, c["meeting"][i]],
+                        "is_demo": [None, ref["demo"]],
+                    }
+                ),
+            )
+        )
         for team_id, email in ((lead, ref["team_emails"].get(lead)), (partner_id if copied else None, partner_email)):
             if team_id is None:
                 continue
             state = "failed" if failed[i] else "pending" if c["raised"][i] > recent else "sent"
-            outbox.append((raised, team_id, concern_id, email,
-                           f"New concern: {ref['category_labels'][ref['categories'][cat]]} in "
-                           f"{ref['ward_names'].get(w[0], 'Cleveland')}",
-                           f"A concern was raised on {raised[:10]}.\n\nOpen it in engage: /inbox/concerns/{concern_id}\n",
-                           f"<{concern_id}.{team_id}@engage.example.org>", state, 0 if state == "pending" else 1,
-                           raised, raised if state == "sent" else None,
-                           "550 mailbox unavailable" if state == "failed" else ""))
+            outbox.append(
+                (
+                    raised,
+                    team_id,
+                    concern_id,
+                    email,
+                    f"New concern: {ref['category_labels'][ref['categories'][cat]]} in "
+                    f"{ref['ward_names'].get(w[0], 'Cleveland')}",
+                    f"A concern was raised on {raised[:10]}.\n\nOpen it in engage: /inbox/concerns/{concern_id}\n",
+                    f"<{concern_id}.{team_id}@engage.example.org>",
+                    state,
+                    0 if state == "pending" else 1,
+                    raised,
+                    raised if state == "sent" else None,
+                    "550 mailbox unavailable" if state == "failed" else "",
+                )
+            )
         path = PATHS[c["status"][i]] if placed else ()
         if not path:
             continue
@@ -415,11 +574,18 @@ def history_rows(c: dict, ref: dict, now: np.datetime64, rng: np.random.Generato
         steps = _step_times(c["raised"][i], c["changed"][i], len(path))
         version = 1
         for (before, after), at in zip(path, steps):
-            note = WE_DID.get(cat, "Passed to the team.") if after == "action_taken" else (
-                "Not a police matter." if after == "no_action" else "")
+            note = (
+                WE_DID.get(cat, "Passed to the team.")
+                if after == "action_taken"
+                else ("Not a police matter." if after == "no_action" else "")
+            )
             changes.append((concern_id, at, before, after, note, who_id, who))
-            diff = {"status": [before, after], "status_changed_at": [None, at], "updated_at": [None, at],
-                    "version": [version, version + 1]}
+            diff = {
+                "status": [before, after],
+                "status_changed_at": [None, at],
+                "updated_at": [None, at],
+                "version": [version, version + 1],
+            }
             if after == "action_taken":
                 diff["we_did"] = ["", note]
             if version == 1:
@@ -435,10 +601,26 @@ def meeting_audit_rows(meetings, links, ref):
     for meeting_id, ward_id in links:
         wards_of.setdefault(meeting_id, []).append(ward_id)
     for m in meetings:
-        yield (m[10], m[-1], email[m[-1]], "create", "meeting", m[0], f"#{m[0]}", json.dumps({
-            "id": [None, m[0]], "kind": [None, m[1]], "date": [None, m[2]], "status": [None, m[5]],
-            "venue": [None, m[4]], "attendance": [None, m[6]], "wards": {"added": wards_of.get(m[0], []),
-                                                                         "removed": []}}))
+        yield (
+            m[10],
+            m[-1],
+            email[m[-1]],
+            "create",
+            "meeting",
+            m[0],
+            f"#{m[0]}",
+            json.dumps(
+                {
+                    "id": [None, m[0]],
+                    "kind": [None, m[1]],
+                    "date": [None, m[2]],
+                    "status": [None, m[5]],
+                    "venue": [None, m[4]],
+                    "attendance": [None, m[6]],
+                    "wards": {"added": wards_of.get(m[0], []), "removed": []},
+                }
+            ),
+        )
 
 
 def ward_update_rows(ref: dict, today: dt.date):
@@ -453,30 +635,50 @@ def ward_update_rows(ref: dict, today: dt.date):
     for ward_id, code, _, _ in ref["wards"]:
         for n, start in enumerate(starts):
             end_month = start.month + 3
-            end = (dt.date(start.year + (end_month > 12), (end_month - 1) % 12 + 1, 1) - dt.timedelta(days=1))
+            end = dt.date(start.year + (end_month > 12), (end_month - 1) % 12 + 1, 1) - dt.timedelta(days=1)
             published = n > 0
             stamp = f"{end.isoformat()}T12:00:00Z"
-            items = [{"category": "youth_asb", "label": "Youth anti-social behaviour",
-                      "you_said": "12 residents raised concerns about youth anti-social behaviour (9 concerns).",
-                      "we_did": "Youth outreach workers engaged the group; dispersal patrols on Friday evenings."},
-                     {"category": "drugs", "label": "Drugs", "you_said": "5 residents raised concerns about drugs.",
-                      "we_did": "Intelligence passed to the drugs team; a warrant was executed."}]
-            yield (ward_id, start.isoformat(), end.isoformat(), "published" if published else "draft",
-                   json.dumps(items), f"What residents of {code} told us, and what was done.",
-                   stamp if published else None, "staff@example.org" if published else "", stamp, ref["demo"])
+            items = [
+                {
+                    "category": "youth_asb",
+                    "label": "Youth anti-social behaviour",
+                    "you_said": "12 residents raised concerns about youth anti-social behaviour (9 concerns).",
+                    "we_did": "Youth outreach workers engaged the group; dispersal patrols on Friday evenings.",
+                },
+                {
+                    "category": "drugs",
+                    "label": "Drugs",
+                    "you_said": "5 residents raised concerns about drugs.",
+                    "we_did": "Intelligence passed to the drugs team; a warrant was executed.",
+                },
+            ]
+            yield (
+                ward_id,
+                start.isoformat(),
+                end.isoformat(),
+                "published" if published else "draft",
+                json.dumps(items),
+                f"What residents of {code} told us, and what was done.",
+                stamp if published else None,
+                "staff@example.org" if published else "",
+                stamp,
+                ref["demo"],
+            )
 
 
 # --- loading ----------------------------------------------------------------------------
 
+
 def load(url: str, size: int, ref: dict, seed: int, meetings: int | None = None, history: bool = False) -> dict:
     """Generate and COPY the data; `meetings` defaults to one per ten concerns."""
     rng = np.random.default_rng(seed)
-    now = np.datetime64(dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0), "s")
+    now = np.datetime64(dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0), "s")
     today = dt.date.today()
     start = time.perf_counter()
     arrays = concern_arrays(size, ref, rng, now)
-    meeting_list, links = meeting_rows(meetings if meetings is not None else max(size // 10, 1), ref, rng, today,
-                                       history)
+    meeting_list, links = meeting_rows(
+        meetings if meetings is not None else max(size // 10, 1), ref, rng, today, history
+    )
     tables = {}
     if history:
         extra = np.random.default_rng(seed + 1)
@@ -486,14 +688,44 @@ def load(url: str, size: int, ref: dict, seed: int, meetings: int | None = None,
         audit.sort(key=lambda row: row[0])  # the trail is written in time order
         tables = {
             "concern_copy": (("concern_id", "team_id"), copies),
-            "concern_routing": (("concern_id", "routed_at", "routed_by", "lead_team_id", "copied_team_codes",
-                                 "reason", "actor"), routing),
+            "concern_routing": (
+                ("concern_id", "routed_at", "routed_by", "lead_team_id", "copied_team_codes", "reason", "actor"),
+                routing,
+            ),
             "status_change": (("concern_id", "at", "from_status", "to_status", "note", "actor_id", "actor"), changes),
-            "outbox_message": (("created_at", "team_id", "concern_id", "recipient", "subject", "body", "message_id",
-                                "state", "attempts", "next_attempt_at", "sent_at", "last_error"), outbox),
+            "outbox_message": (
+                (
+                    "created_at",
+                    "team_id",
+                    "concern_id",
+                    "recipient",
+                    "subject",
+                    "body",
+                    "message_id",
+                    "state",
+                    "attempts",
+                    "next_attempt_at",
+                    "sent_at",
+                    "last_error",
+                ),
+                outbox,
+            ),
             "audit_event": (("at", "actor_id", "actor", "action", "entity", "entity_id", "label", "changes"), audit),
-            "ward_update": (("ward_id", "period_start", "period_end", "state", "items", "intro", "published_at",
-                             "published_by", "updated_at", "is_demo"), list(ward_update_rows(ref, today))),
+            "ward_update": (
+                (
+                    "ward_id",
+                    "period_start",
+                    "period_end",
+                    "state",
+                    "items",
+                    "intro",
+                    "published_at",
+                    "published_by",
+                    "updated_at",
+                    "is_demo",
+                ),
+                list(ward_update_rows(ref, today)),
+            ),
         }
     concerns = list(concern_rows(arrays, ref, history))
     generated = time.perf_counter() - start
@@ -514,29 +746,67 @@ def load(url: str, size: int, ref: dict, seed: int, meetings: int | None = None,
             "SELECT (SELECT count(*) FROM concern), (SELECT count(*) FROM concern_rollup), "
             "(SELECT count(*) FROM meeting), (SELECT count(*) FROM meeting_rollup), "
             "pg_total_relation_size('concern'), pg_total_relation_size('concern_rollup'), "
-            "pg_total_relation_size('meeting_rollup'), pg_database_size(current_database())").fetchone()
-        counts = {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-                  for table in ("meeting_ward", "concern_copy", "concern_routing", "status_change",
-                                "outbox_message", "audit_event", "ward_update")}
-    return {"concerns": n, "load_s": loaded, "generate_s": generated, "meetings": len(meeting_list),
-            "links": len(links), "concern_rows": sizes[0], "rollup_rows": sizes[1], "meeting_rows": sizes[2],
-            "meeting_rollup_rows": sizes[3], "concern_mb": sizes[4] / 2 ** 20, "rollup_mb": sizes[5] / 2 ** 20,
-            "meeting_rollup_mb": sizes[6] / 2 ** 20, "database_mb": sizes[7] / 2 ** 20, "rows": counts}
+            "pg_total_relation_size('meeting_rollup'), pg_database_size(current_database())"
+        ).fetchone()
+        counts = {
+            table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in (
+                "meeting_ward",
+                "concern_copy",
+                "concern_routing",
+                "status_change",
+                "outbox_message",
+                "audit_event",
+                "ward_update",
+            )
+        }
+    return {
+        "concerns": n,
+        "load_s": loaded,
+        "generate_s": generated,
+        "meetings": len(meeting_list),
+        "links": len(links),
+        "concern_rows": sizes[0],
+        "rollup_rows": sizes[1],
+        "meeting_rows": sizes[2],
+        "meeting_rollup_rows": sizes[3],
+        "concern_mb": sizes[4] / 2**20,
+        "rollup_mb": sizes[5] / 2**20,
+        "meeting_rollup_mb": sizes[6] / 2**20,
+        "database_mb": sizes[7] / 2**20,
+        "rows": counts,
+    }
 
 
 # --- one database, ready to measure ---------------------------------------------------
 
+
 def make_app(url: str):
-    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True,
-                       "RATELIMIT_ENABLED": False, "ENGAGE_GEODATA_DIR": GEODATA})
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "TESTING": True,
+            "RATELIMIT_ENABLED": False,
+            "ENGAGE_GEODATA_DIR": GEODATA,
+        }
+    )
 
 
 class Site:
     """One benchmark database, built and loaded (or, with `url`, one built before and
     kept: the schema is brought up to the latest migration and nothing is loaded)."""
 
-    def __init__(self, size: int, seed: int, prefix: str = "engage_bench_maps", meetings: int | None = None,
-                 history: bool = False, demo: bool = True, url: str | None = None):
+    def __init__(
+        self,
+        size: int,
+        seed: int,
+        prefix: str = "engage_bench_maps",
+        meetings: int | None = None,
+        history: bool = False,
+        demo: bool = True,
+        url: str | None = None,
+    ):
         from flask_migrate import upgrade
 
         from engage.geography.boundaries import ensure_default_boundaries
@@ -560,9 +830,12 @@ class Site:
 
             self.user_ids = dict(db.session.execute(sa.select(User.email, User.id)).all())
             # The officer with the most concerns, so their figure is the worst case.
-            self.officer = db.session.execute(sa.text(
-                "SELECT u.email FROM concern c JOIN user_account u ON u.id = c.created_by_id "
-                "GROUP BY u.email ORDER BY count(*) DESC, u.email LIMIT 1")).scalar()
+            self.officer = db.session.execute(
+                sa.text(
+                    "SELECT u.email FROM concern c JOIN user_account u ON u.id = c.created_by_id "
+                    "GROUP BY u.email ORDER BY count(*) DESC, u.email LIMIT 1"
+                )
+            ).scalar()
 
     def client(self, email):
         """A test client logged in as `email`, with a server-side log-in session as the
@@ -596,7 +869,8 @@ def insert_concern(conn, concern_id, category_id, lon, lat, ward_id, boundary_se
         "status, created_at, updated_at, version, is_demo, lead_team_id, routed_by, we_did) VALUES "
         "(%s, 'meeting', %s, 'bench', %s, %s, 'gps', %s, %s, false, now(), 1, 'normal', false, 'new', "
         "now(), now(), 1, %s, %s, 'coverage', '')",
-        (concern_id, category_id, lon, lat, ward_id, boundary_set_id, is_demo, lead_team_id))
+        (concern_id, category_id, lon, lat, ward_id, boundary_set_id, is_demo, lead_team_id),
+    )
 
 
 def time_writes(conn, n, *concern):

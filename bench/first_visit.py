@@ -27,6 +27,7 @@ animation frame). Goals: capture usable in under 4 s and under 150 KB over the w
 the first visit; under 1 s on the second with the network off. Prints Markdown for
 docs/benchmarks.md; exits 0 whether the goals are met or not.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,12 +54,22 @@ from bench.installation import (  # noqa: E402
 CHROMIUM = "/usr/bin/chromium"
 # As the machine's notes say: without the background-networking flags Chromium keeps
 # trying to reach Google's hosts, which this machine's closed network refuses.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 WARDS = 79
-USERS = (("officer@example.org", "officer", None), ("staff@example.org", "staff", None),
-         ("inspector@example.org", "inspector", "INT-MBRO"))
+USERS = (
+    ("officer@example.org", "officer", None),
+    ("staff@example.org", "staff", None),
+    ("inspector@example.org", "inspector", "INT-MBRO"),
+)
 TIMEOUT_MS = 180_000
 QUIET_S = 2.0  # the network is quiet when nothing has moved for this long
 QUIET_CAP_S = 90.0
@@ -128,9 +139,14 @@ class Wire:
 
     def __post_init__(self):
         self.cdp = self.context.new_cdp_session(self.page)
-        self._ids = iter(range(1, 10 ** 9))
-        for event in ("requestWillBeSent", "responseReceived", "requestServedFromCache", "loadingFinished",
-                      "loadingFailed"):
+        self._ids = iter(range(1, 10**9))
+        for event in (
+            "requestWillBeSent",
+            "responseReceived",
+            "requestServedFromCache",
+            "loadingFinished",
+            "loadingFailed",
+        ):
             self.cdp.on(f"Network.{event}", lambda params, event=event: self._network("page", "page", event, params))
         self.cdp.on("Target.attachedToTarget", self._attached)
         self.cdp.on("Target.detachedFromTarget", lambda params: self.children.pop(params["sessionId"], None))
@@ -143,8 +159,13 @@ class Wire:
         self.cdp.send("Target.setAutoAttach", {"autoAttach": True, "waitForDebuggerOnStart": True, "flatten": False})
 
     def _send_child(self, session, method, params=None):
-        self.cdp.send("Target.sendMessageToTarget", {"sessionId": session, "message": json.dumps(
-            {"id": next(self._ids), "method": method, "params": params or {}})})
+        self.cdp.send(
+            "Target.sendMessageToTarget",
+            {
+                "sessionId": session,
+                "message": json.dumps({"id": next(self._ids), "method": method, "params": params or {}}),
+            },
+        )
 
     def _attached(self, params):
         session, kind = params["sessionId"], params["targetInfo"]["type"]
@@ -182,8 +203,12 @@ class Wire:
         if event == "responseReceived":
             fetch.url = params["response"]["url"]
             response = params["response"]
-            fetch.local = fetch.local or response.get("fromServiceWorker", False) or response.get(
-                "fromDiskCache", False) or response.get("fromPrefetchCache", False)
+            fetch.local = (
+                fetch.local
+                or response.get("fromServiceWorker", False)
+                or response.get("fromDiskCache", False)
+                or response.get("fromPrefetchCache", False)
+            )
             headers = {k.lower(): v for k, v in response.get("headers", {}).items()}
             fetch.encoding = headers.get("content-encoding", "")
             fetch.cache_control = headers.get("cache-control", "")
@@ -204,8 +229,9 @@ class Wire:
     def bytes(self, fetcher: str | None = None) -> int:
         """Bytes over the wire so far: the page's (fetcher "page"), the workers' (any
         other) or, with None, all."""
-        return sum(f.bytes for f in self.fetches.values()
-                   if fetcher is None or (f.fetcher == "page") == (fetcher == "page"))
+        return sum(
+            f.bytes for f in self.fetches.values() if fetcher is None or (f.fetcher == "page") == (fetcher == "page")
+        )
 
     def over_network(self) -> int:
         return sum(1 for f in self.fetches.values() if f.done and f.bytes)
@@ -323,8 +349,10 @@ def breakdown(fetches: list[Fetch]) -> list[str]:
     rows: dict[tuple, list] = {}
     for f in fetches:
         parts = urlsplit(f.url)
-        key = (parts.path + ("?" + parts.query if parts.query and not parts.path.startswith("/login") else ""),
-               f.fetcher)
+        key = (
+            parts.path + ("?" + parts.query if parts.query and not parts.path.startswith("/login") else ""),
+            f.fetcher,
+        )
         row = rows.setdefault(key, [0, 0, f.encoding or "none", f.cache_control or "-"])
         row[0] += f.bytes
         row[1] += 1
@@ -335,9 +363,11 @@ def breakdown(fetches: list[Fetch]) -> list[str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     epilog=__doc__.split("\n\n", 2)[2],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog=__doc__.split("\n\n", 2)[2],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--runs", type=int, default=3, help="first and second visits per page (median reported)")
     parser.add_argument("--kbps", type=float, default=400, help="throughput, kbit/s, down and up")
     parser.add_argument("--latency", type=float, default=400, help="round trip added, ms")
@@ -349,19 +379,25 @@ def main() -> int:
         return 1
     from playwright.sync_api import sync_playwright
 
-    conditions = {"offline": False, "latency": args.latency, "downloadThroughput": args.kbps * 1000 / 8,
-                  "uploadThroughput": args.kbps * 1000 / 8}
+    conditions = {
+        "offline": False,
+        "latency": args.latency,
+        "downloadThroughput": args.kbps * 1000 / 8,
+        "uploadThroughput": args.kbps * 1000 / 8,
+    }
     lines = header()
     results = {p.name: [] for p in PAGES}
     problems = []
     with installation(demo=True, users=USERS) as (env, tmp), served(env, tmp, free_port(), args.workers) as base:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            lines.append(f"- Chromium {browser.version} headless at 360 x 740 (mobile, touch); network "
-                         f"{args.kbps:g} kbit/s down and up with {args.latency:g} ms round trip on the page and each "
-                         f"worker it starts, page CPU slowed {args.cpu:g}x, through the DevTools protocol; gunicorn "
-                         f"{args.workers} sync workers on a fresh SQLite database with the demo data; {args.runs} "
-                         "runs, each first visit in a new browser context (empty cache), the pages taken in turn")
+            lines.append(
+                f"- Chromium {browser.version} headless at 360 x 740 (mobile, touch); network "
+                f"{args.kbps:g} kbit/s down and up with {args.latency:g} ms round trip on the page and each "
+                f"worker it starts, page CPU slowed {args.cpu:g}x, through the DevTools protocol; gunicorn "
+                f"{args.workers} sync workers on a fresh SQLite database with the demo data; {args.runs} "
+                "runs, each first visit in a new browser context (empty cache), the pages taken in turn"
+            )
             for _ in range(args.runs):
                 for page_spec in PAGES:  # in turn, so that other load on the machine falls on all alike
                     login, first, second, trouble = visit(browser, base, page_spec, conditions, args.cpu)
@@ -372,23 +408,30 @@ def main() -> int:
 
     print("\n".join(lines))
     print()
-    print("| Page | Who | Visit | Usable after (s): median (min-max) | KB over the wire: page | "
-          "KB: service worker | KB in all | Requests over the network |")
+    print(
+        "| Page | Who | Visit | Usable after (s): median (min-max) | KB over the wire: page | "
+        "KB: service worker | KB in all | Requests over the network |"
+    )
     print("|---|---|---|---:|---:|---:|---:|---:|")
     for page_spec in PAGES:
         runs = results[page_spec.name]
         second = "second, network off" if page_spec.second_offline else "second, same network, from the address"
-        for label, visits in (("log-in page (its bytes are counted in the first visit too)", [r[0] for r in runs]),
-                              ("first: from submitting the log-in form; bytes from opening the log-in page",
-                               [r[1] for r in runs]),
-                              (second, [r[2] for r in runs])):
-            print(f"| {page_spec.path} | {page_spec.who} | {label} | {spread([v.seconds for v in visits])} | "
-                  f"{kb([v.page_bytes for v in visits])} | {kb([v.worker_bytes for v in visits])} | "
-                  f"{kb([v.bytes for v in visits])} | {statistics.median(v.requests for v in visits):.0f} |")
+        for label, visits in (
+            ("log-in page (its bytes are counted in the first visit too)", [r[0] for r in runs]),
+            ("first: from submitting the log-in form; bytes from opening the log-in page", [r[1] for r in runs]),
+            (second, [r[2] for r in runs]),
+        ):
+            print(
+                f"| {page_spec.path} | {page_spec.who} | {label} | {spread([v.seconds for v in visits])} | "
+                f"{kb([v.page_bytes for v in visits])} | {kb([v.worker_bytes for v in visits])} | "
+                f"{kb([v.bytes for v in visits])} | {statistics.median(v.requests for v in visits):.0f} |"
+            )
     print()
-    print("Times: the log-in page from asking for it to its load event; the first visit from clicking Log in, the "
-          "second from asking for the address, to usable. Bytes: until the network is quiet (nothing in flight for "
-          f"{QUIET_S:g} s), so they include what is fetched after the page is usable; KB are 1,000 bytes.")
+    print(
+        "Times: the log-in page from asking for it to its load event; the first visit from clicking Log in, the "
+        "second from asking for the address, to usable. Bytes: until the network is quiet (nothing in flight for "
+        f"{QUIET_S:g} s), so they include what is fetched after the page is usable; KB are 1,000 bytes."
+    )
     if problems:
         print("\n**Throttling may be incomplete:** " + "; ".join(sorted(set(problems))))
 
@@ -399,15 +442,23 @@ def main() -> int:
     print()
     print("| Goal (/capture, medians) | Now | |")
     print("|---|---:|---|")
-    print(f"| first visit usable in under 4 s from submitting the log-in form | "
-          f"{spread([r[1].seconds for r in capture])} s | {'met' if first_s is not None and first_s < 4 else 'NOT met'} |")
-    print(f"| first visit under 150 KB over the wire (the log-in page, the page and its service worker, until "
-          f"quiet) | {first_kb:,.0f} KB | {'met' if first_kb < 150 else 'NOT met'} |")
-    print(f"| second visit, network off, usable in under 1 s | {spread([r[2].seconds for r in capture])} s | "
-          f"{'met' if second_s is not None and second_s < 1 else 'NOT met'} |")
+    print(
+        f"| first visit usable in under 4 s from submitting the log-in form | "
+        f"{spread([r[1].seconds for r in capture])} s | {'met' if first_s is not None and first_s < 4 else 'NOT met'} |"
+    )
+    print(
+        f"| first visit under 150 KB over the wire (the log-in page, the page and its service worker, until "
+        f"quiet) | {first_kb:,.0f} KB | {'met' if first_kb < 150 else 'NOT met'} |"
+    )
+    print(
+        f"| second visit, network off, usable in under 1 s | {spread([r[2].seconds for r in capture])} s | "
+        f"{'met' if second_s is not None and second_s < 1 else 'NOT met'} |"
+    )
 
-    print("\nWhat came over the wire on the last run's first visit to /capture (the log-in page included, until the "
-          "network was quiet):\n")
+    print(
+        "\nWhat came over the wire on the last run's first visit to /capture (the log-in page included, until the "
+        "network was quiet):\n"
+    )
     print("\n".join(breakdown(capture[-1][1].fetches)))
     return 0
 

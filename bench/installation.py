@@ -5,6 +5,7 @@ bench/locate_csv.py): a fresh SQLite database in a temporary folder (bench/captu
 users who log in with a password; gunicorn serving it (bench/capture.py's
 `start_gunicorn`); and what the machine was doing, which every figure needs beside it.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -30,8 +31,9 @@ TICK = os.sysconf("SC_CLK_TCK")
 
 
 def flask(env, *args, stdin: str | None = None) -> str:
-    return subprocess.run([*FLASK, *args], env=env, cwd=ROOT, check=True, capture_output=True, text=True,
-                          input=stdin).stdout.strip()
+    return subprocess.run(
+        [*FLASK, *args], env=env, cwd=ROOT, check=True, capture_output=True, text=True, input=stdin
+    ).stdout.strip()
 
 
 @contextlib.contextmanager
@@ -46,8 +48,17 @@ def installation(demo: bool = False, users: tuple[tuple[str, str, str | None], .
         if demo:
             flask(env, "demo", "load")
         for email, role, team in users:
-            flask(env, "users", "create", email, "--role", role, *(["--team", team] if team else []),
-                  "--password-stdin", stdin=PASSWORD + "\n")
+            flask(
+                env,
+                "users",
+                "create",
+                email,
+                "--role",
+                role,
+                *(["--team", team] if team else []),
+                "--password-stdin",
+                stdin=PASSWORD + "\n",
+            )
         yield env, tmp
 
 
@@ -86,6 +97,7 @@ def measured(cmd, env, stdout=subprocess.DEVNULL) -> tuple[float, float]:
 
 # --- what the machine was doing ------------------------------------------------------------
 
+
 def _cpu_ticks() -> dict[int, tuple[int, str]]:
     """CPU ticks used so far and the command, of every process we can read."""
     out = {}
@@ -98,7 +110,10 @@ def _cpu_ticks() -> dict[int, tuple[int, str]]:
         except OSError:
             continue  # ended meanwhile
         fields = stat.rsplit(")", 1)[1].split()
-        out[int(entry.name)] = (int(fields[11]) + int(fields[12]), cmdline.strip() or stat.split("(", 1)[1].split(")")[0])
+        out[int(entry.name)] = (
+            int(fields[11]) + int(fields[12]),
+            cmdline.strip() or stat.split("(", 1)[1].split(")")[0],
+        )
     return out
 
 
@@ -106,6 +121,7 @@ def machine_activity(seconds: float = 2.0, top: int = 3) -> str:
     """How busy the machine is over the next `seconds`: the share of all cores in use and
     the busiest processes (other sessions' test suites, say), so that figures taken on a
     shared machine say so."""
+
     def busy_total():
         fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
         return sum(fields) - fields[3] - fields[4], sum(fields)  # all but idle and iowait
@@ -115,19 +131,34 @@ def machine_activity(seconds: float = 2.0, top: int = 3) -> str:
     after, (busy1, total1) = _cpu_ticks(), busy_total()
     share = (busy1 - busy0) / max(total1 - total0, 1)
     me = os.getpid()
-    used = sorted(((after[pid][0] - before[pid][0], after[pid][1]) for pid in after
-                   if pid in before and pid != me and after[pid][0] > before[pid][0]), reverse=True)[:top]
+    used = sorted(
+        (
+            (after[pid][0] - before[pid][0], after[pid][1])
+            for pid in after
+            if pid in before and pid != me and after[pid][0] > before[pid][0]
+        ),
+        reverse=True,
+    )[:top]
     busiest = "; ".join(f"{100 * ticks / TICK / seconds:.0f}% of a core: {cmd[:90]}" for ticks, cmd in used)
-    return (f"{100 * share:.0f}% of the {os.cpu_count()} cores busy over {seconds:g} s, load average "
-            + ", ".join(f"{x:.2f}" for x in os.getloadavg()) + (f"; busiest: {busiest}" if busiest else ""))
+    return (
+        f"{100 * share:.0f}% of the {os.cpu_count()} cores busy over {seconds:g} s, load average "
+        + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+        + (f"; busiest: {busiest}" if busiest else "")
+    )
 
 
 def commit() -> str:
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                              check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                               capture_output=True, text=True, check=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return head + (" with uncommitted changes" if dirty else "")
@@ -136,7 +167,7 @@ def commit() -> str:
 def header() -> list[str]:
     """The lines every one of these scripts prints first."""
     return [
-        f"- Date: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC; code {commit()}",
+        f"- Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; code {commit()}",
         f"- Machine: {platform.platform()}, nproc {os.cpu_count()}, Python {platform.python_version()}",
         f"- Machine at the start: {machine_activity()}",
     ]

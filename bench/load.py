@@ -12,6 +12,7 @@ Times 100: 4.2 concern POSTs/s and 33 reads/s.
 Run: .venv/bin/python bench/load.py [--seconds 30] [--scale 100] [--workers 4]
 Goal: no errors and p95 under 200 ms.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,8 +41,9 @@ BASE_RATES = {"capture POST": 0.042, "inbox read": 0.15, "map read": 0.12, "conc
 
 
 def flask(env, *args):
-    return subprocess.run([str(BIN / "flask"), "--app", "engage", *args], env=env, cwd=ROOT,
-                          check=True, capture_output=True, text=True).stdout.strip()
+    return subprocess.run(
+        [str(BIN / "flask"), "--app", "engage", *args], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout.strip()
 
 
 def prepare(env):
@@ -57,8 +59,12 @@ def prepare(env):
 
 
 def start(env, workers):
-    proc = subprocess.Popen([str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{PORT}",
-                             "--log-level", "warning", "wsgi:app"], env=env, cwd=ROOT, start_new_session=True)
+    proc = subprocess.Popen(
+        [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{PORT}", "--log-level", "warning", "wsgi:app"],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+    )
     for _ in range(200):
         try:
             c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=2)
@@ -82,16 +88,22 @@ def main():
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--scale", type=float, default=100)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES",
-                                                            "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument(
+        "--postgres", default=os.environ.get("BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    )
     args = parser.parse_args()
     name = f"engage_load_{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine(args.postgres, isolation_level="AUTOCOMMIT")
     with admin.connect() as c:
         c.exec_driver_sql(f'CREATE DATABASE "{name}"')
     url = sa.engine.make_url(args.postgres).set(database=name).render_as_string(hide_password=False)
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "load", "FLASK_DEBUG": "0",
-           "RATELIMIT_STORAGE_URI": "memory://"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "load",
+        "FLASK_DEBUG": "0",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
     proc = None
     try:
         tokens = prepare(env)
@@ -123,11 +135,20 @@ def main():
             return data
 
         def capture():
-            data = call("capture POST", "POST", "/api/v1/concerns", tokens["officer"], {
-                "id": str(uuid.uuid4()), "meeting_id": meeting, "category": random.choice(
-                    ["off_road_bikes", "youth_asb", "visible_policing", "speeding", "drugs"]),
-                "description": "Raised at the meeting", "lon": -1.2345 + random.uniform(-0.02, 0.02),
-                "lat": 54.5742 + random.uniform(-0.01, 0.01)})
+            data = call(
+                "capture POST",
+                "POST",
+                "/api/v1/concerns",
+                tokens["officer"],
+                {
+                    "id": str(uuid.uuid4()),
+                    "meeting_id": meeting,
+                    "category": random.choice(["off_road_bikes", "youth_asb", "visible_policing", "speeding", "drugs"]),
+                    "description": "Raised at the meeting",
+                    "lon": -1.2345 + random.uniform(-0.02, 0.02),
+                    "lat": 54.5742 + random.uniform(-0.01, 0.01),
+                },
+            )
             if data:
                 concern_ids.append(json.loads(data)["id"])
 
@@ -138,10 +159,19 @@ def main():
         actions = {
             "capture POST": capture,
             "inbox read": lambda: call("inbox read", "GET", "/inbox", tokens["inspector"]),
-            "map read": lambda: call("map read", "GET", random.choice(
-                ["/api/v1/maps/wards?source=demo", "/api/v1/maps/wards?source=demo&category=drugs",
-                 "/api/v1/maps/heat?source=demo&zoom=11",
-                 "/api/v1/maps/wards?source=demo&measure=per_meeting&breaks=jenks"]), tokens["staff"]),
+            "map read": lambda: call(
+                "map read",
+                "GET",
+                random.choice(
+                    [
+                        "/api/v1/maps/wards?source=demo",
+                        "/api/v1/maps/wards?source=demo&category=drugs",
+                        "/api/v1/maps/heat?source=demo&zoom=11",
+                        "/api/v1/maps/wards?source=demo&measure=per_meeting&breaks=jenks",
+                    ]
+                ),
+                tokens["staff"],
+            ),
             "concern read": concern_read,
         }
         rates = {k: v * args.scale for k, v in BASE_RATES.items()}
@@ -161,11 +191,13 @@ def main():
                 pool.submit(actions[kind])
         elapsed = time.perf_counter() - start_at
 
-        print(f"- Date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC")
+        print(f"- Date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC")
         print(f"- Machine: {platform.platform()}, nproc {os.cpu_count()}, Python {platform.python_version()}")
-        print(f"- PostgreSQL; gunicorn {args.workers} sync workers; open-loop Poisson arrivals for {args.seconds} s "
-              f"at {args.scale:g}x a meeting night ({total_rate:.1f} requests/s scheduled); demo data loaded "
-              "(a year of concerns) for the reads\n")
+        print(
+            f"- PostgreSQL; gunicorn {args.workers} sync workers; open-loop Poisson arrivals for {args.seconds} s "
+            f"at {args.scale:g}x a meeting night ({total_rate:.1f} requests/s scheduled); demo data loaded "
+            "(a year of concerns) for the reads\n"
+        )
         print("| Request | Rate asked (/s) | Done | p50 ms | p95 ms | p99 ms | Errors |")
         print("|---|---:|---:|---:|---:|---:|---:|")
         all_times, all_errors = [], 0
@@ -174,12 +206,16 @@ def main():
             all_times += times
             all_errors += len(errors[kind])
             q = statistics.quantiles(times, n=100) if len(times) > 1 else [0] * 99
-            print(f"| {kind} | {rates[kind]:.1f} | {len(times)} | {1000 * statistics.median(times) if times else 0:.0f} | "
-                  f"{1000 * q[94]:.0f} | {1000 * q[98]:.0f} | {len(errors[kind])} |")
+            print(
+                f"| {kind} | {rates[kind]:.1f} | {len(times)} | {1000 * statistics.median(times) if times else 0:.0f} | "
+                f"{1000 * q[94]:.0f} | {1000 * q[98]:.0f} | {len(errors[kind])} |"
+            )
         q = statistics.quantiles(sorted(all_times), n=100)
         p95 = 1000 * q[94]
-        print(f"| all | {total_rate:.1f} | {len(all_times)} ({len(all_times) / elapsed:.1f}/s) | "
-              f"{1000 * statistics.median(all_times):.0f} | {p95:.0f} | {1000 * q[98]:.0f} | {all_errors} |")
+        print(
+            f"| all | {total_rate:.1f} | {len(all_times)} ({len(all_times) / elapsed:.1f}/s) | "
+            f"{1000 * statistics.median(all_times):.0f} | {p95:.0f} | {1000 * q[98]:.0f} | {all_errors} |"
+        )
         ok = all_errors == 0 and p95 < 200
         print(f"\nGoal (no errors, p95 < 200 ms): {'met' if ok else 'NOT met'}")
         for kind in kinds:

@@ -5,6 +5,7 @@
 Prints Markdown for docs/benchmarks.md. Exits 1 if the indexed and naive lookups
 disagree on any sampled point. Needs no Flask, only the geodata package.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,8 +35,12 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--points", type=int, default=100_000, help="batch size (b, d, e)")
     parser.add_argument("--singles", type=int, default=20_000, help="single lookups (a, c)")
-    parser.add_argument("--naive-batch", type=int, default=5_000,
-                        help="points actually run through the naive batch (d), then extrapolated")
+    parser.add_argument(
+        "--naive-batch",
+        type=int,
+        default=5_000,
+        help="points actually run through the naive batch (d), then extrapolated",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="best of N for the fast methods")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--geodata", default=default_dir, help="folder with wards-2018-12.geojson")
@@ -95,8 +100,7 @@ def main() -> int:
     # Locator prepares the geometries it is given; the naive loops get their own
     # unprepared copies so they really are the no-index, no-preparation baseline.
     locator = Locator([(w.code, w.geometry) for w in boundaries.wards])
-    naive_wards = sorted((w.code, shapely.from_wkb(shapely.to_wkb(w.geometry)))
-                         for w in boundaries.wards)
+    naive_wards = sorted((w.code, shapely.from_wkb(shapely.to_wkb(w.geometry))) for w in boundaries.wards)
     vertices = int(shapely.get_num_coordinates([g for _, g in naive_wards]).sum())
 
     rng = np.random.default_rng(args.seed)
@@ -125,32 +129,60 @@ def main() -> int:
     )
     inside = sum(c is not None for c in r_b) / len(r_b)
 
-    rate = {k: n / t for k, n, t in [("a", args.singles, t_a), ("b", args.points, t_b),
-                                     ("c", args.singles, t_c), ("d", args.points, t_d),
-                                     ("e", args.points, t_e)]}
+    rate = {
+        k: n / t
+        for k, n, t in [
+            ("a", args.singles, t_a),
+            ("b", args.points, t_b),
+            ("c", args.singles, t_c),
+            ("d", args.points, t_d),
+            ("e", args.points, t_e),
+        ]
+    }
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     print(f"- Date: {now}")
     print(f"- Machine: {platform.platform()} ({platform.machine()}), nproc {cpus}")
-    print(f"- Python {platform.python_version()}, shapely {shapely.__version__} "
-          f"(GEOS {shapely.geos_version_string}), numpy {np.__version__}")
-    print(f"- Data: {path.name}, {len(locator)} wards, {vertices:,} vertices; points uniform "
-          f"in the ward bounding box ({minx:.4f}, {miny:.4f}, {maxx:.4f}, {maxy:.4f}), "
-          f"seed {args.seed}; {inside:.1%} of batch points fall in a ward")
-    print(f"- Fast methods: best of {args.repeat} runs; naive (c) and (d): one run. "
-          f"(d) ran {sub:,} points and is extrapolated linearly to {args.points:,}.")
+    print(
+        f"- Python {platform.python_version()}, shapely {shapely.__version__} "
+        f"(GEOS {shapely.geos_version_string}), numpy {np.__version__}"
+    )
+    print(
+        f"- Data: {path.name}, {len(locator)} wards, {vertices:,} vertices; points uniform "
+        f"in the ward bounding box ({minx:.4f}, {miny:.4f}, {maxx:.4f}, {maxy:.4f}), "
+        f"seed {args.seed}; {inside:.1%} of batch points fall in a ward"
+    )
+    print(
+        f"- Fast methods: best of {args.repeat} runs; naive (c) and (d): one run. "
+        f"(d) ran {sub:,} points and is extrapolated linearly to {args.points:,}."
+    )
     print()
     print("| Method | Points | Time (s) | Lookups/s | Indexed / naive |")
     print("|---|---:|---:|---:|---:|")
     rows = [
         ("a", "(a) `Locator.locate`, one call per point", args.singles, t_a, ""),
-        ("c", "(c) naive: loop over all wards, `polygon.contains(Point)`", args.singles, t_c,
-         f"(a)/(c) = {rate['a'] / rate['c']:,.1f}x"),
+        (
+            "c",
+            "(c) naive: loop over all wards, `polygon.contains(Point)`",
+            args.singles,
+            t_c,
+            f"(a)/(c) = {rate['a'] / rate['c']:,.1f}x",
+        ),
         ("b", "(b) `Locator.locate_many`, one batch", args.points, t_b, ""),
-        ("d", f"(d) naive batch: Python loop wards x points ({sub:,} run, extrapolated)",
-         args.points, t_d, f"(b)/(d) = {rate['b'] / rate['d']:,.1f}x"),
-        ("e", "(e) no index but vectorised: `shapely.contains_xy` per ward", args.points, t_e,
-         f"(b)/(e) = {rate['b'] / rate['e']:,.1f}x"),
+        (
+            "d",
+            f"(d) naive batch: Python loop wards x points ({sub:,} run, extrapolated)",
+            args.points,
+            t_d,
+            f"(b)/(d) = {rate['b'] / rate['d']:,.1f}x",
+        ),
+        (
+            "e",
+            "(e) no index but vectorised: `shapely.contains_xy` per ward",
+            args.points,
+            t_e,
+            f"(b)/(e) = {rate['b'] / rate['e']:,.1f}x",
+        ),
     ]
     for key, label, n, seconds, ratio in rows:
         print(f"| {label} | {n:,} | {seconds:.3f} | {rate[key]:,.0f} | {ratio} |")

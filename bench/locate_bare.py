@@ -8,6 +8,7 @@ Each row of POINTS.csv (with lon and lat columns) is written out with ward_code
 appended, empty outside every ward; a point on a boundary shared by several wards gets
 the lowest code, as geodata.Locator decides. Imports nothing of the app's.
 """
+
 import csv
 import json
 import sys

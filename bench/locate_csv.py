@@ -15,6 +15,7 @@ Goal: the app at most 3 times the bare script, every point agreeing. Prints Mark
 for docs/benchmarks.md; exits 0 whether the goal is met or not, 1 if any point
 disagrees (the figures would then compare different work).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,7 +49,8 @@ def write_points(path: Path, n: int, seed: int) -> tuple[float, float, float, fl
     with open(BOUNDARIES, encoding="utf-8") as fh:
         features = json.load(fh)["features"]
     minx, miny, maxx, maxy = shapely.total_bounds(
-        shapely.from_geojson([json.dumps(f["geometry"]) for f in features])).tolist()
+        shapely.from_geojson([json.dumps(f["geometry"]) for f in features])
+    ).tolist()
     rng = np.random.default_rng(seed)
     lons, lats = rng.uniform(minx, maxx, n), rng.uniform(miny, maxy, n)
     with open(path, "w", newline="", encoding="utf-8") as fh:
@@ -65,9 +67,11 @@ def codes(path: Path) -> list[tuple[str, str, str]]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     epilog=__doc__.split("\n\n", 2)[2],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog=__doc__.split("\n\n", 2)[2],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--points", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3, help="timed runs of each (median reported)")
     parser.add_argument("--seed", type=int, default=0)
@@ -79,8 +83,12 @@ def main() -> int:
         box = write_points(points, args.points, args.seed)
         commands = {
             "`flask --app engage wards locate --csv points.csv`": [*FLASK, "wards", "locate", "--csv", str(points)],
-            "bare STRtree script (bench/locate_bare.py)": [sys.executable, str(BARE_SCRIPT), str(BOUNDARIES),
-                                                          str(points)],
+            "bare STRtree script (bench/locate_bare.py)": [
+                sys.executable,
+                str(BARE_SCRIPT),
+                str(BOUNDARIES),
+                str(points),
+            ],
         }
         outputs = {label: tmp / f"located-{i}.csv" for i, label in enumerate(commands)}
         times = {label: [] for label in commands}
@@ -100,28 +108,38 @@ def main() -> int:
     disagree = [(a, b) for a, b in zip(app_rows, bare_rows) if a != b]
     located = sum(1 for r in bare_rows if r[2])
     print("\n".join(lines))
-    print(f"- {args.points:,} points uniform over the wards' bounding box ({box[0]:.4f}, {box[1]:.4f}, {box[2]:.4f}, "
-          f"{box[3]:.4f}), seed {args.seed}, six decimals; {located / max(len(bare_rows), 1):.1%} fall in a ward. "
-          f"Boundaries: {BOUNDARIES.name}. {args.runs} runs each after one warm-up, taken in turn")
+    print(
+        f"- {args.points:,} points uniform over the wards' bounding box ({box[0]:.4f}, {box[1]:.4f}, {box[2]:.4f}, "
+        f"{box[3]:.4f}), seed {args.seed}, six decimals; {located / max(len(bare_rows), 1):.1%} fall in a ward. "
+        f"Boundaries: {BOUNDARIES.name}. {args.runs} runs each after one warm-up, taken in turn"
+    )
     print()
     print("| Command | Wall time (s): median (min-max) | Peak memory (MiB): median | Ratio to bare |")
     print("|---|---:|---:|---:|")
     bare_s = statistics.median(times[bare_label])
     for label in commands:
         s = statistics.median(times[label])
-        print(f"| {label} | {s:.2f} ({min(times[label]):.2f}-{max(times[label]):.2f}) | "
-              f"{statistics.median(memory[label]):.0f} | {s / bare_s:.1f}x |")
+        print(
+            f"| {label} | {s:.2f} ({min(times[label]):.2f}-{max(times[label]):.2f}) | "
+            f"{statistics.median(memory[label]):.0f} | {s / bare_s:.1f}x |"
+        )
     print()
     ratio = statistics.median(times[app_label]) / bare_s
     agree = not disagree and len(app_rows) == len(bare_rows) == args.points
     if agree:
-        print(f"Every point agrees ({args.points:,}; the two outputs are "
-              f"{'byte for byte identical' if identical else 'equal point by point'}).")
+        print(
+            f"Every point agrees ({args.points:,}; the two outputs are "
+            f"{'byte for byte identical' if identical else 'equal point by point'})."
+        )
     else:
-        print(f"**{len(disagree):,} points disagree** (rows: app {len(app_rows):,}, bare {len(bare_rows):,}); "
-              "first few (lon, lat, ward) app / bare: " + "; ".join(f"{a} / {b}" for a, b in disagree[:5]))
-    print(f"\nGoal (at most 3x the bare script, start-up included, every point agreeing): "
-          f"{ratio:.1f}x, {'met' if ratio <= 3 and agree else 'NOT met'}")
+        print(
+            f"**{len(disagree):,} points disagree** (rows: app {len(app_rows):,}, bare {len(bare_rows):,}); "
+            "first few (lon, lat, ward) app / bare: " + "; ".join(f"{a} / {b}" for a, b in disagree[:5])
+        )
+    print(
+        f"\nGoal (at most 3x the bare script, start-up included, every point agreeing): "
+        f"{ratio:.1f}x, {'met' if ratio <= 3 and agree else 'NOT met'}"
+    )
     return 0 if agree else 1
 
 

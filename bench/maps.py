@@ -21,6 +21,7 @@ ran before the rollup (same answers). Reports the best and the median run; the g
 judged on the best, as a busy machine adds the same delay to both sizes. Prints Markdown for docs/benchmarks.md; exits 1
 if the rollup disagrees with the direct counts or the 2x goal is missed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,14 +46,20 @@ from engage.extensions import db  # noqa: E402
 
 # --- one database, ready to measure ---------------------------------------------------
 
+
 class Site(dataset.Site):
     """A database loaded by bench/dataset.py: demo data, one meeting per ten concerns."""
 
     def __init__(self, size: int, seed: int):
         super().__init__(size, seed, prefix="engage_bench_maps")
-        self.clients = {name: self.client(email) for name, email in
-                        (("staff", "staff@example.org"), ("inspector", "inspector@example.org"),
-                         ("officer", self.officer))}
+        self.clients = {
+            name: self.client(email)
+            for name, email in (
+                ("staff", "staff@example.org"),
+                ("inspector", "inspector@example.org"),
+                ("officer", self.officer),
+            )
+        }
 
     def scope(self, name):
         from engage.accounts.models import User
@@ -63,6 +70,7 @@ class Site(dataset.Site):
 
 
 # --- checks and timings -----------------------------------------------------------------
+
 
 def year_filters(**extra):
     from engage.maps.services import MapFilters
@@ -76,9 +84,14 @@ def verify(site: Site) -> list[str]:
     from engage.maps.services import MapFilters, heat_cells, ward_counts
 
     today = dt.date.today()
-    cases = [year_filters(), year_filters(category="youth_asb", status="open"), year_filters(lad="E06000004"),
-             year_filters(status="closed"), MapFilters(today - dt.timedelta(days=DAYS), today, source="demo"),
-             MapFilters(today - dt.timedelta(days=90), today - dt.timedelta(days=30), source="demo", category="drugs")]
+    cases = [
+        year_filters(),
+        year_filters(category="youth_asb", status="open"),
+        year_filters(lad="E06000004"),
+        year_filters(status="closed"),
+        MapFilters(today - dt.timedelta(days=DAYS), today, source="demo"),
+        MapFilters(today - dt.timedelta(days=90), today - dt.timedelta(days=30), source="demo", category="drugs"),
+    ]
     bad = []
     with site.app.app_context():
         bs = site.ref["boundary_set_id"]
@@ -104,6 +117,7 @@ def service_call(site: Site, kind: str, who="staff", use_rollup=True, zoom=11, *
             if kind == "wards":
                 return ward_counts(f, scope, bs, use_rollup=use_rollup)
             return heat_cells(f, scope, bs, zoom, use_rollup=use_rollup)
+
     return run
 
 
@@ -115,14 +129,17 @@ def http_call(site: Site, path: str, who="staff", direct=False):
 
     def run():
         if direct:  # the request as it was before the rollup: every count grouped from concerns
-            api.ward_counts, api.heat_cells = (partial(maps.ward_counts, use_rollup=False),
-                                               partial(maps.heat_cells, use_rollup=False))
+            api.ward_counts, api.heat_cells = (
+                partial(maps.ward_counts, use_rollup=False),
+                partial(maps.heat_cells, use_rollup=False),
+            )
         try:
             response = client.get(path)
         finally:
             api.ward_counts, api.heat_cells = maps.ward_counts, maps.heat_cells
         assert response.status_code == 200, response.status_code
         return response
+
     return run
 
 
@@ -152,8 +169,17 @@ def insert_overhead(site: Site, n: int = 200, rounds: int = 3) -> dict:
             for label in ("on", "off"):
                 if label == "off":
                     conn.execute("ALTER TABLE concern DISABLE TRIGGER USER")
-                ids, inserted, updated = dataset.time_writes(conn, n, ref["categories"]["drugs"], float(lon), float(lat),
-                                                             ward_id, ref["boundary_set_id"], ref["teams"][lad], True)
+                ids, inserted, updated = dataset.time_writes(
+                    conn,
+                    n,
+                    ref["categories"]["drugs"],
+                    float(lon),
+                    float(lat),
+                    ward_id,
+                    ref["boundary_set_id"],
+                    ref["teams"][lad],
+                    True,
+                )
                 # Deleted as inserted (triggers on or off), so the rollup stays exact.
                 conn.execute("DELETE FROM concern WHERE id = ANY(%s)", (ids,))
                 if label == "off":
@@ -170,51 +196,76 @@ def main() -> int:
     args = parser.parse_args()
 
     load_before = os.getloadavg()
-    started = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.now(dt.UTC)
     sites = []
     try:
         for size in args.sizes:
             sites.append(Site(size, args.seed))
         bad = [msg for site in sites for msg in verify(site)]
-        s, l = args.sizes
+        s, l = args.sizes  # noqa: E741  (small, large: as the tables print them)
         rows = []
 
         def case(label, make, goal=False):
             small, large = measure(sites, make, args.repeat)
             rows.append((label, small, large, goal))
 
-        year = "from={}&to={}&source=demo".format(dt.date.today() - dt.timedelta(days=365), dt.date.today())
+        year = f"from={dt.date.today() - dt.timedelta(days=365)}&to={dt.date.today()}&source=demo"
         case("wards, staff: HTTP, cold", lambda st: http_call(st, f"/api/v1/maps/wards?{year}"), goal=True)
         case("heat z11, staff: HTTP, cold", lambda st: http_call(st, f"/api/v1/maps/heat?{year}&zoom=11"), goal=True)
-        case("wards, staff: HTTP, cold, direct (before)",
-             lambda st: http_call(st, f"/api/v1/maps/wards?{year}", direct=True))
-        case("heat z11, staff: HTTP, cold, direct (before)",
-             lambda st: http_call(st, f"/api/v1/maps/heat?{year}&zoom=11", direct=True))
+        case(
+            "wards, staff: HTTP, cold, direct (before)",
+            lambda st: http_call(st, f"/api/v1/maps/wards?{year}", direct=True),
+        )
+        case(
+            "heat z11, staff: HTTP, cold, direct (before)",
+            lambda st: http_call(st, f"/api/v1/maps/heat?{year}&zoom=11", direct=True),
+        )
         case("wards, staff: service `ward_counts`", lambda st: service_call(st, "wards"))
         case("heat z11, staff: service `heat_cells`", lambda st: service_call(st, "heat"))
         case("wards, staff: service, direct (before)", lambda st: service_call(st, "wards", use_rollup=False))
         case("heat z11, staff: service, direct (before)", lambda st: service_call(st, "heat", use_rollup=False))
-        case("wards, staff, youth ASB + open: HTTP, cold",
-             lambda st: http_call(st, f"/api/v1/maps/wards?{year}&category=youth_asb&status=open"))
-        case("heat z11, staff, youth ASB + open: HTTP, cold",
-             lambda st: http_call(st, f"/api/v1/maps/heat?{year}&zoom=11&category=youth_asb&status=open"))
-        case("heat z11, staff, open: HTTP, cold",
-             lambda st: http_call(st, f"/api/v1/maps/heat?{year}&zoom=11&status=open"))
-        case("heat z11, staff, youth ASB: HTTP, cold",
-             lambda st: http_call(st, f"/api/v1/maps/heat?{year}&zoom=11&category=youth_asb"))
+        case(
+            "wards, staff, youth ASB + open: HTTP, cold",
+            lambda st: http_call(st, f"/api/v1/maps/wards?{year}&category=youth_asb&status=open"),
+        )
+        case(
+            "heat z11, staff, youth ASB + open: HTTP, cold",
+            lambda st: http_call(st, f"/api/v1/maps/heat?{year}&zoom=11&category=youth_asb&status=open"),
+        )
+        case(
+            "heat z11, staff, open: HTTP, cold",
+            lambda st: http_call(st, f"/api/v1/maps/heat?{year}&zoom=11&status=open"),
+        )
+        case(
+            "heat z11, staff, youth ASB: HTTP, cold",
+            lambda st: http_call(st, f"/api/v1/maps/heat?{year}&zoom=11&category=youth_asb"),
+        )
         case("wards, staff, Stockton: HTTP, cold", lambda st: http_call(st, f"/api/v1/maps/wards?{year}&lad=E06000004"))
-        case("heat z11, staff, Stockton: HTTP, cold",
-             lambda st: http_call(st, f"/api/v1/maps/heat?{year}&zoom=11&lad=E06000004"))
+        case(
+            "heat z11, staff, Stockton: HTTP, cold",
+            lambda st: http_call(st, f"/api/v1/maps/heat?{year}&zoom=11&lad=E06000004"),
+        )
         case("heat z9, staff: HTTP, cold", lambda st: http_call(st, f"/api/v1/maps/heat?{year}&zoom=9"))
-        case("heat z13, staff: HTTP, cold (above the rollup: direct)",
-             lambda st: http_call(st, f"/api/v1/maps/heat?{year}&zoom=13"))
-        case("wards, inspector (Middlesbrough INT): HTTP, cold",
-             lambda st: http_call(st, f"/api/v1/maps/wards?{year}", who="inspector"))
-        case("heat z11, inspector: HTTP, cold", lambda st: http_call(st, f"/api/v1/maps/heat?{year}&zoom=11", who="inspector"))
-        case("wards, busiest officer (own entries, direct): HTTP, cold",
-             lambda st: http_call(st, f"/api/v1/maps/wards?{year}", who="officer"))
-        case("heat z11, busiest officer: HTTP, cold",
-             lambda st: http_call(st, f"/api/v1/maps/heat?{year}&zoom=11", who="officer"))
+        case(
+            "heat z13, staff: HTTP, cold (above the rollup: direct)",
+            lambda st: http_call(st, f"/api/v1/maps/heat?{year}&zoom=13"),
+        )
+        case(
+            "wards, inspector (Middlesbrough INT): HTTP, cold",
+            lambda st: http_call(st, f"/api/v1/maps/wards?{year}", who="inspector"),
+        )
+        case(
+            "heat z11, inspector: HTTP, cold",
+            lambda st: http_call(st, f"/api/v1/maps/heat?{year}&zoom=11", who="inspector"),
+        )
+        case(
+            "wards, busiest officer (own entries, direct): HTTP, cold",
+            lambda st: http_call(st, f"/api/v1/maps/wards?{year}", who="officer"),
+        )
+        case(
+            "heat z11, busiest officer: HTTP, cold",
+            lambda st: http_call(st, f"/api/v1/maps/heat?{year}&zoom=11", who="officer"),
+        )
         overhead = [insert_overhead(site) for site in sites]
         load_after = os.getloadavg()
     finally:
@@ -225,32 +276,47 @@ def main() -> int:
         server = conn.execute("SHOW server_version").fetchone()[0]
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"- Date: {started:%Y-%m-%d %H:%M} UTC")
-    print(f"- Machine: {platform.platform()} ({platform.machine()}), nproc {cpus}, Python {platform.python_version()}, "
-          f"PostgreSQL {server}, SQLAlchemy {sa.__version__}, psycopg {psycopg.__version__}")
-    print(f"- Load average (1 min) {load_before[0]:.1f} at the start, {load_after[0]:.1f} at the end "
-          "(other work was running on the machine)")
-    print(f"- Best and median of {args.repeat} runs after one warm-up, the two databases taken in turn. "
-          "Period: one year to today (366 days); source demo; whole area")
+    print(
+        f"- Machine: {platform.platform()} ({platform.machine()}), nproc {cpus}, Python {platform.python_version()}, "
+        f"PostgreSQL {server}, SQLAlchemy {sa.__version__}, psycopg {psycopg.__version__}"
+    )
+    print(
+        f"- Load average (1 min) {load_before[0]:.1f} at the start, {load_after[0]:.1f} at the end "
+        "(other work was running on the machine)"
+    )
+    print(
+        f"- Best and median of {args.repeat} runs after one warm-up, the two databases taken in turn. "
+        "Period: one year to today (366 days); source demo; whole area"
+    )
     print()
-    print("| Data | Concerns | Meetings (links) | Generate in Python (s) | COPY, triggers on (s) | "
-          "concern rows / MB | concern_rollup rows / MB | meeting_rollup rows |")
+    print(
+        "| Data | Concerns | Meetings (links) | Generate in Python (s) | COPY, triggers on (s) | "
+        "concern rows / MB | concern_rollup rows / MB | meeting_rollup rows |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for site in sites:
         st = site.stats
-        print(f"| {site.size:,} | {st['concerns']:,} | {st['meetings']:,} ({st['links']:,}) | {st['generate_s']:.1f} | "
-              f"{st['load_s']:.1f} | "
-              f"{st['concern_rows']:,} / {st['concern_mb']:.0f} | {st['rollup_rows']:,} / {st['rollup_mb']:.0f} | "
-              f"{st['meeting_rollup_rows']:,} |")
+        print(
+            f"| {site.size:,} | {st['concerns']:,} | {st['meetings']:,} ({st['links']:,}) | {st['generate_s']:.1f} | "
+            f"{st['load_s']:.1f} | "
+            f"{st['concern_rows']:,} / {st['concern_mb']:.0f} | {st['rollup_rows']:,} / {st['rollup_mb']:.0f} | "
+            f"{st['meeting_rollup_rows']:,} |"
+        )
     print()
     print(f"| Request | {s:,}: best / median (ms) | {l:,}: best / median (ms) | {l:,} / {s:,}: best (median) |")
     print("|---|---:|---:|---:|")
     for label, small, large, goal in rows:
         mark = " **goal <= 2**" if goal else ""
-        print(f"| {label} | {small[0]:.1f} / {small[1]:.1f} | {large[0]:.1f} / {large[1]:.1f} | "
-              f"{large[0] / small[0]:.2f} ({large[1] / small[1]:.2f}){mark} |")
+        print(
+            f"| {label} | {small[0]:.1f} / {small[1]:.1f} | {large[0]:.1f} / {large[1]:.1f} | "
+            f"{large[0] / small[0]:.2f} ({large[1] / small[1]:.2f}){mark} |"
+        )
     print()
-    print("| Writes to concern (own transaction each; ms per row, best of 3 x 200) | "
-          + " | ".join(f"{site.size:,}: triggers on / off (ms)" for site in sites) + " |")
+    print(
+        "| Writes to concern (own transaction each; ms per row, best of 3 x 200) | "
+        + " | ".join(f"{site.size:,}: triggers on / off (ms)" for site in sites)
+        + " |"
+    )
     print("|---|" + "---:|" * len(sites))
     print("| single-row INSERT | " + " | ".join(f"{o['on'][0]:.2f} / {o['off'][0]:.2f}" for o in overhead) + " |")
     print("| status UPDATE | " + " | ".join(f"{o['on'][1]:.2f} / {o['off'][1]:.2f}" for o in overhead) + " |")
@@ -261,8 +327,10 @@ def main() -> int:
     if bad:
         print("**FAILED: the rollup disagrees with direct counts:** " + "; ".join(bad))
     else:
-        print("Rollup answers equal the direct COUNT queries on both databases "
-              "(staff: 6 filter sets, choropleth and heat at zooms 9 and 11; inspector and officer: 2 each).")
+        print(
+            "Rollup answers equal the direct COUNT queries on both databases "
+            "(staff: 6 filter sets, choropleth and heat at zooms 9 and 11; inspector and officer: 2 each)."
+        )
     print(f"\nGoal (cold HTTP requests at {l:,} within 2x of {s:,}, best runs): {'met' if met else 'NOT met'}")
     return 0 if met and not bad else 1
 

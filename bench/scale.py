@@ -27,6 +27,7 @@ every page but those whose answer must grow with the data (each says why). Print
 Markdown for docs/benchmarks.md; exits 1 if a judged page misses the goal or a page
 does not answer 200.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,14 +53,17 @@ from engage.extensions import db  # noqa: E402
 MIDDLESBROUGH = "E06000002"
 SLOW_S = 2.0
 SLOW_REPEAT = 3
-EMAILS = {"staff": "staff@example.org", "admin": "admin@example.org", "inspector": "inspector@example.org",
-          "partner": "partner@example.org"}
+EMAILS = {
+    "staff": "staff@example.org",
+    "admin": "admin@example.org",
+    "inspector": "inspector@example.org",
+    "partner": "partner@example.org",
+}
 
 
 class ScaleSite(dataset.Site):
     def __init__(self, size: int, meetings: int, seed: int, url: str | None = None):
-        super().__init__(size, seed, prefix="engage_bench_scale", meetings=meetings, history=True, demo=False,
-                         url=url)
+        super().__init__(size, seed, prefix="engage_bench_scale", meetings=meetings, history=True, demo=False, url=url)
         self.values = self._values()
         emails = dict(EMAILS, officer=self.officer)
         self.clients = {role: self.client(email) for role, email in emails.items()}
@@ -80,22 +84,35 @@ class ScaleSite(dataset.Site):
         q = lambda sql, **kw: db.session.execute(sa.text(sql), kw).scalar()  # noqa: E731
         today = dt.date.today()
         with self.app.app_context():
-            ward = q("SELECT w.code FROM concern c JOIN ward w ON w.id = c.ward_id "
-                     "JOIN local_authority la ON la.id = w.local_authority_id WHERE la.code = :lad "
-                     "GROUP BY w.code ORDER BY count(*) DESC, w.code LIMIT 1", lad=MIDDLESBROUGH)
+            ward = q(
+                "SELECT w.code FROM concern c JOIN ward w ON w.id = c.ward_id "
+                "JOIN local_authority la ON la.id = w.local_authority_id WHERE la.code = :lad "
+                "GROUP BY w.code ORDER BY count(*) DESC, w.code LIMIT 1",
+                lad=MIDDLESBROUGH,
+            )
             officer_id = self.user_ids[self.officer]
-            meeting = q("SELECT meeting_id FROM concern WHERE created_by_id = :o AND meeting_id IS NOT NULL "
-                        "ORDER BY raised_at DESC LIMIT 1", o=officer_id)
+            meeting = q(
+                "SELECT meeting_id FROM concern WHERE created_by_id = :o AND meeting_id IS NOT NULL "
+                "ORDER BY raised_at DESC LIMIT 1",
+                o=officer_id,
+            )
             return {
                 "ward": ward,
-                "concern": q("SELECT c.id FROM concern c JOIN ward w ON w.id = c.ward_id WHERE w.code = :w "
-                             "AND c.status = 'closed' ORDER BY c.raised_at DESC LIMIT 1", w=ward),
-                "own_concern": q("SELECT id FROM concern WHERE created_by_id = :o ORDER BY raised_at DESC LIMIT 1",
-                                 o=officer_id),
+                "concern": q(
+                    "SELECT c.id FROM concern c JOIN ward w ON w.id = c.ward_id WHERE w.code = :w "
+                    "AND c.status = 'closed' ORDER BY c.raised_at DESC LIMIT 1",
+                    w=ward,
+                ),
+                "own_concern": q(
+                    "SELECT id FROM concern WHERE created_by_id = :o ORDER BY raised_at DESC LIMIT 1", o=officer_id
+                ),
                 "meeting": meeting,
                 "meeting_date": q("SELECT date FROM meeting WHERE id = :m", m=meeting).isoformat(),
-                "update": q("SELECT u.id FROM ward_update u JOIN ward w ON w.id = u.ward_id WHERE w.code = :w "
-                            "AND u.state = 'published' ORDER BY u.period_end DESC LIMIT 1", w=ward),
+                "update": q(
+                    "SELECT u.id FROM ward_update u JOIN ward w ON w.id = u.ward_id WHERE w.code = :w "
+                    "AND u.state = 'published' ORDER BY u.period_end DESC LIMIT 1",
+                    w=ward,
+                ),
                 "user": officer_id,
                 "team": q("SELECT id FROM team WHERE code = :c", c=f"INT-{MIDDLESBROUGH}"),
                 "partner_team": q("SELECT id FROM team WHERE code = :c", c=dataset.PARTNER),
@@ -110,15 +127,17 @@ class ScaleSite(dataset.Site):
                 "week_from": (today - dt.timedelta(days=14)).isoformat(),
                 "week_to": (today - dt.timedelta(days=8)).isoformat(),
                 "today": today.isoformat(),
-                "lon": -1.2345, "lat": 54.5742,
+                "lon": -1.2345,
+                "lat": 54.5742,
             }
 
     def run(self, role: str, path: str, status: int = 200):
         response = self.clients[role].get(path.format(**self.values))
         body = response.get_data()  # a streamed export: to its last byte
         if response.status_code != status:
-            raise AssertionError(f"{path.format(**self.values)} as {role}: {response.status_code}, "
-                                 f"not {status}: {body[:300]!r}")
+            raise AssertionError(
+                f"{path.format(**self.values)} as {role}: {response.status_code}, not {status}: {body[:300]!r}"
+            )
         return len(body)
 
 
@@ -127,7 +146,7 @@ class Case:
     label: str
     role: str
     path: str
-    why_not_judged: str = ""   # the answer grows with the data: said why, not judged
+    why_not_judged: str = ""  # the answer grows with the data: said why, not judged
     status: int = 200
 
 
@@ -154,13 +173,21 @@ CASES = [
     Case("`/api/v1/meetings/<id>`", "officer", "/api/v1/meetings/{meeting}"),
     Case("`/api/v1/concerns?meeting=` (a meeting's concerns)", "officer", "/api/v1/concerns?meeting={meeting}"),
     Case("`/api/v1/concerns/<id>`", "officer", "/api/v1/concerns/{own_concern}"),
-    Case("`/api/v1/concerns` (own latest 500)", "officer", "/api/v1/concerns",
-         why_not_judged="its answer grows with the data: the officer's latest 500 concerns (a handful at 1,000)"),
+    Case(
+        "`/api/v1/concerns` (own latest 500)",
+        "officer",
+        "/api/v1/concerns",
+        why_not_judged="its answer grows with the data: the officer's latest 500 concerns (a handful at 1,000)",
+    ),
     # Inbox
     Case("inbox `/inbox` (open)", "staff", "/inbox"),
     Case("inbox, page 2", "staff", "/inbox?page=2"),
-    Case("inbox, page 20", "staff", "/inbox?page=20",
-         why_not_judged="there is no page 20 at 1,000 (under 950 open concerns); page N reads N pages of rows"),
+    Case(
+        "inbox, page 20",
+        "staff",
+        "/inbox?page=20",
+        why_not_judged="there is no page 20 at 1,000 (under 950 open concerns); page N reads N pages of rows",
+    ),
     Case("inbox, status new", "staff", "/inbox?status=new"),
     Case("inbox, status closed", "staff", "/inbox?status=closed"),
     Case("inbox, status all", "staff", "/inbox?status=all"),
@@ -203,25 +230,57 @@ CASES = [
     Case("public ward page `/public/wards/<code>`", "anon", "/public/wards/{ward}"),
     # Reports and exports
     Case("`/reports`", "staff", "/reports"),
-    Case("panel report HTML preview, a year", "staff", "/reports/panel?from={year_from}&to={year_to}",
-         why_not_judged="its answer grows with the data: it lists every meeting held in the year"),
-    Case("panel report HTML preview, a month", "staff", "/reports/panel?from={month_from}&to={month_to}",
-         why_not_judged="its answer grows with the data: it lists every meeting held in the month"),
+    Case(
+        "panel report HTML preview, a year",
+        "staff",
+        "/reports/panel?from={year_from}&to={year_to}",
+        why_not_judged="its answer grows with the data: it lists every meeting held in the year",
+    ),
+    Case(
+        "panel report HTML preview, a month",
+        "staff",
+        "/reports/panel?from={month_from}&to={month_to}",
+        why_not_judged="its answer grows with the data: it lists every meeting held in the month",
+    ),
     Case("coverage `/reports/coverage`", "staff", "/reports/coverage"),
     Case("coverage CSV", "staff", "/reports/coverage?format=csv"),
     Case("`/exports`", "staff", "/exports"),
-    Case("export concerns CSV, a month, one ward", "staff",
-         "/exports/concerns.csv?from={month_from}&to={month_to}&ward={ward}", why_not_judged=GROWS),
-    Case("export concerns XLSX, a month, one ward", "staff",
-         "/exports/concerns.xlsx?from={month_from}&to={month_to}&ward={ward}", why_not_judged=GROWS),
-    Case("export concerns GeoJSON, a month, one ward", "staff",
-         "/exports/concerns.geojson?from={month_from}&to={month_to}&ward={ward}", why_not_judged=GROWS),
-    Case("export meetings CSV, a month, one ward", "staff",
-         "/exports/meetings.csv?from={month_from}&to={month_to}&ward={ward}", why_not_judged=GROWS),
-    Case("export concerns CSV, a month, one ward", "inspector",
-         "/exports/concerns.csv?from={month_from}&to={month_to}&ward={ward}", why_not_judged=GROWS),
-    Case("export concerns CSV, one day, every ward", "staff", "/exports/concerns.csv?from={day}&to={day}",
-         why_not_judged=GROWS),
+    Case(
+        "export concerns CSV, a month, one ward",
+        "staff",
+        "/exports/concerns.csv?from={month_from}&to={month_to}&ward={ward}",
+        why_not_judged=GROWS,
+    ),
+    Case(
+        "export concerns XLSX, a month, one ward",
+        "staff",
+        "/exports/concerns.xlsx?from={month_from}&to={month_to}&ward={ward}",
+        why_not_judged=GROWS,
+    ),
+    Case(
+        "export concerns GeoJSON, a month, one ward",
+        "staff",
+        "/exports/concerns.geojson?from={month_from}&to={month_to}&ward={ward}",
+        why_not_judged=GROWS,
+    ),
+    Case(
+        "export meetings CSV, a month, one ward",
+        "staff",
+        "/exports/meetings.csv?from={month_from}&to={month_to}&ward={ward}",
+        why_not_judged=GROWS,
+    ),
+    Case(
+        "export concerns CSV, a month, one ward",
+        "inspector",
+        "/exports/concerns.csv?from={month_from}&to={month_to}&ward={ward}",
+        why_not_judged=GROWS,
+    ),
+    Case(
+        "export concerns CSV, one day, every ward",
+        "staff",
+        "/exports/concerns.csv?from={day}&to={day}",
+        why_not_judged=GROWS,
+    ),
     # Admin
     Case("`/admin/` (redirects to users)", "admin", "/admin/", status=302),
     Case("`/admin/users`", "admin", "/admin/users"),
@@ -238,22 +297,36 @@ CASES = [
     Case("`/admin/categories/new`", "admin", "/admin/categories/new"),
     Case("audit trail `/admin/audit`", "admin", "/admin/audit"),
     Case("audit trail, page 2", "admin", "/admin/audit?page=2"),
-    Case("audit trail, concern updates in a week", "admin",
-         "/admin/audit?entity=concern&action=update&from={week_from}&to={week_to}"),
+    Case(
+        "audit trail, concern updates in a week",
+        "admin",
+        "/admin/audit?entity=concern&action=update&from={week_from}&to={week_to}",
+    ),
     Case("audit trail, one team's changes", "admin", "/admin/audit?entity=team"),
     Case("audit trail, who contains", "admin", "/admin/audit?actor=inspector0"),
     Case("outbox `/admin/outbox`", "admin", "/admin/outbox"),
     Case("outbox, page 2", "admin", "/admin/outbox?page=2"),
-    Case("outbox, failed", "admin", "/admin/outbox?state=failed",
-         why_not_judged="2 messages failed at 1,000, so that page shows 2 rows against a full page of 50 "
-                        "(a full page at 1,000 is the outbox row above)"),
+    Case(
+        "outbox, failed",
+        "admin",
+        "/admin/outbox?state=failed",
+        why_not_judged="2 messages failed at 1,000, so that page shows 2 rows against a full page of 50 "
+        "(a full page at 1,000 is the outbox row above)",
+    ),
     # Open311
-    Case("Open311 `requests.json` (default: 90 days, up to 1000)", "anon", "/open311/v2/requests.json",
-         why_not_judged="its answer grows with the data: 1,000 requests (the most a call returns) "
-                        "against about 120 at 1,000"),
+    Case(
+        "Open311 `requests.json` (default: 90 days, up to 1000)",
+        "anon",
+        "/open311/v2/requests.json",
+        why_not_judged="its answer grows with the data: 1,000 requests (the most a call returns) "
+        "against about 120 at 1,000",
+    ),
     Case("Open311 `requests.json?page_size=50`", "anon", "/open311/v2/requests.json?page_size=50"),
-    Case("Open311 `requests.xml?page_size=50&status=closed`", "anon",
-         "/open311/v2/requests.xml?page_size=50&status=closed"),
+    Case(
+        "Open311 `requests.xml?page_size=50&status=closed`",
+        "anon",
+        "/open311/v2/requests.xml?page_size=50&status=closed",
+    ),
     Case("Open311 `requests/<id>.json`", "anon", "/open311/v2/requests/{request}.json"),
     Case("Open311 `services.json`", "anon", "/open311/v2/services.json"),
     Case("Open311 `services/<code>.json`", "anon", "/open311/v2/services/drugs.json"),
@@ -309,9 +382,14 @@ def measure(sites, case: Case, repeat: int):
     return [(min(t), statistics.median(t), site.last[0], site.last[1]) for t, site in zip(times, sites)], runs
 
 
-SCALE_INDEXES_ON_CONCERN = ("ix_concern_status_raised", "ix_concern_ward_status_raised",
-                            "ix_concern_category_status_raised", "ix_concern_lead_team_status_raised",
-                            "ix_concern_lead_team_ward_status_raised", "ix_concern_lead_team_category_status_raised")
+SCALE_INDEXES_ON_CONCERN = (
+    "ix_concern_status_raised",
+    "ix_concern_ward_status_raised",
+    "ix_concern_category_status_raised",
+    "ix_concern_lead_team_status_raised",
+    "ix_concern_lead_team_ward_status_raised",
+    "ix_concern_lead_team_category_status_raised",
+)
 
 
 def write_cost(site: ScaleSite, n: int = 200, rounds: int = 3) -> dict:
@@ -323,9 +401,12 @@ def write_cost(site: ScaleSite, n: int = 200, rounds: int = 3) -> dict:
     in both: within one transaction each insert would update the same rollup rows again,
     and it is 0008's cost that is measured (bench/maps.py measures the rollup's)."""
     with site.app.app_context():
-        row = db.session.execute(sa.text(
-            "SELECT c.ward_id, c.boundary_set_id, c.lead_team_id, c.category_id, c.lon, c.lat FROM concern c "
-            "WHERE c.ward_id IS NOT NULL AND c.lon IS NOT NULL LIMIT 1")).one()
+        row = db.session.execute(
+            sa.text(
+                "SELECT c.ward_id, c.boundary_set_id, c.lead_team_id, c.category_id, c.lon, c.lat FROM concern c "
+                "WHERE c.ward_id IS NOT NULL AND c.lon IS NOT NULL LIMIT 1"
+            )
+        ).one()
     out = {"with": [], "without": []}
     with psycopg.connect(libpq(site.url)) as conn:
         for _ in range(rounds):
@@ -336,8 +417,17 @@ def write_cost(site: ScaleSite, n: int = 200, rounds: int = 3) -> dict:
                 else:
                     for name in SCALE_INDEXES_ON_CONCERN:
                         conn.execute(f"DROP INDEX {name}")
-                _, inserted, updated = dataset.time_writes(conn, n, row.category_id, row.lon, row.lat, row.ward_id,
-                                                           row.boundary_set_id, row.lead_team_id, False)
+                _, inserted, updated = dataset.time_writes(
+                    conn,
+                    n,
+                    row.category_id,
+                    row.lon,
+                    row.lat,
+                    row.ward_id,
+                    row.boundary_set_id,
+                    row.lead_team_id,
+                    False,
+                )
                 conn.rollback()
                 out[label].append((inserted, updated))
     return {label: (min(r[0] for r in runs), min(r[1] for r in runs)) for label, runs in out.items()}
@@ -350,15 +440,23 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=9, help="timed runs per page and size")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", action="store_true", help="keep the databases (their names are printed)")
-    parser.add_argument("--reuse", nargs=2, metavar=("SMALL_DB", "LARGE_DB"),
-                        help="measure two databases kept by --keep instead of loading new ones")
+    parser.add_argument(
+        "--reuse",
+        nargs=2,
+        metavar=("SMALL_DB", "LARGE_DB"),
+        help="measure two databases kept by --keep instead of loading new ones",
+    )
     parser.add_argument("--only", help="only the pages whose label or path contains this text")
-    parser.add_argument("--skip", action="append", default=[],
-                        help="leave out the pages whose label contains this text (may be repeated)")
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        help="leave out the pages whose label contains this text (may be repeated)",
+    )
     args = parser.parse_args()
 
     load_before = os.getloadavg()
-    started = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.now(dt.UTC)
     sites = []
     failures, rows = [], []
     keep = args.keep or bool(args.reuse)
@@ -381,8 +479,11 @@ def main() -> int:
                 continue
             rows.append((case, result, runs))
             (sb, sm, _, _), (lb, lm, lq, _) = result
-            print(f"{case.role:9} {case.label[:60]:60} {sb:8.1f} {lb:8.1f} {lb / sb:5.2f}x  q={lq}",
-                  file=sys.stderr, flush=True)
+            print(
+                f"{case.role:9} {case.label[:60]:60} {sb:8.1f} {lb:8.1f} {lb / sb:5.2f}x  q={lq}",
+                file=sys.stderr,
+                flush=True,
+            )
         writes = [write_cost(site) for site in sites] if not args.only else []
         load_after = os.getloadavg()
         stats = [site.stats for site in sites]
@@ -398,15 +499,21 @@ def main() -> int:
     with psycopg.connect(libpq(BASE_URL)) as conn:
         server = conn.execute("SHOW server_version").fetchone()[0]
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    s, l = args.sizes
+    s, l = args.sizes  # noqa: E741  (small, large: as the tables print them)
     print(f"- Date: {started:%Y-%m-%d %H:%M} UTC")
-    print(f"- Machine: {platform.platform()} ({platform.machine()}), nproc {cpus}, Python {platform.python_version()}, "
-          f"PostgreSQL {server}, SQLAlchemy {sa.__version__}, psycopg {psycopg.__version__}")
-    print(f"- Load average (1, 5, 15 min) at the start {load_before[0]:.2f}, {load_before[1]:.2f}, "
-          f"{load_before[2]:.2f}; at the end {load_after[0]:.2f}, {load_after[1]:.2f}, {load_after[2]:.2f}")
-    print(f"- Best and median of {args.repeat} runs after one warm-up ({SLOW_REPEAT} for a page whose warm-up "
-          f"took over {SLOW_S:.0f} s), the two databases taken in turn; statements: SQL statements of one "
-          "request on the large database")
+    print(
+        f"- Machine: {platform.platform()} ({platform.machine()}), nproc {cpus}, Python {platform.python_version()}, "
+        f"PostgreSQL {server}, SQLAlchemy {sa.__version__}, psycopg {psycopg.__version__}"
+    )
+    print(
+        f"- Load average (1, 5, 15 min) at the start {load_before[0]:.2f}, {load_before[1]:.2f}, "
+        f"{load_before[2]:.2f}; at the end {load_after[0]:.2f}, {load_after[1]:.2f}, {load_after[2]:.2f}"
+    )
+    print(
+        f"- Best and median of {args.repeat} runs after one warm-up ({SLOW_REPEAT} for a page whose warm-up "
+        f"took over {SLOW_S:.0f} s), the two databases taken in turn; statements: SQL statements of one "
+        "request on the large database"
+    )
     if keep:
         print(f"- Databases kept: {names[0]} {names[1]}")
     print()
@@ -415,12 +522,16 @@ def main() -> int:
         print("| Data | concern | meeting | " + " | ".join(tables) + " | load (s) | database (MB) |")
         print("|---|" + "---:|" * (len(tables) + 4))
         for size, st in zip(args.sizes, stats):
-            print(f"| {size:,} | {st['concern_rows']:,} | {st['meeting_rows']:,} | "
-                  + " | ".join(f"{st['rows'][t]:,}" for t in tables)
-                  + f" | {st['generate_s'] + st['load_s']:.0f} | {st['database_mb']:,.0f} |")
+            print(
+                f"| {size:,} | {st['concern_rows']:,} | {st['meeting_rows']:,} | "
+                + " | ".join(f"{st['rows'][t]:,}" for t in tables)
+                + f" | {st['generate_s'] + st['load_s']:.0f} | {st['database_mb']:,.0f} |"
+            )
         print()
-    print(f"| Page | Role | {s:,}: best / median (ms) | {l:,}: best / median (ms) | statements | "
-          f"{l:,} / {s:,}: best (median) | within 2x |")
+    print(
+        f"| Page | Role | {s:,}: best / median (ms) | {l:,}: best / median (ms) | statements | "
+        f"{l:,} / {s:,}: best (median) | within 2x |"
+    )
     print("|---|---|---:|---:|---:|---:|---|")
     missed = []
     for case, ((sb, sm, _, _), (lb, lm, lq, _)), runs in rows:
@@ -433,15 +544,21 @@ def main() -> int:
             verdict = "**NO**"
             missed.append(f"{case.label} ({case.role}): {ratio:.2f}x")
         runs_note = f" ({runs} runs)" if runs != args.repeat else ""
-        print(f"| {case.label}{runs_note} | {case.role} | {sb:.1f} / {sm:.1f} | {lb:.1f} / {lm:.1f} | {lq} | "
-              f"{ratio:.2f} ({lm / sm:.2f}) | {verdict} |")
+        print(
+            f"| {case.label}{runs_note} | {case.role} | {sb:.1f} / {sm:.1f} | {lb:.1f} / {lm:.1f} | {lq} | "
+            f"{ratio:.2f} ({lm / sm:.2f}) | {verdict} |"
+        )
     print()
     if writes:
-        print("| Writes to concern (ms per row, one transaction of 200, best of 3, rollup triggers off) | "
-              + " | ".join(f"{size:,}: with / without 0008's indexes and trigger" for size in args.sizes) + " |")
+        print(
+            "| Writes to concern (ms per row, one transaction of 200, best of 3, rollup triggers off) | "
+            + " | ".join(f"{size:,}: with / without 0008's indexes and trigger" for size in args.sizes)
+            + " |"
+        )
         print("|---|" + "---:|" * len(sites))
-        print("| single-row INSERT | " + " | ".join(f"{w['with'][0]:.2f} / {w['without'][0]:.2f}" for w in writes)
-              + " |")
+        print(
+            "| single-row INSERT | " + " | ".join(f"{w['with'][0]:.2f} / {w['without'][0]:.2f}" for w in writes) + " |"
+        )
         print("| status UPDATE | " + " | ".join(f"{w['with'][1]:.2f} / {w['without'][1]:.2f}" for w in writes) + " |")
         print()
     if missing:

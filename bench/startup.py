@@ -25,6 +25,7 @@ longest to import, with the app's module that first imports each (what to make l
 Goals: the single locate under 0.6 s and 120 MiB; a worker ready in under 1 s. Prints
 Markdown for docs/benchmarks.md; exits 0 whether the goals are met or not.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -92,8 +93,14 @@ def import_times(env, top: int) -> tuple[list[tuple[str, float, str]], float]:
     packages that take longest to import when the app loads (`python -X importtime`).
     A package's time is that of its outermost imports (what importing it costs,
     including what it imports); the app's own packages are left out."""
-    err = subprocess.run([sys.executable, "-X", "importtime", "-m", "flask", "--app", "engage", "--help"], env=env,
-                         cwd=ROOT, capture_output=True, text=True, check=True).stderr
+    err = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "flask", "--app", "engage", "--help"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stderr
     lines = []
     for line in err.splitlines():
         m = re.match(r"import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)", line)
@@ -120,8 +127,7 @@ def import_times(env, top: int) -> tuple[list[tuple[str, float, str]], float]:
             # Walking backwards, the last one seen is the first imported.
             first_by[package] = by
         ancestors.append((depth, name))
-    ranked = sorted(((p, ms) for p, ms in totals.items() if p not in ("engage", "geodata")),
-                    key=lambda item: -item[1])
+    ranked = sorted(((p, ms) for p, ms in totals.items() if p not in ("engage", "geodata")), key=lambda item: -item[1])
     return [(p, ms, first_by[p]) for p, ms in ranked[:top]], totals.get("engage", 0.0)
 
 
@@ -131,9 +137,11 @@ def spread(values, fmt="{:.2f}") -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     epilog=__doc__.split("\n\n", 2)[2],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog=__doc__.split("\n\n", 2)[2],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--runs", type=int, default=5, help="timed runs of each command (median reported)")
     parser.add_argument("--boots", type=int, default=3, help="gunicorn starts (median reported)")
     parser.add_argument("--top", type=int, default=10, help="packages listed by import time")
@@ -143,7 +151,7 @@ def main() -> int:
     with installation() as (env, tmp):
         times = {label: [] for label in COMMANDS}
         memory = {label: [] for label in COMMANDS}
-        for label, cmd in COMMANDS.items():
+        for cmd in COMMANDS.values():
             measured(cmd, env)  # warm-up: every file read once
         for _ in range(args.runs):
             for label, cmd in COMMANDS.items():  # in turn, so that other load falls on all alike
@@ -153,27 +161,36 @@ def main() -> int:
         boots = [boot_once(env, tmp) for _ in range(args.boots)]
         imports, app_ms = import_times(env, args.top)
     lines.append(f"- Machine at the end: {machine_activity()}")
-    lines.append(f"- Commands: {args.runs} runs each after one warm-up, taken in turn; gunicorn: {args.boots} starts "
-                 "with one worker; a fresh SQLite database (migrated, the wards imported)")
+    lines.append(
+        f"- Commands: {args.runs} runs each after one warm-up, taken in turn; gunicorn: {args.boots} starts "
+        "with one worker; a fresh SQLite database (migrated, the wards imported)"
+    )
 
     print("\n".join(lines))
     print()
     bare_s, bare_mib = statistics.median(times[BARE]), statistics.median(memory[BARE])
-    print("| What | Wall time (s): median (min-max) | Peak memory (MiB): median (min-max) | Time / bare | "
-          "Memory / bare |")
+    print(
+        "| What | Wall time (s): median (min-max) | Peak memory (MiB): median (min-max) | Time / bare | Memory / bare |"
+    )
     print("|---|---:|---:|---:|---:|")
     for label in COMMANDS:
         s, mib = statistics.median(times[label]), statistics.median(memory[label])
-        print(f"| {label} | {spread(times[label])} | {spread(memory[label], '{:.0f}')} | {s / bare_s:.1f}x | "
-              f"{mib / bare_mib:.1f}x |")
+        print(
+            f"| {label} | {spread(times[label])} | {spread(memory[label], '{:.0f}')} | {s / bare_s:.1f}x | "
+            f"{mib / bare_mib:.1f}x |"
+        )
     launch = [b[0] for b in boots]
     worker = [b[1] for b in boots]
     peak = [b[2] for b in boots]
-    print(f"| gunicorn, one worker: launched to the worker ready | {spread(launch)} | {spread(peak, '{:.0f}')} "
-          f"(the worker, after its first requests) | {statistics.median(launch) / bare_s:.1f}x | "
-          f"{statistics.median(peak) / bare_mib:.1f}x |")
-    print(f"| of which the worker's own boot: forked to ready | {spread(worker)} | | "
-          f"{statistics.median(worker) / bare_s:.1f}x | |")
+    print(
+        f"| gunicorn, one worker: launched to the worker ready | {spread(launch)} | {spread(peak, '{:.0f}')} "
+        f"(the worker, after its first requests) | {statistics.median(launch) / bare_s:.1f}x | "
+        f"{statistics.median(peak) / bare_mib:.1f}x |"
+    )
+    print(
+        f"| of which the worker's own boot: forked to ready | {spread(worker)} | | "
+        f"{statistics.median(worker) / bare_s:.1f}x | |"
+    )
     print()
     locate_s, locate_mib = statistics.median(times[LOCATE]), statistics.median(memory[LOCATE])
     launch_s = statistics.median(launch)
@@ -181,13 +198,17 @@ def main() -> int:
     print("|---|---:|---|")
     print(f"| the single locate under 0.6 s | {locate_s:.2f} s | {'met' if locate_s < 0.6 else 'NOT met'} |")
     print(f"| the single locate under 120 MiB | {locate_mib:.0f} MiB | {'met' if locate_mib < 120 else 'NOT met'} |")
-    print(f"| a worker ready in under 1 s (gunicorn launched to its worker ready) | {launch_s:.2f} s | "
-          f"{'met' if launch_s < 1 else 'NOT met'} |")
+    print(
+        f"| a worker ready in under 1 s (gunicorn launched to its worker ready) | {launch_s:.2f} s | "
+        f"{'met' if launch_s < 1 else 'NOT met'} |"
+    )
     print()
-    print(f"Where `flask --app engage --help` spends its imports (`python -X importtime`, one run, which slows "
-          f"imports a little): the app's own packages take {app_ms / 1000:.2f} s in all, including what they import. "
-          f"The {args.top} packages that take longest, each with what importing it costs (including what it "
-          "imports) and the app's module that first imports it:")
+    print(
+        f"Where `flask --app engage --help` spends its imports (`python -X importtime`, one run, which slows "
+        f"imports a little): the app's own packages take {app_ms / 1000:.2f} s in all, including what they import. "
+        f"The {args.top} packages that take longest, each with what importing it costs (including what it "
+        "imports) and the app's module that first imports it:"
+    )
     print()
     print("| Package | Import (ms, cumulative) | First imported by |")
     print("|---|---:|---|")

@@ -1,4 +1,5 @@
 """engage: the PCC office's tool for "Your Force Your Voice" community meetings."""
+
 import os
 import secrets
 
@@ -31,9 +32,7 @@ def create_app(config=None):
 
 def configure_defaults(app):
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
-        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
-            app.instance_path, "engage.sqlite"
-        )
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "engage.sqlite")
     if not app.config.get("SECRET_KEY"):
         if app.config.get("ENGAGE_ENV") == "production":
             raise RuntimeError("SECRET_KEY must be set in production")
@@ -53,8 +52,10 @@ def trust_proxies(app):
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     if app.config.get("ENGAGE_ENV") == "production" and app.config["RATELIMIT_STORAGE_URI"].startswith("memory"):
-        app.logger.warning("RATELIMIT_STORAGE_URI is memory://: each worker counts failed log-ins on its own; "
-                           "use redis://... in production (docs/deployment.md)")
+        app.logger.warning(
+            "RATELIMIT_STORAGE_URI is memory://: each worker counts failed log-ins on its own; "
+            "use redis://... in production (docs/deployment.md)"
+        )
 
 
 def _instance_secret(app):
@@ -116,7 +117,6 @@ def register_extensions(app):
     )
 
 
-
 def register_blueprints(app):
     from engage.accounts.views import bp as accounts_bp
     from engage.admin import audit as admin_audit  # noqa: F401  (screens on the admin blueprint)
@@ -138,8 +138,20 @@ def register_blueprints(app):
     from engage.teams import admin as teams_admin  # noqa: F401
     from engage.teams import rules_admin  # noqa: F401
 
-    for bp in (wards_bp, accounts_bp, capture_bp, inbox_bp, maps_bp, updates_bp, public_bp, reports_bp,
-               exports_bp, admin_bp, open311_bp, vendor_bp):
+    for bp in (
+        wards_bp,
+        accounts_bp,
+        capture_bp,
+        inbox_bp,
+        maps_bp,
+        updates_bp,
+        public_bp,
+        reports_bp,
+        exports_bp,
+        admin_bp,
+        open311_bp,
+        vendor_bp,
+    ):
         app.register_blueprint(bp)
     init_api(app)
 
@@ -163,8 +175,21 @@ def register_commands(app):
     from engage.teams.cli import teams_cli
     from engage.teams.rules_cli import routing_cli
 
-    for command in (wards_cli, designations_cli, users_cli, status_command, outbox_cli, report_cli, purge_command,
-                    subject_access_command, teams_cli, routing_cli, demo_cli, import_cli, maps_cli):
+    for command in (
+        wards_cli,
+        designations_cli,
+        users_cli,
+        status_command,
+        outbox_cli,
+        report_cli,
+        purge_command,
+        subject_access_command,
+        teams_cli,
+        routing_cli,
+        demo_cli,
+        import_cli,
+        maps_cli,
+    ):
         app.cli.add_command(command)
 
 

@@ -1,4 +1,5 @@
 """Settings from the environment, with defaults that let a new user start with nothing set."""
+
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -9,9 +10,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 def normalise_database_url(url: str) -> str:
     # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
     if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
+        url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
 
 
@@ -23,9 +24,7 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # While the database is unreachable requests get 503 with this Retry-After (seconds).
     ENGAGE_RETRY_AFTER_SECONDS = int(os.environ.get("ENGAGE_RETRY_AFTER_SECONDS", 10))
-    ENGAGE_GEODATA_DIR = os.environ.get(
-        "ENGAGE_GEODATA_DIR", str(PROJECT_ROOT.parent / "shared" / "geodata")
-    )
+    ENGAGE_GEODATA_DIR = os.environ.get("ENGAGE_GEODATA_DIR", str(PROJECT_ROOT.parent / "shared" / "geodata"))
     # The boundary set imported on first run when the database has none.
     ENGAGE_DEFAULT_BOUNDARIES = os.environ.get("ENGAGE_DEFAULT_BOUNDARIES", "wards-2018-12.geojson")
     ENGAGE_NODE_MODULES = os.environ.get("ENGAGE_NODE_MODULES", str(PROJECT_ROOT / "node_modules"))

@@ -3,6 +3,7 @@
 Plain Python on plain values, so the web app, scripts and benchmarks can share it
 without importing Flask.
 """
+
 from geodata.gridref import (
     CoordinateError,
     GridRefError,

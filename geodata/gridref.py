@@ -1,4 +1,5 @@
 """OS grid references, longitude/latitude checks and British National Grid to WGS84."""
+
 from __future__ import annotations
 
 import math
@@ -39,9 +40,7 @@ def parse_grid_reference(text: str) -> tuple[float, float]:
         raise GridRefError("grid reference is empty")
     match = _GRIDREF.fullmatch(compact)
     if not match or not 2 <= len(match[2]) <= 10:
-        raise GridRefError(
-            f"grid reference {text!r}: expected two letters then 2 to 10 digits"
-        )
+        raise GridRefError(f"grid reference {text!r}: expected two letters then 2 to 10 digits")
     letters, digits = match.groups()
     if len(digits) % 2:
         raise GridRefError(
@@ -57,9 +56,7 @@ def parse_grid_reference(text: str) -> tuple[float, float]:
     try:
         easting, northing = bng.to_osgb36(letters + padded)
     except bng.BNGError:
-        raise GridRefError(
-            f"grid reference {text!r}: unknown 100 km square {letters!r}"
-        ) from None
+        raise GridRefError(f"grid reference {text!r}: unknown 100 km square {letters!r}") from None
     size = 10 ** (5 - half)  # side of the referenced square in metres
     return easting + size / 2, northing + size / 2
 
@@ -107,14 +104,10 @@ def bng_to_wgs84(easting: Any, northing: Any) -> tuple[Any, Any]:
         if not 0 <= e <= MAX_EASTING:
             raise CoordinateError(f"easting must be between 0 and {MAX_EASTING}, got {e:g}")
         if not 0 <= n <= MAX_NORTHING:
-            raise CoordinateError(
-                f"northing must be between 0 and {MAX_NORTHING}, got {n:g}"
-            )
+            raise CoordinateError(f"northing must be between 0 and {MAX_NORTHING}, got {n:g}")
         lon, lat = transformer.transform(e, n)
         return float(lon), float(lat)
-    e, n = np.broadcast_arrays(
-        np.asarray(easting, dtype=float), np.asarray(northing, dtype=float)
-    )
+    e, n = np.broadcast_arrays(np.asarray(easting, dtype=float), np.asarray(northing, dtype=float))
     outside = ~((e >= 0) & (e <= MAX_EASTING) & (n >= 0) & (n <= MAX_NORTHING))
     lon, lat = transformer.transform(e, n)
     return np.where(outside, np.nan, lon), np.where(outside, np.nan, lat)

@@ -3,6 +3,7 @@
 Supported: GeoJSON, Shapefile (.shp), GeoPackage (.gpkg) and zipped Shapefile (.zip),
 all through geopandas/pyogrio (GDAL), in any CRS that pyproj can transform.
 """
+
 from __future__ import annotations
 
 import os
@@ -101,16 +102,12 @@ def recognise_columns(columns: list[str]) -> dict[str, str | None]:
     listing = ", ".join(str(c) for c in columns) or "(none)"
     codes = candidates["ward_code"]
     if not codes:
-        raise BoundaryFileError(
-            f"no ward code column ({_HINT['ward_code']}) found; found columns: {listing}"
-        )
+        raise BoundaryFileError(f"no ward code column ({_HINT['ward_code']}) found; found columns: {listing}")
     if len(codes) > 1:
         # Two ward sets in one file (say WD18CD and WD19CD): which one the user
         # means is a decision, not something to guess.
         names = ", ".join(str(c) for c, _ in codes)
-        raise BoundaryFileError(
-            f"several ward code columns found: {names}; keep only the ward set to load"
-        )
+        raise BoundaryFileError(f"several ward code columns found: {names}; keep only the ward set to load")
     code_column, year = codes[0]
     result: dict[str, str | None] = {"ward_code": code_column}
     for role in ("ward_name", "lad_code", "lad_name"):
@@ -118,9 +115,7 @@ def recognise_columns(columns: list[str]) -> dict[str, str | None]:
     return result
 
 
-def _pick(
-    role: str, found: list[tuple[str, str | None]], year: str | None, listing: str
-) -> str | None:
+def _pick(role: str, found: list[tuple[str, str | None]], year: str | None, listing: str) -> str | None:
     if len(found) > 1:
         # ONS files sometimes carry several years; the one matching the ward
         # code's year is the consistent choice.
@@ -131,9 +126,7 @@ def _pick(
     if found:
         return found[0][0]
     if role == "ward_name":
-        raise BoundaryFileError(
-            f"no ward name column ({_HINT[role]}) found; found columns: {listing}"
-        )
+        raise BoundaryFileError(f"no ward name column ({_HINT[role]}) found; found columns: {listing}")
     return None
 
 
@@ -166,8 +159,10 @@ def read_boundaries(path: str | os.PathLike[str]) -> BoundaryFile:
         geometries = geometries.to_crs(WGS84)
         lost = [code for (code, *_), geom in zip(rows, geometries) if not np.isfinite(geom.bounds).all()]
         if lost:
-            raise BoundaryFileError(f"{file.name}: ward(s) {_listed(lost)} cannot be converted from "
-                                    f"{_crs_label(crs)} to longitude and latitude")
+            raise BoundaryFileError(
+                f"{file.name}: ward(s) {_listed(lost)} cannot be converted from "
+                f"{_crs_label(crs)} to longitude and latitude"
+            )
     wards = [
         WardRecord(code, name, lad_code, lad_name, geometry)
         for (code, name, lad_code, lad_name, _), geometry in zip(rows, geometries)
@@ -192,25 +187,31 @@ def check_zip(file: Path, max_bytes: int | None = None, max_ratio: float | None 
         with zipfile.ZipFile(file) as archive:
             members = [m for m in archive.infolist() if not m.is_dir()]
             if len(members) > MAX_ZIP_MEMBERS:
-                raise BoundaryFileError(f"{file.name}: the zip holds {len(members)} files; "
-                                        f"a zipped Shapefile has a handful (at most {MAX_ZIP_MEMBERS} are read)")
+                raise BoundaryFileError(
+                    f"{file.name}: the zip holds {len(members)} files; "
+                    f"a zipped Shapefile has a handful (at most {MAX_ZIP_MEMBERS} are read)"
+                )
             total = sum(m.file_size for m in members)
             if total > max_bytes:
-                raise BoundaryFileError(f"{file.name}: the zip unpacks to {total:,} bytes, more than the "
-                                        f"{max_bytes:,} allowed; refused unopened")
+                raise BoundaryFileError(
+                    f"{file.name}: the zip unpacks to {total:,} bytes, more than the "
+                    f"{max_bytes:,} allowed; refused unopened"
+                )
             for m in members:
                 if m.file_size >= _RATIO_FROM_BYTES and m.file_size > max_ratio * max(m.compress_size, 1):
                     raise BoundaryFileError(
                         f"{file.name}: {m.filename} unpacks {m.file_size / max(m.compress_size, 1):,.0f} times "
-                        f"larger than it is packed (at most {max_ratio:g} times is believable); refused unopened")
+                        f"larger than it is packed (at most {max_ratio:g} times is believable); refused unopened"
+                    )
             unpacked = 0
             for m in members:
                 with archive.open(m) as stream:
                     while chunk := stream.read(1024 * 1024):
                         unpacked += len(chunk)
                         if unpacked > max_bytes:
-                            raise BoundaryFileError(f"{file.name}: the zip unpacks to more than the "
-                                                    f"{max_bytes:,} bytes allowed")
+                            raise BoundaryFileError(
+                                f"{file.name}: the zip unpacks to more than the {max_bytes:,} bytes allowed"
+                            )
     except (zipfile.BadZipFile, zlib.error) as exc:
         raise BoundaryFileError(f"{file.name}: not a readable zip file ({exc})") from None
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as exc:
@@ -274,8 +275,9 @@ def check_coordinates(rows: list[Row], crs: CRS, file_name: str) -> None:
     codes = [code for code, *_ in rows]
     broken = [code for code, b in zip(codes, bounds) if not np.isfinite(b).all()]
     if broken:
-        raise BoundaryFileError(f"{file_name}: ward(s) {_listed(broken)} have coordinates that are not "
-                                "numbers (NaN or infinite)")
+        raise BoundaryFileError(
+            f"{file_name}: ward(s) {_listed(broken)} have coordinates that are not numbers (NaN or infinite)"
+        )
     label = f"{_crs_label(crs)} ({crs.name})"
     xmin, ymin = bounds[:, 0].min(), bounds[:, 1].min()
     xmax, ymax = bounds[:, 2].max(), bounds[:, 3].max()
@@ -286,13 +288,17 @@ def check_coordinates(rows: list[Row], crs: CRS, file_name: str) -> None:
         raise BoundaryFileError(
             f"{file_name}: every coordinate ({span}) looks like longitude and latitude in degrees, but the file "
             f"says {label}, whose coordinates are {crs.axis_info[0].unit_name}s; supply it with its real "
-            "coordinate system (for degrees, EPSG:4326). Nothing was imported.")
+            "coordinate system (for degrees, EPSG:4326). Nothing was imported."
+        )
     valid = valid_range(crs)
     if valid is None:
         return
     vxmin, vymin, vxmax, vymax = valid
-    outside = [f"{code} ({name})" for (code, name, *_), (x0, y0, x1, y1) in zip(rows, bounds)
-               if x0 < vxmin or y0 < vymin or x1 > vxmax or y1 > vymax]
+    outside = [
+        f"{code} ({name})"
+        for (code, name, *_), (x0, y0, x1, y1) in zip(rows, bounds)
+        if x0 < vxmin or y0 < vymin or x1 > vxmax or y1 > vymax
+    ]
     if outside:
         hint = ""
         if crs.is_geographic and BNG.area_of_use and _within(bounds, valid_range(BNG)):
@@ -300,13 +306,17 @@ def check_coordinates(rows: list[Row], crs: CRS, file_name: str) -> None:
         raise BoundaryFileError(
             f"{file_name}: ward(s) {_listed(outside)} lie far outside where {label} is used "
             f"(x {vxmin:.6g} to {vxmax:.6g}, y {vymin:.6g} to {vymax:.6g}); the file's coordinates span {span}. "
-            f"Are they in another coordinate system than the file says?{hint} Nothing was imported.")
+            f"Are they in another coordinate system than the file says?{hint} Nothing was imported."
+        )
 
 
 def _within(bounds, valid) -> bool:
     return valid is not None and bool(
-        (bounds[:, 0] >= valid[0]).all() and (bounds[:, 1] >= valid[1]).all()
-        and (bounds[:, 2] <= valid[2]).all() and (bounds[:, 3] <= valid[3]).all())
+        (bounds[:, 0] >= valid[0]).all()
+        and (bounds[:, 1] >= valid[1]).all()
+        and (bounds[:, 2] <= valid[2]).all()
+        and (bounds[:, 3] <= valid[3]).all()
+    )
 
 
 def _crs_label(crs: CRS) -> str:
@@ -317,9 +327,7 @@ def _crs_label(crs: CRS) -> str:
 Row = tuple[str, str, str | None, str | None, BaseGeometry]
 
 
-def _checked_rows(
-    frame: gpd.GeoDataFrame, columns: dict[str, str | None], file_name: str
-) -> list[Row]:
+def _checked_rows(frame: gpd.GeoDataFrame, columns: dict[str, str | None], file_name: str) -> list[Row]:
     def values(role: str) -> list[str | None]:
         column = columns[role]
         return [_text(v) for v in frame[column]] if column else [None] * len(frame)
@@ -330,14 +338,12 @@ def _checked_rows(
     blank = [str(i + 1) for i, code in enumerate(codes) if code is None]
     if blank:
         raise BoundaryFileError(
-            f"{file_name}: blank ward code in column {columns['ward_code']!r} "
-            f"for feature(s) {_listed(blank)}"
+            f"{file_name}: blank ward code in column {columns['ward_code']!r} for feature(s) {_listed(blank)}"
         )
     nameless = [code for code, name in zip(codes, names) if name is None]
     if nameless:
         raise BoundaryFileError(
-            f"{file_name}: blank ward name in column {columns['ward_name']!r} "
-            f"for ward(s) {_listed(nameless)}"
+            f"{file_name}: blank ward name in column {columns['ward_name']!r} for ward(s) {_listed(nameless)}"
         )
     repeated = [f"{code} ({n} features)" for code, n in Counter(codes).items() if n > 1]
     if repeated:

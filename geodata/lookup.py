@@ -1,4 +1,5 @@
 """Point-in-ward lookup over an STRtree of prepared ward polygons."""
+
 from __future__ import annotations
 
 import math

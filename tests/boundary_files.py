@@ -1,4 +1,5 @@
 """Small boundary files the tests write themselves."""
+
 import geopandas as gpd
 from shapely.geometry import Polygon, box
 

@@ -1,6 +1,7 @@
 """Fixtures: a database built from the migrations (SQLite by default, PostgreSQL when
 DATABASE_URL says so) holding the real 79-ward register, and each test wrapped in a
 transaction that is rolled back, so tests see a clean register and stay fast."""
+
 from __future__ import annotations
 
 import os
@@ -197,8 +198,15 @@ def make_team(code="INT-TEST", ward_codes=INSPECTOR_WARDS, kind="int", coverage=
     wards = _db.session.scalars(
         sa.select(Ward).where(Ward.boundary_set_id == current_boundary_set().id, Ward.code.in_(ward_codes))
     ).all()
-    team = Team(code=code, name=f"Team {code}", kind=kind, coverage=coverage, local_authority=authority,
-                contact_email=f"{code.lower()}@example.org", wards=list(wards))
+    team = Team(
+        code=code,
+        name=f"Team {code}",
+        kind=kind,
+        coverage=coverage,
+        local_authority=authority,
+        contact_email=f"{code.lower()}@example.org",
+        wards=list(wards),
+    )
     _db.session.add(team)
     _db.session.commit()
     return team

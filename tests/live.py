@@ -1,4 +1,5 @@
 """Helpers for tests against the live server (its own database, really committed)."""
+
 import uuid
 
 import sqlalchemy as sa

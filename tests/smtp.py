@@ -1,4 +1,5 @@
 """A real SMTP server on localhost (aiosmtpd) that tests can stop and start."""
+
 import socket
 from email import message_from_bytes
 

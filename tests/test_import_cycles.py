@@ -1,6 +1,7 @@
 """The code's shape: no module of engage/ imports, directly or through others, one that imports
 it back. Imports inside functions count too, so none can hide a cycle; imports under
 `if TYPE_CHECKING:` do not (they never run)."""
+
 import ast
 from pathlib import Path
 
@@ -50,7 +51,7 @@ def find_cycle(edges):
         stack.append(node)
         for nxt in sorted(edges.get(node, ())):
             if state.get(nxt) == "open":
-                return stack[stack.index(nxt):] + [nxt]
+                return stack[stack.index(nxt) :] + [nxt]
             if nxt not in state:
                 found = visit(nxt)
                 if found:

@@ -1,6 +1,7 @@
 """The models describe the schema the migrations build, on whichever engine the suite
 runs: autogenerate (`flask db migrate`) against a freshly migrated database proposes
 nothing, so it never offers to drop an index or column a migration made."""
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -13,8 +14,10 @@ from engage.extensions import db
 from tests.conftest import make_test_app
 
 # SQLite cannot reflect the expression index uq_team_code_lower, and alembic says so.
-pytestmark = [pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based index"),
-              pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")]
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based index"),
+    pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index"),
+]
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
 """The backup and restore scripts, run for real against PostgreSQL."""
+
 import os
 import shutil
 import subprocess
@@ -9,8 +10,10 @@ import pytest
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "restore-check.sh"
 
 
-@pytest.mark.skipif(not (os.environ.get("DATABASE_URL", "").startswith("postgres")),
-                    reason="backups are pg_dump: this runs in the PostgreSQL pass of make test")
+@pytest.mark.skipif(
+    not (os.environ.get("DATABASE_URL", "").startswith("postgres")),
+    reason="backups are pg_dump: this runs in the PostgreSQL pass of make test",
+)
 def test_backup_restores_with_identical_row_counts(live_server):
     if not shutil.which("pg_dump"):
         pytest.fail("pg_dump is missing: apt-get install postgresql-client")

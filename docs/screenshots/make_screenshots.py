@@ -7,6 +7,7 @@ logs in through the real form and drives headless Chromium. From the repository 
 
 writes capture-meeting.png, capture-concern.png and capture-offline.png beside this file.
 """
+
 import sys
 import tempfile
 import threading
@@ -15,10 +16,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
+from engage.services.accounts import use_cheap_hashing  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
-from engage.services.accounts import use_cheap_hashing  # noqa: E402
 from tests.conftest import CHROMIUM, make_test_app, prepare_database  # noqa: E402
 from tests.live import live_user_with_token  # noqa: E402
 
@@ -51,8 +52,14 @@ def main():
     email, _ = live_user_with_token(server, "officer", password=PASSWORD)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2,
-                                      locale="en-GB", timezone_id="Europe/London", is_mobile=True, has_touch=True)
+        context = browser.new_context(
+            viewport={"width": 360, "height": 740},
+            device_scale_factor=2,
+            locale="en-GB",
+            timezone_id="Europe/London",
+            is_mobile=True,
+            has_touch=True,
+        )
         page = context.new_page()
         page.goto(f"{server.url}/login?next=/capture")
         page.get_by_label("Email").fill(email)

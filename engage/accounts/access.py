@@ -39,7 +39,7 @@ def load_user_from_token(req):
         return None
     from engage.accounts.services import user_for_token
 
-    user = user_for_token(header[len("Bearer "):].strip())
+    user = user_for_token(header[len("Bearer ") :].strip())
     if user is not None and db.session.dirty:
         db.session.commit()  # last_used_at, recorded every few minutes at most
     return user
@@ -86,8 +86,9 @@ def is_safe_next(target: str | None) -> bool:
     or unusual whitespace character, any backslash, a scheme or a host is refused."""
     if not target or not isinstance(target, str) or not target.startswith("/"):
         return False
-    if "\\" in target or any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") or
-                              (c.isspace() and c != " ") for c in target):
+    if "\\" in target or any(
+        unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") or (c.isspace() and c != " ") for c in target
+    ):
         return False
     try:
         parts = urlsplit(target)
@@ -98,9 +99,12 @@ def is_safe_next(target: str | None) -> bool:
 
 def insist_on_password_change():
     """Someone logged in with a one-time password may only change it or log out."""
-    if (current_user.is_authenticated and current_user.must_change_password
-            and request.endpoint not in {"auth.change_password", "auth.logout", "static", "vendor.file"}
-            and not request.headers.get("Authorization")):
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in {"auth.change_password", "auth.logout", "static", "vendor.file"}
+        and not request.headers.get("Authorization")
+    ):
         if wants_json():
             abort(403, "change your one-time password first")
         return redirect(url_for("auth.change_password"))
@@ -121,8 +125,12 @@ def is_personal(req) -> bool:
         return False
     # Not user.is_authenticated: that reads is_disabled, a query once the view's commit
     # has expired the user (the capture endpoint's queries are counted).
-    return bool(isinstance(g.get("_login_user"), User) or session.get("_user_id")
-                or g.get("signed_in_when_asked") or req.headers.get("Authorization"))
+    return bool(
+        isinstance(g.get("_login_user"), User)
+        or session.get("_user_id")
+        or g.get("signed_in_when_asked")
+        or req.headers.get("Authorization")
+    )
 
 
 def note_who_asked():

@@ -40,8 +40,14 @@ def _user(email) -> User:
 
 @users_cli.command("create")
 @click.argument("email")
-@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES),
-              help="officer, inspector, staff or admin; repeat for several.")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice(ROLES),
+    help="officer, inspector, staff or admin; repeat for several.",
+)
 @click.option("--team", "teams", multiple=True, help="Team code; repeat for several.")
 @click.option("--name", default="", help="The person's name.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
@@ -154,6 +160,8 @@ def status_command():
     users = db.session.scalar(sa.select(sa.func.count()).select_from(User))
     click.echo(f"Users: {users}")
     if not users:
-        click.echo("No users yet. Create the first administrator with:\n"
-                   "  .venv/bin/flask --app engage users create you@example.org --role admin\n"
-                   "(it prints a one-time password to change at first log-in).")
+        click.echo(
+            "No users yet. Create the first administrator with:\n"
+            "  .venv/bin/flask --app engage users create you@example.org --role admin\n"
+            "(it prints a one-time password to change at first log-in)."
+        )

@@ -63,9 +63,7 @@ class UserRole(db.Model):
     __tablename__ = "user_role"
     __table_args__ = (sa.CheckConstraint("role IN ('officer', 'inspector', 'staff', 'admin')", name="role_known"),)
 
-    user_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
-    )
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
     role: so.Mapped[str] = so.mapped_column(sa.String(16), primary_key=True)
 
 

@@ -103,9 +103,15 @@ def scope_for(user: User | None) -> Scope:
     ints = [t for t in teams if t.kind == "int"]
     all_wards = everything or "officer" in roles or any(t.coverage == "all" for t in teams)
     reads_all = everything or any(t.coverage == "all" for t in ints)
-    return Scope(user.id, everything, all_wards, frozenset(t.id for t in teams),
-                 area_team_ids=frozenset(t.id for t in ints), reads_all_wards=reads_all,
-                 meetings_anywhere=everything or "officer" in roles)
+    return Scope(
+        user.id,
+        everything,
+        all_wards,
+        frozenset(t.id for t in teams),
+        area_team_ids=frozenset(t.id for t in ints),
+        reads_all_wards=reads_all,
+        meetings_anywhere=everything or "officer" in roles,
+    )
 
 
 def routed_to_teams(team_ids):
@@ -144,9 +150,11 @@ def filter_meetings(scope: Scope, stmt):
     if scope.reads_all_wards:
         conditions.append(Meeting.id.in_(sa.select(meeting_ward.c.meeting_id)))
     elif scope.area_team_ids:
-        conditions.append(Meeting.id.in_(
-            sa.select(meeting_ward.c.meeting_id).where(meeting_ward.c.ward_id.in_(scope.concern_ward_ids()))
-        ))
+        conditions.append(
+            Meeting.id.in_(
+                sa.select(meeting_ward.c.meeting_id).where(meeting_ward.c.ward_id.in_(scope.concern_ward_ids()))
+            )
+        )
     return stmt.where(sa.or_(*conditions)) if conditions else stmt.where(sa.false())
 
 

@@ -74,8 +74,10 @@ def password_problem(password: str, email: str) -> str | None:
     estimate = zxcvbn(password[:_ESTIMATE_CHARACTERS], user_inputs=[name] if name else [])
     if estimate["score"] < MIN_PASSWORD_SCORE:
         why = estimate["feedback"]["warning"] or "it is a common password or close to one"
-        return (f"the password is too easy to guess ({why.rstrip('.')}): try a few unrelated words, "
-                "or a password manager's suggestion")
+        return (
+            f"the password is too easy to guess ({why.rstrip('.')}): try a few unrelated words, "
+            "or a password manager's suggestion"
+        )
     return None
 
 
@@ -101,8 +103,9 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
 
 
-def create_user(email: str, roles: list[str], password: str | None = None, name: str = "",
-                team_codes: list[str] = ()) -> User:
+def create_user(
+    email: str, roles: list[str], password: str | None = None, name: str = "", team_codes: list[str] = ()
+) -> User:
     email = normalise_email(email)
     if find_user(email):
         raise AccountError(f"a user with email {email} already exists", field="email")
@@ -150,13 +153,15 @@ def set_teams(user: User, team_codes) -> None:
 @dataclass
 class Ended:
     """What a change ended: the user's log-in sessions and API tokens."""
+
     sessions: int
     tokens: int
     roles_changed: bool = False
 
     def __add__(self, other: Ended) -> Ended:
-        return Ended(self.sessions + other.sessions, self.tokens + other.tokens,
-                     self.roles_changed or other.roles_changed)
+        return Ended(
+            self.sessions + other.sessions, self.tokens + other.tokens, self.roles_changed or other.roles_changed
+        )
 
     def __str__(self):
         return f"{self.sessions} session(s) ended, {self.tokens} API token(s) revoked"
@@ -217,9 +222,12 @@ def issue_token(user: User, label: str = "") -> IssuedToken:
 # Looked up on every request, in every process: a token revoked, or whose user was
 # disabled or given other roles, stops (or changes) on the next request everywhere.
 _TOKEN_LOOKUP = (
-    sa.select(ApiToken).where(ApiToken.token_hash == sa.bindparam("token_hash"))
-    .options(so.joinedload(ApiToken.user, innerjoin=True).joinedload(User.role_rows),
-             so.joinedload(ApiToken.user, innerjoin=True).lazyload(User.teams))
+    sa.select(ApiToken)
+    .where(ApiToken.token_hash == sa.bindparam("token_hash"))
+    .options(
+        so.joinedload(ApiToken.user, innerjoin=True).joinedload(User.role_rows),
+        so.joinedload(ApiToken.user, innerjoin=True).lazyload(User.teams),
+    )
 )
 
 
@@ -248,8 +256,11 @@ def end_sessions(user: User, keep_session: str | None = None, tokens: bool = Tru
     if keep_session:
         stmt = stmt.where(LoginSession.key_hash != _token_hash(keep_session))
     sessions = db.session.execute(stmt).rowcount
-    live = db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id,
-                                                        ApiToken.revoked_at.is_(None))).all() if tokens else []
+    live = (
+        db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))).all()
+        if tokens
+        else []
+    )
     for token in live:
         revoke_token(token)  # one by one, through the ORM: each revocation is in the audit trail
     return Ended(sessions, len(live))
@@ -263,15 +274,17 @@ def start_session(user: User, user_agent: str = "", idle: timedelta | None = Non
     """A new log-in session for the user: its key, to keep in the session cookie.
     The user's sessions idle for longer than `idle` are cleared on the way."""
     if idle is not None:
-        db.session.execute(sa.delete(LoginSession).where(LoginSession.user_id == user.id,
-                                                         LoginSession.last_seen_at < utcnow() - idle))
+        db.session.execute(
+            sa.delete(LoginSession).where(LoginSession.user_id == user.id, LoginSession.last_seen_at < utcnow() - idle)
+        )
     key = secrets.token_urlsafe(32)
     db.session.add(LoginSession(user_id=user.id, key_hash=_token_hash(key), user_agent=(user_agent or "")[:200]))
     return key
 
 
 _SESSION_LOOKUP = (
-    sa.select(LoginSession).where(LoginSession.key_hash == sa.bindparam("key_hash"))
+    sa.select(LoginSession)
+    .where(LoginSession.key_hash == sa.bindparam("key_hash"))
     .options(so.joinedload(LoginSession.user, innerjoin=True).joinedload(User.role_rows))
 )
 
@@ -300,6 +313,10 @@ def end_session(key: str | None) -> None:
 
 
 def live_sessions(user: User, idle: timedelta) -> list[LoginSession]:
-    return list(db.session.scalars(
-        sa.select(LoginSession).where(LoginSession.user_id == user.id, LoginSession.last_seen_at >= utcnow() - idle)
-        .order_by(LoginSession.last_seen_at.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(LoginSession)
+            .where(LoginSession.user_id == user.id, LoginSession.last_seen_at >= utcnow() - idle)
+            .order_by(LoginSession.last_seen_at.desc())
+        )
+    )

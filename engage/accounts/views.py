@@ -1,4 +1,5 @@
 """Logging in and out, and changing one's own password."""
+
 from flask import (
     Blueprint,
     current_app,
@@ -56,12 +57,19 @@ def _account_key():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["ENGAGE_LOGIN_LIMIT_ADDRESS"], methods=["POST"],
-               deduct_when=_login_failed)
-@limiter.limit(lambda: current_app.config["ENGAGE_LOGIN_LIMIT_ACCOUNT"], methods=["POST"],
-               key_func=_account_and_address_key, deduct_when=_login_failed)
-@limiter.limit(lambda: current_app.config["ENGAGE_LOGIN_LIMIT_ACCOUNT_ALL"], methods=["POST"],
-               key_func=_account_key, deduct_when=_login_failed)
+@limiter.limit(lambda: current_app.config["ENGAGE_LOGIN_LIMIT_ADDRESS"], methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(
+    lambda: current_app.config["ENGAGE_LOGIN_LIMIT_ACCOUNT"],
+    methods=["POST"],
+    key_func=_account_and_address_key,
+    deduct_when=_login_failed,
+)
+@limiter.limit(
+    lambda: current_app.config["ENGAGE_LOGIN_LIMIT_ACCOUNT_ALL"],
+    methods=["POST"],
+    key_func=_account_key,
+    deduct_when=_login_failed,
+)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("wards.index"))

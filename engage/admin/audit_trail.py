@@ -25,8 +25,11 @@ _SKIP_ON_CREATE = {"id", "created_at"}
 
 # The trail keeps ids; a person wants the thing's name (the id if it is gone).
 REFERENCES = {
-    "local_authority_id": (LocalAuthority, "name"), "user_id": (User, "email"), "ward_id": (Ward, "name"),
-    "category_id": (Category, "label"), "lead_team_id": (Team, "code"),
+    "local_authority_id": (LocalAuthority, "name"),
+    "user_id": (User, "email"),
+    "ward_id": (Ward, "name"),
+    "category_id": (Category, "label"),
+    "lead_team_id": (Team, "code"),
 }
 
 
@@ -64,10 +67,16 @@ def _distinct(column: str) -> list[str]:
     """The distinct values of an indexed column of audit_event, in order, one index
     probe per value (a loose index scan, written as a recursive query: neither engine
     skips through an index by itself), instead of reading the whole trail."""
-    return [value for value in db.session.scalars(sa.text(
-        f"WITH RECURSIVE seen(v) AS (SELECT min({column}) FROM audit_event "
-        f"UNION ALL SELECT (SELECT min({column}) FROM audit_event WHERE {column} > seen.v) "
-        f"FROM seen WHERE seen.v IS NOT NULL) SELECT v FROM seen WHERE v IS NOT NULL"))]
+    return [
+        value
+        for value in db.session.scalars(
+            sa.text(
+                f"WITH RECURSIVE seen(v) AS (SELECT min({column}) FROM audit_event "
+                f"UNION ALL SELECT (SELECT min({column}) FROM audit_event WHERE {column} > seen.v) "
+                f"FROM seen WHERE seen.v IS NOT NULL) SELECT v FROM seen WHERE v IS NOT NULL"
+            )
+        )
+    ]
 
 
 def entities_recorded() -> list[str]:
@@ -131,8 +140,13 @@ def describe_changes(event: AuditEvent) -> list[Change]:
         if event.action in ("create", "delete"):
             shown = _show(new if event.action == "create" else old, name)
             if shown is not None and name not in _SKIP_ON_CREATE:
-                out.append(Change(label, old=shown if event.action == "delete" else None,
-                                  new=shown if event.action == "create" else None))
+                out.append(
+                    Change(
+                        label,
+                        old=shown if event.action == "delete" else None,
+                        new=shown if event.action == "create" else None,
+                    )
+                )
         else:
             out.append(Change(label, old=_show(old, name) or "–", new=_show(new, name) or "–"))
     return out

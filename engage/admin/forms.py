@@ -17,6 +17,7 @@ from engage.platform.forms import Form
 try:
     from wtforms import SelectChoice
 except ImportError:  # WTForms before 3.3 takes (value, label) pairs, and no groups
+
     def SelectChoice(value, label, optgroup=None):
         return (value, label if optgroup is None else f"{label} ({optgroup})")
 
@@ -48,8 +49,11 @@ ROLE_HINTS = {
 class UserForm(Form):
     name = StringField("Name", validators=[Optional(), Length(max=120)])
     # Changing an existing user's roles logs them out everywhere and revokes their API tokens.
-    roles = CheckboxesField("Roles", choices=as_choices((r, r) for r in ROLES),
-                            validators=[DataRequired(message="Give the user at least one role.")])
+    roles = CheckboxesField(
+        "Roles",
+        choices=as_choices((r, r) for r in ROLES),
+        validators=[DataRequired(message="Give the user at least one role.")],
+    )
     teams = CheckboxesField("Teams", choices=[])
 
     def set_team_choices(self, teams):
@@ -57,14 +61,18 @@ class UserForm(Form):
 
 
 class NewUserForm(UserForm):
-    email = StringField("Email", validators=[DataRequired(message="Enter the user's email address."),
-                                             Length(max=254)],
-                        render_kw={"autocomplete": "off", "inputmode": "email", "autocapitalize": "none"})
+    email = StringField(
+        "Email",
+        validators=[DataRequired(message="Enter the user's email address."), Length(max=254)],
+        render_kw={"autocomplete": "off", "inputmode": "email", "autocapitalize": "none"},
+    )
     submit = SubmitField("Create user")
 
 
 class EditUserForm(UserForm):
-    is_disabled = BooleanField("Disabled: cannot log in; disabling logs them out everywhere and revokes their API tokens")
+    is_disabled = BooleanField(
+        "Disabled: cannot log in; disabling logs them out everywhere and revokes their API tokens"
+    )
     submit = SubmitField("Save changes")
 
 
@@ -81,13 +89,17 @@ COVERAGE_CHOICES = [
 
 
 class TeamForm(Form):
-    code = StringField("Code", validators=[DataRequired(message="Give the team a short code, e.g. INT-MBRO."),
-                                           Length(max=40)])
+    code = StringField(
+        "Code", validators=[DataRequired(message="Give the team a short code, e.g. INT-MBRO."), Length(max=40)]
+    )
     name = StringField("Name", validators=[DataRequired(message="Give the team a name."), Length(max=160)])
     kind = RadioField("Kind", default="int", choices=as_choices(KIND_CHOICES))
     local_authority = SelectField("Local authority", choices=[])
-    contact_email = StringField("Contact email", validators=[Optional(), Length(max=254)],
-                                render_kw={"inputmode": "email", "autocapitalize": "none"})
+    contact_email = StringField(
+        "Contact email",
+        validators=[Optional(), Length(max=254)],
+        render_kw={"inputmode": "email", "autocapitalize": "none"},
+    )
     notify_mode = RadioField("E-mails", default="immediate", choices=as_choices(NOTIFY_CHOICES))
     coverage = RadioField("Covers", default="wards", choices=as_choices(COVERAGE_CHOICES))
     wards = CheckboxesField("Wards", choices=[])
@@ -106,8 +118,9 @@ class RoutingRuleForm(Form):
     category = SelectField("Category", choices=[])
     lead_team = SelectField("Lead team", choices=[])
     copy_teams = CheckboxesField("Copied to", choices=[])
-    priority = IntegerField("Priority", default=0,
-                            validators=[InputRequired(message="Give a whole number (0 unless you need it).")])
+    priority = IntegerField(
+        "Priority", default=0, validators=[InputRequired(message="Give a whole number (0 unless you need it).")]
+    )
     note = TextAreaField("Note", validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})
     is_active = BooleanField("Active: routing uses this rule", default=True)
     submit = SubmitField("Save rule")
@@ -115,12 +128,15 @@ class RoutingRuleForm(Form):
     def set_choices(self, wards, authorities, categories, teams):
         """wards sorted by authority; categories include a retired one the rule keeps."""
         self.ward.choices = [SelectChoice("", "Any ward (or the authority below)")] + [
-            SelectChoice(w.code, w.name, optgroup=w.local_authority.name) for w in wards]
+            SelectChoice(w.code, w.name, optgroup=w.local_authority.name) for w in wards
+        ]
         self.local_authority.choices = as_choices([("", "Any authority")] + [(a.code, a.name) for a in authorities])
-        self.category.choices = as_choices([("", "Any category")] + [
-            (c.code, c.label + ("" if c.is_active else " (retired)")) for c in categories])
-        self.lead_team.choices = as_choices([("", "The ward's INT (the team covering the ward)")] + [
-            (t.code, f"{t.code} · {t.name}") for t in teams])
+        self.category.choices = as_choices(
+            [("", "Any category")] + [(c.code, c.label + ("" if c.is_active else " (retired)")) for c in categories]
+        )
+        self.lead_team.choices = as_choices(
+            [("", "The ward's INT (the team covering the ward)")] + [(t.code, f"{t.code} · {t.name}") for t in teams]
+        )
         self.copy_teams.choices = as_choices((t.code, t.name) for t in teams)
 
 
@@ -128,9 +144,11 @@ CATEGORY_CODE_HINT = "Lowercase letters, digits and _; used by the API and the c
 
 
 class CategoryForm(Form):
-    code = StringField("Code", validators=[DataRequired(message="Give the category a code, e.g. street_drinking."),
-                                           Length(max=40)],
-                       render_kw={"autocapitalize": "none", "autocomplete": "off", "spellcheck": "false"})
+    code = StringField(
+        "Code",
+        validators=[DataRequired(message="Give the category a code, e.g. street_drinking."), Length(max=40)],
+        render_kw={"autocapitalize": "none", "autocomplete": "off", "spellcheck": "false"},
+    )
     label = StringField("Label", validators=[DataRequired(message="Give the category a label."), Length(max=120)])
     sort_order = IntegerField("Order", validators=[Optional()])
     submit = SubmitField("Save category")
@@ -138,4 +156,6 @@ class CategoryForm(Form):
 
 class EditCategoryForm(CategoryForm):
     code = None  # fixed once made
-    sort_order = IntegerField("Order", validators=[InputRequired(message="Give a whole number: lists run from the lowest.")])
+    sort_order = IntegerField(
+        "Order", validators=[InputRequired(message="Give a whole number: lists run from the lowest.")]
+    )

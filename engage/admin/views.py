@@ -50,8 +50,7 @@ def _user_or_404(user_id: int) -> User:
 def _form_page(template, form, status=200, **context):
     role_options = [(role, f"{role}: {hint}", None) for role, hint in ROLE_HINTS.items()]
     team_options = [(t.code, f"{t.code} · {t.name}", t) for t in list_teams()]
-    return render_template(template, form=form, role_options=role_options, team_options=team_options,
-                           **context), status
+    return render_template(template, form=form, role_options=role_options, team_options=team_options, **context), status
 
 
 @bp.app_template_filter("admin_time")
@@ -61,8 +60,9 @@ def admin_time(moment) -> str:
 
 
 def _password_shown_once(user, password, created=False):
-    response = make_response(render_template("admin/one_time_password.html", user=user, password=password,
-                                             created=created))
+    response = make_response(
+        render_template("admin/one_time_password.html", user=user, password=password, created=created)
+    )
     # The password must not linger in a cache or come back with the Back button.
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -86,8 +86,13 @@ def new_user():
     if form.validate_on_submit():
         password = new_one_time_password(form.email.data.strip())
         try:
-            user = create_user(form.email.data, form.roles.data, password=password,
-                               name=(form.name.data or "").strip(), team_codes=form.teams.data)
+            user = create_user(
+                form.email.data,
+                form.roles.data,
+                password=password,
+                name=(form.name.data or "").strip(),
+                team_codes=form.teams.data,
+            )
         except AccountError as exc:
             db.session.rollback()
             getattr(form, exc.field or "email").errors.append(str(exc))
@@ -120,16 +125,18 @@ def edit_user(user_id):
             disabling = form.is_disabled.data and not user.is_disabled
             ended = (ended or Ended(0, 0)) + set_disabled(user, form.is_disabled.data)
             db.session.commit()
-            why = " and ".join(w for w, done in (("roles changed", ended.roles_changed), ("disabled", disabling))
-                               if done)
+            why = " and ".join(
+                w for w, done in (("roles changed", ended.roles_changed), ("disabled", disabling)) if done
+            )
             flash(f"Saved {user.email}." + (f" {why.capitalize()}: {ended}." if why else ""), "info")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     tokens = db.session.scalars(
         sa.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
     ).all()
     sessions = live_sessions(user, current_app.permanent_session_lifetime)
-    return _form_page("admin/user_form.html", form, 422 if has_errors(form) else 200, user=user, tokens=tokens,
-                      sessions=sessions)
+    return _form_page(
+        "admin/user_form.html", form, 422 if has_errors(form) else 200, user=user, tokens=tokens, sessions=sessions
+    )
 
 
 def _posted() -> bool:
@@ -154,8 +161,9 @@ def one_time_password(user_id):
     password = new_one_time_password(user.email)
     # Their other sessions end and their API tokens are revoked; an admin resetting
     # their own password keeps the session doing it.
-    set_password(user, password, one_time=True,
-                 keep_session=current_session_key() if user.id == current_user.id else None)
+    set_password(
+        user, password, one_time=True, keep_session=current_session_key() if user.id == current_user.id else None
+    )
     db.session.commit()
     return _password_shown_once(user, password)
 

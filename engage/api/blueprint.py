@@ -18,13 +18,16 @@ DESCRIPTION = (
     "The JSON API of engage (Your Force Your Voice): the ward register, point location, and the capture API "
     "used by the phone app and other clients. Send an API token as `Authorization: Bearer ...` (an "
     "administrator issues tokens under Admin > Users), or use a logged-in browser session (which must send "
-    "its CSRF token in `X-CSRFToken` when writing). Every refusal is JSON: `{\"error\": ...}`, with `fields` "
+    'its CSRF token in `X-CSRFToken` when writing). Every refusal is JSON: `{"error": ...}`, with `fields` '
     "on 422."
 )
 
 SECURITY_SCHEMES = {
-    "bearerAuth": {"type": "http", "scheme": "bearer",
-                   "description": "An API token (starts `eng_`), issued under Admin > Users."},
+    "bearerAuth": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "An API token (starts `eng_`), issued under Admin > Users.",
+    },
     "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "session"},
 }
 
@@ -48,7 +51,9 @@ class EngageApi(Api):
 
 def init_app(app):
     app.config.update(
-        API_TITLE="engage", API_VERSION="1", OPENAPI_VERSION="3.1.0",
+        API_TITLE="engage",
+        API_VERSION="1",
+        OPENAPI_VERSION="3.1.0",
         API_SPEC_OPTIONS={
             "info": {"description": DESCRIPTION},
             "servers": [{"url": "/"}],

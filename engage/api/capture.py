@@ -1,4 +1,5 @@
 """Capture sync API: meetings and concerns from the phone's queue (or any client)."""
+
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -41,8 +42,10 @@ from engage.extensions import db
 from engage.platform.db import utcnow
 
 CAPTURE_ROLES = ("officer", "staff", "admin")
-NOT_YOURS_NOW = error("Not the user's own concern, the undo window has passed, or a team has already acted on it "
-                      "(then `correction_url` says where to send a correction instead).")
+NOT_YOURS_NOW = error(
+    "Not the user's own concern, the undo window has passed, or a team has already acted on it "
+    "(then `correction_url` says where to send a correction instead)."
+)
 
 
 def _json_body():
@@ -100,8 +103,10 @@ def _replayed(kind, entry, or_404, differences, to_json):
     conflicts = differences(entry)
     if conflicts:
         db.session.rollback()
-        return jsonify(error=f"a different {kind} is already stored with this id: nothing was stored; "
-                             f"send this one with a new id", fields=conflicts), 409
+        return jsonify(
+            error=f"a different {kind} is already stored with this id: nothing was stored; send this one with a new id",
+            fields=conflicts,
+        ), 409
     body = to_json(entry)
     db.session.rollback()
     return jsonify(body), 200
@@ -112,8 +117,10 @@ def _may_see_contact(concern) -> bool:
 
 
 @bp.route("/v1/session")
-@described("A fresh CSRF token for a page loaded from the offline cache.",
-           {200: answer(s.SessionInfo, "The user and a CSRF token.")})
+@described(
+    "A fresh CSRF token for a page loaded from the offline cache.",
+    {200: answer(s.SessionInfo, "The user and a CSRF token.")},
+)
 @login_required_any_role
 def session_info():
     """A fresh CSRF token for a page that was loaded from the offline cache."""
@@ -121,8 +128,9 @@ def session_info():
 
 
 @bp.route("/v1/categories")
-@described("The active concern categories, in display order.", {200: answer(s.Categories, "The categories.")},
-           public=True)
+@described(
+    "The active concern categories, in display order.", {200: answer(s.Categories, "The categories.")}, public=True
+)
 def categories():
     rows = db.session.scalars(
         sa.select(Category).where(Category.is_active).order_by(Category.sort_order, Category.code)
@@ -131,15 +139,27 @@ def categories():
 
 
 @bp.route("/v1/meetings", methods=["POST"])
-@described("Record a meeting (officers, staff, admins). Idempotent on `id`.", {
-    201: answer(s.MeetingAnswer, "Stored."),
-    200: answer(s.MeetingAnswer, "Already stored with this id, the same meeting sent again (a resend): the stored "
-                                 "meeting, unchanged."),
-    404: error("A meeting the user may not see is stored with this id: the same answer as a GET of it, nothing "
-               "of its content."),
-    409: answer(s.ValidationErrorAnswer, "Another meeting is stored with this id: nothing was stored; `fields` "
-                                         "names the fields that differ. Send it with a new id."),
-    422: INVALID}, body=s.MeetingInput)
+@described(
+    "Record a meeting (officers, staff, admins). Idempotent on `id`.",
+    {
+        201: answer(s.MeetingAnswer, "Stored."),
+        200: answer(
+            s.MeetingAnswer,
+            "Already stored with this id, the same meeting sent again (a resend): the stored meeting, unchanged.",
+        ),
+        404: error(
+            "A meeting the user may not see is stored with this id: the same answer as a GET of it, nothing "
+            "of its content."
+        ),
+        409: answer(
+            s.ValidationErrorAnswer,
+            "Another meeting is stored with this id: nothing was stored; `fields` "
+            "names the fields that differ. Send it with a new id.",
+        ),
+        422: INVALID,
+    },
+    body=s.MeetingInput,
+)
 @role_required(*CAPTURE_ROLES)
 def create_meeting():
     def replayed(meeting, data):
@@ -149,43 +169,69 @@ def create_meeting():
 
 
 @bp.route("/v1/concerns", methods=["POST"])
-@described("Record a concern and route it (officers, staff, admins). Idempotent on `id`.", {
-    201: answer(s.ConcernAnswer, "Stored and routed."),
-    200: answer(s.ConcernAnswer, "Already stored with this id, the same concern sent again (a resend): the stored "
-                                 "concern, unchanged."),
-    404: error("A concern the user may not see is stored with this id: the same answer as a GET of it, nothing "
-               "of its content."),
-    409: answer(s.ValidationErrorAnswer, "Another concern is stored with this id: nothing was stored; `fields` "
-                                         "names the fields that differ. Send it with a new id."),
-    410: error("A concern with this id was undone (deleted by the officer): it is not stored again."),
-    422: INVALID}, body=s.ConcernInput)
+@described(
+    "Record a concern and route it (officers, staff, admins). Idempotent on `id`.",
+    {
+        201: answer(s.ConcernAnswer, "Stored and routed."),
+        200: answer(
+            s.ConcernAnswer,
+            "Already stored with this id, the same concern sent again (a resend): the stored concern, unchanged.",
+        ),
+        404: error(
+            "A concern the user may not see is stored with this id: the same answer as a GET of it, nothing "
+            "of its content."
+        ),
+        409: answer(
+            s.ValidationErrorAnswer,
+            "Another concern is stored with this id: nothing was stored; `fields` "
+            "names the fields that differ. Send it with a new id.",
+        ),
+        410: error("A concern with this id was undone (deleted by the officer): it is not stored again."),
+        422: INVALID,
+    },
+    body=s.ConcernInput,
+)
 @role_required(*CAPTURE_ROLES)
 def create_concern():
     def to_json(concern):
         return concern_json(concern, _may_see_contact(concern))
 
     def replayed(concern, data):
-        return _replayed("concern", concern, concern_or_404,
-                         lambda c: concern_differences(c, data, compare_contact=_may_see_contact(c)), to_json)
+        return _replayed(
+            "concern",
+            concern,
+            concern_or_404,
+            lambda c: concern_differences(c, data, compare_contact=_may_see_contact(c)),
+            to_json,
+        )
 
     return _store(raise_concern, Concern, to_json, replayed)
 
 
 @bp.route("/v1/meetings/<meeting_id>")
-@described("One meeting, if the user may see it.",
-           {200: answer(s.MeetingAnswer, "The meeting."), 404: error("No such meeting that the user can see.")})
+@described(
+    "One meeting, if the user may see it.",
+    {200: answer(s.MeetingAnswer, "The meeting."), 404: error("No such meeting that the user can see.")},
+)
 @login_required_any_role
 def get_meeting(meeting_id):
     return jsonify(meeting_json(meeting_or_404(scope_for(current_user), meeting_id)))
 
 
 @bp.route("/v1/meetings/<meeting_id>", methods=["PATCH"])
-@described("Edit a meeting (officers, staff, admins who may see it), from the `version` the edit started from.", {
-    200: answer(s.MeetingAnswer, "Saved: the meeting with its new version."),
-    404: error("No such meeting that the user can see."),
-    409: answer(s.MeetingConflict, "Someone saved the meeting since that version: nothing was saved; `current` "
-                                   "is the meeting as stored."),
-    422: INVALID}, body=s.MeetingChange)
+@described(
+    "Edit a meeting (officers, staff, admins who may see it), from the `version` the edit started from.",
+    {
+        200: answer(s.MeetingAnswer, "Saved: the meeting with its new version."),
+        404: error("No such meeting that the user can see."),
+        409: answer(
+            s.MeetingConflict,
+            "Someone saved the meeting since that version: nothing was saved; `current` is the meeting as stored.",
+        ),
+        422: INVALID,
+    },
+    body=s.MeetingChange,
+)
 @role_required(*CAPTURE_ROLES)
 def edit_meeting(meeting_id):
     """Send the `version` you edited: 409 with the stored meeting if someone saved first."""
@@ -201,15 +247,20 @@ def edit_meeting(meeting_id):
     except (MeetingChanged, so.exc.StaleDataError):
         db.session.rollback()
         current = meeting_or_404(scope_for(current_user), meeting_id)
-        return jsonify(error=f"the meeting was changed by someone else (now version {current.version}): "
-                             "nothing was saved; apply your edit to the current meeting and send it again",
-                       current=meeting_json(current)), 409
+        return jsonify(
+            error=f"the meeting was changed by someone else (now version {current.version}): "
+            "nothing was saved; apply your edit to the current meeting and send it again",
+            current=meeting_json(current),
+        ), 409
     return jsonify(body)
 
 
 @bp.route("/v1/meetings")
-@described("Meetings the user may see, newest first (at most 500).",
-           {200: answer(s.Meetings, "The meetings."), 400: error("`date` is not a date.")}, query=s.MeetingsQuery)
+@described(
+    "Meetings the user may see, newest first (at most 500).",
+    {200: answer(s.Meetings, "The meetings."), 400: error("`date` is not a date.")},
+    query=s.MeetingsQuery,
+)
 @login_required_any_role
 def list_meetings():
     stmt = sa.select(Meeting).order_by(Meeting.date.desc(), Meeting.start_time).limit(500)
@@ -224,8 +275,10 @@ def list_meetings():
 
 
 @bp.route("/v1/concerns/<concern_id>")
-@described("One concern, if the user may see it.",
-           {200: answer(s.ConcernAnswer, "The concern."), 404: error("No such concern that the user can see.")})
+@described(
+    "One concern, if the user may see it.",
+    {200: answer(s.ConcernAnswer, "The concern."), 404: error("No such concern that the user can see.")},
+)
 @login_required_any_role
 def get_concern(concern_id):
     concern = concern_or_404(scope_for(current_user), concern_id)
@@ -233,8 +286,11 @@ def get_concern(concern_id):
 
 
 @bp.route("/v1/concerns")
-@described("Concerns the user may see, newest first (at most 500).",
-           {200: answer(s.Concerns, "The concerns.")}, query=s.ConcernsQuery)
+@described(
+    "Concerns the user may see, newest first (at most 500).",
+    {200: answer(s.Concerns, "The concerns.")},
+    query=s.ConcernsQuery,
+)
 @login_required_any_role
 def list_concerns():
     stmt = sa.select(Concern).order_by(Concern.raised_at.desc()).limit(500)
@@ -254,14 +310,15 @@ def _own_recent_concern(concern_id) -> Concern:
 
 def _team_has_acted(exc: TeamHasActed):
     """409 saying why, and where the officer's correction goes instead."""
-    return jsonify(error=str(exc),
-                   correction_url=url_for("api.add_concern_correction", concern_id=exc.concern.id)), 409
+    return jsonify(error=str(exc), correction_url=url_for("api.add_concern_correction", concern_id=exc.concern.id)), 409
 
 
 @bp.route("/v1/concerns/<concern_id>", methods=["DELETE"])
-@described("Undo a concern just saved: only its author, within the undo window, before a team acts on it. "
-           "Its e-mails not yet sent are withdrawn.",
-           {204: {"description": "Removed."}, 404: error("No such concern that the user can see."), 409: NOT_YOURS_NOW})
+@described(
+    "Undo a concern just saved: only its author, within the undo window, before a team acts on it. "
+    "Its e-mails not yet sent are withdrawn.",
+    {204: {"description": "Removed."}, 404: error("No such concern that the user can see."), 409: NOT_YOURS_NOW},
+)
 @role_required(*CAPTURE_ROLES)
 def undo_concern(concern_id):
     concern = _own_recent_concern(concern_id)
@@ -279,9 +336,16 @@ def undo_concern(concern_id):
 
 
 @bp.route("/v1/concerns/<concern_id>", methods=["PATCH"])
-@described("Correct a concern just saved: only its author, within the undo window, before a team acts on it.",
-           {200: answer(s.ConcernAnswer, "The corrected concern."), 404: error("No such concern that the user can see."), 409: NOT_YOURS_NOW,
-            422: INVALID}, body=s.ConcernChange)
+@described(
+    "Correct a concern just saved: only its author, within the undo window, before a team acts on it.",
+    {
+        200: answer(s.ConcernAnswer, "The corrected concern."),
+        404: error("No such concern that the user can see."),
+        409: NOT_YOURS_NOW,
+        422: INVALID,
+    },
+    body=s.ConcernChange,
+)
 @role_required(*CAPTURE_ROLES)
 def edit_concern(concern_id):
     concern = _own_recent_concern(concern_id)
@@ -301,9 +365,12 @@ def edit_concern(concern_id):
 
 
 @bp.route("/v1/concerns/<concern_id>/corrections", methods=["POST"])
-@described("Add a correction to a concern: only the officer who saved it, at any time. It is kept beside the "
-           "concern (with its author and time) for the teams to read; nothing the teams did changes.",
-           {201: answer(s.CorrectionAnswer, "Stored."), 404: error("No such concern that the user can see."), 422: INVALID}, body=s.CorrectionInput)
+@described(
+    "Add a correction to a concern: only the officer who saved it, at any time. It is kept beside the "
+    "concern (with its author and time) for the teams to read; nothing the teams did changes.",
+    {201: answer(s.CorrectionAnswer, "Stored."), 404: error("No such concern that the user can see."), 422: INVALID},
+    body=s.CorrectionInput,
+)
 @role_required(*CAPTURE_ROLES)
 def add_concern_correction(concern_id):
     """The officer's correction of a concern they saved, at any time: kept beside it,

@@ -1,4 +1,5 @@
 """Map data: compact JSON keyed by ward code, and binned density for the heat layer."""
+
 from flask import abort, jsonify, request
 from flask_login import current_user
 
@@ -30,10 +31,16 @@ def _setup():
 
 
 @bp.route("/v1/maps/wards")
-@described("Concern counts per ward for the choropleth, with class breaks.",
-           {200: answer(s.MapWards, "Counts by ward code."),
-            400: error("A filter, `measure` or `breaks` is not valid."), 503: NO_BOUNDARIES},
-           query=s.MapWardsQuery, tag="maps")
+@described(
+    "Concern counts per ward for the choropleth, with class breaks.",
+    {
+        200: answer(s.MapWards, "Counts by ward code."),
+        400: error("A filter, `measure` or `breaks` is not valid."),
+        503: NO_BOUNDARIES,
+    },
+    query=s.MapWardsQuery,
+    tag="maps",
+)
 @login_required_any_role
 def map_wards():
     boundary_set, filters, scope = _setup()
@@ -44,16 +51,24 @@ def map_wards():
     counts = ward_counts(filters, scope, boundary_set.id)
     values = [v[measure] for v in counts.values()]
     return jsonify(
-        vintage=boundary_set.vintage, filters=filters.as_args(), measure=measure,
-        breaks=class_breaks(values, method), method=BREAK_METHODS[method],
-        total=sum(v["count"] for v in counts.values()), wards=counts, demo=filters.source == "demo",
+        vintage=boundary_set.vintage,
+        filters=filters.as_args(),
+        measure=measure,
+        breaks=class_breaks(values, method),
+        method=BREAK_METHODS[method],
+        total=sum(v["count"] for v in counts.values()),
+        wards=counts,
+        demo=filters.source == "demo",
     )
 
 
 @bp.route("/v1/maps/heat")
-@described("Concern density in square cells for the heat layer.",
-           {200: answer(s.MapHeat, "The cells."), 400: error("A filter or `zoom` is not valid."),
-            503: NO_BOUNDARIES}, query=s.MapHeatQuery, tag="maps")
+@described(
+    "Concern density in square cells for the heat layer.",
+    {200: answer(s.MapHeat, "The cells."), 400: error("A filter or `zoom` is not valid."), 503: NO_BOUNDARIES},
+    query=s.MapHeatQuery,
+    tag="maps",
+)
 @login_required_any_role
 def map_heat():
     boundary_set, filters, scope = _setup()
@@ -64,9 +79,12 @@ def map_heat():
 
 
 @bp.route("/authorities")
-@described("Outlines of the four local authorities (dissolved from the current wards).",
-           {200: answer(s.AuthorityCollection, "The authorities.", "application/geo+json"), 503: NO_BOUNDARIES},
-           public=True, tag="register")
+@described(
+    "Outlines of the four local authorities (dissolved from the current wards).",
+    {200: answer(s.AuthorityCollection, "The authorities.", "application/geo+json"), 503: NO_BOUNDARIES},
+    public=True,
+    tag="register",
+)
 def authorities():
     boundary_set = current_boundary_set()
     if boundary_set is None:

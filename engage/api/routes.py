@@ -18,9 +18,16 @@ def _boundary_set():
 
 
 @bp.route("/wards")
-@described("Every ward of a boundary set, as GeoJSON with today's designations.",
-           {200: answer(s.WardCollection, "The wards.", "application/geo+json"),
-            404: error("No boundary set with that vintage.")}, public=True, query=s.VintageQuery, tag="register")
+@described(
+    "Every ward of a boundary set, as GeoJSON with today's designations.",
+    {
+        200: answer(s.WardCollection, "The wards.", "application/geo+json"),
+        404: error("No boundary set with that vintage."),
+    },
+    public=True,
+    query=s.VintageQuery,
+    tag="register",
+)
 def wards():
     boundary_set = _boundary_set()
     response = jsonify(feature_collection(register_entries(boundary_set, outlines=True), boundary_set))
@@ -29,11 +36,17 @@ def wards():
 
 
 @bp.route("/locate")
-@described("The ward at a point: `lon` and `lat` (WGS84), or `grid` (an OS grid reference).",
-           {200: answer(s.LocatedWard, "The ward containing the point."),
-            400: error("Neither lon/lat nor grid given, or they are not valid coordinates."),
-            404: error("Outside every ward of the set (the answer names the vintage), or no such set.")},
-           public=True, query=s.LocateQuery, tag="register")
+@described(
+    "The ward at a point: `lon` and `lat` (WGS84), or `grid` (an OS grid reference).",
+    {
+        200: answer(s.LocatedWard, "The ward containing the point."),
+        400: error("Neither lon/lat nor grid given, or they are not valid coordinates."),
+        404: error("Outside every ward of the set (the answer names the vintage), or no such set."),
+    },
+    public=True,
+    query=s.LocateQuery,
+    tag="register",
+)
 def locate():
     boundary_set = _boundary_set()
     grid = request.args.get("grid")

@@ -1,6 +1,7 @@
 """The API contract, declared once: the answers and query parameters of /api as
 marshmallow schemas, beside the entries' request bodies (engage/concerns/schemas.py).
 flask-smorest turns them into /api/openapi.json (engage/api/document.py)."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields
@@ -32,17 +33,29 @@ class Error(Schema):
 
     error = fields.String(required=True)
     vintage = fields.String(metadata={"description": "Only on /api/locate's 404: the set searched."})
-    retry_after = fields.Integer(metadata={"description": "Only on 503 while the database is unreachable: "
-                                                          "seconds to wait (also in Retry-After)."})
-    correction_url = fields.String(metadata={"description": "Only on 409 when a team has already acted on the "
-                                                            "concern: where to POST a correction instead."})
+    retry_after = fields.Integer(
+        metadata={
+            "description": "Only on 503 while the database is unreachable: seconds to wait (also in Retry-After)."
+        }
+    )
+    correction_url = fields.String(
+        metadata={
+            "description": "Only on 409 when a team has already acted on the "
+            "concern: where to POST a correction instead."
+        }
+    )
 
 
 class ValidationErrorAnswer(Schema):
     error = fields.String(required=True)
     # Not `fields`: a schema's own attribute of that name lists its fields.
-    fields_ = fields.Dict(keys=fields.String(), values=fields.String(), required=True, data_key="fields",
-                          metadata={"description": "Field name (or `body`) -> what is wrong with it."})
+    fields_ = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        data_key="fields",
+        metadata={"description": "Field name (or `body`) -> what is wrong with it."},
+    )
 
 
 class Geometry(Schema):
@@ -59,8 +72,12 @@ class WardRow(Schema):
     ward_name = _str()
     lad_code = _str()
     lad_name = _str()
-    designation = _str(metadata={"enum": ["", *DESIGNATIONS],
-                                 "description": "The designation in force today; empty when none is recorded."})
+    designation = _str(
+        metadata={
+            "enum": ["", *DESIGNATIONS],
+            "description": "The designation in force today; empty when none is recorded.",
+        }
+    )
 
 
 class WardDetail(WardRow):
@@ -218,15 +235,22 @@ class ConcernAnswer(Schema):
     status = _str(metadata={"enum": list(CONCERN_STATUSES)})
     lead_team = fields.Nested(TeamRef, required=True, allow_none=True)
     copied_teams = fields.List(fields.Nested(TeamRef), required=True)
-    routed_by = fields.Raw(required=True, metadata={
-        "description": "The rule that routed it, or how it was routed otherwise.",
-        "oneOf": [{"$ref": "#/components/schemas/RuleRef"},
-                  {"type": ["string", "null"], "enum": ["rule", "coverage", "triage", "manual", None]}]})
+    routed_by = fields.Raw(
+        required=True,
+        metadata={
+            "description": "The rule that routed it, or how it was routed otherwise.",
+            "oneOf": [
+                {"$ref": "#/components/schemas/RuleRef"},
+                {"type": ["string", "null"], "enum": ["rule", "coverage", "triage", "manual", None]},
+            ],
+        },
+    )
     we_did = _maybe(fields.String)
     is_demo = fields.Boolean(required=True)
     queue = fields.Constant("triage", metadata={"description": "Present only when no team leads on it."})
-    contact = fields.Nested(Contact, metadata={
-        "description": "Only for staff, admins and the officer who saved it, and only with consent."})
+    contact = fields.Nested(
+        Contact, metadata={"description": "Only for staff, admins and the officer who saved it, and only with consent."}
+    )
 
 
 class Concerns(Schema):
@@ -279,17 +303,26 @@ class MapHeat(Schema):
     cell_degrees = fields.Float(required=True)
     zoom = fields.Integer(required=True, metadata={"minimum": 8, "maximum": 17})
     max = fields.Integer(required=True, metadata={"minimum": 0})
-    points = fields.List(fields.List(fields.Float(), metadata={
-        "minItems": 3, "maxItems": 3, "description": "[lat, lon, count]: a cell's centre and how many "
-                                                     "concerns it holds."}), required=True)
+    points = fields.List(
+        fields.List(
+            fields.Float(),
+            metadata={
+                "minItems": 3,
+                "maxItems": 3,
+                "description": "[lat, lon, count]: a cell's centre and how many concerns it holds.",
+            },
+        ),
+        required=True,
+    )
 
 
 # --- query strings (documented here; read by the views' own parsers) --------------------
 
 
 class VintageQuery(Schema):
-    vintage = fields.String(metadata={"description": "A boundary set's vintage, e.g. 2018-12 (default: the "
-                                                     "current set)."})
+    vintage = fields.String(
+        metadata={"description": "A boundary set's vintage, e.g. 2018-12 (default: the current set)."}
+    )
 
 
 class LocateQuery(VintageQuery):
@@ -312,7 +345,11 @@ class MapWardsQuery(MapFilters):
 
 
 class MapHeatQuery(MapFilters):
-    zoom = fields.Integer(metadata={
-        "minimum": -DATABASE_MAX_INTEGER, "maximum": DATABASE_MAX_INTEGER,
-        "description": "Map zoom; 8 to 17 (outside: the nearest). Default 11; not a whole number, or one beyond "
-                       "what the database holds: 400."})
+    zoom = fields.Integer(
+        metadata={
+            "minimum": -DATABASE_MAX_INTEGER,
+            "maximum": DATABASE_MAX_INTEGER,
+            "description": "Map zoom; 8 to 17 (outside: the nearest). Default 11; not a whole number, or one beyond "
+            "what the database holds: 400.",
+        }
+    )

@@ -1,4 +1,5 @@
 """The JSON API used by the capture app and other clients (session or bearer token)."""
+
 from flask import abort, jsonify
 from flask_login import current_user
 
@@ -31,8 +32,11 @@ def me():
 
 
 @bp.route("/v1/wards", endpoint="v1_wards")
-@described("The wards of the current set the user may see, with today's designations.",
-           {200: answer(s.Wards, "The wards."), 503: NO_BOUNDARIES}, tag="register")
+@described(
+    "The wards of the current set the user may see, with today's designations.",
+    {200: answer(s.Wards, "The wards."), 503: NO_BOUNDARIES},
+    tag="register",
+)
 @login_required_any_role
 def wards():
     entries, boundary_set = _scoped_entries()
@@ -40,9 +44,15 @@ def wards():
 
 
 @bp.route("/v1/wards/<code>", endpoint="v1_ward")
-@described("One ward of the current set, if the user may see it.",
-           {200: answer(s.WardDetail, "The ward."), 404: error("No such ward, or not in the user's area."),
-            503: NO_BOUNDARIES}, tag="register")
+@described(
+    "One ward of the current set, if the user may see it.",
+    {
+        200: answer(s.WardDetail, "The ward."),
+        404: error("No such ward, or not in the user's area."),
+        503: NO_BOUNDARIES,
+    },
+    tag="register",
+)
 @login_required_any_role
 def ward(code):
     entries, boundary_set = _scoped_entries()

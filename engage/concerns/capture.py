@@ -108,7 +108,8 @@ def record_meeting(data, user=None, is_demo=False) -> tuple[Meeting, bool]:
     db.session.flush()
     # Concerns that arrived first (a phone's queue is not ordered) are linked now.
     db.session.execute(
-        sa.update(Concern).where(Concern.meeting_ref == meeting.id, Concern.meeting_id.is_(None))
+        sa.update(Concern)
+        .where(Concern.meeting_ref == meeting.id, Concern.meeting_id.is_(None))
         .values(meeting_id=meeting.id)
         .execution_options(synchronize_session=False)
     )
@@ -124,8 +125,9 @@ class Placement:
     needs_review: bool
 
 
-def place_concern(values: dict, errors: dict[str, str], meeting_ward: Ward | None,
-                  boundary_set: BoundarySet | None) -> tuple[float | None, float | None, str | None, Placement]:
+def place_concern(
+    values: dict, errors: dict[str, str], meeting_ward: Ward | None, boundary_set: BoundarySet | None
+) -> tuple[float | None, float | None, str | None, Placement]:
     """Where the concern is, located by the server: the client's ward is not trusted
     when a position is given. `values` is the entry as read (ConcernInput); a problem
     is added to `errors`. `meeting_ward` is the first ward of the concern's meeting,
@@ -182,8 +184,13 @@ def _stored(concern_id: str | None) -> Concern | None:
     if existing is not None:
         return existing
     # The audit trail is the tombstone of an undone concern ((entity, entity_id) is indexed).
-    undone = db.session.scalar(sa.select(sa.exists().where(
-        AuditEvent.entity == "concern", AuditEvent.entity_id == concern_id, AuditEvent.action == "delete")))
+    undone = db.session.scalar(
+        sa.select(
+            sa.exists().where(
+                AuditEvent.entity == "concern", AuditEvent.entity_id == concern_id, AuditEvent.action == "delete"
+            )
+        )
+    )
     if undone:
         # A copy still on its way (a retry, a second tab) after the officer pressed Undo.
         raise EntryWithdrawn(f"concern {concern_id} was undone; it is not stored again")
@@ -226,7 +233,9 @@ def raise_concern(data, user=None, is_demo=False, channel=None, notify=True) -> 
         channel=channel or values.get("channel") or ("meeting" if meeting_ref else "phone"),
         category=category,
         description=values["description"],
-        lon=lon, lat=lat, grid_ref=grid,
+        lon=lon,
+        lat=lat,
+        grid_ref=grid,
         location_source=placement.source,
         ward=placement.ward,
         boundary_set_id=placement.boundary_set_id,
@@ -253,8 +262,10 @@ class TeamHasActed(Exception):
     """The concern's team has acted on it: it is no longer the officer's to undo or edit."""
 
     def __init__(self, concern: Concern):
-        super().__init__("The team has already acted on this concern, so it is kept as it is (its status history "
-                         "and what the team did stay): add a correction instead.")
+        super().__init__(
+            "The team has already acted on this concern, so it is kept as it is (its status history "
+            "and what the team did stay): add a correction instead."
+        )
         self.concern = concern
 
 

@@ -15,7 +15,18 @@ CAPTURE_ROLES = ("officer", "staff", "admin")
 
 # The capture scripts, in the order the page loads them (the page and the worker's
 # precache list both come from here, so they cannot drift apart).
-SCRIPTS = ("contract.js", "store.js", "geo.js", "places.js", "sync.js", "location.js", "concern.js", "meeting.js", "list.js", "app.js")
+SCRIPTS = (
+    "contract.js",
+    "store.js",
+    "geo.js",
+    "places.js",
+    "sync.js",
+    "location.js",
+    "concern.js",
+    "meeting.js",
+    "list.js",
+    "app.js",
+)
 
 STYLES = ("css/engage.css", "css/capture.css")
 
@@ -39,8 +50,11 @@ def index():
 def manifest():
     # Public: browsers fetch manifests without cookies.
     icon = lambda name, size, purpose="any": {  # noqa: E731
-        "src": url_for("static", filename=name), "sizes": size,
-        "type": "image/svg+xml" if name.endswith(".svg") else "image/png", "purpose": purpose}
+        "src": url_for("static", filename=name),
+        "sizes": size,
+        "type": "image/svg+xml" if name.endswith(".svg") else "image/png",
+        "purpose": purpose,
+    }
     body = {
         "name": "engage capture",
         "short_name": "Capture",

@@ -46,8 +46,12 @@ def next_sort_order() -> int:
 
 
 def add_category(code: str, label: str, sort_order: int | None = None) -> Category:
-    category = Category(code=code, label=label.strip(), is_active=True,
-                        sort_order=next_sort_order() if sort_order is None else sort_order)
+    category = Category(
+        code=code,
+        label=label.strip(),
+        is_active=True,
+        sort_order=next_sort_order() if sort_order is None else sort_order,
+    )
     db.session.add(category)
     return category
 
@@ -67,10 +71,18 @@ def usage_counts() -> tuple[dict, dict[int, int]]:
     from engage.platform.paging import bounded_counts
 
     ids = db.session.scalars(sa.select(Category.id)).all()
-    concerns = {category_id: n for category_id, n in bounded_counts(
-        {category_id: sa.select(Concern.id).where(Concern.category_id == category_id) for category_id in ids}).items()
-        if n}
-    rules = dict(db.session.execute(
-        sa.select(RoutingRule.category_id, sa.func.count()).where(RoutingRule.category_id.is_not(None))
-        .group_by(RoutingRule.category_id)).all())
+    concerns = {
+        category_id: n
+        for category_id, n in bounded_counts(
+            {category_id: sa.select(Concern.id).where(Concern.category_id == category_id) for category_id in ids}
+        ).items()
+        if n
+    }
+    rules = dict(
+        db.session.execute(
+            sa.select(RoutingRule.category_id, sa.func.count())
+            .where(RoutingRule.category_id.is_not(None))
+            .group_by(RoutingRule.category_id)
+        ).all()
+    )
     return concerns, rules

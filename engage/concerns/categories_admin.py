@@ -31,7 +31,9 @@ def new_category():
     form = CategoryForm()
     if form.validate_on_submit():
         code = (form.code.data or "").strip()
-        problems = check_category(code, form.label.data, form.sort_order.data if form.sort_order.data is not None else 0)
+        problems = check_category(
+            code, form.label.data, form.sort_order.data if form.sort_order.data is not None else 0
+        )
         for name, message in problems.items():
             getattr(form, name).errors.append(message)
         if not problems:
@@ -39,8 +41,9 @@ def new_category():
             db.session.commit()
             flash(f"Added the category {category.code} ({category.label}).", "info")
             return redirect(url_for("admin.categories"))
-    return render_template("admin/category_form.html", form=form, category=None, code_hint=CATEGORY_CODE_HINT), \
-        422 if has_errors(form) else 200
+    return render_template(
+        "admin/category_form.html", form=form, category=None, code_hint=CATEGORY_CODE_HINT
+    ), 422 if has_errors(form) else 200
 
 
 @bp.route("/categories/<int:category_id>", methods=["GET", "POST"])
@@ -57,8 +60,7 @@ def edit_category(category_id):
             db.session.commit()
             flash(f"Saved the category {category.code}.", "info")
             return redirect(url_for("admin.categories"))
-    return render_template("admin/category_form.html", form=form, category=category), \
-        422 if has_errors(form) else 200
+    return render_template("admin/category_form.html", form=form, category=category), 422 if has_errors(form) else 200
 
 
 @bp.route("/categories/<int:category_id>/retired", methods=["POST"])
@@ -67,6 +69,10 @@ def category_retired(category_id):
     retired = request.form.get("retired") == "1"
     if set_retired(category, retired):
         db.session.commit()
-        flash(f"Retired {category.label}: hidden from the capture app and new concerns, kept on old ones."
-              if retired else f"{category.label} is offered again.", "info")
+        flash(
+            f"Retired {category.label}: hidden from the capture app and new concerns, kept on old ones."
+            if retired
+            else f"{category.label} is offered again.",
+            "info",
+        )
     return redirect(url_for("admin.categories"))

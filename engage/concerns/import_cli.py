@@ -27,10 +27,16 @@ def default_rejects_path(path: Path) -> Path:
 @import_cli.command("meetings")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check the file and say what would be imported; write nothing.")
-@click.option("--skip-invalid", is_flag=True,
-              help="Import the valid rows and write the invalid ones (with a reason) to the rejects file.")
-@click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where --skip-invalid writes the rejected rows (default: FILE's name with .rejected.csv).")
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Import the valid rows and write the invalid ones (with a reason) to the rejects file.",
+)
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where --skip-invalid writes the rejected rows (default: FILE's name with .rejected.csv).",
+)
 def meetings_command(path, dry_run, skip_invalid, rejects):
     """Import past meetings (and the concerns raised at them) from CSV or XLSX.
 
@@ -62,8 +68,10 @@ def meetings_command(path, dry_run, skip_invalid, rejects):
 
     if dry_run:
         if plan.problems and skip_invalid:
-            click.echo(f"Dry run: nothing written. Without --dry-run the valid rows would be imported and "
-                       f"{len(plan.rejected_rows)} rows written to {rejects}.")
+            click.echo(
+                f"Dry run: nothing written. Without --dry-run the valid rows would be imported and "
+                f"{len(plan.rejected_rows)} rows written to {rejects}."
+            )
         elif plan.problems:
             click.echo("Dry run: nothing written. As it is, the file would not be imported (see above).")
         else:
@@ -71,9 +79,11 @@ def meetings_command(path, dry_run, skip_invalid, rejects):
         sys.exit(1 if plan.problems and not skip_invalid else 0)
 
     if plan.problems and not skip_invalid:
-        click.echo(f"Nothing imported: correct these rows, or give --skip-invalid to import the "
-                   f"{len(plan.rows) - len(plan.rejected_rows)} valid rows and write the others to {rejects}.",
-                   err=True)
+        click.echo(
+            f"Nothing imported: correct these rows, or give --skip-invalid to import the "
+            f"{len(plan.rows) - len(plan.rejected_rows)} valid rows and write the others to {rejects}.",
+            err=True,
+        )
         sys.exit(1)
 
     with cli_actor():

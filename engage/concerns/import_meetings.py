@@ -18,10 +18,10 @@ import io
 import re
 import uuid
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Iterable, Mapping
 
 import sqlalchemy as sa
 
@@ -59,8 +59,15 @@ COLUMNS = {
     "ward_code": ("ward code", "code", "gss code", "wd18cd", "wd13cd", "wd19cd"),
     "ward_name": ("ward name", "wd18nm", "wd13nm", "wd19nm"),
     "venue": ("venue", "location", "place", "meeting venue", "meeting place", "where"),
-    "attendance": ("attendance", "attendees", "attended", "number attending", "residents attending",
-                   "headcount", "number of attendees"),
+    "attendance": (
+        "attendance",
+        "attendees",
+        "attended",
+        "number attending",
+        "residents attending",
+        "headcount",
+        "number of attendees",
+    ),
     "notes": ("notes", "note", "comments", "meeting notes", "minutes"),
     "kind": ("kind", "type", "meeting type", "meeting kind"),
     "category": ("category", "theme", "concern category", "issue type", "service code"),
@@ -68,8 +75,13 @@ COLUMNS = {
     "status": ("status", "concern status"),
 }
 
-KIND_ALIASES = {"yfyv": "your_force_your_voice", "ward panel": "pact", "partner": "partner_event",
-                "school": "school_youth", "youth": "school_youth"}
+KIND_ALIASES = {
+    "yfyv": "your_force_your_voice",
+    "ward panel": "pact",
+    "partner": "partner_event",
+    "school": "school_youth",
+    "youth": "school_youth",
+}
 
 _WEEKDAY = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+", re.I)
 
@@ -90,10 +102,11 @@ class ImportRefused(ValueError):
 
 # --- reading ------------------------------------------------------------------------
 
+
 @dataclass
 class SourceRow:
-    number: int                   # the row's number in the file or sheet (the header is 1)
-    values: dict[str, object]     # header as written -> cell value as read
+    number: int  # the row's number in the file or sheet (the header is 1)
+    values: dict[str, object]  # header as written -> cell value as read
 
 
 @dataclass
@@ -117,7 +130,7 @@ def read_rows(path) -> Table:
 
 def _table(source: str, rows: Iterable[tuple[int, list]]) -> Table:
     rows = iter(rows)
-    for number, header in rows:
+    for _number, header in rows:
         if not all(_blank(v) for v in header):
             break
     else:
@@ -189,13 +202,17 @@ def map_columns(columns: list[str]) -> tuple[dict[str, str], list[str], list[str
         else:
             fields[name] = header
     if "date" not in fields or not {"ward", "ward_code", "ward_name"} & set(fields):
-        missing = [n for n, ok in (("date", "date" in fields),
-                                   ("ward", bool({"ward", "ward_code", "ward_name"} & set(fields)))) if not ok]
+        missing = [
+            n
+            for n, ok in (("date", "date" in fields), ("ward", bool({"ward", "ward_code", "ward_name"} & set(fields))))
+            if not ok
+        ]
         problems.append(f"no {' or '.join(missing)} column (the columns are: {', '.join(c for c in columns if c)})")
     return fields, ignored, problems
 
 
 # --- reading cells ------------------------------------------------------------------
+
 
 class CellError(ValueError):
     pass
@@ -292,6 +309,7 @@ def _key(text: str) -> str:
 
 # --- the plan -------------------------------------------------------------------------
 
+
 @dataclass
 class RowProblem:
     row: int
@@ -361,8 +379,9 @@ class ImportPlan:
     def summary(self) -> str:
         existing_m = len(self.meetings) - len(self.new_meetings)
         existing_c = len(self.concerns) - len(self.new_concerns)
-        text = (f"{len(self.rows)} rows: {len(self.new_meetings)} meetings and {len(self.new_concerns)} concerns "
-                f"to import")
+        text = (
+            f"{len(self.rows)} rows: {len(self.new_meetings)} meetings and {len(self.new_concerns)} concerns to import"
+        )
         if existing_m or existing_c:
             text += f" ({existing_m} meetings and {existing_c} concerns already imported)"
         if self.problems:
@@ -481,16 +500,18 @@ def _parse_row(row: SourceRow, plan: ImportPlan, lookups: _Lookups, today: date)
             reasons.append(str(exc))
 
     ward = None
-    ward_text = next((_text(values[f]) for f in ("ward_code", "ward", "ward_name")
-                      if f in values and not _blank(values[f])), "")
+    ward_text = next(
+        (_text(values[f]) for f in ("ward_code", "ward", "ward_name") if f in values and not _blank(values[f])), ""
+    )
     matcher = lookups.matcher(day)
     if ward_text:
         match = matcher.match(ward_text)
         if match.ward is None:
             reasons.append(match.problem + ("" if day else " (the date, which picks the boundary set, is not valid)"))
         ward = match.ward
-    elif not any(formula_text(row.values.get(plan.fields[f])) for f in ("ward_code", "ward", "ward_name")
-                 if f in plan.fields):
+    elif not any(
+        formula_text(row.values.get(plan.fields[f])) for f in ("ward_code", "ward", "ward_name") if f in plan.fields
+    ):
         reasons.append("no ward")
 
     venue = " ".join(_text(values.get("venue")).split())
@@ -556,33 +577,48 @@ def _plan_meetings(parsed: list[_Parsed], plan: ImportPlan) -> None:
             chosen[name] = next(iter(given)) if given else None
         numbers = [p.row.number for p in group]
         if conflicts:
-            reason = (f"duplicate meeting: rows {', '.join(map(str, numbers))} are the same meeting "
-                      f"({group[0].ward.name}, {day:%-d %B %Y}, {group[0].venue or 'no venue'}) "
-                      f"with different {' and '.join(conflicts)}")
+            reason = (
+                f"duplicate meeting: rows {', '.join(map(str, numbers))} are the same meeting "
+                f"({group[0].ward.name}, {day:%-d %B %Y}, {group[0].venue or 'no venue'}) "
+                f"with different {' and '.join(conflicts)}"
+            )
             plan.problems += [RowProblem(n, reason) for n in numbers]
             continue
         meeting = PlannedMeeting(
-            id=meeting_id_for(code, day, group[0].venue), ward=group[0].ward, date=day, venue=group[0].venue,
-            attendance=chosen["attendance"], notes=chosen["notes"] or "",
-            kind=chosen["kind"] or "your_force_your_voice", rows=numbers)
+            id=meeting_id_for(code, day, group[0].venue),
+            ward=group[0].ward,
+            date=day,
+            venue=group[0].venue,
+            attendance=chosen["attendance"],
+            notes=chosen["notes"] or "",
+            kind=chosen["kind"] or "your_force_your_voice",
+            rows=numbers,
+        )
         plan.meetings.append(meeting)
-        raised_at = datetime.combine(day, time(12, 0), tzinfo=timezone.utc)
+        raised_at = datetime.combine(day, time(12, 0), tzinfo=UTC)
         seen: Counter = Counter()
         for p in group:
             if p.category is None:
                 continue
             text = p.concern or p.category.label
             seen[(p.category.code, _key(text))] += 1
-            plan.concerns.append(PlannedConcern(
-                id=concern_id_for(meeting.id, p.category.code, text, seen[(p.category.code, _key(text))]),
-                meeting_id=meeting.id, category=p.category.code, text=text, status=p.status,
-                raised_at=raised_at, row=p.row.number))
+            plan.concerns.append(
+                PlannedConcern(
+                    id=concern_id_for(meeting.id, p.category.code, text, seen[(p.category.code, _key(text))]),
+                    meeting_id=meeting.id,
+                    category=p.category.code,
+                    text=text,
+                    status=p.status,
+                    raised_at=raised_at,
+                    row=p.row.number,
+                )
+            )
 
 
 def _chunks(items, size=500):
     items = list(items)
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]
 
 
 def _check_database(plan: ImportPlan) -> None:
@@ -605,17 +641,23 @@ def _check_database(plan: ImportPlan) -> None:
         if existing is not None:
             differences = [
                 f"{name} {theirs!r} in engage, {ours!r} in the file"
-                for name, theirs, ours in (("attendance", existing.attendance, planned.attendance),
-                                           ("notes", existing.notes, planned.notes),
-                                           ("kind", existing.kind, planned.kind))
-                if theirs != ours]
+                for name, theirs, ours in (
+                    ("attendance", existing.attendance, planned.attendance),
+                    ("notes", existing.notes, planned.notes),
+                    ("kind", existing.kind, planned.kind),
+                )
+                if theirs != ours
+            ]
             if differences:
-                reason = ("duplicate meeting: already imported (perhaps from another file) with different "
-                          + "; ".join(differences))
+                reason = "duplicate meeting: already imported (perhaps from another file) with different " + "; ".join(
+                    differences
+                )
             planned.exists = True
         elif (other := others.get((planned.ward.code, planned.date, _key(planned.venue)))) is not None:
-            reason = (f"duplicate meeting: already in engage as meeting {other.id} "
-                      f"({planned.ward.name}, {planned.date:%-d %B %Y}, {other.venue or 'no venue'})")
+            reason = (
+                f"duplicate meeting: already in engage as meeting {other.id} "
+                f"({planned.ward.name}, {planned.date:%-d %B %Y}, {other.venue or 'no venue'})"
+            )
         if reason:
             plan.problems += [RowProblem(n, reason) for n in planned.rows]
             bad_meetings.add(planned.id)
@@ -630,6 +672,7 @@ def _check_database(plan: ImportPlan) -> None:
 
 # --- writing ------------------------------------------------------------------------
 
+
 @dataclass
 class ImportResult:
     meetings: int = 0
@@ -641,8 +684,7 @@ class ImportResult:
     def summary(self) -> str:
         text = f"Imported {self.meetings} meetings and {self.concerns} concerns"
         if self.meetings_existing or self.concerns_existing:
-            text += (f"; {self.meetings_existing} meetings and {self.concerns_existing} concerns "
-                     "were already imported")
+            text += f"; {self.meetings_existing} meetings and {self.concerns_existing} concerns were already imported"
         if self.rejected:
             text += f"; {self.rejected} rows rejected"
         return text + "."
@@ -656,13 +698,26 @@ def run_import(plan: ImportPlan, skip_invalid: bool = False, actor: str = "impor
         raise ImportRefused(plan.file_problems)
     if plan.problems and not skip_invalid:
         raise ImportRefused([str(p) for p in plan.problems])
-    result = ImportResult(rejected=len(plan.rejected_rows),
-                          meetings_existing=len(plan.meetings) - len(plan.new_meetings),
-                          concerns_existing=len(plan.concerns) - len(plan.new_concerns))
+    result = ImportResult(
+        rejected=len(plan.rejected_rows),
+        meetings_existing=len(plan.meetings) - len(plan.new_meetings),
+        concerns_existing=len(plan.concerns) - len(plan.new_concerns),
+    )
     # Held here as well as in the session: its identity map keeps only weak references,
     # and raise_concern looks each concern's meeting up by id.
-    meetings = [Meeting(id=m.id, kind=m.kind, date=m.date, venue=m.venue, status="held",
-                        attendance=m.attendance, notes=m.notes, wards=[m.ward]) for m in plan.new_meetings]
+    meetings = [
+        Meeting(
+            id=m.id,
+            kind=m.kind,
+            date=m.date,
+            venue=m.venue,
+            status="held",
+            attendance=m.attendance,
+            notes=m.notes,
+            wards=[m.ward],
+        )
+        for m in plan.new_meetings
+    ]
     db.session.add_all(meetings)
     result.meetings = len(meetings)
     db.session.flush()
@@ -671,15 +726,30 @@ def run_import(plan: ImportPlan, skip_invalid: bool = False, actor: str = "impor
     # already checked that these ids are new and distinct.
     with db.session.no_autoflush:
         for n, c in enumerate(plan.new_concerns, start=1):
-            concern, created = raise_concern({
-                "id": c.id, "meeting_id": c.meeting_id, "category": c.category, "description": c.text,
-                "raised_at": c.raised_at.isoformat(),
-            }, channel="import", notify=False)
+            concern, created = raise_concern(
+                {
+                    "id": c.id,
+                    "meeting_id": c.meeting_id,
+                    "category": c.category,
+                    "description": c.text,
+                    "raised_at": c.raised_at.isoformat(),
+                },
+                channel="import",
+                notify=False,
+            )
             if not created:
                 continue
             if c.status != concern.status:
-                db.session.add(StatusChange(concern=concern, at=c.raised_at, from_status=concern.status,
-                                            to_status=c.status, note=note, actor=actor))
+                db.session.add(
+                    StatusChange(
+                        concern=concern,
+                        at=c.raised_at,
+                        from_status=concern.status,
+                        to_status=c.status,
+                        note=note,
+                        actor=actor,
+                    )
+                )
                 concern.status = c.status
                 concern.status_changed_at = c.raised_at
             result.concerns += 1
@@ -710,7 +780,8 @@ def write_rejects(plan: ImportPlan, out) -> int:
     for row in plan.rows:
         if row.number in rejected:
             reasons = list(dict.fromkeys(rejected[row.number]))
-            writer.writerow([_safe_cell(row.values.get(c)) for c in columns]
-                            + [f"row {row.number}: " + "; ".join(reasons)])
+            writer.writerow(
+                [_safe_cell(row.values.get(c)) for c in columns] + [f"row {row.number}: " + "; ".join(reasons)]
+            )
             count += 1
     return count

@@ -28,24 +28,30 @@ MAX_OLDER_DAYS = 36_500
 class InboxFilters:
     ward: str | None = None
     category: str | None = None
-    status: str = "open"        # 'open', 'all' or one status
+    status: str = "open"  # 'open', 'all' or one status
     older_than_days: int | None = None
     team_id: int | None = None
-    queue: str | None = None     # 'triage': concerns with no lead team
+    queue: str | None = None  # 'triage': concerns with no lead team
     include_demo: bool = True
     errors: dict = field(default_factory=dict)
     ids: dict = field(default_factory=dict, repr=False, compare=False)  # _looked_up's, once a request
 
     @classmethod
-    def from_args(cls, args) -> "InboxFilters":
-        f = cls(ward=(args.get("ward") or "").upper() or None, category=args.get("category") or None,
-                status=args.get("status") or "open", queue=args.get("queue") or None)
+    def from_args(cls, args) -> InboxFilters:
+        f = cls(
+            ward=(args.get("ward") or "").upper() or None,
+            category=args.get("category") or None,
+            status=args.get("status") or "open",
+            queue=args.get("queue") or None,
+        )
         if f.status not in ("open", "all", *LABELS):
             f.errors["status"] = f"unknown status '{f.status}'"
             f.status = "open"
         # Days back to year 1 would overflow the date; a century is the most that means anything.
-        for name, arg, lowest, highest in (("older_than_days", "older", 0, MAX_OLDER_DAYS),
-                                           ("team_id", "team", 1, DATABASE_MAX_INTEGER)):
+        for name, arg, lowest, highest in (
+            ("older_than_days", "older", 0, MAX_OLDER_DAYS),
+            ("team_id", "team", 1, DATABASE_MAX_INTEGER),
+        ):
             try:
                 setattr(f, name, whole_number(args, arg, minimum=lowest, maximum=highest))
             except BadParameter as exc:
@@ -93,7 +99,7 @@ class _Arm:
         # The same rows without reading the concerns, to count them (copies, unfiltered).
         self.counted = counted
 
-    def where(self, *conditions) -> "_Arm":
+    def where(self, *conditions) -> _Arm:
         return _Arm(self.stmt.where(*conditions), self.status, self.raised_at, self.id)
 
     def with_status(self, status: str, counting: bool = False):
@@ -116,12 +122,18 @@ def _copied_to(team_ids) -> _Arm:
     team_ids = list(team_ids)
     if len(team_ids) == 1:  # one row per concern: joined, and read along the copy's index
         copy = copy_columns.c
-        return _Arm(sa.select(Concern).join(copy_columns, sa.and_(copy.concern_id == Concern.id,
-                                                                   copy.team_id == team_ids[0])),
-                    copy.status, copy.raised_at, copy.concern_id,
-                    counted=sa.select(copy.concern_id).where(copy.team_id == team_ids[0]))
-    return _Arm(sa.select(Concern).where(Concern.id.in_(
-        sa.select(concern_copy.c.concern_id).where(concern_copy.c.team_id.in_(team_ids)))))
+        return _Arm(
+            sa.select(Concern).join(copy_columns, sa.and_(copy.concern_id == Concern.id, copy.team_id == team_ids[0])),
+            copy.status,
+            copy.raised_at,
+            copy.concern_id,
+            counted=sa.select(copy.concern_id).where(copy.team_id == team_ids[0]),
+        )
+    return _Arm(
+        sa.select(Concern).where(
+            Concern.id.in_(sa.select(concern_copy.c.concern_id).where(concern_copy.c.team_id.in_(team_ids)))
+        )
+    )
 
 
 @dataclass
@@ -147,37 +159,53 @@ def _by_lead_team(filters: InboxFilters) -> _Inbox:
     status are read and each one's category checked: at a million concerns, tens of
     thousands per ward to count them. Which teams lead any is one probe of that index
     per team (a few dozen at most), in one statement."""
+
     def holding(condition):
         return _filtered(sa.select(Concern.id).where(condition), filters).exists()
 
-    leads = sa.union_all(sa.select(Team.id).where(holding(Concern.lead_team_id == Team.id)),
-                         sa.select(sa.null()).where(holding(Concern.lead_team_id.is_(None))))
-    arms = [_Arm(sa.select(Concern).where(Concern.lead_team_id.is_(None) if team_id is None
-                                          else Concern.lead_team_id == team_id))
-            for team_id in db.session.scalars(leads).all()]
+    leads = sa.union_all(
+        sa.select(Team.id).where(holding(Concern.lead_team_id == Team.id)),
+        sa.select(sa.null()).where(holding(Concern.lead_team_id.is_(None))),
+    )
+    arms = [
+        _Arm(
+            sa.select(Concern).where(
+                Concern.lead_team_id.is_(None) if team_id is None else Concern.lead_team_id == team_id
+            )
+        )
+        for team_id in db.session.scalars(leads).all()
+    ]
     return _Inbox(arms or [_Arm(sa.select(Concern).where(sa.false()))])
 
 
 def _inbox(scope: Scope, filters: InboxFilters) -> _Inbox:
     # The inbox is what is routed to the inspector's teams, not all they may read.
     if scope.sees_everything and filters.team_id:
-        inbox = _Inbox([_led_by([filters.team_id]), _copied_to([filters.team_id])],
-                       Concern.lead_team_id == filters.team_id)
+        inbox = _Inbox(
+            [_led_by([filters.team_id]), _copied_to([filters.team_id])], Concern.lead_team_id == filters.team_id
+        )
     elif scope.sees_everything and filters.ward and filters.category and not filters.queue:
         inbox = _by_lead_team(filters)
     elif scope.sees_everything:
         inbox = _Inbox([_Arm(sa.select(Concern))])
     elif scope.team_ids:
-        inbox = _Inbox([_led_by(scope.team_ids), _copied_to(scope.team_ids)],
-                       Concern.lead_team_id.in_(scope.team_ids))
+        inbox = _Inbox([_led_by(scope.team_ids), _copied_to(scope.team_ids)], Concern.lead_team_id.in_(scope.team_ids))
     else:
         inbox = _Inbox([_Arm(filter_concerns(scope, sa.select(Concern)))])
     if filters.team_id and not scope.sees_everything:
         inbox.arms = [arm.where(routed_to_teams([filters.team_id])) for arm in inbox.arms]
-    unfiltered = not (filters.queue or filters.ward or filters.category or filters.older_than_days
-                      or not filters.include_demo or (filters.team_id and not scope.sees_everything))
-    inbox.arms = [_Arm(_filtered(arm.stmt, filters), arm.status, arm.raised_at, arm.id,
-                       arm.counted if unfiltered else None) for arm in inbox.arms]
+    unfiltered = not (
+        filters.queue
+        or filters.ward
+        or filters.category
+        or filters.older_than_days
+        or not filters.include_demo
+        or (filters.team_id and not scope.sees_everything)
+    )
+    inbox.arms = [
+        _Arm(_filtered(arm.stmt, filters), arm.status, arm.raised_at, arm.id, arm.counted if unfiltered else None)
+        for arm in inbox.arms
+    ]
     return inbox
 
 
@@ -198,13 +226,23 @@ def _counts(inbox: _Inbox, statuses) -> dict[str, Count]:
     overlap taken off once: |A or B| = |A| + |B| - |B and in A|."""
     limit = paging.COUNT_LIMIT
     if inbox.overlap is None:
-        parts = bounded_counts({(status, i): arm.with_status(status, counting=True) for status in statuses
-                                for i, arm in enumerate(inbox.arms)})
+        parts = bounded_counts(
+            {
+                (status, i): arm.with_status(status, counting=True)
+                for status in statuses
+                for i, arm in enumerate(inbox.arms)
+            }
+        )
         sums = {status: sum((parts[(status, i)] for i in range(len(inbox.arms))), Count(0)) for status in statuses}
         return {status: Count(limit, True) if n.capped or n.n > limit else n for status, n in sums.items()}
     first, second = inbox.arms
-    parts = bounded_counts({(status, part): arm.with_status(status, counting=True) for status in statuses
-                            for part, arm in (("a", first), ("b", second), ("ab", second.where(inbox.overlap)))})
+    parts = bounded_counts(
+        {
+            (status, part): arm.with_status(status, counting=True)
+            for status in statuses
+            for part, arm in (("a", first), ("b", second), ("ab", second.where(inbox.overlap)))
+        }
+    )
     out = {}
     for status in statuses:
         a, b, ab = parts[(status, "a")], parts[(status, "b")], parts[(status, "ab")]
@@ -227,13 +265,25 @@ def inbox_page(scope: Scope, filters: InboxFilters, page: int = 1, per_page: int
         # Each arm's first rows up to the end of this page (and one more), then the page
         # of their union: the same rows as ordering the whole union.
         take = page * per_page + 1
-        firsts = [sa.select(stmt.with_only_columns(Concern.id, maintain_column_froms=True)
-                            .order_by(*arm.newest_first()).limit(take).subquery().c.id) for arm, stmt in arms]
+        firsts = [
+            sa.select(
+                stmt.with_only_columns(Concern.id, maintain_column_froms=True)
+                .order_by(*arm.newest_first())
+                .limit(take)
+                .subquery()
+                .c.id
+            )
+            for arm, stmt in arms
+        ]
         stmt = sa.select(Concern).where(Concern.id.in_(sa.union(*firsts))).order_by(*NEWEST_FIRST)
     stmt = stmt.options(so.selectinload(Concern.copied_teams), so.joinedload(Concern.lead_team))
     total = counts.get(filters.status) if counts else None
-    return page_of(stmt, page=page, per_page=per_page,
-                   count=total if total is not None else _counts(inbox, [filters.status])[filters.status])
+    return page_of(
+        stmt,
+        page=page,
+        per_page=per_page,
+        count=total if total is not None else _counts(inbox, [filters.status])[filters.status],
+    )
 
 
 def status_counts(scope: Scope, filters: InboxFilters) -> dict[str, Count]:
@@ -253,14 +303,15 @@ def age_days(concern: Concern, now: datetime | None = None) -> int:
 @dataclass
 class WardOverview:
     ward: Ward
-    open_concerns: Page          # oldest first, a page at a time
+    open_concerns: Page  # oldest first, a page at a time
     recent_meetings: list
     planned_meetings: list
     top_categories: list  # [(label, count)]
 
 
-def ward_overview(ward: Ward, scope: Scope, today: date | None = None, page: int = 1, per_page: int = 50,
-                  use_rollup: bool = True) -> WardOverview:
+def ward_overview(
+    ward: Ward, scope: Scope, today: date | None = None, page: int = 1, per_page: int = 50, use_rollup: bool = True
+) -> WardOverview:
     """Open concerns (oldest first, a page of them), this year's top themes and the
     ward's meetings. The counts come from the rollup when the user sees every concern
     of the ward (drilldown.rollup_reaches); the list reads one page."""
@@ -277,16 +328,23 @@ def ward_overview(ward: Ward, scope: Scope, today: date | None = None, page: int
     open_stmt = in_ward.where(Concern.status.in_(OPEN_STATUSES))
     counted = use_rollup and rollup_reaches([ward.id], scope)
     total = Count(sum(rollup_open_by_status([ward.id], None).values())) if counted else bounded_count(open_stmt)
-    open_concerns = page_of(open_stmt.order_by(Concern.raised_at, Concern.id), page=page, per_page=per_page,
-                            count=total)
+    open_concerns = page_of(
+        open_stmt.order_by(Concern.raised_at, Concern.id), page=page, per_page=per_page, count=total
+    )
     if counted:
         top = rollup_top_categories([ward.id], None, year_start.date())
     else:
         this_year = in_ward.where(Concern.raised_at >= year_start).subquery()
-        top = [tuple(r) for r in db.session.execute(
-            sa.select(Category.label, sa.func.count()).join(this_year, this_year.c.category_id == Category.id)
-            .group_by(Category.label).order_by(sa.func.count().desc(), Category.label).limit(5)
-        ).all()]
+        top = [
+            tuple(r)
+            for r in db.session.execute(
+                sa.select(Category.label, sa.func.count())
+                .join(this_year, this_year.c.category_id == Category.id)
+                .group_by(Category.label)
+                .order_by(sa.func.count().desc(), Category.label)
+                .limit(5)
+            ).all()
+        ]
     shown = scope.sees_meetings_in([ward.id])
     recent = ward_meetings([ward.id], "held", today, None, 5) if shown else []
     planned = ward_meetings([ward.id], "planned", today, None, 5) if shown else []

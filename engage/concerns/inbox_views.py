@@ -1,4 +1,5 @@
 """The inspector's inbox and a concern's page: filter, act, record the outcome."""
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -42,8 +43,13 @@ def index():
     page = inbox_page(scope, filters, page=whole_number(request.args, "page", 1, minimum=1), counts=counts)
     categories = db.session.scalars(sa.select(Category).order_by(Category.sort_order)).all()
     return render_template(
-        "inbox/index.html", page=page, filters=filters, counts=counts,
-        labels=LABELS, categories=categories, age_days=age_days,
+        "inbox/index.html",
+        page=page,
+        filters=filters,
+        counts=counts,
+        labels=LABELS,
+        categories=categories,
+        age_days=age_days,
         teams=current_user.teams if not scope.sees_everything else [],
     ), (400 if filters.errors else 200)  # the page, with the filter it could not use named
 
@@ -76,8 +82,12 @@ def concern(concern_id):
         except WorkflowError as exc:
             db.session.rollback()
             error_field, error = exc.field, str(exc)
-    if request.method == "POST" and request.form.get("action") == "reroute" and reroute_form is not None \
-            and reroute_form.validate():
+    if (
+        request.method == "POST"
+        and request.form.get("action") == "reroute"
+        and reroute_form is not None
+        and reroute_form.validate()
+    ):
         lead = db.session.get(Team, int(reroute_form.lead.data)) if reroute_form.lead.data else None
         copies = [db.session.get(Team, int(i)) for i in reroute_form.copies.data]
         try:
@@ -88,17 +98,30 @@ def concern(concern_id):
         except RerouteError as exc:
             db.session.rollback()
             reroute_form.reason.errors = [str(exc)]
-    history = db.session.scalars(sa.select(StatusChange).where(StatusChange.concern_id == concern.id)
-                                 .order_by(StatusChange.at)).all()
-    routings = db.session.scalars(sa.select(ConcernRouting).where(ConcernRouting.concern_id == concern.id)
-                                  .order_by(ConcernRouting.routed_at)).all()
-    corrections = db.session.scalars(sa.select(ConcernCorrection).where(ConcernCorrection.concern_id == concern.id)
-                                     .order_by(ConcernCorrection.created_at, ConcernCorrection.id)).all()
+    history = db.session.scalars(
+        sa.select(StatusChange).where(StatusChange.concern_id == concern.id).order_by(StatusChange.at)
+    ).all()
+    routings = db.session.scalars(
+        sa.select(ConcernRouting).where(ConcernRouting.concern_id == concern.id).order_by(ConcernRouting.routed_at)
+    ).all()
+    corrections = db.session.scalars(
+        sa.select(ConcernCorrection)
+        .where(ConcernCorrection.concern_id == concern.id)
+        .order_by(ConcernCorrection.created_at, ConcernCorrection.id)
+    ).all()
     return render_template(
-        "inbox/concern.html", concern=concern, moves=moves_from(concern.status) if scope_for(current_user).acts_on(concern) else [],
-        status_form=status_form, reroute_form=reroute_form, history=history, routings=routings,
+        "inbox/concern.html",
+        concern=concern,
+        moves=moves_from(concern.status) if scope_for(current_user).acts_on(concern) else [],
+        status_form=status_form,
+        reroute_form=reroute_form,
+        history=history,
+        routings=routings,
         corrections=corrections,
-        labels=LABELS, age=age_days(concern), error=error, error_field=error_field,
+        labels=LABELS,
+        age=age_days(concern),
+        error=error,
+        error_field=error_field,
         show_contact=scope_for(current_user).may_see_contact(concern),
     ), (422 if error or any(f.errors for f in status_form) or any(f.errors for f in reroute_form or ()) else 200)
 

@@ -36,10 +36,18 @@ link_columns = sa.table(
 # tests/test_migrations_match_models.py skip exactly these, so that comparing the
 # models with a migrated database neither proposes dropping them nor misses anything else.
 NOT_ON_THE_MODELS = {
-    "column": {("concern_copy", "status"), ("concern_copy", "raised_at"), ("meeting_ward", "date"),
-               ("meeting_ward", "status"), ("meeting_ward", "kind"), ("meeting_ward", "is_demo")},
-    "index": {("concern_copy", "ix_concern_copy_team_status_raised"),
-              ("meeting_ward", "ix_meeting_ward_ward_status_date")},
+    "column": {
+        ("concern_copy", "status"),
+        ("concern_copy", "raised_at"),
+        ("meeting_ward", "date"),
+        ("meeting_ward", "status"),
+        ("meeting_ward", "kind"),
+        ("meeting_ward", "is_demo"),
+    },
+    "index": {
+        ("concern_copy", "ix_concern_copy_team_status_raised"),
+        ("meeting_ward", "ix_meeting_ward_ward_status_date"),
+    },
 }
 
 

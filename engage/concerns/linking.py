@@ -16,9 +16,15 @@ def place_waiting_concerns(meeting: Meeting) -> int:
 
     if not meeting.wards:
         return 0
-    waiting = db.session.scalars(sa.select(Concern).where(
-        Concern.meeting_ref == meeting.id, Concern.ward_id.is_(None), Concern.location_source == "meeting",
-        Concern.lon.is_(None), Concern.grid_ref.is_(None))).all()
+    waiting = db.session.scalars(
+        sa.select(Concern).where(
+            Concern.meeting_ref == meeting.id,
+            Concern.ward_id.is_(None),
+            Concern.location_source == "meeting",
+            Concern.lon.is_(None),
+            Concern.grid_ref.is_(None),
+        )
+    ).all()
     ward = meeting.wards[0]
     for concern in waiting:
         concern.ward, concern.boundary_set_id, concern.needs_review = ward, ward.boundary_set_id, False

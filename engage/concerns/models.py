@@ -135,15 +135,19 @@ class Concern(db.Model):
         sa.Index("ix_concern_lead_team_status_raised", "lead_team_id", "status", "raised_at"),
         sa.Index("ix_concern_lead_team_ward_status_raised", "lead_team_id", "ward_id", "status", "raised_at"),
         sa.Index("ix_concern_lead_team_category_status_raised", "lead_team_id", "category_id", "status", "raised_at"),
-        sa.Index("ix_concern_lead_team_ward_category_status_raised",
-                 "lead_team_id", "ward_id", "category_id", "status", "raised_at"),
+        sa.Index(
+            "ix_concern_lead_team_ward_category_status_raised",
+            "lead_team_id",
+            "ward_id",
+            "category_id",
+            "status",
+            "raised_at",
+        ),
     )
 
     id: so.Mapped[str] = so.mapped_column(sa.String(36), primary_key=True)
     meeting_ref: so.Mapped[str | None] = so.mapped_column(sa.String(36), index=True)
-    meeting_id: so.Mapped[str | None] = so.mapped_column(
-        sa.ForeignKey("meeting.id", ondelete="SET NULL"), index=True
-    )
+    meeting_id: so.Mapped[str | None] = so.mapped_column(sa.ForeignKey("meeting.id", ondelete="SET NULL"), index=True)
     channel: so.Mapped[str] = so.mapped_column(sa.String(16), default="meeting")
     category_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("category.id", ondelete="RESTRICT"))
     description: so.Mapped[str] = so.mapped_column(sa.Text)
@@ -182,8 +186,13 @@ class Concern(db.Model):
     lead_team = so.relationship("Team", foreign_keys=[lead_team_id])
     copied_teams = so.relationship("Team", secondary="concern_copy", lazy="selectin", order_by="Team.code")
     routing_rule = so.relationship("RoutingRule", foreign_keys=[routing_rule_id])
-    routings = so.relationship("ConcernRouting", back_populates="concern", order_by="ConcernRouting.routed_at",
-                               cascade="all, delete-orphan", passive_deletes=True)
+    routings = so.relationship(
+        "ConcernRouting",
+        back_populates="concern",
+        order_by="ConcernRouting.routed_at",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
     ward = so.relationship("Ward", lazy="joined")
     boundary_set = so.relationship("BoundarySet")
     meeting: so.Mapped[Meeting | None] = so.relationship(back_populates="concerns", foreign_keys=[meeting_id])
@@ -210,6 +219,7 @@ class ConcernCorrection(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     concern = so.relationship("Concern")
+
 
 # The teams a concern is currently copied to (the lead is concern.lead_team_id).
 concern_copy = sa.Table(

@@ -29,8 +29,10 @@ class PurgeResult:
 
     def summary(self) -> str:
         verb = "would empty" if self.dry_run else "emptied"
-        return (f"Contact details older than {self.cutoff:%-d %B %Y}: {verb} them on {self.concerns} concern"
-                f"{'' if self.concerns == 1 else 's'} (the concerns are kept).")
+        return (
+            f"Contact details older than {self.cutoff:%-d %B %Y}: {verb} them on {self.concerns} concern"
+            f"{'' if self.concerns == 1 else 's'} (the concerns are kept)."
+        )
 
 
 def purge_contact_details(retention_days: int, dry_run: bool = False, now: datetime | None = None) -> PurgeResult:
@@ -40,8 +42,12 @@ def purge_contact_details(retention_days: int, dry_run: bool = False, now: datet
     if not dry_run and count:
         # One UPDATE, not row by row: the audit hook sees no ORM objects, and the
         # excluded contact fields would not be recorded anyway.
-        db.session.execute(sa.update(Concern).where(expired).values(
-            contact_name=None, contact_details=None, updated_at=utcnow()).execution_options(synchronize_session=False))
+        db.session.execute(
+            sa.update(Concern)
+            .where(expired)
+            .values(contact_name=None, contact_details=None, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
     return PurgeResult(cutoff, count, dry_run)
 
 
@@ -58,7 +64,9 @@ def subject_access(name: str | None = None, contact: str | None = None) -> dict:
     return {
         "searched_for": {"name": name, "contact": contact},
         "generated_at": utcnow().isoformat(),
-        "what_we_hold": ("Your contact details, given with your consent so the neighbourhood team could contact "
-                         "you, and the concerns you raised with them, where and when, and what was done."),
+        "what_we_hold": (
+            "Your contact details, given with your consent so the neighbourhood team could contact "
+            "you, and the concerns you raised with them, where and when, and what was done."
+        ),
         "concerns": [concern_json(c, show_contact=True) for c in concerns],
     }

@@ -8,10 +8,11 @@ Lengths come from the model columns where the column has one; the free-text colu
 (sa.Text) have none, and their limits are the ones below. The fields keep the messages
 the API has always answered with in its 422 `{"error", "fields"}`.
 """
+
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load
 
@@ -175,10 +176,10 @@ class Moment(fields.DateTime):
             parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
         except ValueError:
             raise ValidationError(f"'{value}' is not an ISO 8601 date and time") from None
-        parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
         try:
             # A moment that is not a year 1-9999 date in UTC could be stored but never read back.
-            return parsed.astimezone(timezone.utc)
+            return parsed.astimezone(UTC)
         except OverflowError:
             raise ValidationError(f"'{value}' is out of range") from None
 
@@ -195,8 +196,11 @@ class Coordinate(fields.Raw):
 class WardCodes(fields.Raw):
     def __init__(self, **kwargs):
         kwargs.setdefault("metadata", {}).update(
-            type="array", items={"type": "string", "examples": ["E05009857"]}, minItems=1,
-            description="Codes of wards in the current boundary set (any case).")
+            type="array",
+            items={"type": "string", "examples": ["E05009857"]},
+            minItems=1,
+            description="Codes of wards in the current boundary set (any case).",
+        )
         kwargs.setdefault("error_messages", {}).setdefault("required", "give at least one ward")
         super().__init__(**kwargs)
 
@@ -242,10 +246,13 @@ class Entry(Schema):
 
 
 class MeetingInput(Entry):
-    id = Uuid(required=True, metadata={"description": "Made on the device: sending the same id again stores "
-                                                      "nothing new."})
-    kind = MeetingKind(load_default="your_force_your_voice",
-                       metadata={"description": "A kind code or its label.", "examples": list(MEETING_KINDS)})
+    id = Uuid(
+        required=True, metadata={"description": "Made on the device: sending the same id again stores nothing new."}
+    )
+    kind = MeetingKind(
+        load_default="your_force_your_voice",
+        metadata={"description": "A kind code or its label.", "examples": list(MEETING_KINDS)},
+    )
     ward_codes = WardCodes(required=True)
     date = Day(required=True)
     start_time = Clock()
@@ -264,10 +271,15 @@ class MeetingChange(Entry):
 
     null_text_is_empty = True
 
-    version = WholeNumber(minimum=1, required=True, error_messages={
-        "required": "required: the version of the meeting the edit started from"}, metadata={
-        "description": "The version the edit started from: if the meeting has changed since, nothing is "
-                       "saved and the answer is 409 with the meeting as stored."})
+    version = WholeNumber(
+        minimum=1,
+        required=True,
+        error_messages={"required": "required: the version of the meeting the edit started from"},
+        metadata={
+            "description": "The version the edit started from: if the meeting has changed since, nothing is "
+            "saved and the answer is 409 with the meeting as stored."
+        },
+    )
     date = Day()
     start_time = Clock(allow_none=True)
     venue = Text(max_length=VENUE)
@@ -278,11 +290,15 @@ class MeetingChange(Entry):
 
 
 class ConcernInput(Entry):
-    id = Uuid(required=True, metadata={"description": "Made on the device: sending the same id again stores "
-                                                      "nothing new."})
+    id = Uuid(
+        required=True, metadata={"description": "Made on the device: sending the same id again stores nothing new."}
+    )
     meeting_id = Uuid()
-    category = Text(required=True, blank=False, metadata={"description": "A code from /api/v1/categories.",
-                                                          "examples": ["youth_asb"]})
+    category = Text(
+        required=True,
+        blank=False,
+        metadata={"description": "A code from /api/v1/categories.", "examples": ["youth_asb"]},
+    )
     description = Text(required=True, blank=False, max_length=LONG_TEXT)
     lon = Coordinate(-180, 180)
     lat = Coordinate(-90, 90)
@@ -310,8 +326,12 @@ class ConcernChange(Entry):
 
 
 class CorrectionInput(Entry):
-    text = Text(required=True, blank=False, max_length=LONG_TEXT,
-                error_messages={"required": "required: say what should be corrected"})
+    text = Text(
+        required=True,
+        blank=False,
+        max_length=LONG_TEXT,
+        error_messages={"required": "required: say what should be corrected"},
+    )
 
 
 def read(schema: Schema, data) -> tuple[dict, dict[str, str]]:

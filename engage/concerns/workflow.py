@@ -31,7 +31,7 @@ TRANSITIONS = {
 
 # What each move needs written down.
 NOTE_REQUIRED = {
-    "action_taken": "say what was done (the \"we did\" text)",
+    "action_taken": 'say what was done (the "we did" text)',
     "no_action": "give the reason no action is taken",
 }
 
@@ -59,21 +59,23 @@ def moves_from(status: str) -> list[Move]:
     return out
 
 
-def change_status(concern: Concern, to: str, note: str, actor_id: int | None, actor: str,
-                  at=None) -> StatusChange:
+def change_status(concern: Concern, to: str, note: str, actor_id: int | None, actor: str, at=None) -> StatusChange:
     """`at` backdates the change (imports and demo data); by default it is now."""
     note = (note or "").strip()
     if to not in TRANSITIONS.get(concern.status, ()):
-        raise WorkflowError(f"a concern that is {LABELS.get(concern.status, concern.status).lower()} "
-                            f"cannot become {LABELS.get(to, to).lower()}")
+        raise WorkflowError(
+            f"a concern that is {LABELS.get(concern.status, concern.status).lower()} "
+            f"cannot become {LABELS.get(to, to).lower()}"
+        )
     if to in NOTE_REQUIRED and not note:
         raise WorkflowError(NOTE_REQUIRED[to], field="note")
     reopening = to == "in_progress" and concern.status in REOPEN_FROM
     if reopening and not note:
         raise WorkflowError("say why the concern is reopened", field="note")
     now = at or utcnow()
-    change = StatusChange(concern=concern, at=now, from_status=concern.status, to_status=to,
-                          note=note, actor_id=actor_id, actor=actor)
+    change = StatusChange(
+        concern=concern, at=now, from_status=concern.status, to_status=to, note=note, actor_id=actor_id, actor=actor
+    )
     concern.status = to
     concern.status_changed_at = now
     db.session.add(change)

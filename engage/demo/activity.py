@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 import shapely
 import sqlalchemy as sa
@@ -25,20 +25,48 @@ NAMESPACE = uuid.UUID("6f2d0c8e-3c1b-4f7a-9d7e-2b5f1a9c0e11")
 
 # Wards of more than 10 km² are rural here: lack of visible policing and off-road
 # bikes dominate there, youth ASB and drugs in the towns (Programme of Engagement, 2018).
-RURAL_WEIGHTS = {"visible_policing": 9, "off_road_bikes": 8, "speeding": 6, "fly_tipping": 4, "fire_setting": 3,
-                 "burglary_theft": 3, "youth_asb": 3, "vehicle_crime": 2, "drugs": 1, "parking": 1, "other": 1}
+RURAL_WEIGHTS = {
+    "visible_policing": 9,
+    "off_road_bikes": 8,
+    "speeding": 6,
+    "fly_tipping": 4,
+    "fire_setting": 3,
+    "burglary_theft": 3,
+    "youth_asb": 3,
+    "vehicle_crime": 2,
+    "drugs": 1,
+    "parking": 1,
+    "other": 1,
+}
 
-URBAN_WEIGHTS = {"youth_asb": 9, "drugs": 7, "off_road_bikes": 6, "visible_policing": 5, "fly_tipping": 4,
-                 "parking": 4, "burglary_theft": 3, "neighbour_noise": 3, "fire_setting": 2, "speeding": 3,
-                 "vehicle_crime": 2, "other": 1}
+URBAN_WEIGHTS = {
+    "youth_asb": 9,
+    "drugs": 7,
+    "off_road_bikes": 6,
+    "visible_policing": 5,
+    "fly_tipping": 4,
+    "parking": 4,
+    "burglary_theft": 3,
+    "neighbour_noise": 3,
+    "fire_setting": 2,
+    "speeding": 3,
+    "vehicle_crime": 2,
+    "other": 1,
+}
 
 SAYINGS = {
-    "off_road_bikes": ["Off-road bikes and quads racing across the playing fields most evenings",
-                       "Quad bikes riding on the footpaths by the beck, nearly hit a child"],
-    "youth_asb": ["Groups of youths gathering outside the shops and intimidating customers",
-                  "Young people throwing stones at buses on the estate"],
-    "visible_policing": ["We never see a police officer or PCSO on foot round here any more",
-                         "Rural villages feel forgotten: no patrols since the summer"],
+    "off_road_bikes": [
+        "Off-road bikes and quads racing across the playing fields most evenings",
+        "Quad bikes riding on the footpaths by the beck, nearly hit a child",
+    ],
+    "youth_asb": [
+        "Groups of youths gathering outside the shops and intimidating customers",
+        "Young people throwing stones at buses on the estate",
+    ],
+    "visible_policing": [
+        "We never see a police officer or PCSO on foot round here any more",
+        "Rural villages feel forgotten: no patrols since the summer",
+    ],
     "speeding": ["Cars speeding through the village well over 30", "Racing on the main road late at night"],
     "drugs": ["Drug dealing from a car parked by the play area", "Cannabis smell and dealing outside the flats"],
     "fire_setting": ["Wheelie bins set alight in the back lanes", "Grass fires on the hills again"],
@@ -82,8 +110,12 @@ def load_demo_activity(today: date | None = None, seed: int = 2018) -> list[str]
     if boundary_set is None:
         return ["Demo meetings: no boundary set imported."]
     today = today or date.today()
-    wards = db.session.scalars(sa.select(Ward).where(Ward.boundary_set_id == boundary_set.id)
-                                .options(so.undefer(Ward.geometry)).order_by(Ward.code)).all()
+    wards = db.session.scalars(
+        sa.select(Ward)
+        .where(Ward.boundary_set_id == boundary_set.id)
+        .options(so.undefer(Ward.geometry))
+        .order_by(Ward.code)
+    ).all()
     meetings = concerns = 0
     for ward in wards:
         # One generator per ward (and per concern below): what exists already cannot
@@ -95,31 +127,51 @@ def load_demo_activity(today: date | None = None, seed: int = 2018) -> list[str]
         held_on = today - timedelta(days=rng.randint(5, 360))
         plan = [(held_on, "your_force_your_voice", "held")]
         if rng.random() < 0.35:
-            plan.append((today - timedelta(days=rng.randint(5, 360)), rng.choice(["residents_association", "pact"]), "held"))
+            plan.append(
+                (today - timedelta(days=rng.randint(5, 360)), rng.choice(["residents_association", "pact"]), "held")
+            )
         if rng.random() < 0.25:
             plan.append((today + timedelta(days=rng.randint(3, 60)), "your_force_your_voice", "planned"))
         for n, (day, kind, status) in enumerate(plan):
             meeting_id = _id("meeting", ward.code, n)
             venue = f"{ward.name} {rng.choice(VENUES)}"
-            _, created = record_meeting({
-                "id": meeting_id, "kind": kind, "ward_codes": [ward.code], "date": day.isoformat(),
-                "start_time": rng.choice(["14:00", "18:00", "18:30", "19:00"]), "venue": venue, "status": status,
-                "attendance": rng.randint(6, 45) if status == "held" else None, "pcc_attended": rng.random() < 0.4,
-                "notes": "Demo meeting (invented).",
-            }, is_demo=True)
+            _, created = record_meeting(
+                {
+                    "id": meeting_id,
+                    "kind": kind,
+                    "ward_codes": [ward.code],
+                    "date": day.isoformat(),
+                    "start_time": rng.choice(["14:00", "18:00", "18:30", "19:00"]),
+                    "venue": venue,
+                    "status": status,
+                    "attendance": rng.randint(6, 45) if status == "held" else None,
+                    "pcc_attended": rng.random() < 0.4,
+                    "notes": "Demo meeting (invented).",
+                },
+                is_demo=True,
+            )
             meetings += created
             if status != "held":
                 continue
             for k in range(rng.randint(2, 7)):
                 category = rng.choices(list(weights), weights=list(weights.values()))[0]
                 lon, lat = _point_in(geometry, rng)
-                raised = datetime.combine(day, time(18, 0), tzinfo=timezone.utc) + timedelta(minutes=7 * k)
-                concern, created = raise_concern({
-                    "id": _id("concern", ward.code, n, k), "meeting_id": meeting_id, "category": category,
-                    "description": rng.choice(SAYINGS[category]), "lon": lon, "lat": lat,
-                    "location_source": "map", "raised_at": raised.isoformat(), "residents": rng.randint(1, 6),
-                    "priority": "high" if rng.random() < 0.15 else "normal",
-                }, is_demo=True)
+                raised = datetime.combine(day, time(18, 0), tzinfo=UTC) + timedelta(minutes=7 * k)
+                concern, created = raise_concern(
+                    {
+                        "id": _id("concern", ward.code, n, k),
+                        "meeting_id": meeting_id,
+                        "category": category,
+                        "description": rng.choice(SAYINGS[category]),
+                        "lon": lon,
+                        "lat": lat,
+                        "location_source": "map",
+                        "raised_at": raised.isoformat(),
+                        "residents": rng.randint(1, 6),
+                        "priority": "high" if rng.random() < 0.15 else "normal",
+                    },
+                    is_demo=True,
+                )
                 concerns += created
                 if created:
                     _progress(concern, category, raised, (today - day).days, random.Random(concern.id))

@@ -11,9 +11,9 @@ changes nothing the second time. The caller commits.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import sqlalchemy as sa
 
@@ -62,7 +62,7 @@ class DemoError(RuntimeError):
 @dataclass
 class Step:
     name: str
-    load: Callable[[], list[str]]   # returns lines saying what it did
+    load: Callable[[], list[str]]  # returns lines saying what it did
     clear: Callable[[], list[str]]
 
 
@@ -75,22 +75,51 @@ def demo_team_specs(geography: Geography) -> list[TeamSpec]:
         authority = geography.authorities[lad_code]
         short = AUTHORITY_SHORT.get(lad_code, lad_code)
         slug = short.lower()
-        specs.append(TeamSpec(
-            code=f"INT-{short}", name=f"{authority.name} Integrated Neighbourhood Team", kind="int",
-            lad_code=lad_code, contact_email=f"int-{slug}@example.org", coverage="wards",
-            ward_codes=tuple(sorted(ward_codes)), is_demo=True,
-        ))
-        specs.append(TeamSpec(
-            code=f"COUNCIL-{short}", name=COUNCIL_PARTNERS.get(lad_code, f"{authority.name} Council ASB Team"),
-            kind="partner", lad_code=lad_code, contact_email=f"asb-{slug}@example.org",
-            coverage="authority", is_demo=True,
-        ))
-    specs.append(TeamSpec(code="CFB", name="Cleveland Fire Brigade", kind="partner",
-                          contact_email="community-safety@example.org", coverage="all", is_demo=True))
+        specs.append(
+            TeamSpec(
+                code=f"INT-{short}",
+                name=f"{authority.name} Integrated Neighbourhood Team",
+                kind="int",
+                lad_code=lad_code,
+                contact_email=f"int-{slug}@example.org",
+                coverage="wards",
+                ward_codes=tuple(sorted(ward_codes)),
+                is_demo=True,
+            )
+        )
+        specs.append(
+            TeamSpec(
+                code=f"COUNCIL-{short}",
+                name=COUNCIL_PARTNERS.get(lad_code, f"{authority.name} Council ASB Team"),
+                kind="partner",
+                lad_code=lad_code,
+                contact_email=f"asb-{slug}@example.org",
+                coverage="authority",
+                is_demo=True,
+            )
+        )
+    specs.append(
+        TeamSpec(
+            code="CFB",
+            name="Cleveland Fire Brigade",
+            kind="partner",
+            contact_email="community-safety@example.org",
+            coverage="all",
+            is_demo=True,
+        )
+    )
     if "E06000002" in by_authority:
-        specs.append(TeamSpec(code="YOUTH-MBRO", name="Middlesbrough Youth Service", kind="partner",
-                              lad_code="E06000002", contact_email="youth-mbro@example.org",
-                              coverage="authority", is_demo=True))
+        specs.append(
+            TeamSpec(
+                code="YOUTH-MBRO",
+                name="Middlesbrough Youth Service",
+                kind="partner",
+                lad_code="E06000002",
+                contact_email="youth-mbro@example.org",
+                coverage="authority",
+                is_demo=True,
+            )
+        )
     return specs
 
 
@@ -144,19 +173,29 @@ def _send_real_concerns_to_triage(teams: list[Team]) -> int:
     if not ids:
         return 0
     copied = sa.select(concern_copy.c.concern_id).where(concern_copy.c.team_id.in_(ids))
-    concerns = db.session.scalars(sa.select(Concern).where(
-        ~Concern.is_demo, sa.or_(Concern.lead_team_id.in_(ids), Concern.id.in_(copied)))).all()
+    concerns = db.session.scalars(
+        sa.select(Concern).where(~Concern.is_demo, sa.or_(Concern.lead_team_id.in_(ids), Concern.id.in_(copied)))
+    ).all()
     from engage.concerns.models import ConcernRouting
 
     for team in teams:
         # History keeps saying which sample team it was, as text: the row is going.
-        db.session.execute(sa.update(ConcernRouting).where(ConcernRouting.lead_team_id == team.id).values(
-            lead_team_id=None, reason=ConcernRouting.reason + f" (lead: sample team {team.code}, since removed)"))
+        db.session.execute(
+            sa.update(ConcernRouting)
+            .where(ConcernRouting.lead_team_id == team.id)
+            .values(
+                lead_team_id=None, reason=ConcernRouting.reason + f" (lead: sample team {team.code}, since removed)"
+            )
+        )
     for concern in concerns:
         lead = concern.lead_team_id if concern.lead_team_id not in ids else None
         copies = tuple(t.id for t in concern.copied_teams if t.id not in ids)
-        apply_routing(concern, RoutingDecision(lead, copies, "manual", None, "sample teams removed"),
-                      routed_by="manual" if lead else "triage", reason="sample teams removed by demo clear")
+        apply_routing(
+            concern,
+            RoutingDecision(lead, copies, "manual", None, "sample teams removed"),
+            routed_by="manual" if lead else "triage",
+            reason="sample teams removed by demo clear",
+        )
     db.session.flush()
     return len(concerns)
 
@@ -167,13 +206,15 @@ def _refuse_if_real_rules_name(teams: list[Team]) -> None:
         return
     copying = sa.select(routing_rule_copy.c.rule_id).where(routing_rule_copy.c.team_id.in_(ids))
     real = db.session.scalars(
-        sa.select(RoutingRule.id).where(~RoutingRule.is_demo,
-                                        sa.or_(RoutingRule.lead_team_id.in_(ids), RoutingRule.id.in_(copying)))
+        sa.select(RoutingRule.id)
+        .where(~RoutingRule.is_demo, sa.or_(RoutingRule.lead_team_id.in_(ids), RoutingRule.id.in_(copying)))
         .order_by(RoutingRule.id)
     ).all()
     if real:
-        raise DemoError(f"real routing rules name sample teams ({', '.join(f'#{i}' for i in real)}): "
-                        "change them at /admin/routing to name other teams first. Nothing was removed.")
+        raise DemoError(
+            f"real routing rules name sample teams ({', '.join(f'#{i}' for i in real)}): "
+            "change them at /admin/routing to name other teams first. Nothing was removed."
+        )
 
 
 # ---- sample routing rules ------------------------------------------------------
@@ -185,13 +226,31 @@ def demo_rule_drafts() -> list[RuleDraft]:
     """Fire setting in Redcar and Cleveland: the ward's INT, the fire brigade copied;
     fly-tipping in each authority: that council's team; off-road bikes in
     Middlesbrough: the ward's INT, the youth service copied."""
-    drafts = [RuleDraft(lad_code="E06000003", category_code="fire_setting", copy_team_codes=("CFB",),
-                        note="Sample: joint patrols with the fire brigade on deliberate fires.")]
+    drafts = [
+        RuleDraft(
+            lad_code="E06000003",
+            category_code="fire_setting",
+            copy_team_codes=("CFB",),
+            note="Sample: joint patrols with the fire brigade on deliberate fires.",
+        )
+    ]
     for lad_code, short in sorted(AUTHORITY_SHORT.items()):
-        drafts.append(RuleDraft(lad_code=lad_code, category_code="fly_tipping", lead_team_code=f"COUNCIL-{short}",
-                                note="Sample: the council clears and enforces fly-tipping."))
-    drafts.append(RuleDraft(lad_code="E06000002", category_code="off_road_bikes", copy_team_codes=("YOUTH-MBRO",),
-                            note="Sample: the youth service works with young riders."))
+        drafts.append(
+            RuleDraft(
+                lad_code=lad_code,
+                category_code="fly_tipping",
+                lead_team_code=f"COUNCIL-{short}",
+                note="Sample: the council clears and enforces fly-tipping.",
+            )
+        )
+    drafts.append(
+        RuleDraft(
+            lad_code="E06000002",
+            category_code="off_road_bikes",
+            copy_team_codes=("YOUTH-MBRO",),
+            note="Sample: the youth service works with young riders.",
+        )
+    )
     for draft in drafts:
         draft.is_demo = True
     return drafts
@@ -255,8 +314,10 @@ def load_sample_designations() -> list[str]:
     try:
         result = import_designations(str(SAMPLE_DESIGNATIONS), boundary_set, sample=True)
     except DesignationImportError as exc:
-        return [f"Sample designations: not loaded, the sample file does not fit boundary set "
-                f"{boundary_set.vintage} ({exc.problems[0]} …)."]
+        return [
+            f"Sample designations: not loaded, the sample file does not fit boundary set "
+            f"{boundary_set.vintage} ({exc.problems[0]} …)."
+        ]
     return [f"Sample designations: {result.created} added, {result.unchanged} already there."]
 
 

@@ -67,6 +67,7 @@ class ImportResult:
 
 # The look-ups of a boundary set and of wards by code: every caller asks here.
 
+
 def current_boundary_set() -> BoundarySet | None:
     return db.session.scalar(sa.select(BoundarySet).where(BoundarySet.is_current))
 
@@ -145,8 +146,7 @@ def import_boundary_file(
         boundary_set = BoundarySet(
             vintage=vintage,
             source=source or os.path.abspath(path),
-            attribution=attribution
-            or KNOWN_ATTRIBUTIONS.get(os.path.basename(path), OGL_ATTRIBUTION + "."),
+            attribution=attribution or KNOWN_ATTRIBUTIONS.get(os.path.basename(path), OGL_ATTRIBUTION + "."),
         )
         db.session.add(boundary_set)
         authorities_by_code = _authorities_for(records)
@@ -196,13 +196,23 @@ def sample_places(boundary_set: BoundarySet) -> list[tuple[str, float, float]]:
     the positions of the latest concerns located in it."""
     from engage.concerns.models import Concern
 
-    places = [(f"the centre of ward {code} ({name})", lon, lat) for code, name, lon, lat in db.session.execute(
-        sa.select(Ward.code, Ward.name, Ward.label_lon, Ward.label_lat)
-        .where(Ward.boundary_set_id == boundary_set.id).order_by(Ward.code))]
-    places += [(f"concern {concern_id} at {lon:.5f}, {lat:.5f}", lon, lat) for concern_id, lon, lat in db.session.execute(
-        sa.select(Concern.id, Concern.lon, Concern.lat)
-        .where(Concern.boundary_set_id == boundary_set.id, Concern.ward_id.is_not(None), Concern.lon.is_not(None))
-        .order_by(Concern.raised_at.desc()).limit(SAMPLE_CONCERNS))]
+    places = [
+        (f"the centre of ward {code} ({name})", lon, lat)
+        for code, name, lon, lat in db.session.execute(
+            sa.select(Ward.code, Ward.name, Ward.label_lon, Ward.label_lat)
+            .where(Ward.boundary_set_id == boundary_set.id)
+            .order_by(Ward.code)
+        )
+    ]
+    places += [
+        (f"concern {concern_id} at {lon:.5f}, {lat:.5f}", lon, lat)
+        for concern_id, lon, lat in db.session.execute(
+            sa.select(Concern.id, Concern.lon, Concern.lat)
+            .where(Concern.boundary_set_id == boundary_set.id, Concern.ward_id.is_not(None), Concern.lon.is_not(None))
+            .order_by(Concern.raised_at.desc())
+            .limit(SAMPLE_CONCERNS)
+        )
+    ]
     return places
 
 
@@ -222,10 +232,13 @@ def _check_places_locate(boundary_set: BoundarySet, previous: BoundarySet) -> li
         raise BoundaryImportError(
             f"{boundary_set.vintage} cannot be made current: {len(lost)} of {len(places)} places the current set "
             f"{previous.vintage} locates lie outside all of its wards ({shown}). Is it the right area, in the "
-            "right coordinate system? Nothing was changed.")
-    return [f"{len(lost)} of {len(places)} places the current set {previous.vintage} locates lie outside every "
-            f"ward of {boundary_set.vintage}, which is now current: {shown}. Concerns raised there will be "
-            "flagged for review."]
+            "right coordinate system? Nothing was changed."
+        )
+    return [
+        f"{len(lost)} of {len(places)} places the current set {previous.vintage} locates lie outside every "
+        f"ward of {boundary_set.vintage}, which is now current: {shown}. Concerns raised there will be "
+        "flagged for review."
+    ]
 
 
 def outside_current_area(records, vintage: str) -> list[str]:
@@ -245,13 +258,17 @@ def outside_current_area(records, vintage: str) -> list[str]:
     if len(outside) == len(records):
         minx, miny, maxx, maxy = shapely.total_bounds([r.geometry for r in records])
         cminx, cminy, cmaxx, cmaxy = located.locator.bounds
-        return [f"none of the {len(records)} wards of {vintage} lies within the wards of the current set "
-                f"{current.vintage}: they span longitude {minx:.4f} to {maxx:.4f}, latitude {miny:.4f} to "
-                f"{maxy:.4f}; the current set spans {cminx:.4f} to {cmaxx:.4f}, {cminy:.4f} to {cmaxy:.4f}. "
-                "Check the file and its coordinate system before making it current."]
+        return [
+            f"none of the {len(records)} wards of {vintage} lies within the wards of the current set "
+            f"{current.vintage}: they span longitude {minx:.4f} to {maxx:.4f}, latitude {miny:.4f} to "
+            f"{maxy:.4f}; the current set spans {cminx:.4f} to {cmaxx:.4f}, {cminy:.4f} to {cmaxy:.4f}. "
+            "Check the file and its coordinate system before making it current."
+        ]
     shown = ", ".join(outside[:10]) + (f" and {len(outside) - 10} more" if len(outside) > 10 else "")
-    return [f"{len(outside)} of the {len(records)} wards of {vintage} lie outside every ward of the current set "
-            f"{current.vintage}: {shown}."]
+    return [
+        f"{len(outside)} of the {len(records)} wards of {vintage} lie outside every ward of the current set "
+        f"{current.vintage}: {shown}."
+    ]
 
 
 def _with_authorities(records, filename):
@@ -288,9 +305,7 @@ def _authorities_for(records) -> dict[str, LocalAuthority]:
     for record in records:
         if record.lad_code in found:
             continue
-        authority = db.session.scalar(
-            sa.select(LocalAuthority).where(LocalAuthority.code == record.lad_code)
-        )
+        authority = db.session.scalar(sa.select(LocalAuthority).where(LocalAuthority.code == record.lad_code))
         if authority is None:
             authority = LocalAuthority(code=record.lad_code, name=record.lad_name or record.lad_code)
             db.session.add(authority)
@@ -299,9 +314,12 @@ def _authorities_for(records) -> dict[str, LocalAuthority]:
 
 
 def _check_same_content(boundary_set, records, filename):
-    stored = {w.code: w for w in db.session.scalars(
-        sa.select(Ward).where(Ward.boundary_set_id == boundary_set.id).options(so.undefer(Ward.geometry))
-    )}
+    stored = {
+        w.code: w
+        for w in db.session.scalars(
+            sa.select(Ward).where(Ward.boundary_set_id == boundary_set.id).options(so.undefer(Ward.geometry))
+        )
+    }
     incoming = {r.code: r for r in records}
     if stored.keys() != incoming.keys():
         added = sorted(incoming.keys() - stored.keys())

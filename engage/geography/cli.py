@@ -39,27 +39,37 @@ def _fail(message: str, code: int = 2):
 def _boundary_set(vintage):
     boundary_set = boundary_set_for(vintage)
     if boundary_set is None:
-        _fail(f"no boundary set with vintage '{vintage}'" if vintage else
-              "no boundary set imported yet: run `flask --app engage wards import PATH`")
+        _fail(
+            f"no boundary set with vintage '{vintage}'"
+            if vintage
+            else "no boundary set imported yet: run `flask --app engage wards import PATH`"
+        )
     return boundary_set
 
 
 @wards_cli.command("import")
 @click.argument("path")
 @click.option("--vintage", help="Name of the boundary set, e.g. 2018-12 (read from the file when it says).")
-@click.option("--authorities", default=",".join(CLEVELAND_LADS), show_default=True,
-              help="Comma-separated LAD codes to keep, or 'all'.")
+@click.option(
+    "--authorities",
+    default=",".join(CLEVELAND_LADS),
+    show_default=True,
+    help="Comma-separated LAD codes to keep, or 'all'.",
+)
 @click.option("--make-current", is_flag=True, help="Make this the current boundary set.")
 @click.option("--attribution", help="Licence attribution to show with the boundaries.")
 @click.option("--dry-run", is_flag=True, help="Check the file and say what would happen; store nothing.")
 def import_command(path, vintage, authorities, make_current, attribution, dry_run):
     """Import a ward boundary file (GeoJSON, Shapefile, GeoPackage or zipped Shapefile)."""
-    keep = None if authorities.strip().lower() == "all" else tuple(
-        a.strip().upper() for a in authorities.split(",") if a.strip()
+    keep = (
+        None
+        if authorities.strip().lower() == "all"
+        else tuple(a.strip().upper() for a in authorities.split(",") if a.strip())
     )
     try:
-        result = import_boundary_file(path, vintage=vintage, authorities=keep,
-                                      make_current=make_current, attribution=attribution)
+        result = import_boundary_file(
+            path, vintage=vintage, authorities=keep, make_current=make_current, attribution=attribution
+        )
     except BoundaryImportError as exc:
         db.session.rollback()
         _fail(str(exc))
@@ -113,8 +123,12 @@ def list_command(vintage, fmt):
 @click.option("--grid", help='An OS grid reference, e.g. "NZ 4966 1942".')
 @click.option("--easting", type=float, help="British National Grid easting (with --northing).")
 @click.option("--northing", type=float, help="British National Grid northing (with --easting).")
-@click.option("--csv", "csv_path", type=click.Path(dir_okay=False),
-              help="CSV file with lon,lat columns; writes it to stdout with ward_code appended.")
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(dir_okay=False),
+    help="CSV file with lon,lat columns; writes it to stdout with ward_code appended.",
+)
 @click.option("--vintage", help="Boundary set to locate in (default: the current one).")
 def locate_command(lon, lat, grid, easting, northing, csv_path, vintage):
     """Print WARD_CODE<TAB>WARD_NAME<TAB>LAD_NAME for a point, or `outside` (exit 1)."""
@@ -127,8 +141,11 @@ def locate_command(lon, lat, grid, easting, northing, csv_path, vintage):
             _fail(f"no such file: {csv_path}")
         except LocateCsvError as exc:
             _fail(f"{csv_path}: {exc}")
-        click.echo(f"{counts['rows']} rows: {counts['located']} located, {counts['outside']} outside, "
-                   f"{counts['invalid']} without valid lon/lat", err=True)
+        click.echo(
+            f"{counts['rows']} rows: {counts['located']} located, {counts['outside']} outside, "
+            f"{counts['invalid']} without valid lon/lat",
+            err=True,
+        )
         return
     try:
         if grid is not None:

@@ -32,10 +32,7 @@ class DesignationImportResult:
     problems: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (
-            f"{self.created} designations added, {self.changed} changed, "
-            f"{self.unchanged} already recorded."
-        )
+        return f"{self.created} designations added, {self.changed} changed, {self.unchanged} already recorded."
 
 
 def parse_designation_rows(lines, wards_by_code: dict[str, Ward], filename: str = "the file"):
@@ -52,7 +49,9 @@ def parse_designation_rows(lines, wards_by_code: dict[str, Ward], filename: str 
         if code not in wards_by_code and "ward_code" not in faults:
             row_problems.append(f"unknown ward code '{code}'")
         if value not in DESIGNATIONS and "designation" not in faults:
-            row_problems.append(f"unknown designation '{raw.get('designation', '')}' (expected {', '.join(DESIGNATIONS)})")
+            row_problems.append(
+                f"unknown designation '{raw.get('designation', '')}' (expected {', '.join(DESIGNATIONS)})"
+            )
         try:
             day = date.fromisoformat(when)
         except ValueError:
@@ -69,15 +68,12 @@ def parse_designation_rows(lines, wards_by_code: dict[str, Ward], filename: str 
 def import_designations(path: str, boundary_set: BoundarySet, sample: bool = False) -> DesignationImportResult:
     wards = db.session.scalars(sa.select(Ward).where(Ward.boundary_set_id == boundary_set.id)).all()
     by_code = {w.code: w for w in wards}
-    rows = read_csv_file(path, lambda fh: parse_designation_rows(fh, by_code, filename=path),
-                         DesignationImportError)
+    rows = read_csv_file(path, lambda fh: parse_designation_rows(fh, by_code, filename=path), DesignationImportError)
 
     result = DesignationImportResult()
     for ward, value, day in rows:
         existing = db.session.scalar(
-            sa.select(WardDesignation).where(
-                WardDesignation.ward_id == ward.id, WardDesignation.effective_from == day
-            )
+            sa.select(WardDesignation).where(WardDesignation.ward_id == ward.id, WardDesignation.effective_from == day)
         )
         if existing is None:
             db.session.add(

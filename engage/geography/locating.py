@@ -77,8 +77,7 @@ def _build(boundary_set: BoundarySet) -> LocatedSet:
         .order_by(Ward.code)
     ).all()
     wards = [
-        LocatedWard(w.code, w.name, w.local_authority.code, w.local_authority.name, boundary_set.vintage)
-        for w in rows
+        LocatedWard(w.code, w.name, w.local_authority.code, w.local_authority.name, boundary_set.vintage) for w in rows
     ]
     geometries = shapely.from_geojson([w.geometry for w in rows]) if rows else []
     return LocatedSet(boundary_set.vintage, wards, list(geometries))
@@ -109,7 +108,7 @@ def locate_csv(boundary_set: BoundarySet, source: TextIO, out: TextIO, chunk_siz
     try:
         header = next(reader)
     except StopIteration:
-        raise LocateCsvError("the CSV file is empty: expected a header row with lon,lat columns")
+        raise LocateCsvError("the CSV file is empty: expected a header row with lon,lat columns") from None
     names = [h.strip().lower() for h in header]
     missing = [c for c in ("lon", "lat") if c not in names]
     if missing:

@@ -101,15 +101,11 @@ class WardDesignation(db.Model):
     __tablename__ = "ward_designation"
     __table_args__ = (
         sa.UniqueConstraint("ward_id", "effective_from", name="uq_ward_designation_ward_date"),
-        sa.CheckConstraint(
-            "designation IN ('strengthen', 'support', 'sustain')", name="designation_known"
-        ),
+        sa.CheckConstraint("designation IN ('strengthen', 'support', 'sustain')", name="designation_known"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    ward_id: so.Mapped[int] = so.mapped_column(
-        sa.ForeignKey("ward.id", ondelete="CASCADE"), index=True
-    )
+    ward_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("ward.id", ondelete="CASCADE"), index=True)
     designation: so.Mapped[str] = so.mapped_column(sa.String(16))
     effective_from: so.Mapped[date] = so.mapped_column(sa.Date)
     # Sample designations (the public documents do not list the real ones) are

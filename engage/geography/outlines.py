@@ -30,8 +30,13 @@ def authority_outlines(boundary_set) -> dict:
     features = []
     for lad_code in sorted(groups):
         outline = shapely.set_precision(shapely.union_all(groups[lad_code]), 1e-7)
-        features.append({"type": "Feature", "properties": {"lad_code": lad_code, "lad_name": names[lad_code]},
-                         "geometry": json.loads(json.dumps(mapping(outline)))})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"lad_code": lad_code, "lad_name": names[lad_code]},
+                "geometry": json.loads(json.dumps(mapping(outline))),
+            }
+        )
     collection = {"type": "FeatureCollection", "vintage": boundary_set.vintage, "features": features}
     with _lock:
         _cache.clear()

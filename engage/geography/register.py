@@ -31,8 +31,9 @@ class RegisterEntry:
         }
 
 
-def register_entries(boundary_set: BoundarySet, on: date | None = None, scope=None,
-                     outlines: bool = False) -> list[RegisterEntry]:
+def register_entries(
+    boundary_set: BoundarySet, on: date | None = None, scope=None, outlines: bool = False
+) -> list[RegisterEntry]:
     """The wards of a set with the designation in force on a day; only those in
     `scope` (engage.accounts.policy) when one is given; with `outlines`, each
     ward's geometry is loaded in the same query (for `feature`)."""

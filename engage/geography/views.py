@@ -1,4 +1,5 @@
 """The ward register's pages: the list of wards, one ward, its map."""
+
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 

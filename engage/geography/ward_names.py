@@ -56,8 +56,7 @@ def boundary_set_on(day: date, sets: list[BoundarySet] | None = None) -> Boundar
     """The latest vintage whose first day is on or before `day`, else the earliest."""
     if sets is None:
         sets = db.session.scalars(sa.select(BoundarySet)).all()
-    dated = sorted(((vintage_start(s.vintage), s) for s in sets if vintage_start(s.vintage)),
-                   key=lambda pair: pair[0])
+    dated = sorted(((vintage_start(s.vintage), s) for s in sets if vintage_start(s.vintage)), key=lambda pair: pair[0])
     if not dated:
         return next((s for s in sets if s.is_current), sets[0] if sets else None)
     in_force = [s for start, s in dated if start <= day]
@@ -98,7 +97,9 @@ class WardMatcher:
             return WardMatch(found[0])
         if len(found) > 1:
             options = ", ".join(f"{w.code} ({w.local_authority.name})" for w in found)
-            return WardMatch(None, f"ward '{raw}' is ambiguous in boundary set {vintage}: give the code, one of {options}")
+            return WardMatch(
+                None, f"ward '{raw}' is ambiguous in boundary set {vintage}: give the code, one of {options}"
+            )
         suggestions = self.suggest(raw)
         hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
         return WardMatch(None, f"unknown ward '{raw}' in boundary set {vintage}{hint}")

@@ -24,8 +24,10 @@ def _print_check(report: rollup_check.RollupCheck):
         if table.differing_keys == 0:
             click.echo(f"{table.table}: {table.stored_rows:,} rows, all agree with the direct counts.")
             continue
-        click.echo(f"{table.table}: {table.stored_rows:,} rows, {table.differing_keys:,} keys differ "
-                   f"from the direct counts, e.g.:")
+        click.echo(
+            f"{table.table}: {table.stored_rows:,} rows, {table.differing_keys:,} keys differ "
+            f"from the direct counts, e.g.:"
+        )
         for difference in table.examples:
             click.echo(f"  {difference.describe()}")
 
@@ -34,24 +36,32 @@ def _trigger_advice(missing, disabled, schema_behind) -> str:
     """What the operator should do about missing or disabled rollup triggers."""
     lines = []
     if disabled:
-        lines.append("Enable the disabled ones (ALTER TABLE table ENABLE TRIGGER name), then "
-                     "`flask --app engage maps rebuild-rollups`.")
+        lines.append(
+            "Enable the disabled ones (ALTER TABLE table ENABLE TRIGGER name), then "
+            "`flask --app engage maps rebuild-rollups`."
+        )
     if missing and schema_behind:
-        lines.append("The database is behind the migrations: run `flask --app engage db upgrade` "
-                     "(it creates the triggers and fills the rollups), then `flask --app engage maps check-rollups`.")
+        lines.append(
+            "The database is behind the migrations: run `flask --app engage db upgrade` "
+            "(it creates the triggers and fills the rollups), then `flask --app engage maps check-rollups`."
+        )
     elif missing:
-        lines.append("The database is at the latest migration, so the triggers were dropped after migration 0007 "
-                     "created them (a SQLite table rebuild drops the table's triggers). Recreate them by running "
-                     "0007 again: `flask --app engage db downgrade 0006` then `flask --app engage db upgrade` "
-                     "(this drops and refills both rollup tables, with their triggers; read the downgrades of "
-                     "any later migrations first), then `flask --app engage maps check-rollups`.")
+        lines.append(
+            "The database is at the latest migration, so the triggers were dropped after migration 0007 "
+            "created them (a SQLite table rebuild drops the table's triggers). Recreate them by running "
+            "0007 again: `flask --app engage db downgrade 0006` then `flask --app engage db upgrade` "
+            "(this drops and refills both rollup tables, with their triggers; read the downgrades of "
+            "any later migrations first), then `flask --app engage maps check-rollups`."
+        )
     return "\n".join(lines)
 
 
 def _refusal(exc: rollup_check.RollupTriggersMissing) -> str:
-    return (f"the map rollup triggers are not all working ({exc}): rows rebuilt now would go stale "
-            f"with the next change, so nothing was written.\n"
-            + _trigger_advice(exc.missing, exc.disabled, exc.schema_behind))
+    return (
+        f"the map rollup triggers are not all working ({exc}): rows rebuilt now would go stale "
+        f"with the next change, so nothing was written.\n"
+        + _trigger_advice(exc.missing, exc.disabled, exc.schema_behind)
+    )
 
 
 @maps_cli.command("check-rollups")
@@ -81,8 +91,9 @@ def rebuild_rollups_command(dry_run):
         sys.exit(2)
     if report.before is not None:
         _print_check(report.before)
-    counts = ", ".join(f"{report.rows_written[t]:,} {t} rows (replacing {report.rows_deleted[t]:,})"
-                       for t in report.rows_written)
+    counts = ", ".join(
+        f"{report.rows_written[t]:,} {t} rows (replacing {report.rows_deleted[t]:,})" for t in report.rows_written
+    )
     if dry_run:
         click.echo(f"Dry run: a rebuild would write {counts}. Rolled back: nothing changed.")
     else:

@@ -70,17 +70,25 @@ def _rollup_counts(ward_ids, demo: bool | None, runs: list[tuple[int, int, int]]
     buckets: dict[int, list[int]] = {}
     for level, a, b in runs:
         buckets.setdefault(level, []).extend(range(a, b + 1))
-    stmt = (sa.select(r.c.level, r.c.bucket, r.c.category_id, sa.func.sum(r.c.n))
-            .where(_demo_condition(r, demo), r.c.zoom == rollup.WARD_ZOOM, r.c.ward_id.in_(ward_ids),
-                   r.c.category_id.in_(categories) if categories else r.c.category_id == rollup.ALL_CATEGORIES,
-                   r.c.status == rollup.ALL_STATUSES,
-                   sa.or_(*(sa.and_(r.c.level == level, r.c.bucket.in_(found)) for level, found in buckets.items())))
-            .group_by(r.c.level, r.c.bucket, r.c.category_id))
+    stmt = (
+        sa.select(r.c.level, r.c.bucket, r.c.category_id, sa.func.sum(r.c.n))
+        .where(
+            _demo_condition(r, demo),
+            r.c.zoom == rollup.WARD_ZOOM,
+            r.c.ward_id.in_(ward_ids),
+            r.c.category_id.in_(categories) if categories else r.c.category_id == rollup.ALL_CATEGORIES,
+            r.c.status == rollup.ALL_STATUSES,
+            sa.or_(*(sa.and_(r.c.level == level, r.c.bucket.in_(found)) for level, found in buckets.items())),
+        )
+        .group_by(r.c.level, r.c.bucket, r.c.category_id)
+    )
     return [tuple(row) for row in db.session.execute(stmt).all()]
 
 
 def _month_end(start: date) -> date:
-    return (date(start.year + 1, 1, 1) if start.month == 12 else date(start.year, start.month + 1, 1)) - timedelta(days=1)
+    return (date(start.year + 1, 1, 1) if start.month == 12 else date(start.year, start.month + 1, 1)) - timedelta(
+        days=1
+    )
 
 
 def rollup_top_categories(ward_ids, demo: bool | None, since: date, limit: int = 5) -> list[tuple[str, int]]:
@@ -101,10 +109,16 @@ def rollup_open_by_status(ward_ids, demo: bool | None) -> dict[str, int]:
     r = rollup.concern_rollup
     rows = db.session.execute(
         sa.select(r.c.status, sa.func.sum(r.c.n))
-        .where(_demo_condition(r, demo), r.c.zoom == rollup.WARD_ZOOM, r.c.ward_id.in_(ward_ids),
-               r.c.category_id == rollup.ALL_CATEGORIES, r.c.status.in_(OPEN_STATUSES),
-               r.c.level == max(rollup.WARD_LEVELS))
-        .group_by(r.c.status)).all()
+        .where(
+            _demo_condition(r, demo),
+            r.c.zoom == rollup.WARD_ZOOM,
+            r.c.ward_id.in_(ward_ids),
+            r.c.category_id == rollup.ALL_CATEGORIES,
+            r.c.status.in_(OPEN_STATUSES),
+            r.c.level == max(rollup.WARD_LEVELS),
+        )
+        .group_by(r.c.status)
+    ).all()
     return {status: int(n) for status, n in rows}
 
 
@@ -132,15 +146,21 @@ def ward_meetings(ward_ids, status: str, today: date, demo: bool | None, limit: 
     every meeting the ward ever had. `demo` None: real and demo alike."""
     links = link_columns.c
     held = status == "held"
-    conditions = [links.ward_id.in_(ward_ids), links.status == status,
-                  links.date <= today if held else links.date >= today]
+    conditions = [
+        links.ward_id.in_(ward_ids),
+        links.status == status,
+        links.date <= today if held else links.date >= today,
+    ]
     if demo is not None:
         conditions.append(links.is_demo.is_(demo))
     ids: list[str] = []
     # A meeting is linked once per ward: limit links per ward give `limit` meetings.
-    for meeting_id in db.session.scalars(sa.select(links.meeting_id).where(*conditions)
-                                         .order_by(links.date.desc() if held else links.date)
-                                         .limit(limit * max(len(ward_ids), 1))):
+    for meeting_id in db.session.scalars(
+        sa.select(links.meeting_id)
+        .where(*conditions)
+        .order_by(links.date.desc() if held else links.date)
+        .limit(limit * max(len(ward_ids), 1))
+    ):
         if meeting_id not in ids:
             ids.append(meeting_id)
     meetings = {m.id: m for m in db.session.scalars(sa.select(Meeting).where(Meeting.id.in_(ids[:limit])))}
@@ -148,8 +168,9 @@ def ward_meetings(ward_ids, status: str, today: date, demo: bool | None, limit: 
 
 
 def _direct_figures(ward_ids, scope: Scope, demo: bool, today: date, since: datetime):
-    base = filter_concerns(scope, sa.select(Concern).where(
-        Concern.ward_id.in_(ward_ids), Concern.is_demo.is_(demo))).subquery()
+    base = filter_concerns(
+        scope, sa.select(Concern).where(Concern.ward_id.in_(ward_ids), Concern.is_demo.is_(demo))
+    ).subquery()
     year, month = sa.extract("year", base.c.raised_at), sa.extract("month", base.c.raised_at)
     rows = db.session.execute(
         sa.select(year, month, sa.func.count()).where(base.c.raised_at >= since).group_by(year, month)
@@ -157,18 +178,24 @@ def _direct_figures(ward_ids, scope: Scope, demo: bool, today: date, since: date
     by_month = {(int(y), int(m)): n for y, m, n in rows}
     year_start, _ = day_range(date(today.year, 1, 1), None)
     top = db.session.execute(
-        sa.select(Category.label, sa.func.count()).join(base, base.c.category_id == Category.id)
-        .where(base.c.raised_at >= year_start).group_by(Category.label)
-        .order_by(sa.func.count().desc(), Category.label).limit(5)
+        sa.select(Category.label, sa.func.count())
+        .join(base, base.c.category_id == Category.id)
+        .where(base.c.raised_at >= year_start)
+        .group_by(Category.label)
+        .order_by(sa.func.count().desc(), Category.label)
+        .limit(5)
     ).all()
-    statuses = dict(db.session.execute(
-        sa.select(base.c.status, sa.func.count()).where(base.c.status.in_(OPEN_STATUSES)).group_by(base.c.status)
-    ).all())
+    statuses = dict(
+        db.session.execute(
+            sa.select(base.c.status, sa.func.count()).where(base.c.status.in_(OPEN_STATUSES)).group_by(base.c.status)
+        ).all()
+    )
     return by_month, [tuple(r) for r in top], statuses
 
 
-def ward_drilldown(ward: Ward, scope: Scope, today: date | None = None, months: int = 24,
-                   use_rollup: bool = True) -> Drilldown:
+def ward_drilldown(
+    ward: Ward, scope: Scope, today: date | None = None, months: int = 24, use_rollup: bool = True
+) -> Drilldown:
     """Counted from the rollup when the user sees every concern of the ward (so the
     page costs the same at any number of concerns), else from the concerns they may
     see; `use_rollup=False` counts directly (same answers)."""
@@ -191,5 +218,6 @@ def ward_drilldown(ward: Ward, scope: Scope, today: date | None = None, months: 
         months=[(start, by_month.get((start.year, start.month), 0)) for start in starts],
         top_categories=top,
         open_by_status=[(LABELS[s], statuses.get(s, 0)) for s in OPEN_STATUSES],
-        held=list(held), planned=list(planned),
+        held=list(held),
+        planned=list(planned),
     )

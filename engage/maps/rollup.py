@@ -79,14 +79,18 @@ meeting_rollup = sa.Table(
 )
 
 # Indexes the remaining direct map queries need (created in migration 0007).
-sa.Index("ix_concern_updated_at", Concern.updated_at)                  # latest change (was the map cache's version)
+sa.Index("ix_concern_updated_at", Concern.updated_at)  # latest change (was the map cache's version)
 
 sa.Index("ix_meeting_updated_at", Meeting.updated_at)
 
-sa.Index("ix_concern_created_by_raised", Concern.created_by_id, Concern.raised_at)   # officers' own entries
+sa.Index("ix_concern_created_by_raised", Concern.created_by_id, Concern.raised_at)  # officers' own entries
 
-sa.Index("ix_concern_lead_team_ward_raised", Concern.lead_team_id, Concern.ward_id,  # routed to an inspector's
-         Concern.raised_at)                                                           # team, outside their wards
+sa.Index(
+    "ix_concern_lead_team_ward_raised",
+    Concern.lead_team_id,
+    Concern.ward_id,  # routed to an inspector's
+    Concern.raised_at,
+)  # team, outside their wards
 
 TRIGGERS = {
     "concern": ("concern_rollup_insert", "concern_rollup_update", "concern_rollup_delete"),
@@ -129,9 +133,11 @@ def period(table: sa.Table, first: date, last: date, levels=WARD_LEVELS):
 def held_meetings(first: date, last: date, demo: bool) -> dict[str, int]:
     """{ward code: meetings held first..last}, each meeting once per code."""
     r = meeting_rollup
-    stmt = (sa.select(r.c.ward_code, sa.func.sum(r.c.n))
-            .where(r.c.is_demo.is_(demo), period(r, first, last))
-            .group_by(r.c.ward_code))
+    stmt = (
+        sa.select(r.c.ward_code, sa.func.sum(r.c.n))
+        .where(r.c.is_demo.is_(demo), period(r, first, last))
+        .group_by(r.c.ward_code)
+    )
     return {code: int(n) for code, n in db.session.execute(stmt).all()}
 
 
@@ -139,9 +145,12 @@ def missing_triggers() -> list[str]:
     """Rollup triggers absent from the database (a rebuilt table on SQLite loses its own)."""
     bind = db.session.get_bind()
     if bind.dialect.name == "postgresql":
-        rows = db.session.execute(sa.text(
-            "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-            "WHERE NOT t.tgisinternal")).all()
+        rows = db.session.execute(
+            sa.text(
+                "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE NOT t.tgisinternal"
+            )
+        ).all()
     else:
         rows = db.session.execute(sa.text("SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'")).all()
     present = {(table, name) for table, name in rows}

@@ -28,17 +28,20 @@ from engage.maps import rollup
 # totals in four variants; heat cells per (category, status) and ward, (all, all) per
 # ward, and (all, all) over every ward.
 VARIANTS = (
-    (rollup.WARD_ZOOM, False, False, True), (rollup.WARD_ZOOM, False, True, True),
-    (rollup.WARD_ZOOM, True, False, True), (rollup.WARD_ZOOM, True, True, True),
-    (rollup.HEAT_ZOOM, False, False, True), (rollup.HEAT_ZOOM, True, True, True),
+    (rollup.WARD_ZOOM, False, False, True),
+    (rollup.WARD_ZOOM, False, True, True),
+    (rollup.WARD_ZOOM, True, False, True),
+    (rollup.WARD_ZOOM, True, True, True),
+    (rollup.HEAT_ZOOM, False, False, True),
+    (rollup.HEAT_ZOOM, True, True, True),
     (rollup.HEAT_ZOOM, True, True, False),
 )
 
-HEAT_CELL = 0.01                  # degrees at zoom 11 (engage.maps.services.cell_degrees(11))
+HEAT_CELL = 0.01  # degrees at zoom 11 (engage.maps.services.cell_degrees(11))
 
-ORIGIN_LON, ORIGIN_LAT = -2.0, 54.0   # engage.maps.services.GRID_ORIGIN
+ORIGIN_LON, ORIGIN_LAT = -2.0, 54.0  # engage.maps.services.GRID_ORIGIN
 
-JULIAN_EPOCH = 2440587.5          # julianday('1970-01-01')
+JULIAN_EPOCH = 2440587.5  # julianday('1970-01-01')
 
 CONCERN_KEY = ("is_demo", "zoom", "category_id", "status", "level", "bucket", "ward_id", "gx", "gy")
 
@@ -91,7 +94,7 @@ class RollupCheck:
     missing_triggers: list[str]
     disabled_triggers: list[str]
     tables: list[TableCheck]
-    schema_behind: bool = False     # (asked only when a trigger is missing)
+    schema_behind: bool = False  # (asked only when a trigger is missing)
 
     @property
     def triggers_ok(self) -> bool:
@@ -107,7 +110,7 @@ class RebuildReport:
     rows_deleted: dict[str, int]
     rows_written: dict[str, int]
     dry_run: bool
-    before: RollupCheck | None = None   # what differed, for a dry run
+    before: RollupCheck | None = None  # what differed, for a dry run
 
 
 def _pg() -> bool:
@@ -122,14 +125,15 @@ def _roomy_grouping():
         return
     before = db.session.scalar(sa.text("SELECT current_setting('work_mem')"))
     db.session.execute(sa.text("SELECT set_config('work_mem', :v, true)"), {"v": PG_WORK_MEM})
-    yield   # (on an error the transaction's rollback puts it back)
+    yield  # (on an error the transaction's rollback puts it back)
     db.session.execute(sa.text("SELECT set_config('work_mem', :v, true)"), {"v": before})
 
 
 def _constants(rows, names, alias):
     """A derived table of integer constants (a UNION ALL of SELECTs, valid on both engines)."""
-    selects = [sa.select(*(sa.literal_column(str(int(v)), sa.Integer).label(n) for v, n in zip(row, names)))
-               for row in rows]
+    selects = [
+        sa.select(*(sa.literal_column(str(int(v)), sa.Integer).label(n) for v, n in zip(row, names))) for row in rows
+    ]
     return sa.union_all(*selects).subquery(alias)
 
 
@@ -156,25 +160,44 @@ def _cell(column, origin: float, pg: bool):
 def expected_concern_rollup() -> sa.Select:
     """SELECT of the rows `concern_rollup` should hold: CONCERN_KEY columns and n."""
     pg = _pg()
-    d = (sa.select(Concern.is_demo, Concern.category_id, Concern.status, Concern.ward_id, Concern.lon, Concern.lat,
-                   _concern_day(pg).label("day"))
-         .where(Concern.ward_id.isnot(None))
-         .subquery("d"))
-    v = _constants([(zoom, all_c, all_s, keep, level) for zoom, all_c, all_s, keep in VARIANTS
-                    for level in (rollup.WARD_LEVELS if zoom == rollup.WARD_ZOOM else rollup.HEAT_LEVELS)],
-                   ("zoom", "all_categories", "all_statuses", "keep_ward", "level"), "v")
+    d = (
+        sa.select(
+            Concern.is_demo,
+            Concern.category_id,
+            Concern.status,
+            Concern.ward_id,
+            Concern.lon,
+            Concern.lat,
+            _concern_day(pg).label("day"),
+        )
+        .where(Concern.ward_id.isnot(None))
+        .subquery("d")
+    )
+    v = _constants(
+        [
+            (zoom, all_c, all_s, keep, level)
+            for zoom, all_c, all_s, keep in VARIANTS
+            for level in (rollup.WARD_LEVELS if zoom == rollup.WARD_ZOOM else rollup.HEAT_LEVELS)
+        ],
+        ("zoom", "all_categories", "all_statuses", "keep_ward", "level"),
+        "v",
+    )
     heat = v.c.zoom != rollup.WARD_ZOOM
-    keys = sa.select(
-        d.c.is_demo.label("is_demo"),
-        v.c.zoom.label("zoom"),
-        sa.case((v.c.all_categories == 1, rollup.ALL_CATEGORIES), else_=d.c.category_id).label("category_id"),
-        sa.case((v.c.all_statuses == 1, rollup.ALL_STATUSES), else_=d.c.status).label("status"),
-        v.c.level.label("level"),
-        d.c.day.op(">>", return_type=sa.Integer)(v.c.level).label("bucket"),
-        sa.case((v.c.keep_ward == 1, d.c.ward_id), else_=rollup.EVERY_WARD).label("ward_id"),
-        sa.case((heat, _cell(d.c.lon, ORIGIN_LON, pg)), else_=0).label("gx"),
-        sa.case((heat, _cell(d.c.lat, ORIGIN_LAT, pg)), else_=0).label("gy"),
-    ).select_from(d.join(v, sa.or_(~heat, sa.and_(d.c.lon.isnot(None), d.c.lat.isnot(None))))).subquery("e")
+    keys = (
+        sa.select(
+            d.c.is_demo.label("is_demo"),
+            v.c.zoom.label("zoom"),
+            sa.case((v.c.all_categories == 1, rollup.ALL_CATEGORIES), else_=d.c.category_id).label("category_id"),
+            sa.case((v.c.all_statuses == 1, rollup.ALL_STATUSES), else_=d.c.status).label("status"),
+            v.c.level.label("level"),
+            d.c.day.op(">>", return_type=sa.Integer)(v.c.level).label("bucket"),
+            sa.case((v.c.keep_ward == 1, d.c.ward_id), else_=rollup.EVERY_WARD).label("ward_id"),
+            sa.case((heat, _cell(d.c.lon, ORIGIN_LON, pg)), else_=0).label("gx"),
+            sa.case((heat, _cell(d.c.lat, ORIGIN_LAT, pg)), else_=0).label("gy"),
+        )
+        .select_from(d.join(v, sa.or_(~heat, sa.and_(d.c.lon.isnot(None), d.c.lat.isnot(None)))))
+        .subquery("e")
+    )
     columns = [keys.c[k] for k in CONCERN_KEY]
     return sa.select(*columns, sa.func.count().label("n")).group_by(*columns)
 
@@ -183,18 +206,25 @@ def expected_meeting_rollup() -> sa.Select:
     """SELECT of the rows `meeting_rollup` should hold: held meetings, each once per ward
     code however many of its linked wards share it."""
     pg = _pg()
-    p = (sa.select(Meeting.id, Ward.code.label("ward_code"), Meeting.is_demo, Meeting.date).distinct()
-         .join(meeting_ward, meeting_ward.c.meeting_id == Meeting.id)
-         .join(Ward, Ward.id == meeting_ward.c.ward_id)
-         .where(Meeting.status == "held")
-         .subquery("p"))
+    p = (
+        sa.select(Meeting.id, Ward.code.label("ward_code"), Meeting.is_demo, Meeting.date)
+        .distinct()
+        .join(meeting_ward, meeting_ward.c.meeting_id == Meeting.id)
+        .join(Ward, Ward.id == meeting_ward.c.ward_id)
+        .where(Meeting.status == "held")
+        .subquery("p")
+    )
     lv = _constants([(level,) for level in rollup.WARD_LEVELS], ("level",), "l")
-    keys = sa.select(
-        p.c.is_demo.label("is_demo"),
-        lv.c.level.label("level"),
-        _meeting_day(pg, p.c.date).op(">>", return_type=sa.Integer)(lv.c.level).label("bucket"),
-        p.c.ward_code.label("ward_code"),
-    ).select_from(p.join(lv, sa.true())).subquery("e")
+    keys = (
+        sa.select(
+            p.c.is_demo.label("is_demo"),
+            lv.c.level.label("level"),
+            _meeting_day(pg, p.c.date).op(">>", return_type=sa.Integer)(lv.c.level).label("bucket"),
+            p.c.ward_code.label("ward_code"),
+        )
+        .select_from(p.join(lv, sa.true()))
+        .subquery("e")
+    )
     columns = [keys.c[k] for k in MEETING_KEY]
     return sa.select(*columns, sa.func.count().label("n")).group_by(*columns)
 
@@ -207,15 +237,21 @@ def _differences(table: sa.Table, expected: sa.Select, key: tuple[str, ...], exa
     zero = sa.literal_column("0", sa.Integer)
     both = sa.union_all(
         sa.select(*(e.c[k] for k in key), e.c.n.label("counted"), zero.label("stored"), zero.label("zero_rows")),
-        sa.select(*(table.c[k] for k in key), zero.label("counted"), table.c.n.label("stored"),
-                  sa.case((table.c.n == 0, 1), else_=0).label("zero_rows")),
+        sa.select(
+            *(table.c[k] for k in key),
+            zero.label("counted"),
+            table.c.n.label("stored"),
+            sa.case((table.c.n == 0, 1), else_=0).label("zero_rows"),
+        ),
     ).subquery("b")
     columns = [both.c[k] for k in key]
     counted, stored = sa.func.sum(both.c.counted), sa.func.sum(both.c.stored)
-    diff = (sa.select(*columns, counted.label("counted"), stored.label("stored"))
-            .group_by(*columns)
-            .having(sa.or_(counted != stored, sa.func.sum(both.c.zero_rows) > 0))
-            .subquery("diff"))
+    diff = (
+        sa.select(*columns, counted.label("counted"), stored.label("stored"))
+        .group_by(*columns)
+        .having(sa.or_(counted != stored, sa.func.sum(both.c.zero_rows) > 0))
+        .subquery("diff")
+    )
     rows = db.session.execute(
         sa.select(diff, sa.func.count().over().label("total")).order_by(*(diff.c[k] for k in key)).limit(examples)
     ).all()
@@ -224,8 +260,7 @@ def _differences(table: sa.Table, expected: sa.Select, key: tuple[str, ...], exa
         table=table.name,
         stored_rows=stored_rows,
         differing_keys=rows[0].total if rows else 0,
-        examples=[Difference(table.name, {k: r._mapping[k] for k in key}, int(r.counted), int(r.stored))
-                  for r in rows],
+        examples=[Difference(table.name, {k: r._mapping[k] for k in key}, int(r.counted), int(r.stored)) for r in rows],
     )
 
 
@@ -234,12 +269,16 @@ def disabled_triggers() -> list[str]:
     as some bulk loads do); SQLite cannot disable a trigger."""
     if not _pg():
         return []
-    rows = db.session.execute(sa.text(
-        "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-        "WHERE NOT t.tgisinternal AND t.tgenabled = 'D'")).all()
+    rows = db.session.execute(
+        sa.text(
+            "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE NOT t.tgisinternal AND t.tgenabled = 'D'"
+        )
+    ).all()
     disabled = {(table, name) for table, name in rows}
-    return [f"{table}.{name}" for table, names in rollup.TRIGGERS.items() for name in names
-            if (table, name) in disabled]
+    return [
+        f"{table}.{name}" for table, names in rollup.TRIGGERS.items() for name in names if (table, name) in disabled
+    ]
 
 
 def schema_behind() -> bool:
@@ -258,14 +297,20 @@ def check(examples: int = EXAMPLES) -> RollupCheck:
     """Both rollup tables against direct counts, and the triggers that keep them."""
     missing = rollup.missing_triggers()
     with _roomy_grouping():
-        tables = [_differences(rollup.concern_rollup, expected_concern_rollup(), CONCERN_KEY, examples),
-                  _differences(rollup.meeting_rollup, expected_meeting_rollup(), MEETING_KEY, examples)]
-    return RollupCheck(missing_triggers=missing, disabled_triggers=disabled_triggers(), tables=tables,
-                       schema_behind=bool(missing) and schema_behind())
+        tables = [
+            _differences(rollup.concern_rollup, expected_concern_rollup(), CONCERN_KEY, examples),
+            _differences(rollup.meeting_rollup, expected_meeting_rollup(), MEETING_KEY, examples),
+        ]
+    return RollupCheck(
+        missing_triggers=missing,
+        disabled_triggers=disabled_triggers(),
+        tables=tables,
+        schema_behind=bool(missing) and schema_behind(),
+    )
 
 
 def _refill(table: sa.Table, expected: sa.Select, key: tuple[str, ...]) -> tuple[int, int]:
-    count = {"preserve_rowcount": True}   # for INSERT ... SELECT too (psycopg)
+    count = {"preserve_rowcount": True}  # for INSERT ... SELECT too (psycopg)
     deleted = db.session.execute(sa.delete(table), execution_options=count).rowcount
     written = db.session.execute(sa.insert(table).from_select([*key, "n"], expected), execution_options=count).rowcount
     return deleted, written
@@ -290,8 +335,10 @@ def rebuild(dry_run: bool = False) -> RebuildReport:
     before = check() if dry_run else None
     deleted, written = {}, {}
     with _roomy_grouping():
-        for table, expected, key in ((rollup.concern_rollup, expected_concern_rollup(), CONCERN_KEY),
-                                     (rollup.meeting_rollup, expected_meeting_rollup(), MEETING_KEY)):
+        for table, expected, key in (
+            (rollup.concern_rollup, expected_concern_rollup(), CONCERN_KEY),
+            (rollup.meeting_rollup, expected_meeting_rollup(), MEETING_KEY),
+        ):
             deleted[table.name], written[table.name] = _refill(table, expected, key)
     if dry_run:
         db.session.rollback()

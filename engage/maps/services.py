@@ -51,8 +51,8 @@ class MapFilters:
     category: str | None = None
     lad: str | None = None
     designation: str | None = None
-    status: str | None = None      # None = all, 'open', or one status
-    source: str = "real"           # 'real' or 'demo': never both in one figure
+    status: str | None = None  # None = all, 'open', or one status
+    source: str = "real"  # 'real' or 'demo': never both in one figure
     errors: tuple = field(default=(), compare=False)
 
     def as_args(self) -> dict:
@@ -63,7 +63,7 @@ class MapFilters:
         return out
 
     @classmethod
-    def from_args(cls, args, today: date | None = None, default_source: str = "real") -> "MapFilters":
+    def from_args(cls, args, today: date | None = None, default_source: str = "real") -> MapFilters:
         today = today or date.today()
         errors = []
 
@@ -94,8 +94,16 @@ class MapFilters:
         if designation and designation not in ("strengthen", "support", "sustain"):
             errors.append(f"designation: '{designation}' is not strengthen, support or sustain")
             designation = None
-        return cls(date_from, date_to, args.get("category") or None, args.get("lad") or None, designation,
-                   args.get("status") or None, source, tuple(errors))
+        return cls(
+            date_from,
+            date_to,
+            args.get("category") or None,
+            args.get("lad") or None,
+            designation,
+            args.get("status") or None,
+            source,
+            tuple(errors),
+        )
 
 
 def _moment_bounds(f: MapFilters):
@@ -114,8 +122,10 @@ def _area_conditions(f: MapFilters, boundary_set_id: int) -> list:
     """Authority and designation filters, as conditions on the concern's Ward."""
     conditions = []
     if f.lad:
-        conditions.append(Ward.local_authority_id ==
-                          sa.select(LocalAuthority.id).where(LocalAuthority.code == f.lad).scalar_subquery())
+        conditions.append(
+            Ward.local_authority_id
+            == sa.select(LocalAuthority.id).where(LocalAuthority.code == f.lad).scalar_subquery()
+        )
     if f.designation:
         # Designations belong to the current set's wards; match concerns by ward code.
         codes = sa.select(Ward.code).where(Ward.id.in_(designated_ward_ids(boundary_set_id, f.designation, f.date_to)))
@@ -139,8 +149,11 @@ def _statuses(f: MapFilters) -> tuple[str, ...] | None:
 def _filtered(stmt, f: MapFilters, boundary_set_id: int):
     """The map filters on a statement over Concern joined to Ward (the user's scope aside)."""
     lo, hi = _moment_bounds(f)
-    stmt = stmt.where(Concern.raised_at.between(lo, hi), Concern.is_demo.is_(f.source == "demo"),
-                      *_area_conditions(f, boundary_set_id))
+    stmt = stmt.where(
+        Concern.raised_at.between(lo, hi),
+        Concern.is_demo.is_(f.source == "demo"),
+        *_area_conditions(f, boundary_set_id),
+    )
     if f.category:
         stmt = stmt.where(Concern.category_id == _category_id(f))
     if f.status == "open":
@@ -181,7 +194,8 @@ def _beyond_wards(f: MapFilters, scope: Scope, stmt):
     period = [Concern.ward_id.in_(elsewhere), Concern.raised_at.between(lo, hi)]
     arms = [
         sa.select(Concern.id).where(Concern.lead_team_id.in_(scope.team_ids), *period),
-        sa.select(Concern.id).join(concern_copy, concern_copy.c.concern_id == Concern.id)
+        sa.select(Concern.id)
+        .join(concern_copy, concern_copy.c.concern_id == Concern.id)
         .where(concern_copy.c.team_id.in_(scope.team_ids), *period),
     ]
     if scope.user_id is not None:
@@ -195,32 +209,46 @@ def _rollup_ward_counts(f: MapFilters, scope: Scope, boundary_set_id: int, reach
     statuses = _statuses(f)
     if statuses == ():
         return {}
-    stmt = (sa.select(Ward.code, sa.func.sum(r.c.n)).join(Ward, r.c.ward_id == Ward.id)
-            .where(r.c.is_demo.is_(f.source == "demo"), r.c.zoom == rollup.WARD_ZOOM,
-                   r.c.category_id == (_category_id(f) if f.category else rollup.ALL_CATEGORIES),
-                   r.c.status.in_(statuses) if statuses else r.c.status == rollup.ALL_STATUSES,
-                   rollup.period(r, f.date_from, f.date_to), *_area_conditions(f, boundary_set_id))
-            .group_by(Ward.code))
+    stmt = (
+        sa.select(Ward.code, sa.func.sum(r.c.n))
+        .join(Ward, r.c.ward_id == Ward.id)
+        .where(
+            r.c.is_demo.is_(f.source == "demo"),
+            r.c.zoom == rollup.WARD_ZOOM,
+            r.c.category_id == (_category_id(f) if f.category else rollup.ALL_CATEGORIES),
+            r.c.status.in_(statuses) if statuses else r.c.status == rollup.ALL_STATUSES,
+            rollup.period(r, f.date_from, f.date_to),
+            *_area_conditions(f, boundary_set_id),
+        )
+        .group_by(Ward.code)
+    )
     if reach == "wards":
         stmt = stmt.where(r.c.ward_id.in_(scope.concern_ward_ids()))
     return {code: int(n) for code, n in db.session.execute(stmt).all()}
 
 
 def _direct_ward_counts(f: MapFilters, scope: Scope, boundary_set_id: int, beyond_wards: bool = False):
-    stmt = _filtered(sa.select(Ward.code, sa.func.count(Concern.id)).join(Ward, Concern.ward_id == Ward.id),
-                     f, boundary_set_id)
+    stmt = _filtered(
+        sa.select(Ward.code, sa.func.count(Concern.id)).join(Ward, Concern.ward_id == Ward.id), f, boundary_set_id
+    )
     stmt = _beyond_wards(f, scope, stmt) if beyond_wards else filter_concerns(scope, stmt)
     return dict(db.session.execute(stmt.group_by(Ward.code)).all())
 
 
 def _direct_held_meetings(f: MapFilters) -> dict[str, int]:
-    return dict(db.session.execute(
-        sa.select(Ward.code, sa.func.count(sa.distinct(Meeting.id)))
-        .join(meeting_ward, meeting_ward.c.ward_id == Ward.id).join(Meeting, Meeting.id == meeting_ward.c.meeting_id)
-        .where(Meeting.status == "held", Meeting.date.between(f.date_from, f.date_to),
-               Meeting.is_demo.is_(f.source == "demo"))
-        .group_by(Ward.code)
-    ).all())
+    return dict(
+        db.session.execute(
+            sa.select(Ward.code, sa.func.count(sa.distinct(Meeting.id)))
+            .join(meeting_ward, meeting_ward.c.ward_id == Ward.id)
+            .join(Meeting, Meeting.id == meeting_ward.c.meeting_id)
+            .where(
+                Meeting.status == "held",
+                Meeting.date.between(f.date_from, f.date_to),
+                Meeting.is_demo.is_(f.source == "demo"),
+            )
+            .group_by(Ward.code)
+        ).all()
+    )
 
 
 def _add(a: dict, b: dict) -> dict:
@@ -293,8 +321,13 @@ def _direct_heat(f: MapFilters, scope: Scope, boundary_set_id: int, zoom: int, b
     cell = cell_degrees(zoom)
     gx = _cell_index(Concern.lon, GRID_ORIGIN[0], cell)
     gy = _cell_index(Concern.lat, GRID_ORIGIN[1], cell)
-    stmt = _filtered(sa.select(gx.label("gx"), gy.label("gy"), sa.func.count()).join(Ward, Concern.ward_id == Ward.id)
-                     .where(Concern.lon.isnot(None), Concern.lat.isnot(None)), f, boundary_set_id)
+    stmt = _filtered(
+        sa.select(gx.label("gx"), gy.label("gy"), sa.func.count())
+        .join(Ward, Concern.ward_id == Ward.id)
+        .where(Concern.lon.isnot(None), Concern.lat.isnot(None)),
+        f,
+        boundary_set_id,
+    )
     stmt = _beyond_wards(f, scope, stmt) if beyond_wards else filter_concerns(scope, stmt)
     return {(x, y): n for x, y, n in db.session.execute(stmt.group_by(gx, gy)).all()}
 
@@ -312,15 +345,24 @@ def _rollup_heat(f: MapFilters, scope: Scope, boundary_set_id: int, zoom: int, r
     # statuses (never `<> 0`: a list keeps every block of the period an index range);
     # (all, all) per ward when the map covers some wards; (all, all) over every ward.
     if f.category or statuses:
-        variant = [r.c.category_id == _category_id(f) if f.category else
-                   r.c.category_id.in_(db.session.scalars(sa.select(Category.id)).all()),
-                   r.c.status.in_(statuses or CONCERN_STATUSES)]
+        variant = [
+            r.c.category_id == _category_id(f)
+            if f.category
+            else r.c.category_id.in_(db.session.scalars(sa.select(Category.id)).all()),
+            r.c.status.in_(statuses or CONCERN_STATUSES),
+        ]
     else:
-        variant = [r.c.category_id == rollup.ALL_CATEGORIES, r.c.status == rollup.ALL_STATUSES,
-                   r.c.ward_id != rollup.EVERY_WARD if area or reach == "wards" else r.c.ward_id == rollup.EVERY_WARD]
-    stmt = (sa.select(gx.label("gx"), gy.label("gy"), sa.func.sum(r.c.n))
-            .where(r.c.is_demo.is_(f.source == "demo"), r.c.zoom == rollup.HEAT_ZOOM, *variant,
-                   rollup.period(r, f.date_from, f.date_to, rollup.HEAT_LEVELS)))
+        variant = [
+            r.c.category_id == rollup.ALL_CATEGORIES,
+            r.c.status == rollup.ALL_STATUSES,
+            r.c.ward_id != rollup.EVERY_WARD if area or reach == "wards" else r.c.ward_id == rollup.EVERY_WARD,
+        ]
+    stmt = sa.select(gx.label("gx"), gy.label("gy"), sa.func.sum(r.c.n)).where(
+        r.c.is_demo.is_(f.source == "demo"),
+        r.c.zoom == rollup.HEAT_ZOOM,
+        *variant,
+        rollup.period(r, f.date_from, f.date_to, rollup.HEAT_LEVELS),
+    )
     if area:
         stmt = stmt.join(Ward, r.c.ward_id == Ward.id).where(*area)
     if reach == "wards":
@@ -341,6 +383,8 @@ def heat_cells(f: MapFilters, scope: Scope, boundary_set_id: int, zoom: int, use
         counts = _rollup_heat(f, scope, boundary_set_id, zoom, reach)
         if reach == "wards":
             counts = _add(counts, _direct_heat(f, scope, boundary_set_id, zoom, beyond_wards=True))
-    points = [[round(GRID_ORIGIN[1] + (y + 0.5) * cell, 5), round(GRID_ORIGIN[0] + (x + 0.5) * cell, 5), n]
-              for (x, y), n in sorted(counts.items())]
+    points = [
+        [round(GRID_ORIGIN[1] + (y + 0.5) * cell, 5), round(GRID_ORIGIN[0] + (x + 0.5) * cell, 5), n]
+        for (x, y), n in sorted(counts.items())
+    ]
     return {"cell_degrees": cell, "zoom": zoom, "max": max((p[2] for p in points), default=0), "points": points}

@@ -1,4 +1,5 @@
 """The map pages: concerns per ward and heat maps, and a ward's drill-down."""
+
 import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template, request
 
@@ -30,8 +31,12 @@ def index():
         "tileAttribution": current_app.config["ENGAGE_TILE_ATTRIBUTION"],
     }
     return render_template(
-        "maps/index.html", filters=filters, config=config, methods=BREAK_METHODS,
-        measure=request.args.get("measure", "count"), breaks=request.args.get("breaks", "quantiles"),
+        "maps/index.html",
+        filters=filters,
+        config=config,
+        methods=BREAK_METHODS,
+        measure=request.args.get("measure", "count"),
+        breaks=request.args.get("breaks", "quantiles"),
         categories=db.session.scalars(sa.select(Category).order_by(Category.sort_order)).all(),
         authorities=db.session.scalars(sa.select(LocalAuthority).order_by(LocalAuthority.code)).all(),
     )

@@ -42,11 +42,16 @@ def outbox():
     counts = count_by_state()
     # The total is the state's count, or that of every state (each counted up to a limit).
     total = counts.get(state, Count(0)) if state else sum(counts.values(), Count(0))
-    page = page_of(stmt, page=whole_number(request.args, "page", 1, minimum=1), per_page=PER_PAGE,
-                   count=total)
-    return render_template("admin/outbox.html", page=page, state=state, states=OUTBOX_STATES,
-                           state_hints=STATE_HINTS, counts=counts,
-                           mail_server=current_app.config.get("MAIL_SERVER"))
+    page = page_of(stmt, page=whole_number(request.args, "page", 1, minimum=1), per_page=PER_PAGE, count=total)
+    return render_template(
+        "admin/outbox.html",
+        page=page,
+        state=state,
+        states=OUTBOX_STATES,
+        state_hints=STATE_HINTS,
+        counts=counts,
+        mail_server=current_app.config.get("MAIL_SERVER"),
+    )
 
 
 @bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
@@ -66,6 +71,10 @@ def retry_all_failed():
     count = retry_failed()
     db.session.commit()
     current_app.logger.info("outbox: %s put %d failed messages back in the queue", current_user.email, count)
-    flash(f"{count} failed message{'' if count == 1 else 's'} back in the queue." if count
-          else "No failed messages to retry.", "info")
+    flash(
+        f"{count} failed message{'' if count == 1 else 's'} back in the queue."
+        if count
+        else "No failed messages to retry.",
+        "info",
+    )
     return redirect(url_for("admin.outbox"))

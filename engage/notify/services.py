@@ -58,11 +58,20 @@ def queue_routing_notifications(concern: Concern) -> list[OutboxMessage]:
         role = "Lead" if team.id == concern.lead_team_id else "Copy"
         category, ward = _category_and_ward(concern)
         message = OutboxMessage(
-            team=team, concern=concern, recipient=team.contact_email,
+            team=team,
+            concern=concern,
+            recipient=team.contact_email,
             subject=f"[engage] {role}: {category.label} in {ward.name if ward else 'no ward'}",
             # What a team needs to act, and never the resident's contact details.
-            body=render_email("routed.txt", role=role, team=team, concern=concern, category=category, ward=ward,
-                              meeting=concern.meeting),
+            body=render_email(
+                "routed.txt",
+                role=role,
+                team=team,
+                concern=concern,
+                category=category,
+                ward=ward,
+                meeting=concern.meeting,
+            ),
             message_id=make_message_id(),
             state="digest" if team.notify_mode == "digest" else "pending",
         )
@@ -95,6 +104,7 @@ def make_message_id() -> str:
 
 
 # --- the worker ------------------------------------------------------------------
+
 
 @dataclass
 class SendReport:
@@ -142,7 +152,8 @@ def send_due(now: datetime | None = None, limit: int = 100) -> SendReport:
     due = db.session.scalars(
         sa.select(OutboxMessage.id)
         .where(OutboxMessage.state == "pending", OutboxMessage.next_attempt_at <= now)
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
     ).all()
     if not due:
         return report
@@ -159,7 +170,8 @@ def send_due(now: datetime | None = None, limit: int = 100) -> SendReport:
     except (OSError, smtplib.SMTPException) as exc:
         # The server is down: nothing was tried, so no attempt is counted.
         db.session.execute(
-            sa.update(OutboxMessage).where(OutboxMessage.id.in_(due))
+            sa.update(OutboxMessage)
+            .where(OutboxMessage.id.in_(due))
             .values(next_attempt_at=now + timedelta(seconds=30), last_error=f"SMTP unavailable: {exc}"[:500])
         )
         db.session.commit()
@@ -210,7 +222,8 @@ def build_digests(now: datetime) -> int:
         return 0
     cutoff = now.replace(hour=current_app.config["ENGAGE_DIGEST_HOUR"], minute=0, second=0, microsecond=0)
     waiting = db.session.scalars(
-        sa.select(OutboxMessage).where(OutboxMessage.state == "digest", OutboxMessage.created_at <= cutoff)
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.state == "digest", OutboxMessage.created_at <= cutoff)
         .order_by(OutboxMessage.team_id, OutboxMessage.created_at)
     ).all()
     by_team: dict[int, list[OutboxMessage]] = {}
@@ -219,9 +232,12 @@ def build_digests(now: datetime) -> int:
     for team_id, items in by_team.items():
         team = db.session.get(Team, team_id)
         digest = OutboxMessage(
-            team_id=team_id, recipient=items[0].recipient,
+            team_id=team_id,
+            recipient=items[0].recipient,
             subject=f"[engage] Daily digest for {team.name if team else 'your team'}: {plural(len(items), 'concern')}",
-            body="\n\n----------\n\n".join(i.body for i in items), message_id=make_message_id(), state="pending",
+            body="\n\n----------\n\n".join(i.body for i in items),
+            message_id=make_message_id(),
+            state="pending",
         )
         db.session.add(digest)
         for item in items:
@@ -231,6 +247,7 @@ def build_digests(now: datetime) -> int:
 
 
 # --- by hand ------------------------------------------------------------------------
+
 
 def retry_failed(message_ids: list[int] | None = None, now: datetime | None = None) -> int:
     """Put failed messages (these, or all) back in the queue with their attempts reset,
@@ -253,11 +270,13 @@ def count_by_state() -> dict:
     read them all."""
     from engage.platform.paging import bounded_counts
 
-    counts = bounded_counts({state: sa.select(OutboxMessage.id).where(OutboxMessage.state == state)
-                             for state in OUTBOX_STATES})
+    counts = bounded_counts(
+        {state: sa.select(OutboxMessage.id).where(OutboxMessage.state == state) for state in OUTBOX_STATES}
+    )
     return {state: n for state, n in counts.items() if n}
 
 
 def failed_count() -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)
-                             .where(OutboxMessage.state == "failed"))
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.state == "failed")
+    )

@@ -1,6 +1,7 @@
 """GeoReport v2's two formats. XML is built with ElementTree (never by joining
 strings); JSON is the same data by the specification's "Spark convention": a list
 where the XML repeats an element, null where the XML element is empty."""
+
 from __future__ import annotations
 
 import json
@@ -53,5 +54,6 @@ def to_json(value) -> bytes:
 
 def render(fmt: str, root_tag: str, value, status: int = 200, headers=None):
     body = to_json(value) if fmt == "json" else to_xml(root_tag, value)
-    return current_app.response_class(body, status=status, headers=headers,
-                                      content_type=CONTENT_TYPES.get(fmt, CONTENT_TYPES["xml"]))
+    return current_app.response_class(
+        body, status=status, headers=headers, content_type=CONTENT_TYPES.get(fmt, CONTENT_TYPES["xml"])
+    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -81,7 +81,7 @@ def w3c(moment: datetime | None) -> str | None:
     """The W3C profile of ISO 8601 with its time zone: 2010-01-01T00:00:00Z."""
     if moment is None:
         return None
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_w3c(name: str, text: str) -> datetime:
@@ -93,7 +93,7 @@ def parse_w3c(name: str, text: str) -> datetime:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         raise Open311Error(400, f"{name} '{text}' is not a W3C date and time like 2010-01-01T00:00:00Z") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def open311_status(status: str) -> str:
@@ -102,13 +102,14 @@ def open311_status(status: str) -> str:
 
 # --- services -----------------------------------------------------------------------
 
+
 def service_record(category: Category) -> dict:
     group, keywords = SERVICE_HINTS.get(category.code, ("other", category.label.lower().replace(" and ", ", ")))
     return {
         "service_code": category.code,
         "service_name": category.label,
         "description": f"{category.label}: a concern for the neighbourhood team of the ward it is in, "
-                       "raised with the Police & Crime Commissioner for Cleveland.",
+        "raised with the Police & Crime Commissioner for Cleveland.",
         "metadata": False,
         "type": "realtime",
         "keywords": keywords,
@@ -135,6 +136,7 @@ def service_definition(code: str) -> dict:
 
 # --- reading requests -----------------------------------------------------------------
 
+
 @dataclass
 class RequestQuery:
     ids: list[str] | None = None
@@ -158,13 +160,16 @@ def _whole(args, name, default, lo, hi) -> int:
     try:
         return whole_number(args, name, default, minimum=lo, maximum=hi)
     except BadParameter as exc:
-        raise Open311Error(400, f"{name} must be a whole number from {lo} to {hi} (got '{args.get(name)[:40]}')") from exc
+        raise Open311Error(
+            400, f"{name} must be a whole number from {lo} to {hi} (got '{args.get(name)[:40]}')"
+        ) from exc
 
 
 def parse_request_query(args, now: datetime | None = None) -> RequestQuery:
     now = now or utcnow()
-    query = RequestQuery(page=_whole(args, "page", 1, 1, 1_000_000),
-                         page_size=_whole(args, "page_size", MAX_PAGE_SIZE, 1, MAX_PAGE_SIZE))
+    query = RequestQuery(
+        page=_whole(args, "page", 1, 1, 1_000_000), page_size=_whole(args, "page_size", MAX_PAGE_SIZE, 1, MAX_PAGE_SIZE)
+    )
     ids = _listed(args, "service_request_id")
     if ids:
         # "This overrides all other arguments."
@@ -187,13 +192,16 @@ def parse_request_query(args, now: datetime | None = None) -> RequestQuery:
         raise Open311Error(400, "start_date is after end_date")
     if end - start > WINDOW:
         raise Open311Error(400, "start_date to end_date may not span more than 90 days")
-    query.start, query.end = start.astimezone(timezone.utc), end.astimezone(timezone.utc)
+    query.start, query.end = start.astimezone(UTC), end.astimezone(UTC)
     return query
 
 
 def _published():
-    return sa.select(Concern).where(~Concern.is_demo).options(
-        so.joinedload(Concern.lead_team), so.joinedload(Concern.category), so.joinedload(Concern.ward))
+    return (
+        sa.select(Concern)
+        .where(~Concern.is_demo)
+        .options(so.joinedload(Concern.lead_team), so.joinedload(Concern.category), so.joinedload(Concern.ward))
+    )
 
 
 def find_requests(query: RequestQuery) -> list[Concern]:
@@ -204,8 +212,9 @@ def find_requests(query: RequestQuery) -> list[Concern]:
     else:
         conditions = [~Concern.is_demo, Concern.raised_at >= query.start, Concern.raised_at <= query.end]
         if query.service_codes:
-            conditions.append(Concern.category_id.in_(
-                sa.select(Category.id).where(Category.code.in_(query.service_codes))))
+            conditions.append(
+                Concern.category_id.in_(sa.select(Category.id).where(Category.code.in_(query.service_codes)))
+            )
         stmt = stmt.where(*conditions)
         statuses = {"open": OPEN_STATUSES, "closed": tuple(s for s in CONCERN_STATUSES if s not in OPEN_STATUSES)}
         if len(set(query.statuses)) == 1:
@@ -214,9 +223,17 @@ def find_requests(query: RequestQuery) -> list[Concern]:
             # one scan by time, which would step over every concern of the other
             # statuses (for "closed", the whole last week) to find them.
             take = query.page * query.page_size
-            arms = [sa.select(sa.select(Concern.id).where(*conditions, Concern.status == status)
-                              .order_by(*newest_first).limit(take).subquery().c.id)
-                    for status in statuses[query.statuses[0]]]
+            arms = [
+                sa.select(
+                    sa.select(Concern.id)
+                    .where(*conditions, Concern.status == status)
+                    .order_by(*newest_first)
+                    .limit(take)
+                    .subquery()
+                    .c.id
+                )
+                for status in statuses[query.statuses[0]]
+            ]
             stmt = stmt.where(Concern.id.in_(sa.union_all(*arms)))
     stmt = stmt.order_by(*newest_first).limit(query.page_size).offset((query.page - 1) * query.page_size)
     return list(db.session.scalars(stmt).unique())
@@ -276,6 +293,7 @@ def request_records(concerns: list[Concern]) -> list[dict]:
 
 
 # --- submitting a request -------------------------------------------------------------
+
 
 @dataclass
 class Submitted:

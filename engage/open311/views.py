@@ -42,19 +42,25 @@ def index():
 def discovery(fmt):
     changeset = _changeset()
     production = current_app.config.get("ENGAGE_ENV") == "production"
-    return render(fmt, "discovery", {
-        "changeset": changeset,
-        "contact": "The Office of the Police & Crime Commissioner for Cleveland, through its engage administrators.",
-        "key_service": "An api_key is an engage API token, issued by an administrator to an account "
-                       "with the officer, staff or admin role (flask --app engage users token EMAIL).",
-        "endpoints": [{
-            "specification": SPECIFICATION,
-            "url": url_for("open311.index", _external=True).rstrip("/"),
+    return render(
+        fmt,
+        "discovery",
+        {
             "changeset": changeset,
-            "type": "production" if production else "test",
-            "formats": [CONTENT_TYPES["xml"].split(";")[0], CONTENT_TYPES["json"].split(";")[0]],
-        }],
-    })
+            "contact": "The Office of the Police & Crime Commissioner for Cleveland, through its engage administrators.",
+            "key_service": "An api_key is an engage API token, issued by an administrator to an account "
+            "with the officer, staff or admin role (flask --app engage users token EMAIL).",
+            "endpoints": [
+                {
+                    "specification": SPECIFICATION,
+                    "url": url_for("open311.index", _external=True).rstrip("/"),
+                    "changeset": changeset,
+                    "type": "production" if production else "test",
+                    "formats": [CONTENT_TYPES["xml"].split(";")[0], CONTENT_TYPES["json"].split(";")[0]],
+                }
+            ],
+        },
+    )
 
 
 def _changeset() -> str:
@@ -101,8 +107,9 @@ def _submitter():
     if user is None:
         raise Open311Error(403, "api_key was not provided or is not valid")
     if not user.has_role(*SUBMIT_ROLES):
-        raise Open311Error(403, "this api_key's account may not submit requests: "
-                                "it needs the officer, staff or admin role")
+        raise Open311Error(
+            403, "this api_key's account may not submit requests: it needs the officer, staff or admin role"
+        )
     return user
 
 
@@ -118,11 +125,16 @@ def unknown(rest):
         if endpoint != "open311.unknown":
             allowed.append(method)
     if allowed:
-        return render(_fmt(), "errors", [{"code": 405, "description":
-                      f"{request.method} is not allowed here: use {' or '.join(allowed)}"}], 405,
-                      headers={"Allow": ", ".join(allowed)})
-    raise Open311Error(404, f"there is no {request.path} in this GeoReport v2 endpoint "
-                            "(resources end in .xml or .json)")
+        return render(
+            _fmt(),
+            "errors",
+            [{"code": 405, "description": f"{request.method} is not allowed here: use {' or '.join(allowed)}"}],
+            405,
+            headers={"Allow": ", ".join(allowed)},
+        )
+    raise Open311Error(
+        404, f"there is no {request.path} in this GeoReport v2 endpoint (resources end in .xml or .json)"
+    )
 
 
 @bp.after_request

@@ -39,6 +39,7 @@ class AuditEvent(db.Model):
     # {"field": [old, new], ...}
     changes: so.Mapped[dict] = so.mapped_column(sa.JSON, default=dict)
 
+
 # Audited although their model does not say `__audited__ = True` (yet): models are
 # another engineer's files. Move each to its model and drop it from here.
 
@@ -136,6 +137,7 @@ def _is_audited(obj) -> bool:
 # first, as `mapped_column(active_history=True)` would, without touching the models.
 # It costs one SELECT per expired object changed, and only for audited models.
 
+
 def _noop_set(target, value, oldvalue, initiator):
     pass
 
@@ -169,9 +171,14 @@ def entry(action: str, obj, actor_id, actor, now, changes=None) -> dict | None:
     if not changes:
         return None
     return {
-        "at": now, "actor_id": actor_id, "actor": actor, "action": action,
-        "entity": type(obj).__tablename__, "entity_id": _entity_id(obj),
-        "label": _label(obj)[:255], "changes": changes,
+        "at": now,
+        "actor_id": actor_id,
+        "actor": actor,
+        "action": action,
+        "entity": type(obj).__tablename__,
+        "entity_id": _entity_id(obj),
+        "label": _label(obj)[:255],
+        "changes": changes,
     }
 
 

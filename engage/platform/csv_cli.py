@@ -2,7 +2,8 @@
 share: a CSV file imported all or nothing, as the person at the terminal."""
 
 import sys
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 import click
 

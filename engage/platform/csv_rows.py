@@ -7,8 +7,9 @@ What a row means, and how it is checked, stays with each importer.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, ClassVar, Iterator, Mapping, TypeVar
+from typing import ClassVar, TypeVar
 
 from engage.platform.text import text_problem
 
@@ -48,18 +49,19 @@ def read_csv_file(path: str, parse: Callable[..., T], error: type[FileRefused]) 
         with open(path, newline="", encoding="utf-8-sig") as fh:
             return parse(fh)
     except FileNotFoundError:
-        raise error([f"no such file: {path}"])
+        raise error([f"no such file: {path}"]) from None
     except UnicodeDecodeError as exc:
-        raise error([f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})"])
+        raise error([f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})"]) from exc
     except csv.Error as exc:  # e.g. a field over the csv module's 128 KiB limit
-        raise error([f"{path} is not a CSV file that can be read ({exc})"])
+        raise error([f"{path} is not a CSV file that can be read ({exc})"]) from exc
 
 
 NUL_PROBLEM = "holds a NUL character"
 
 
-def numbered_rows(lines, columns: tuple[str, ...], error: type[FileRefused],
-                  filename: str) -> tuple[list[str], Iterator[tuple[int, dict, dict[str, str]]]]:
+def numbered_rows(
+    lines, columns: tuple[str, ...], error: type[FileRefused], filename: str
+) -> tuple[list[str], Iterator[tuple[int, dict, dict[str, str]]]]:
     """The header (stripped, lower case), once it has every one of `columns`, and the
     rows as dicts by those names, numbered as a spreadsheet shows them (the header
     is row 1).

@@ -1,14 +1,15 @@
 """Database helpers every model uses: the time a row is written, and CHECK constraints
 for columns that hold one of a few words."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class UTCDateTime(sa.types.TypeDecorator):
@@ -31,7 +32,7 @@ class UTCDateTime(sa.types.TypeDecorator):
             raise TypeError(f"UTCDateTime needs a datetime, not {type(value).__name__}: {value!r}")
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError(f"UTCDateTime refuses a naive datetime ({value.isoformat()}): give it a time zone")
-        value = value.astimezone(timezone.utc)
+        value = value.astimezone(UTC)
         # SQLite's DATETIME would store the wall-clock digits and drop the zone anyway;
         # handing it naive UTC says so rather than relying on that.
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
@@ -40,8 +41,8 @@ class UTCDateTime(sa.types.TypeDecorator):
         if value is None:
             return None
         if value.tzinfo is None:  # SQLite: stored as naive UTC (see above)
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
     def coerce_compared_value(self, op, value):
         # `column >= some_datetime` binds through this type (so is made UTC, and naive is

@@ -79,8 +79,11 @@ def register(app):
 
     with app.app_context():
         for engine in db.engines.values():
-            sa.event.listen(engine, "after_cursor_execute",
-                            lambda conn, cursor, statement, *args: _outage_over(app, conn, statement))
+            sa.event.listen(
+                engine,
+                "after_cursor_execute",
+                lambda conn, cursor, statement, *args: _outage_over(app, conn, statement),
+            )
 
 
 def database_unavailable(exc) -> bool:

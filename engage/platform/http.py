@@ -1,4 +1,5 @@
 """What a request asks for, as every error answer and access check must read it."""
+
 from flask import request
 
 

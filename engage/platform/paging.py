@@ -43,7 +43,7 @@ class Count:
     def __hash__(self):
         return hash((self.n, self.capped))
 
-    def __add__(self, other) -> "Count":
+    def __add__(self, other) -> Count:
         if isinstance(other, int):
             return Count(self.n + other, self.capped)
         return Count(self.n + other.n, self.capped or other.capped)
@@ -53,8 +53,12 @@ class Count:
 
 def _counted(stmt, limit: int):
     """`stmt`'s rows, at most limit + 1 of them, as a subquery of one column."""
-    return (stmt.order_by(None).with_only_columns(sa.literal_column("1").label("one"), maintain_column_froms=True)
-            .limit(limit + 1).subquery())
+    return (
+        stmt.order_by(None)
+        .with_only_columns(sa.literal_column("1").label("one"), maintain_column_froms=True)
+        .limit(limit + 1)
+        .subquery()
+    )
 
 
 def bounded_count(stmt, limit: int | None = None) -> Count:
@@ -69,10 +73,15 @@ def bounded_counts(statements: dict, limit: int | None = None) -> dict:
     limit = COUNT_LIMIT if limit is None else limit
     if not statements:
         return {}
-    parts = [sa.select(sa.literal(i).label("k"), sa.func.count().label("n")).select_from(_counted(stmt, limit))
-             for i, stmt in enumerate(statements.values())]
-    rows = dict(db.session.execute(sa.union_all(*parts)).all()) if len(parts) > 1 else \
-        dict(db.session.execute(parts[0]).all())
+    parts = [
+        sa.select(sa.literal(i).label("k"), sa.func.count().label("n")).select_from(_counted(stmt, limit))
+        for i, stmt in enumerate(statements.values())
+    ]
+    rows = (
+        dict(db.session.execute(sa.union_all(*parts)).all())
+        if len(parts) > 1
+        else dict(db.session.execute(parts[0]).all())
+    )
     return {key: Count(min(rows[i], limit), rows[i] > limit) for i, key in enumerate(statements)}
 
 

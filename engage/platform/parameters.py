@@ -25,8 +25,9 @@ class BadParameter(ValueError):
         self.problem = problem
 
 
-def whole_number(args: Mapping, name: str, default: int | None = None, minimum: int = 0,
-                 maximum: int = DATABASE_MAX_INTEGER) -> int | None:
+def whole_number(
+    args: Mapping, name: str, default: int | None = None, minimum: int = 0, maximum: int = DATABASE_MAX_INTEGER
+) -> int | None:
     """`args[name]` as a whole number from `minimum` to `maximum`, or `default` when
     it is absent or blank. Anything else raises BadParameter."""
     raw = (args.get(name) or "").strip()

@@ -47,12 +47,16 @@ def text_problem(text: str) -> str | None:
     if char == "\x00":
         return "must not contain the NUL character"
     if "\ud800" <= char <= "\udfff":
-        return (f"must not contain U+{ord(char):04X} (at character {position}), half of a character "
-                "that lost its other half; retype the text around it")
+        return (
+            f"must not contain U+{ord(char):04X} (at character {position}), half of a character "
+            "that lost its other half; retype the text around it"
+        )
     name = NAMES.get(char)
-    return (f"must not contain the invisible control character U+{ord(char):04X}"
-            f"{f' ({name})' if name else ''} at character {position}, as text pasted from Word or a PDF "
-            "can; delete it or paste as plain text")
+    return (
+        f"must not contain the invisible control character U+{ord(char):04X}"
+        f"{f' ({name})' if name else ''} at character {position}, as text pasted from Word or a PDF "
+        "can; delete it or paste as plain text"
+    )
 
 
 def printable(value):

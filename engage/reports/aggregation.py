@@ -40,7 +40,7 @@ class Period:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
-    def previous(self) -> "Period":
+    def previous(self) -> Period:
         """The period of the same length just before this one."""
         return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
 
@@ -56,8 +56,9 @@ def _demo(model, source):
 
 
 def held_meetings(period: Period, source: str, kind: str | None = YFYV, other_kinds: bool = False):
-    stmt = sa.select(Meeting).where(Meeting.status == "held", Meeting.date.between(period.start, period.end),
-                                    _demo(Meeting, source))
+    stmt = sa.select(Meeting).where(
+        Meeting.status == "held", Meeting.date.between(period.start, period.end), _demo(Meeting, source)
+    )
     if kind and other_kinds:
         stmt = stmt.where(Meeting.kind != kind)
     elif kind:
@@ -95,13 +96,16 @@ def themes(period: Period, source: str) -> list[ThemeRow]:
         sub = _concerns_in(p, source).subquery()
         rows = db.session.execute(
             sa.select(Category.code, Category.label, sa.func.count(), sa.func.coalesce(sa.func.sum(sub.c.residents), 0))
-            .join(sub, sub.c.category_id == Category.id).group_by(Category.code, Category.label)
+            .join(sub, sub.c.category_id == Category.id)
+            .group_by(Category.code, Category.label)
         ).all()
         return {code: (label, n, residents) for code, label, n, residents in rows}
 
     now, before = counts(period), counts(period.previous())
-    rows = [ThemeRow(code, label, n, int(residents), before.get(code, (None, 0))[1])
-            for code, (label, n, residents) in now.items()]
+    rows = [
+        ThemeRow(code, label, n, int(residents), before.get(code, (None, 0))[1])
+        for code, (label, n, residents) in now.items()
+    ]
     return sorted(rows, key=lambda r: (-r.count, r.label))
 
 
@@ -116,7 +120,8 @@ def themes_by_designation(period: Period, source: str) -> dict[str, dict[str, in
     sub = _concerns_in(period, source).subquery()
     rows = db.session.execute(
         sa.select(Ward.code, Category.label, sa.func.count())
-        .join(sub, sub.c.ward_id == Ward.id).join(Category, Category.id == sub.c.category_id)
+        .join(sub, sub.c.ward_id == Ward.id)
+        .join(Category, Category.id == sub.c.category_id)
         .group_by(Ward.code, Category.label)
     ).all()
     out: dict[str, dict[str, int]] = {}
@@ -149,19 +154,29 @@ def outcomes(period: Period, source: str) -> Outcomes:
         return sa.func.count().filter(*conditions) if conditions else sa.func.count()
 
     raised, actioned, no_action, open_ = db.session.execute(
-        sa.select(count(), count(Concern.status.in_(ACTIONED)), count(Concern.status == "no_action"),
-                  count(Concern.status.in_(OPEN_STATUSES))).where(*in_period)).one()
+        sa.select(
+            count(),
+            count(Concern.status.in_(ACTIONED)),
+            count(Concern.status == "no_action"),
+            count(Concern.status.in_(OPEN_STATUSES)),
+        ).where(*in_period)
+    ).one()
     waits = []
     for raised_at, acted in db.session.execute(
-            sa.select(Concern.raised_at, Concern.first_action_at)
-            .where(*in_period, Concern.first_action_at.isnot(None)).execution_options(yield_per=10_000)):
+        sa.select(Concern.raised_at, Concern.first_action_at)
+        .where(*in_period, Concern.first_action_at.isnot(None))
+        .execution_options(yield_per=10_000)
+    ):
         waits.append(max((acted - raised_at).total_seconds(), 0) / 86400)
     examples = []
     rows = db.session.execute(
         sa.select(Category.label, sa.func.coalesce(Ward.name, ""), Concern.we_did)
-        .join(Category, Category.id == Concern.category_id).outerjoin(Ward, Ward.id == Concern.ward_id)
+        .join(Category, Category.id == Concern.category_id)
+        .outerjoin(Ward, Ward.id == Concern.ward_id)
         .where(*in_period, Concern.status.in_(ACTIONED), Concern.we_did != "")
-        .order_by(Concern.raised_at, Concern.id).execution_options(yield_per=500))
+        .order_by(Concern.raised_at, Concern.id)
+        .execution_options(yield_per=500)
+    )
     for example in rows:
         if tuple(example) not in examples:
             examples.append(tuple(example))
@@ -169,7 +184,10 @@ def outcomes(period: Period, source: str) -> Outcomes:
                 break
     rows.close()
     return Outcomes(
-        raised=raised, actioned=actioned, no_action=no_action, open=open_,
+        raised=raised,
+        actioned=actioned,
+        no_action=no_action,
+        open=open_,
         median_days_to_first_action=round(statistics.median(waits), 1) if waits else None,
         examples=examples,
     )
@@ -196,31 +214,45 @@ def meetings_by_authority(meetings) -> list[AuthorityMeetings]:
                 seen.add(la.code)
                 entry["meetings"].add(m.id)
                 entry["residents"] += m.attendance or 0
-    return [AuthorityMeetings(v["name"], code, len(v["meetings"]), v["residents"], sorted(v["wards"].items()))
-            for code, v in sorted(by_la.items())]
+    return [
+        AuthorityMeetings(v["name"], code, len(v["meetings"]), v["residents"], sorted(v["wards"].items()))
+        for code, v in sorted(by_la.items())
+    ]
 
 
 def meetings_since(start: date, until: date, source: str) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Meeting).where(
-        Meeting.kind == YFYV, Meeting.status == "held", Meeting.date.between(start, until), _demo(Meeting, source)))
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Meeting)
+        .where(
+            Meeting.kind == YFYV, Meeting.status == "held", Meeting.date.between(start, until), _demo(Meeting, source)
+        )
+    )
 
 
 def future_meetings(after: date, source: str, limit: int = 100):
     return db.session.scalars(
-        sa.select(Meeting).where(Meeting.status == "planned", Meeting.date > after, _demo(Meeting, source))
-        .options(so.selectinload(Meeting.wards)).order_by(Meeting.date, Meeting.start_time).limit(limit)
+        sa.select(Meeting)
+        .where(Meeting.status == "planned", Meeting.date > after, _demo(Meeting, source))
+        .options(so.selectinload(Meeting.wards))
+        .order_by(Meeting.date, Meeting.start_time)
+        .limit(limit)
     ).all()
 
 
 def concerns_per_meeting(meeting_ids) -> dict[str, int]:
     if not meeting_ids:
         return {}
-    rows = db.session.execute(sa.select(Concern.meeting_id, sa.func.count()).where(
-        Concern.meeting_id.in_(meeting_ids)).group_by(Concern.meeting_id)).all()
+    rows = db.session.execute(
+        sa.select(Concern.meeting_id, sa.func.count())
+        .where(Concern.meeting_id.in_(meeting_ids))
+        .group_by(Concern.meeting_id)
+    ).all()
     return dict(rows)
 
 
 # --- coverage ----------------------------------------------------------------------
+
 
 @dataclass
 class WardCoverage:
@@ -240,8 +272,11 @@ def coverage(period: Period, source: str, today: date | None = None) -> list[War
     today = today or date.today()
     boundary_set = current_boundary_set()
     wards = db.session.scalars(
-        sa.select(Ward).join(Ward.local_authority).where(Ward.boundary_set_id == boundary_set.id)
-        .options(so.contains_eager(Ward.local_authority)).order_by(LocalAuthority.code, Ward.name)
+        sa.select(Ward)
+        .join(Ward.local_authority)
+        .where(Ward.boundary_set_id == boundary_set.id)
+        .options(so.contains_eager(Ward.local_authority))
+        .order_by(LocalAuthority.code, Ward.name)
     ).all()
     # By ward code: a meeting recorded against an older vintage's ward still counts.
     # Per ward (of any vintage), one probe each along ix_meeting_ward_ward_status_date
@@ -250,19 +285,31 @@ def coverage(period: Period, source: str, today: date | None = None) -> list[War
     links = link_columns.c
     mine = [links.ward_id == Ward.id, links.kind == YFYV, links.is_demo.is_(source == "demo")]
     last, planned = {}, {}
-    for code, held_on, planned_on in db.session.execute(sa.select(
+    for code, held_on, planned_on in db.session.execute(
+        sa.select(
             Ward.code,
-            sa.select(sa.func.max(links.date)).where(*mine, links.status == "held", links.date <= period.end)
+            sa.select(sa.func.max(links.date))
+            .where(*mine, links.status == "held", links.date <= period.end)
             .scalar_subquery(),
-            sa.select(sa.func.min(links.date)).where(*mine, links.status == "planned", links.date >= today)
-            .scalar_subquery())):
+            sa.select(sa.func.min(links.date))
+            .where(*mine, links.status == "planned", links.date >= today)
+            .scalar_subquery(),
+        )
+    ):
         if held_on is not None and (code not in last or held_on > last[code]):
             last[code] = held_on
         if planned_on is not None and (code not in planned or planned_on < planned[code]):
             planned[code] = planned_on
     year_before = period.end - timedelta(days=365)
     return [
-        WardCoverage(w.code, w.name, w.local_authority.name, w.code in last and last[w.code] >= period.start,
-                     last.get(w.code), planned.get(w.code), last.get(w.code) is None or last[w.code] <= year_before)
+        WardCoverage(
+            w.code,
+            w.name,
+            w.local_authority.name,
+            w.code in last and last[w.code] >= period.start,
+            last.get(w.code),
+            planned.get(w.code),
+            last.get(w.code) is None or last[w.code] <= year_before,
+        )
         for w in wards
     ]

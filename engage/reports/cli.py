@@ -43,5 +43,7 @@ def panel_command(start, end, fmt, out, source):
     with cli_actor():
         record_report(period, fmt, source)
         db.session.commit()
-    click.echo(f"Wrote {out}: {len(report.meetings)} meetings, {report.outcomes.raised} concerns"
-               f"{' (DEMO DATA)' if report.is_demo else ''}.")
+    click.echo(
+        f"Wrote {out}: {len(report.meetings)} meetings, {report.outcomes.raised} concerns"
+        f"{' (DEMO DATA)' if report.is_demo else ''}."
+    )

@@ -24,14 +24,46 @@ from engage.platform.text import printable
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-CONCERN_COLUMNS = ["id", "raised_at", "category", "description", "ward_code", "ward_name", "authority", "vintage",
-                   "lon", "lat", "grid_ref", "residents", "priority", "status", "lead_team", "we_did",
-                   "meeting_id", "channel", "needs_review", "is_demo"]
+CONCERN_COLUMNS = [
+    "id",
+    "raised_at",
+    "category",
+    "description",
+    "ward_code",
+    "ward_name",
+    "authority",
+    "vintage",
+    "lon",
+    "lat",
+    "grid_ref",
+    "residents",
+    "priority",
+    "status",
+    "lead_team",
+    "we_did",
+    "meeting_id",
+    "channel",
+    "needs_review",
+    "is_demo",
+]
 
 CONTACT_COLUMNS = ["contact_name", "contact_details", "contact_consent_at"]
 
-MEETING_COLUMNS = ["id", "date", "start_time", "kind", "status", "ward_codes", "ward_names", "venue", "attendance",
-                   "pcc_attended", "police_partners", "notes", "is_demo"]
+MEETING_COLUMNS = [
+    "id",
+    "date",
+    "start_time",
+    "kind",
+    "status",
+    "ward_codes",
+    "ward_names",
+    "venue",
+    "attendance",
+    "pcc_attended",
+    "police_partners",
+    "notes",
+    "is_demo",
+]
 
 
 def neutralise(value):
@@ -52,7 +84,7 @@ class ExportFilters:
     source: str = "real"
 
     @classmethod
-    def from_args(cls, args) -> tuple["ExportFilters", list[str]]:
+    def from_args(cls, args) -> tuple[ExportFilters, list[str]]:
         errors, days = [], {}
         for name in ("from", "to"):
             raw = args.get(name)
@@ -65,27 +97,42 @@ class ExportFilters:
         if source not in ("real", "demo"):
             errors.append(f"source: '{source}' is not real or demo")
             source = "real"
-        return cls(days.get("from"), days.get("to"), args.get("category") or None,
-                   (args.get("ward") or "").upper() or None, args.get("lad") or None,
-                   args.get("status") or None, source), errors
+        return cls(
+            days.get("from"),
+            days.get("to"),
+            args.get("category") or None,
+            (args.get("ward") or "").upper() or None,
+            args.get("lad") or None,
+            args.get("status") or None,
+            source,
+        ), errors
 
     def as_dict(self) -> dict:
         return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in self.__dict__.items() if v}
 
 
 def concern_query(f: ExportFilters, scope: Scope):
-    stmt = (sa.select(Concern).outerjoin(Concern.ward).outerjoin(Ward.local_authority)
-            .where(Concern.is_demo.is_(f.source == "demo"))
-            .options(so.contains_eager(Concern.ward).contains_eager(Ward.local_authority),
-                     so.joinedload(Concern.lead_team), so.joinedload(Concern.boundary_set))
-            .order_by(Concern.raised_at, Concern.id))
+    stmt = (
+        sa.select(Concern)
+        .outerjoin(Concern.ward)
+        .outerjoin(Ward.local_authority)
+        .where(Concern.is_demo.is_(f.source == "demo"))
+        .options(
+            so.contains_eager(Concern.ward).contains_eager(Ward.local_authority),
+            so.joinedload(Concern.lead_team),
+            so.joinedload(Concern.boundary_set),
+        )
+        .order_by(Concern.raised_at, Concern.id)
+    )
     start, end = day_range(f.date_from, f.date_to)
     if start:
         stmt = stmt.where(Concern.raised_at >= start)
     if end:
         stmt = stmt.where(Concern.raised_at <= end)
     if f.category:
-        stmt = stmt.where(Concern.category_id == sa.select(Category.id).where(Category.code == f.category).scalar_subquery())
+        stmt = stmt.where(
+            Concern.category_id == sa.select(Category.id).where(Category.code == f.category).scalar_subquery()
+        )
     if f.ward:
         stmt = stmt.where(Ward.code == f.ward)
     if f.lad:
@@ -99,20 +146,34 @@ def concern_rows(f: ExportFilters, scope: Scope, with_contact: bool):
     stream = db.session.scalars(concern_query(f, scope).execution_options(yield_per=1000))
     for c in stream:
         row = {
-            "id": c.id, "raised_at": c.raised_at.isoformat(), "category": c.category.code,
-            "description": c.description, "ward_code": c.ward.code if c.ward else "",
-            "ward_name": c.ward.name if c.ward else "", "authority": c.ward.local_authority.name if c.ward else "",
-            "vintage": c.boundary_set.vintage if c.boundary_set else "", "lon": c.lon, "lat": c.lat,
-            "grid_ref": c.grid_ref or "", "residents": c.residents, "priority": c.priority, "status": c.status,
-            "lead_team": c.lead_team.name if c.lead_team else "triage", "we_did": c.we_did or "",
-            "meeting_id": c.meeting_ref or "", "channel": c.channel, "needs_review": c.needs_review,
+            "id": c.id,
+            "raised_at": c.raised_at.isoformat(),
+            "category": c.category.code,
+            "description": c.description,
+            "ward_code": c.ward.code if c.ward else "",
+            "ward_name": c.ward.name if c.ward else "",
+            "authority": c.ward.local_authority.name if c.ward else "",
+            "vintage": c.boundary_set.vintage if c.boundary_set else "",
+            "lon": c.lon,
+            "lat": c.lat,
+            "grid_ref": c.grid_ref or "",
+            "residents": c.residents,
+            "priority": c.priority,
+            "status": c.status,
+            "lead_team": c.lead_team.name if c.lead_team else "triage",
+            "we_did": c.we_did or "",
+            "meeting_id": c.meeting_ref or "",
+            "channel": c.channel,
+            "needs_review": c.needs_review,
             "is_demo": c.is_demo,
         }
         if with_contact:
             consented = c.contact_consent
-            row.update(contact_name=(c.contact_name or "") if consented else "",
-                       contact_details=(c.contact_details or "") if consented else "",
-                       contact_consent_at=c.contact_consent_at.isoformat() if consented and c.contact_consent_at else "")
+            row.update(
+                contact_name=(c.contact_name or "") if consented else "",
+                contact_details=(c.contact_details or "") if consented else "",
+                contact_consent_at=c.contact_consent_at.isoformat() if consented and c.contact_consent_at else "",
+            )
         yield row, c
 
 
@@ -129,13 +190,24 @@ def meeting_rows(f: ExportFilters, scope: Scope):
     if f.status:
         stmt = stmt.where(Meeting.status == f.status)
     for m in db.session.scalars(filter_meetings(scope, stmt).execution_options(yield_per=500)):
-        yield {
-            "id": m.id, "date": m.date.isoformat(), "start_time": m.start_time.strftime("%H:%M") if m.start_time else "",
-            "kind": m.kind_label, "status": m.status, "ward_codes": ";".join(w.code for w in m.wards),
-            "ward_names": ";".join(w.name for w in m.wards), "venue": m.venue,
-            "attendance": m.attendance if m.attendance is not None else "", "pcc_attended": m.pcc_attended,
-            "police_partners": m.police_partners, "notes": m.notes, "is_demo": m.is_demo,
-        }, m
+        yield (
+            {
+                "id": m.id,
+                "date": m.date.isoformat(),
+                "start_time": m.start_time.strftime("%H:%M") if m.start_time else "",
+                "kind": m.kind_label,
+                "status": m.status,
+                "ward_codes": ";".join(w.code for w in m.wards),
+                "ward_names": ";".join(w.name for w in m.wards),
+                "venue": m.venue,
+                "attendance": m.attendance if m.attendance is not None else "",
+                "pcc_attended": m.pcc_attended,
+                "police_partners": m.police_partners,
+                "notes": m.notes,
+                "is_demo": m.is_demo,
+            },
+            m,
+        )
 
 
 def stream_csv(columns, rows):
@@ -191,9 +263,16 @@ def write_xlsx(columns, rows, sheet_title: str):
 
 def record_export(what: str, fmt: str, f: ExportFilters, with_contact: bool) -> None:
     actor_id, actor = current_actor()
-    db.session.execute(sa.insert(AuditEvent.__table__).values(
-        at=utcnow(), actor_id=actor_id, actor=actor, action="create", entity="export",
-        entity_id=f"{what}.{fmt}", label=f"Export of {what} ({fmt}){' with contact details' if with_contact else ''}",
-        changes={"filters": [None, f.as_dict()], "contact_details": [None, with_contact]},
-    ))
+    db.session.execute(
+        sa.insert(AuditEvent.__table__).values(
+            at=utcnow(),
+            actor_id=actor_id,
+            actor=actor,
+            action="create",
+            entity="export",
+            entity_id=f"{what}.{fmt}",
+            label=f"Export of {what} ({fmt}){' with contact details' if with_contact else ''}",
+            changes={"filters": [None, f.as_dict()], "contact_details": [None, with_contact]},
+        )
+    )
     db.session.commit()

@@ -30,8 +30,11 @@ from engage.reports.exports import (
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 
-MIMETYPES = {"csv": "text/csv", "geojson": "application/geo+json",
-             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MIMETYPES = {
+    "csv": "text/csv",
+    "geojson": "application/geo+json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 @bp.before_request
@@ -41,8 +44,9 @@ def roles():
 
 @bp.route("")
 def index():
-    return render_template("reports/exports.html", source=data_source(),
-                           may_export_contact=scope_for(current_user).may_see_contact())
+    return render_template(
+        "reports/exports.html", source=data_source(), may_export_contact=scope_for(current_user).may_see_contact()
+    )
 
 
 @bp.route("/<what>.<fmt>")

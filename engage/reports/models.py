@@ -1,4 +1,5 @@
-""""You said, we did": the update published for a ward and period."""
+""" "You said, we did": the update published for a ward and period."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -11,7 +12,7 @@ from engage.platform.db import UTCDateTime, utcnow
 
 
 class WardUpdate(db.Model):
-    """"You said, we did" for one ward and period: drafted from the concerns, edited
+    """ "You said, we did" for one ward and period: drafted from the concerns, edited
     and published by staff. Only published text is ever shown to the public."""
 
     __tablename__ = "ward_update"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from engage.platform.text import printable, text_problem
 from engage.reports import aggregation as agg
@@ -51,16 +51,24 @@ class PanelReport:
 def default_narrative(r: PanelReport) -> dict[str, str]:
     top = ", ".join(t.label.lower() for t in r.themes[:3]) or "none recorded"
     return {
-        "purpose": (f"The purpose of this report is to provide Members of the Cleveland Police and Crime Panel "
-                    f"with an update on the Commissioner's programme of engagement from {r.period.label()}. "
-                    "Future meetings are also summarised."),
-        "background": ("The Commissioner's consultation and engagement activities focus on increasing understanding "
-                       "of the communities of Cleveland, ensuring clear and consistent communication with the public "
-                       "and ensuring effective consultation and community engagement."),
-        "yfyv": ("The 'Your Force Your Voice' engagement initiative continues with community meetings in all of "
-                 "Cleveland's 79 ward areas revisited on an annual basis."),
-        "themes": (f"The main themes residents raised in the period were {top}. All of the issues raised at "
-                   "community meetings are raised with the local Integrated Neighbourhood Teams for action."),
+        "purpose": (
+            f"The purpose of this report is to provide Members of the Cleveland Police and Crime Panel "
+            f"with an update on the Commissioner's programme of engagement from {r.period.label()}. "
+            "Future meetings are also summarised."
+        ),
+        "background": (
+            "The Commissioner's consultation and engagement activities focus on increasing understanding "
+            "of the communities of Cleveland, ensuring clear and consistent communication with the public "
+            "and ensuring effective consultation and community engagement."
+        ),
+        "yfyv": (
+            "The 'Your Force Your Voice' engagement initiative continues with community meetings in all of "
+            "Cleveland's 79 ward areas revisited on an annual basis."
+        ),
+        "themes": (
+            f"The main themes residents raised in the period were {top}. All of the issues raised at "
+            "community meetings are raised with the local Integrated Neighbourhood Teams for action."
+        ),
         "outcomes": "Residents hear back through 'You said, we did' updates published for each ward.",
         "other": "Below is a summary of other meetings attended in the period.",
         "future": "Meetings planned after the end of the period include:",
@@ -69,21 +77,27 @@ def default_narrative(r: PanelReport) -> dict[str, str]:
 
 def narrative_problems(narrative: dict | None) -> dict[str, str]:
     """What is wrong with wording staff typed, by paragraph ({} when nothing is)."""
-    found = {key: text_problem(value) for key, value in (narrative or {}).items()
-             if key in NARRATIVE_KEYS and isinstance(value, str)}
+    found = {
+        key: text_problem(value)
+        for key, value in (narrative or {}).items()
+        if key in NARRATIVE_KEYS and isinstance(value, str)
+    }
     return {key: problem for key, problem in found.items() if problem}
 
 
-def build_panel_report(period: Period, source: str, programme_start: date, narrative: dict | None = None,
-                       with_map: bool = True) -> PanelReport:
+def build_panel_report(
+    period: Period, source: str, programme_start: date, narrative: dict | None = None, with_map: bool = True
+) -> PanelReport:
     # Every meeting held, read once (a year at 100,000 meetings is some 44,000 of them):
     # Your Force Your Voice ones and the others are that list filtered, in its order.
     appendix_meetings = agg.held_meetings(period, source, kind=None)
     meetings = [m for m in appendix_meetings if m.kind == agg.YFYV]
     per_meeting = agg.concerns_per_meeting([m.id for m in appendix_meetings])
     report = PanelReport(
-        period=period, source=source, programme_start=programme_start,
-        generated_at=datetime.now(timezone.utc),
+        period=period,
+        source=source,
+        programme_start=programme_start,
+        generated_at=datetime.now(UTC),
         meetings=meetings,
         by_authority=agg.meetings_by_authority(meetings),
         total_since_start=agg.meetings_since(programme_start, period.end, source),

@@ -27,8 +27,9 @@ def last_twelve_months(today: date) -> Period:
 
 
 def last_report_end() -> date | None:
-    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.entity == REPORT_ENTITY)
-                              .order_by(AuditEvent.at.desc()).limit(1))
+    event = db.session.scalar(
+        sa.select(AuditEvent).where(AuditEvent.entity == REPORT_ENTITY).order_by(AuditEvent.at.desc()).limit(1)
+    )
     if event is None:
         return None
     return date.fromisoformat(event.changes["period_end"][1])
@@ -52,12 +53,23 @@ def presets(today: date) -> dict[str, Period]:
 def record_report(period: Period, fmt: str, source: str) -> None:
     """Kept in the append-only audit trail: who produced which report, for what period."""
     actor_id, actor = current_actor()
-    db.session.execute(sa.insert(AuditEvent.__table__).values(
-        at=utcnow(), actor_id=actor_id, actor=actor, action="create", entity=REPORT_ENTITY,
-        entity_id=f"{period.start}..{period.end}", label=f"Panel report ({fmt}, {source} data)",
-        changes={"period_start": [None, period.start.isoformat()], "period_end": [None, period.end.isoformat()],
-                 "format": [None, fmt], "source": [None, source]},
-    ))
+    db.session.execute(
+        sa.insert(AuditEvent.__table__).values(
+            at=utcnow(),
+            actor_id=actor_id,
+            actor=actor,
+            action="create",
+            entity=REPORT_ENTITY,
+            entity_id=f"{period.start}..{period.end}",
+            label=f"Panel report ({fmt}, {source} data)",
+            changes={
+                "period_start": [None, period.start.isoformat()],
+                "period_end": [None, period.end.isoformat()],
+                "format": [None, fmt],
+                "source": [None, source],
+            },
+        )
+    )
 
 
 def parse_period(args, today: date) -> tuple[Period | None, list[str]]:

@@ -13,5 +13,6 @@ def ward(code):
     ward = find_ward(current_boundary_set(), code)
     if ward is None:
         abort(404, f"no ward {code}")
-    return render_template("public/ward.html", ward=ward, update=latest_published(ward.code),
-                           next_meeting=next_planned_meeting(ward))
+    return render_template(
+        "public/ward.html", ward=ward, update=latest_published(ward.code), next_meeting=next_planned_meeting(ward)
+    )

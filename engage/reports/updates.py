@@ -36,7 +36,8 @@ def draft_items(ward: Ward, start: date, end: date) -> list[dict]:
     """One item per theme raised in the ward in the period, most raised first."""
     lo, hi = _bounds(start, end)
     concerns = db.session.scalars(
-        sa.select(Concern).where(Concern.ward_id == ward.id, Concern.raised_at.between(lo, hi), ~Concern.is_demo)
+        sa.select(Concern)
+        .where(Concern.ward_id == ward.id, Concern.raised_at.between(lo, hi), ~Concern.is_demo)
         .order_by(Concern.raised_at)
     ).all()
     by_category: dict[int, list[Concern]] = {}
@@ -52,28 +53,44 @@ def draft_items(ward: Ward, start: date, end: date) -> list[dict]:
             if c.we_did and c.we_did not in we_did:
                 we_did.append(c.we_did)
         open_count = len(group) - len(done) - sum(1 for c in group if c.status == "no_action")
-        you_said = (f"{residents} resident{'s' if residents != 1 else ''} raised concerns about "
-                    f"{category.label.lower()} ({len(group)} concern{'s' if len(group) != 1 else ''}).")
+        you_said = (
+            f"{residents} resident{'s' if residents != 1 else ''} raised concerns about "
+            f"{category.label.lower()} ({len(group)} concern{'s' if len(group) != 1 else ''})."
+        )
         if open_count:
             we_did.append(f"{open_count} still being worked on by the neighbourhood team.")
-        items.append({"category": category.code, "label": category.label, "you_said": you_said,
-                      "we_did": " ".join(we_did), "concerns": [c.id for c in group]})
+        items.append(
+            {
+                "category": category.code,
+                "label": category.label,
+                "you_said": you_said,
+                "we_did": " ".join(we_did),
+                "concerns": [c.id for c in group],
+            }
+        )
     return items
 
 
 def draft_update(ward: Ward, start: date, end: date) -> WardUpdate:
     if end < start:
         raise UpdateError("the period ends before it starts")
-    existing = db.session.scalar(sa.select(WardUpdate).where(
-        WardUpdate.ward_id == ward.id, WardUpdate.period_start == start, WardUpdate.period_end == end))
+    existing = db.session.scalar(
+        sa.select(WardUpdate).where(
+            WardUpdate.ward_id == ward.id, WardUpdate.period_start == start, WardUpdate.period_end == end
+        )
+    )
     if existing is not None:
         if existing.state == "published":
             raise UpdateError("that period is already published; edit the published update instead")
         existing.items = draft_items(ward, start, end)
         return existing
-    update = WardUpdate(ward=ward, period_start=start, period_end=end, items=draft_items(ward, start, end),
-                        intro=f"What residents of {ward.name} told us, and what was done, "
-                              f"{start:%-d %B %Y} to {end:%-d %B %Y}.")
+    update = WardUpdate(
+        ward=ward,
+        period_start=start,
+        period_end=end,
+        items=draft_items(ward, start, end),
+        intro=f"What residents of {ward.name} told us, and what was done, {start:%-d %B %Y} to {end:%-d %B %Y}.",
+    )
     db.session.add(update)
     return update
 
@@ -111,7 +128,8 @@ def publish_update(update: WardUpdate, actor: str) -> None:
 
 def latest_published(ward_code: str) -> WardUpdate | None:
     return db.session.scalar(
-        sa.select(WardUpdate).join(WardUpdate.ward)
+        sa.select(WardUpdate)
+        .join(WardUpdate.ward)
         .where(Ward.code == ward_code, WardUpdate.state == "published", ~WardUpdate.is_demo)
         .order_by(WardUpdate.period_end.desc(), WardUpdate.published_at.desc().nulls_last(), WardUpdate.id.desc())
         .limit(1)
@@ -136,7 +154,8 @@ def published_we_did(concerns: list[Concern]) -> dict[str, str]:
         return {}
     updates: dict[str, list[WardUpdate]] = {}
     for update in db.session.scalars(
-        sa.select(WardUpdate).join(WardUpdate.ward)
+        sa.select(WardUpdate)
+        .join(WardUpdate.ward)
         .where(Ward.code.in_({c.ward.code for c in wanted}), WardUpdate.state == "published", ~WardUpdate.is_demo)
         .order_by(WardUpdate.published_at.desc().nulls_last(), WardUpdate.id.desc())
     ):
@@ -159,7 +178,12 @@ def next_planned_meeting(ward: Ward, today: date | None = None) -> Meeting | Non
     today = today or date.today()
     return db.session.scalar(
         sa.select(Meeting)
-        .where(Meeting.id.in_(sa.select(meeting_ward.c.meeting_id).where(meeting_ward.c.ward_id == ward.id)),
-               Meeting.status == "planned", Meeting.date >= today, ~Meeting.is_demo)
-        .order_by(Meeting.date, Meeting.start_time).limit(1)
+        .where(
+            Meeting.id.in_(sa.select(meeting_ward.c.meeting_id).where(meeting_ward.c.ward_id == ward.id)),
+            Meeting.status == "planned",
+            Meeting.date >= today,
+            ~Meeting.is_demo,
+        )
+        .order_by(Meeting.date, Meeting.start_time)
+        .limit(1)
     )

@@ -1,4 +1,4 @@
-""""You said, we did": drafting and publishing each ward's update."""
+""" "You said, we did": drafting and publishing each ward's update."""
 
 from datetime import date, timedelta
 
@@ -32,8 +32,13 @@ def index():
     boundary_set = current_boundary_set()
     wards = [e.ward for e in register_entries(boundary_set)] if boundary_set else []
     today = date.today()
-    return render_template("updates/index.html", updates=updates, wards=wards,
-                           default_from=(today - timedelta(days=90)).isoformat(), default_to=today.isoformat())
+    return render_template(
+        "updates/index.html",
+        updates=updates,
+        wards=wards,
+        default_from=(today - timedelta(days=90)).isoformat(),
+        default_to=today.isoformat(),
+    )
 
 
 @bp.route("/draft", methods=["POST"])
@@ -68,9 +73,15 @@ def edit(update_id):
     if request.method == "POST":
         # One item per theme the form was drawn with: never more than the form has fields.
         count = min(request.form.get("count", type=int) or 0, len(request.form))
-        items = [{"category": request.form.get(f"category-{i}", ""), "label": request.form.get(f"label-{i}", ""),
-                  "you_said": request.form.get(f"you_said-{i}", ""), "we_did": request.form.get(f"we_did-{i}", "")}
-                 for i in range(count)]
+        items = [
+            {
+                "category": request.form.get(f"category-{i}", ""),
+                "label": request.form.get(f"label-{i}", ""),
+                "you_said": request.form.get(f"you_said-{i}", ""),
+                "we_did": request.form.get(f"we_did-{i}", ""),
+            }
+            for i in range(count)
+        ]
         problems = edit_update(update, request.form.get("intro", ""), items)
         if problems:
             # Shown again as typed, beside each field; nothing is stored.
@@ -82,6 +93,8 @@ def edit(update_id):
                 error = str(exc)
         if error is None:
             db.session.commit()
-            flash("Published: the ward's public page shows it now." if update.state == "published" else "Saved.", "info")
+            flash(
+                "Published: the ward's public page shows it now." if update.state == "published" else "Saved.", "info"
+            )
             return redirect(url_for("updates.edit", update_id=update.id))
     return render_template("updates/edit.html", update=update, error=error, problems=problems), (422 if error else 200)

@@ -1,4 +1,5 @@
 """The office's reports pages: the Panel report in HTML, Word and PDF, coverage."""
+
 from datetime import date
 
 from flask import (
@@ -29,6 +30,7 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 def staff_only():
     return require_roles("staff", "admin")
 
+
 FORMATS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
@@ -50,8 +52,13 @@ def index():
 def panel():
     period, errors = parse_period(request.values, date.today())
     if errors:
-        return render_template("reports/index.html", presets=presets(date.today()), today=date.today(),
-                               errors=errors, values=request.values), 400
+        return render_template(
+            "reports/index.html",
+            presets=presets(date.today()),
+            today=date.today(),
+            errors=errors,
+            values=request.values,
+        ), 400
     narrative = {k: request.form.get(k, "") for k in NARRATIVE_KEYS} if request.method == "POST" else None
     problems = narrative_problems(narrative)
     report = build_panel_report(period, data_source(), programme_start(), narrative)
@@ -62,9 +69,13 @@ def panel():
         db.session.commit()
         name = f"programme-of-engagement-{period.start}-to-{period.end}{'-DEMO' if report.is_demo else ''}.{fmt}"
         return Response(body, mimetype=FORMATS[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
-    return render_template("reports/panel.html", r=report, keys=NARRATIVE_KEYS, problems=problems,
-                           map_data=__import__("base64").b64encode(report.map_png).decode() if report.map_png else None), \
-        (422 if problems else 200)
+    return render_template(
+        "reports/panel.html",
+        r=report,
+        keys=NARRATIVE_KEYS,
+        problems=problems,
+        map_data=__import__("base64").b64encode(report.map_png).decode() if report.map_png else None,
+    ), (422 if problems else 200)
 
 
 @bp.route("/coverage")
@@ -84,12 +95,28 @@ def coverage():
 
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(["ward_code", "ward_name", "authority", "visited_in_period", "last_meeting", "next_planned", "overdue"])
+        writer.writerow(
+            ["ward_code", "ward_name", "authority", "visited_in_period", "last_meeting", "next_planned", "overdue"]
+        )
         for w in rows:
-            writer.writerow([w.code, w.name, w.authority, w.visited, w.last_meeting or "", w.next_planned or "", w.overdue])
-        return Response(out.getvalue(), mimetype="text/csv",
-                        headers={"Content-Disposition": 'attachment; filename="ward-coverage.csv"'})
-    status = {w.code: ("visited" if w.visited else "planned" if w.next_planned else "overdue" if w.overdue else "not visited")
-              for w in rows}
-    return render_template("reports/coverage.html", rows=rows, period=period, errors=errors, source=source,
-                           not_visited=[w for w in rows if not w.visited], status=status)
+            writer.writerow(
+                [w.code, w.name, w.authority, w.visited, w.last_meeting or "", w.next_planned or "", w.overdue]
+            )
+        return Response(
+            out.getvalue(),
+            mimetype="text/csv",
+            headers={"Content-Disposition": 'attachment; filename="ward-coverage.csv"'},
+        )
+    status = {
+        w.code: ("visited" if w.visited else "planned" if w.next_planned else "overdue" if w.overdue else "not visited")
+        for w in rows
+    }
+    return render_template(
+        "reports/coverage.html",
+        rows=rows,
+        period=period,
+        errors=errors,
+        source=source,
+        not_visited=[w for w in rows if not w.visited],
+        status=status,
+    )

@@ -32,8 +32,9 @@ from engage.teams.services import (
 
 @bp.route("/teams")
 def teams():
-    return render_template("admin/teams.html", teams=list_teams(), counts=member_counts(),
-                           coverage_summary=coverage_summary)
+    return render_template(
+        "admin/teams.html", teams=list_teams(), counts=member_counts(), coverage_summary=coverage_summary
+    )
 
 
 @bp.route("/teams/new", methods=["GET", "POST"])
@@ -60,8 +61,13 @@ def _team_form(team: Team):
         flash(f"Saved team {team.code}.", "info")
         return redirect(url_for("admin.edit_team", team_id=team.id))
     status = 422 if has_errors(form) else 200
-    return render_template("admin/team_form.html", form=form, team=team, **_options(geography, people),
-                           digest_hour=current_app.config["ENGAGE_DIGEST_HOUR"]), status
+    return render_template(
+        "admin/team_form.html",
+        form=form,
+        team=team,
+        **_options(geography, people),
+        digest_hour=current_app.config["ENGAGE_DIGEST_HOUR"],
+    ), status
 
 
 def _options(geography: Geography, people) -> dict:
@@ -76,8 +82,12 @@ def _options(geography: Geography, people) -> dict:
             for authority, group in groupby(wards, key=lambda w: w.local_authority)
         ],
         "member_options": [
-            (u.id, f"{u.email}{' (' + u.name + ')' if u.name else ''}: {', '.join(sorted(u.roles))}"
-             f"{' – disabled' if u.is_disabled else ''}", None)
+            (
+                u.id,
+                f"{u.email}{' (' + u.name + ')' if u.name else ''}: {', '.join(sorted(u.roles))}"
+                f"{' – disabled' if u.is_disabled else ''}",
+                None,
+            )
             for u in people
         ],
     }
@@ -98,9 +108,14 @@ def _fill(form: TeamForm, team: Team, geography: Geography):
 
 def _save(form: TeamForm, team: Team, geography: Geography) -> bool:
     spec = TeamSpec(
-        code=form.code.data.strip(), name=form.name.data, kind=form.kind.data,
-        lad_code=form.local_authority.data or "", contact_email=(form.contact_email.data or "").strip(),
-        coverage=form.coverage.data, ward_codes=tuple(form.wards.data or ()), is_demo=team.is_demo,
+        code=form.code.data.strip(),
+        name=form.name.data,
+        kind=form.kind.data,
+        lad_code=form.local_authority.data or "",
+        contact_email=(form.contact_email.data or "").strip(),
+        coverage=form.coverage.data,
+        ward_codes=tuple(form.wards.data or ()),
+        is_demo=team.is_demo,
         notify_mode=form.notify_mode.data,
     )
     problems = check_team(spec, geography)

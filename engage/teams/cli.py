@@ -37,6 +37,8 @@ def list_command():
     for team in teams:
         digest = "\tdaily digest" if team.notify_mode == "digest" else ""
         sample = "\tsample" if team.is_demo else ""
-        click.echo(f"{team.code}\t{team.kind}\t{team.name}\t{coverage_summary(team)}\t"
-                   f"{counts.get(team.id, 0)} members{digest}{sample}")
+        click.echo(
+            f"{team.code}\t{team.kind}\t{team.name}\t{coverage_summary(team)}\t"
+            f"{counts.get(team.id, 0)} members{digest}{sample}"
+        )
     click.echo(f"{len(teams)} teams")

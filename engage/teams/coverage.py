@@ -41,6 +41,4 @@ def ints_covering(ward_id, local_authority_id):
 def wards_covered_by(team_ids):
     """A SELECT of the ids of the wards any of these teams covers (of every boundary
     set), for use in `IN (...)`."""
-    return sa.select(Ward.id).where(
-        sa.exists().where(Team.id.in_(team_ids), covers(Ward.id, Ward.local_authority_id))
-    )
+    return sa.select(Ward.id).where(sa.exists().where(Team.id.in_(team_ids), covers(Ward.id, Ward.local_authority_id)))

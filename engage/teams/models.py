@@ -64,6 +64,7 @@ class Team(db.Model):
     def __repr__(self):
         return f"<Team {self.code}>"
 
+
 ROUTED_BY = ("rule", "coverage", "triage", "manual")
 
 routing_rule_copy = sa.Table(
@@ -81,13 +82,13 @@ class RoutingRule(db.Model):
 
     __tablename__ = "routing_rule"
     __audited__ = True
-    __table_args__ = (
-        sa.CheckConstraint("ward_id IS NULL OR local_authority_id IS NULL", name="one_area"),
-    )
+    __table_args__ = (sa.CheckConstraint("ward_id IS NULL OR local_authority_id IS NULL", name="one_area"),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     ward_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("ward.id", ondelete="RESTRICT"))
-    local_authority_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("local_authority.id", ondelete="RESTRICT"))
+    local_authority_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("local_authority.id", ondelete="RESTRICT")
+    )
     category_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("category.id", ondelete="RESTRICT"))
     lead_team_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("team.id", ondelete="RESTRICT"))
     priority: so.Mapped[int] = so.mapped_column(default=0)

@@ -77,8 +77,9 @@ def route(facts: ConcernFacts, rules: list[RuleSpec], coverage: dict[int, list[i
         lead = rule.lead_team_id if rule.lead_team_id is not None else ward_int
         copies = tuple(t for t in rule.copy_team_ids if t != lead)
         if lead is None:
-            return RoutingDecision(None, copies, "triage", rule.id,
-                                   f"rule {rule.id} names the ward's INT, but no INT covers this ward")
+            return RoutingDecision(
+                None, copies, "triage", rule.id, f"rule {rule.id} names the ward's INT, but no INT covers this ward"
+            )
         return RoutingDecision(lead, copies, "rule", rule.id, f"rule {rule.id}")
     if ward_int is not None:
         return RoutingDecision(ward_int, (), "coverage", None, "the INT covering the ward")
@@ -88,9 +89,17 @@ def route(facts: ConcernFacts, rules: list[RuleSpec], coverage: dict[int, list[i
 
 # --- the database side -------------------------------------------------------------
 
+
 def rule_spec(r: RoutingRule) -> RuleSpec:
-    return RuleSpec(r.id, r.lead_team_id, r.ward_id, r.local_authority_id, r.category_id,
-                    tuple(t.id for t in r.copy_teams), r.priority)
+    return RuleSpec(
+        r.id,
+        r.lead_team_id,
+        r.ward_id,
+        r.local_authority_id,
+        r.category_id,
+        tuple(t.id for t in r.copy_teams),
+        r.priority,
+    )
 
 
 def load_rules() -> list[RuleSpec]:
@@ -113,18 +122,31 @@ def facts_for(concern: Concern) -> ConcernFacts:
     return ConcernFacts(ward.id if ward else None, ward.local_authority_id if ward else None, category_id)
 
 
-def apply_routing(concern: Concern, decision: RoutingDecision, routed_by: str | None = None,
-                  reason: str | None = None, actor: str = "system") -> ConcernRouting:
+def apply_routing(
+    concern: Concern,
+    decision: RoutingDecision,
+    routed_by: str | None = None,
+    reason: str | None = None,
+    actor: str = "system",
+) -> ConcernRouting:
     concern.lead_team_id = decision.lead_team_id
     concern.routed_by = routed_by or decision.routed_by
     concern.routing_rule_id = decision.rule_id
-    copies = db.session.scalars(sa.select(Team).where(Team.id.in_(decision.copied_team_ids))).all() \
-        if decision.copied_team_ids else []
+    copies = (
+        db.session.scalars(sa.select(Team).where(Team.id.in_(decision.copied_team_ids))).all()
+        if decision.copied_team_ids
+        else []
+    )
     concern.copied_teams = list(copies)
     record = ConcernRouting(
-        concern=concern, routed_at=utcnow(), routed_by=routed_by or decision.routed_by,
-        rule_id=decision.rule_id, lead_team_id=decision.lead_team_id,
-        copied_team_codes=sorted(t.code for t in copies), reason=reason or decision.reason, actor=actor,
+        concern=concern,
+        routed_at=utcnow(),
+        routed_by=routed_by or decision.routed_by,
+        rule_id=decision.rule_id,
+        lead_team_id=decision.lead_team_id,
+        copied_team_codes=sorted(t.code for t in copies),
+        reason=reason or decision.reason,
+        actor=actor,
     )
     db.session.add(record)
     return record
@@ -147,13 +169,18 @@ class RerouteError(ValueError):
     pass
 
 
-def reroute_concern(concern: Concern, lead_team: Team | None, copy_teams: list[Team], reason: str,
-                    actor: str) -> ConcernRouting:
+def reroute_concern(
+    concern: Concern, lead_team: Team | None, copy_teams: list[Team], reason: str, actor: str
+) -> ConcernRouting:
     if not reason.strip():
         raise RerouteError("say why the concern is being re-routed")
-    decision = RoutingDecision(lead_team.id if lead_team else None,
-                               tuple(t.id for t in copy_teams if not lead_team or t.id != lead_team.id),
-                               "manual", None, reason.strip())
+    decision = RoutingDecision(
+        lead_team.id if lead_team else None,
+        tuple(t.id for t in copy_teams if not lead_team or t.id != lead_team.id),
+        "manual",
+        None,
+        reason.strip(),
+    )
     record = apply_routing(concern, decision, routed_by="manual", reason=reason.strip(), actor=actor)
     queue_routing_notifications(concern)
     return record

@@ -99,8 +99,7 @@ def check_rule(draft: RuleDraft, lookups: Lookups, rule: RoutingRule | None = No
     problems: dict[str, str] = {}
     ward = authority = category = lead = None
     if draft.ward_code and draft.lad_code:
-        problems["local_authority"] = ("Choose a ward or an authority, not both (a ward already lies in one "
-                                       "authority).")
+        problems["local_authority"] = "Choose a ward or an authority, not both (a ward already lies in one authority)."
     if draft.ward_code:
         ward = lookups.geography.wards.get(draft.ward_code.upper())
         if ward is None:
@@ -132,8 +131,10 @@ def check_rule(draft: RuleDraft, lookups: Lookups, rule: RoutingRule | None = No
         other = rule_for_scope(ward, authority, category, except_rule=rule)
         if other is not None:
             state = "" if other.is_active else "deactivated "
-            problems["scope"] = (f"There is already a {state}rule #{other.id} for "
-                                 f"{scope_label(ward, authority, category)}: edit that one instead.")
+            problems["scope"] = (
+                f"There is already a {state}rule #{other.id} for "
+                f"{scope_label(ward, authority, category)}: edit that one instead."
+            )
     return problems, resolved
 
 
@@ -142,17 +143,22 @@ def _is(column, value):
 
 
 def rule_for_scope(ward, authority, category, except_rule: RoutingRule | None = None) -> RoutingRule | None:
-    stmt = sa.select(RoutingRule).where(
-        _is(RoutingRule.ward_id, ward), _is(RoutingRule.local_authority_id, authority),
-        _is(RoutingRule.category_id, category),
-    ).order_by(RoutingRule.id)
+    stmt = (
+        sa.select(RoutingRule)
+        .where(
+            _is(RoutingRule.ward_id, ward),
+            _is(RoutingRule.local_authority_id, authority),
+            _is(RoutingRule.category_id, category),
+        )
+        .order_by(RoutingRule.id)
+    )
     if except_rule is not None and except_rule.id is not None:
         stmt = stmt.where(RoutingRule.id != except_rule.id)
     return db.session.scalars(stmt).first()
 
 
 def in_sentence(label: str) -> str:
-    """"Fire setting and arson" inside a sentence; "OPCC referrals" stays as it is."""
+    """ "Fire setting and arson" inside a sentence; "OPCC referrals" stays as it is."""
     return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
 
@@ -168,8 +174,13 @@ def scope_label(ward, authority, category) -> str:
 def rule_differs(rule: RoutingRule, draft: RuleDraft, resolved: Resolved) -> bool:
     return (
         (rule.lead_team_id, rule.priority, rule.note, rule.is_active, rule.is_demo)
-        != (resolved.lead_team.id if resolved.lead_team else None, draft.priority, draft.note.strip(),
-            draft.is_active, draft.is_demo)
+        != (
+            resolved.lead_team.id if resolved.lead_team else None,
+            draft.priority,
+            draft.note.strip(),
+            draft.is_active,
+            draft.is_demo,
+        )
         or [t.id for t in rule.copy_teams] != [t.id for t in resolved.copy_teams]
         or (rule.ward, rule.local_authority, rule.category) != (resolved.ward, resolved.authority, resolved.category)
     )
@@ -209,21 +220,37 @@ def draft_of(rule: RoutingRule) -> RuleDraft:
         category_code=rule.category.code if rule.category else "",
         lead_team_code=rule.lead_team.code if rule.lead_team else "",
         copy_team_codes=tuple(t.code for t in rule.copy_teams),
-        priority=rule.priority, note=rule.note, is_active=rule.is_active, is_demo=rule.is_demo,
+        priority=rule.priority,
+        note=rule.note,
+        is_active=rule.is_active,
+        is_demo=rule.is_demo,
     )
 
 
 # ---- reading -----------------------------------------------------------------
 
+
 def spec_of(rule: RoutingRule) -> RuleSpec:
-    return RuleSpec(rule.id, rule.lead_team_id, rule.ward_id, rule.local_authority_id, rule.category_id,
-                    tuple(t.id for t in rule.copy_teams), rule.priority)
+    return RuleSpec(
+        rule.id,
+        rule.lead_team_id,
+        rule.ward_id,
+        rule.local_authority_id,
+        rule.category_id,
+        tuple(t.id for t in rule.copy_teams),
+        rule.priority,
+    )
 
 
 def _order(rule: RoutingRule):
     area, category, priority, older = specificity(spec_of(rule))
-    place = (rule.ward.local_authority.name, rule.ward.name) if rule.ward else \
-        (rule.local_authority.name, "") if rule.local_authority else ("", "")
+    place = (
+        (rule.ward.local_authority.name, rule.ward.name)
+        if rule.ward
+        else (rule.local_authority.name, "")
+        if rule.local_authority
+        else ("", "")
+    )
     return (-area, -category, place, rule.category.sort_order if rule.category else 0, -priority, -older)
 
 
@@ -241,6 +268,7 @@ def describe_rule(rule: RoutingRule, in_a_sentence: bool = False) -> str:
 
 # ---- the "test a concern" preview ----------------------------------------------
 
+
 @dataclass
 class RoutingPreview:
     ward: Ward
@@ -249,8 +277,8 @@ class RoutingPreview:
     rule: RoutingRule | None
     lead_team: Team | None
     copied_teams: list[Team]
-    covering: list[Team]                  # INTs covering the ward, preferred first
-    passed_over: list[RoutingRule]        # other active rules that match, most specific first
+    covering: list[Team]  # INTs covering the ward, preferred first
+    passed_over: list[RoutingRule]  # other active rules that match, most specific first
     explanation: list[str] = field(default_factory=list)
 
 
@@ -265,8 +293,12 @@ def preview_routing(ward: Ward, category: Category) -> RoutingPreview:
     matching = sorted((r for r in rules if matches(r, facts)), key=specificity, reverse=True)
     rule = db.session.get(RoutingRule, decision.rule_id) if decision.rule_id else None
     preview = RoutingPreview(
-        ward=ward, category=category, decision=decision, rule=rule,
-        lead_team=teams.get(decision.lead_team_id), copied_teams=[teams[i] for i in decision.copied_team_ids],
+        ward=ward,
+        category=category,
+        decision=decision,
+        rule=rule,
+        lead_team=teams.get(decision.lead_team_id),
+        copied_teams=[teams[i] for i in decision.copied_team_ids],
         covering=[teams[i] for i in coverage.get(ward.id, [])],
         passed_over=[db.session.get(RoutingRule, r.id) for r in matching if r.id != decision.rule_id],
     )
@@ -279,30 +311,39 @@ def _explain(p: RoutingPreview) -> list[str]:
     where = f"{in_sentence(p.category.label)} in {p.ward.name}"
     ward_int = p.covering[0] if p.covering else None
     if p.rule is not None:
-        lines.append(f"Rule #{p.rule.id} ({describe_rule(p.rule, in_a_sentence=True)}) is the most specific active rule "
-                     f"matching {where}.")
+        lines.append(
+            f"Rule #{p.rule.id} ({describe_rule(p.rule, in_a_sentence=True)}) is the most specific active rule "
+            f"matching {where}."
+        )
         if p.rule.lead_team_id is not None:
             lines.append(f"It names {p.rule.lead_team.code} to lead.")
         elif ward_int is not None:
             lines.append(f"It names the ward's INT, which is {ward_int.code}.")
         else:
-            lines.append("It names the ward's INT, but no INT covers this ward, so the concern would go to "
-                         "the OPCC triage queue (the teams copied are still told).")
+            lines.append(
+                "It names the ward's INT, but no INT covers this ward, so the concern would go to "
+                "the OPCC triage queue (the teams copied are still told)."
+            )
         dropped = [t for t in p.rule.copy_teams if p.lead_team is not None and t.id == p.lead_team.id]
         if dropped:
             lines.append(f"{dropped[0].code} leads, so it is not copied as well.")
     elif p.decision.routed_by == "coverage":
         lines.append(f"No active rule matches {where}, so the INT covering the ward leads: {ward_int.code}.")
     else:
-        lines.append(f"No active rule matches {where} and no INT covers the ward, so the concern would go to "
-                     "the OPCC triage queue.")
+        lines.append(
+            f"No active rule matches {where} and no INT covers the ward, so the concern would go to "
+            "the OPCC triage queue."
+        )
     if len(p.covering) > 1 and p.lead_team is not None and p.lead_team.id == p.covering[0].id:
-        lines.append(f"{len(p.covering)} INTs cover the ward; a team listing the ward is preferred to one "
-                     "covering the whole authority or all of Cleveland, then by code.")
+        lines.append(
+            f"{len(p.covering)} INTs cover the ward; a team listing the ward is preferred to one "
+            "covering the whole authority or all of Cleveland, then by code."
+        )
     return lines
 
 
 # ---- CSV ---------------------------------------------------------------------
+
 
 @dataclass
 class RuleImportResult(ImportTally):
@@ -322,18 +363,23 @@ def parse_rule_rows(lines, lookups: Lookups, filename: str = "the file") -> list
         value = {c: (raw.get(c) or "").strip() for c in CSV_COLUMNS}
         found = {}
         if raw.get(None):  # csv.DictReader's place for values beyond the header
-            found["row"] = (f"{len(fields) + len(raw[None])} values for {len(fields)} columns "
-                            "(put a note with a comma in double quotes)")
+            found["row"] = (
+                f"{len(fields) + len(raw[None])} values for {len(fields)} columns "
+                "(put a note with a comma in double quotes)"
+            )
         try:
             priority = whole_number(value, "priority", 0, minimum=-DATABASE_MAX_INTEGER)
         except BadParameter as exc:
             found["priority"] = exc.problem
             priority = 0
         draft = RuleDraft(
-            ward_code=value["ward_code"].upper(), lad_code=value["lad_code"].upper(),
-            category_code=value["category"].lower(), lead_team_code=value["lead_team"],
+            ward_code=value["ward_code"].upper(),
+            lad_code=value["lad_code"].upper(),
+            category_code=value["category"].lower(),
+            lead_team_code=value["lead_team"],
             copy_team_codes=tuple(c.strip() for c in value["copy_teams"].split(";") if c.strip()),
-            priority=priority, note=value["note"],
+            priority=priority,
+            note=value["note"],
         )
         checked, resolved = _check_for_import(draft, lookups)
         found.update(checked)
@@ -341,11 +387,15 @@ def parse_rule_rows(lines, lookups: Lookups, filename: str = "the file") -> list
         # the unknown code or odd number it makes.
         found = {f: m for f, m in found.items() if _COLUMN_OF_FIELD.get(f, f) not in faults} | faults
         if not found:
-            scope = (resolved.ward and resolved.ward.id, resolved.authority and resolved.authority.id,
-                     resolved.category and resolved.category.id)
+            scope = (
+                resolved.ward and resolved.ward.id,
+                resolved.authority and resolved.authority.id,
+                resolved.category and resolved.category.id,
+            )
             if scope in seen:
-                found["scope"] = (f"{scope_label(resolved.ward, resolved.authority, resolved.category)} "
-                                  f"is also on row {seen[scope]}")
+                found["scope"] = (
+                    f"{scope_label(resolved.ward, resolved.authority, resolved.category)} is also on row {seen[scope]}"
+                )
             seen.setdefault(scope, number)
         if found:
             problems.append(row_problem(number, found, _COLUMN_OF_FIELD))
@@ -396,6 +446,15 @@ def rules_csv(rules: list[RoutingRule]) -> str:
         if not rule.is_active:
             continue
         d = draft_of(rule)
-        writer.writerow([d.ward_code, d.lad_code, d.category_code, d.lead_team_code,
-                         ";".join(d.copy_team_codes), d.priority, d.note])
+        writer.writerow(
+            [
+                d.ward_code,
+                d.lad_code,
+                d.category_code,
+                d.lead_team_code,
+                ";".join(d.copy_team_codes),
+                d.priority,
+                d.note,
+            ]
+        )
     return out.getvalue()

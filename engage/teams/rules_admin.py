@@ -40,17 +40,27 @@ def routing():
         ward = lookups.geography.wards.get(ward_code)
         category = lookups.categories.get(category_code)
         if ward is None:
-            problems.append("Choose a ward of the current boundary set." if not ward_code
-                            else f"No ward {ward_code} in the current boundary set.")
+            problems.append(
+                "Choose a ward of the current boundary set."
+                if not ward_code
+                else f"No ward {ward_code} in the current boundary set."
+            )
         if category is None:
             problems.append("Choose a category." if not category_code else f"No category {category_code}.")
         if not problems:
             preview = preview_routing(ward, category)
     rules = list_rules()
     return render_template(
-        "admin/routing.html", rules=rules, describe_rule=describe_rule, wards_by_authority=wards_by_authority,
-        categories=active_categories, ward_code=ward_code, category_code=category_code, preview=preview,
-        problems=problems, active_count=sum(r.is_active for r in rules),
+        "admin/routing.html",
+        rules=rules,
+        describe_rule=describe_rule,
+        wards_by_authority=wards_by_authority,
+        categories=active_categories,
+        ward_code=ward_code,
+        category_code=category_code,
+        preview=preview,
+        problems=problems,
+        active_count=sum(r.is_active for r in rules),
     ), 422 if problems else 200
 
 
@@ -79,8 +89,9 @@ def _rule_form(rule: RoutingRule):
         return redirect(url_for("admin.routing"))
     status = 422 if has_errors(form) else 200
     team_options = [(t.code, f"{t.code} · {t.name}", t) for t in teams]
-    return render_template("admin/routing_rule_form.html", form=form, rule=rule, team_options=team_options,
-                           describe_rule=describe_rule), status
+    return render_template(
+        "admin/routing_rule_form.html", form=form, rule=rule, team_options=team_options, describe_rule=describe_rule
+    ), status
 
 
 def _fill(form: RoutingRuleForm, rule: RoutingRule):
@@ -97,10 +108,14 @@ def _fill(form: RoutingRuleForm, rule: RoutingRule):
 
 def _save(form: RoutingRuleForm, rule: RoutingRule, lookups: Lookups) -> bool:
     draft = RuleDraft(
-        ward_code=form.ward.data or "", lad_code=form.local_authority.data or "",
-        category_code=form.category.data or "", lead_team_code=form.lead_team.data or "",
-        copy_team_codes=tuple(form.copy_teams.data or ()), priority=form.priority.data,
-        note=form.note.data or "", is_active=form.is_active.data if rule.id is not None else True,
+        ward_code=form.ward.data or "",
+        lad_code=form.local_authority.data or "",
+        category_code=form.category.data or "",
+        lead_team_code=form.lead_team.data or "",
+        copy_team_codes=tuple(form.copy_teams.data or ()),
+        priority=form.priority.data,
+        note=form.note.data or "",
+        is_active=form.is_active.data if rule.id is not None else True,
         is_demo=bool(rule.is_demo),  # a sample rule stays one: `demo clear` removes it, edits and all
     )
     problems, resolved = check_rule(draft, lookups, rule=rule)
@@ -119,6 +134,8 @@ def rule_active(rule_id):
     active = request.form.get("active") == "1"
     if set_active(rule, active, edited_by=current_user.email):
         db.session.commit()
-        flash(f"Rule #{rule.id} ({describe_rule(rule, in_a_sentence=True)}) is {'active again' if active else 'deactivated'}.",
-              "info")
+        flash(
+            f"Rule #{rule.id} ({describe_rule(rule, in_a_sentence=True)}) is {'active again' if active else 'deactivated'}.",
+            "info",
+        )
     return redirect(url_for("admin.routing"))

@@ -31,8 +31,14 @@ def import_command(path, dry_run):
 
 
 @routing_cli.command("list")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True,
-              help="csv: the active rules as a file `routing import` reads back.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv"]),
+    default="table",
+    show_default=True,
+    help="csv: the active rules as a file `routing import` reads back.",
+)
 def list_command(fmt):
     """List the rules, most specific first (the order routing weighs them): id, area,
     category, lead, copied teams, priority, then 'inactive', 'sample' and the note."""
@@ -41,13 +47,20 @@ def list_command(fmt):
         click.echo(rules_csv(rules), nl=False)
         return
     for r in rules:
-        area = f"ward {r.ward.code} {r.ward.name}" if r.ward else \
-            f"authority {r.local_authority.code} {r.local_authority.name}" if r.local_authority else "anywhere"
+        area = (
+            f"ward {r.ward.code} {r.ward.name}"
+            if r.ward
+            else f"authority {r.local_authority.code} {r.local_authority.name}"
+            if r.local_authority
+            else "anywhere"
+        )
         lead = r.lead_team.code if r.lead_team else "ward's INT"
         copies = ";".join(t.code for t in r.copy_teams) or "-"
         flags = ("" if r.is_active else "\tinactive") + ("\tsample" if r.is_demo else "")
         note = f"\t{r.note}" if r.note else ""
-        click.echo(f"#{r.id}\t{area}\t{r.category.code if r.category else 'any'}\t{lead}\t{copies}\t"
-                   f"priority {r.priority}{flags}{note}")
+        click.echo(
+            f"#{r.id}\t{area}\t{r.category.code if r.category else 'any'}\t{lead}\t{copies}\t"
+            f"priority {r.priority}{flags}{note}"
+        )
     active = sum(r.is_active for r in rules)
     click.echo(f"{len(rules)} rules ({active} active)")

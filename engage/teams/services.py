@@ -68,9 +68,11 @@ class Geography:
     @classmethod
     def current(cls) -> Geography:
         boundary_set = current_boundary_set()
-        wards = db.session.scalars(
-            sa.select(Ward).where(Ward.boundary_set_id == boundary_set.id).order_by(Ward.code)
-        ).all() if boundary_set else []
+        wards = (
+            db.session.scalars(sa.select(Ward).where(Ward.boundary_set_id == boundary_set.id).order_by(Ward.code)).all()
+            if boundary_set
+            else []
+        )
         authorities = db.session.scalars(sa.select(LocalAuthority).order_by(LocalAuthority.code)).all()
         return cls({a.code: a for a in authorities}, {w.code: w for w in wards})
 
@@ -186,9 +188,7 @@ def list_teams() -> list[Team]:
 
 
 def member_counts() -> dict[int, int]:
-    rows = db.session.execute(
-        sa.select(team_member.c.team_id, sa.func.count()).group_by(team_member.c.team_id)
-    )
+    rows = db.session.execute(sa.select(team_member.c.team_id, sa.func.count()).group_by(team_member.c.team_id))
     return dict(rows.all())
 
 
@@ -201,6 +201,7 @@ def users_for_ids(ids) -> list[User]:
 
 
 # ---- CSV import ---------------------------------------------------------------
+
 
 @dataclass
 class TeamImportResult(ImportTally):
@@ -216,8 +217,11 @@ def parse_team_rows(lines, geography: Geography, filename: str = "the file") -> 
     for number, raw, faults in rows:
         value = {c: (raw.get(c) or "").strip() for c in CSV_COLUMNS}
         spec = TeamSpec(
-            code=value["code"], name=value["name"], kind=value["kind"].lower(),
-            lad_code=value["lad_code"].upper(), contact_email=value["contact_email"],
+            code=value["code"],
+            name=value["name"],
+            kind=value["kind"].lower(),
+            lad_code=value["lad_code"].upper(),
+            contact_email=value["contact_email"],
             coverage=value["coverage"].lower(),
             ward_codes=tuple(c.strip().upper() for c in value["wards"].split(";") if c.strip()),
             # A blank cell is the default; no column at all leaves existing teams alone.

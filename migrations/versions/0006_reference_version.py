@@ -17,14 +17,15 @@ SQLite drops a table's triggers when a batch migration rebuilds the table: a lat
 migration that uses `batch_alter_table` on one of TABLES must create its triggers again
 (the SQL is below). tests/test_services/test_reference.py fails if one is missing at head.
 """
+
 import uuid
 
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0006'
-down_revision = '0005'
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
@@ -48,16 +49,20 @@ def create_triggers(op, tables=TABLES):
         op.execute(BUMP_POSTGRESQL)
         for table in tables:
             op.execute(f"DROP TRIGGER IF EXISTS bump_reference_version ON {table}")
-            op.execute(f"CREATE TRIGGER bump_reference_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
-                       f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION bump_reference_version()")
+            op.execute(
+                f"CREATE TRIGGER bump_reference_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+                f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION bump_reference_version()"
+            )
     else:
         # SQLite has row triggers only: a bulk change bumps once per row, which is harmless.
         for table in tables:
             for event in ("insert", "update", "delete"):
                 op.execute(f"DROP TRIGGER IF EXISTS bump_reference_version_{table}_{event}")
-                op.execute(f"CREATE TRIGGER bump_reference_version_{table}_{event} AFTER {event.upper()} ON {table} "
-                           "BEGIN UPDATE reference_version SET changes = changes + 1, "
-                           "stamp = lower(hex(randomblob(16))) WHERE id = 1; END")
+                op.execute(
+                    f"CREATE TRIGGER bump_reference_version_{table}_{event} AFTER {event.upper()} ON {table} "
+                    "BEGIN UPDATE reference_version SET changes = changes + 1, "
+                    "stamp = lower(hex(randomblob(16))) WHERE id = 1; END"
+                )
 
 
 def drop_triggers(op, tables=TABLES):
@@ -72,12 +77,13 @@ def drop_triggers(op, tables=TABLES):
 
 
 def upgrade():
-    table = op.create_table('reference_version',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('changes', sa.BigInteger(), nullable=False),
-    sa.Column('stamp', sa.String(length=32), nullable=False),
-    sa.CheckConstraint('id = 1', name=op.f('ck_reference_version_one_row')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_reference_version'))
+    table = op.create_table(
+        "reference_version",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("changes", sa.BigInteger(), nullable=False),
+        sa.Column("stamp", sa.String(length=32), nullable=False),
+        sa.CheckConstraint("id = 1", name=op.f("ck_reference_version_one_row")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reference_version")),
     )
     op.bulk_insert(table, [{"id": 1, "changes": 0, "stamp": uuid.uuid4().hex}])
     create_triggers(op)
@@ -85,4 +91,4 @@ def upgrade():
 
 def downgrade():
     drop_triggers(op)
-    op.drop_table('reference_version')
+    op.drop_table("reference_version")

@@ -15,12 +15,13 @@ A later migration that rebuilds concern, meeting or meeting_ward on SQLite
 (batch_alter_table copies the table and drops the old one) drops these triggers with it
 and must create them again; tests/test_services/test_map_rollup.py fails if they are missing.
 """
+
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0007'
-down_revision = '0006'
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
@@ -33,7 +34,7 @@ HEAT_LEVELS = (0, 1, 2, 3, 4, 5, 6, 7, 8)
 # heat cells per (category, status) and ward, in total per ward, and in total over every
 # ward (ward_id 0).
 VARIANTS = ((0, 1, 1, 1), (0, 1, 0, 1), (0, 0, 1, 1), (0, 0, 0, 1), (11, 1, 1, 0), (11, 1, 1, 1), (11, 0, 0, 1))
-HEAT_CELL = 0.01            # degrees at zoom 11: 0.02 / 2 ** (11 - 10), as engage.maps.services
+HEAT_CELL = 0.01  # degrees at zoom 11: 0.02 / 2 ** (11 - 10), as engage.maps.services
 ORIGIN_LON, ORIGIN_LAT = -2.0, 54.0
 CONCERN_KEY = ("is_demo", "zoom", "category_id", "status", "level", "bucket", "ward_id", "gx", "gy")
 MEETING_KEY = ("is_demo", "level", "bucket", "ward_code")
@@ -47,8 +48,10 @@ def _union(rows, names):
 
 
 LEVELS_SQL = _union([(lv,) for lv in WARD_LEVELS], ["level"])  # meetings: as ward totals
-VARIANTS_SQL = _union([v + (lv,) for v in VARIANTS for lv in (WARD_LEVELS if v[0] == 0 else HEAT_LEVELS)],
-                      ["zoom", "all_categories", "all_statuses", "keep_ward", "level"])
+VARIANTS_SQL = _union(
+    [v + (lv,) for v in VARIANTS for lv in (WARD_LEVELS if v[0] == 0 else HEAT_LEVELS)],
+    ["zoom", "all_categories", "all_statuses", "keep_ward", "level"],
+)
 
 
 def _day(column, pg):
@@ -80,11 +83,11 @@ FROM (
          CASE WHEN v.all_statuses = 1 THEN '*' ELSE d.status END AS k_status,
          v.level AS k_level, d.day >> v.level AS k_bucket,
          CASE WHEN v.keep_ward = 1 THEN d.ward_id ELSE 0 END AS k_ward_id,
-         CASE WHEN v.zoom = 0 THEN 0 ELSE {_cell('d.lon', ORIGIN_LON, pg)} END AS k_gx,
-         CASE WHEN v.zoom = 0 THEN 0 ELSE {_cell('d.lat', ORIGIN_LAT, pg)} END AS k_gy,
+         CASE WHEN v.zoom = 0 THEN 0 ELSE {_cell("d.lon", ORIGIN_LON, pg)} END AS k_gx,
+         CASE WHEN v.zoom = 0 THEN 0 ELSE {_cell("d.lat", ORIGIN_LAT, pg)} END AS k_gy,
          d.sign AS sign
   FROM (
-    SELECT s.is_demo, s.category_id, s.status, s.ward_id, s.lon, s.lat, s.sign, {_day('s.raised_at', pg)} AS day
+    SELECT s.is_demo, s.category_id, s.status, s.ward_id, s.lon, s.lat, s.sign, {_day("s.raised_at", pg)} AS day
     FROM ({source}) s WHERE s.ward_id IS NOT NULL
   ) d
   JOIN {VARIANTS_SQL} v ON v.zoom = 0 OR (d.lon IS NOT NULL AND d.lat IS NOT NULL)
@@ -96,10 +99,10 @@ HAVING SUM(sign) <> 0"""
 def meeting_delta(pairs, sign_sql, pg):
     """Rollup rows for `pairs`, a SELECT of (meeting_id, ward_code, is_demo, date, sign)."""
     return f"""
-SELECT p.is_demo AS k_is_demo, l.level AS k_level, {_meeting_day('p.date', pg)} >> l.level AS k_bucket,
+SELECT p.is_demo AS k_is_demo, l.level AS k_level, {_meeting_day("p.date", pg)} >> l.level AS k_bucket,
        p.ward_code AS k_ward_code, SUM({sign_sql}) AS n
 FROM ({pairs}) p CROSS JOIN {LEVELS_SQL} l
-GROUP BY p.is_demo, l.level, {_meeting_day('p.date', pg)} >> l.level, p.ward_code
+GROUP BY p.is_demo, l.level, {_meeting_day("p.date", pg)} >> l.level, p.ward_code
 HAVING SUM({sign_sql}) <> 0"""
 
 
@@ -107,8 +110,10 @@ def upsert(table, key, delta, pg):
     cols = ", ".join(key) + ", n"
     conflict = ", ".join(key)
     if pg:
-        return (f"INSERT INTO {table} AS r ({cols}) SELECT * FROM ({delta}) x ORDER BY {', '.join('k_' + k for k in key)}\n"
-                f"ON CONFLICT ({conflict}) DO UPDATE SET n = r.n + excluded.n")
+        return (
+            f"INSERT INTO {table} AS r ({cols}) SELECT * FROM ({delta}) x ORDER BY {', '.join('k_' + k for k in key)}\n"
+            f"ON CONFLICT ({conflict}) DO UPDATE SET n = r.n + excluded.n"
+        )
     return f"INSERT INTO {table} ({cols}) SELECT * FROM ({delta}) x WHERE true\nON CONFLICT ({conflict}) DO UPDATE SET n = n + excluded.n"
 
 
@@ -127,12 +132,15 @@ def concern_rows(alias, sign):
 
 
 def sqlite_row(prefix, sign):
-    return (f"SELECT {prefix}.is_demo AS is_demo, {prefix}.category_id AS category_id, {prefix}.status AS status, "
-            f"{prefix}.ward_id AS ward_id, {prefix}.lon AS lon, {prefix}.lat AS lat, "
-            f"{prefix}.raised_at AS raised_at, {sign} AS sign")
+    return (
+        f"SELECT {prefix}.is_demo AS is_demo, {prefix}.category_id AS category_id, {prefix}.status AS status, "
+        f"{prefix}.ward_id AS ward_id, {prefix}.lon AS lon, {prefix}.lat AS lat, "
+        f"{prefix}.raised_at AS raised_at, {sign} AS sign"
+    )
 
 
 # --- meetings: a held meeting counts once for each ward code it is linked to ------------
+
 
 def meeting_pairs_for_links(links, code_gone):
     """(meeting, code) pairs from changed links whose meeting is held; `code_gone` is a
@@ -157,8 +165,7 @@ def postgresql_ddl():
     changed = " OR ".join(f"o.{c} IS DISTINCT FROM n.{c}" for c in CONCERN_TRIGGER_COLUMNS)
     concern_update_source = (
         "SELECT o.is_demo, o.category_id, o.status, o.ward_id, o.lon, o.lat, o.raised_at, -1 AS sign "
-        "FROM old_rows o LEFT JOIN new_rows n ON n.id = o.id WHERE n.id IS NULL OR " + changed +
-        " UNION ALL "
+        "FROM old_rows o LEFT JOIN new_rows n ON n.id = o.id WHERE n.id IS NULL OR " + changed + " UNION ALL "
         "SELECT n.is_demo, n.category_id, n.status, n.ward_id, n.lon, n.lat, n.raised_at, 1 AS sign "
         "FROM new_rows n LEFT JOIN old_rows o ON o.id = n.id WHERE o.id IS NULL OR " + changed
     )
@@ -168,16 +175,24 @@ def postgresql_ddl():
         "new_links",
         "NOT EXISTS (SELECT 1 FROM meeting_ward mw JOIN ward w2 ON w2.id = mw.ward_id "
         "WHERE mw.meeting_id = lw.meeting_id AND w2.code = lw.code AND NOT EXISTS "
-        "(SELECT 1 FROM new_links nl WHERE nl.meeting_id = mw.meeting_id AND nl.ward_id = mw.ward_id))")
+        "(SELECT 1 FROM new_links nl WHERE nl.meeting_id = mw.meeting_id AND nl.ward_id = mw.ward_id))",
+    )
     delete_link_pairs = meeting_pairs_for_links(
         "old_links",
         "NOT EXISTS (SELECT 1 FROM meeting_ward mw JOIN ward w2 ON w2.id = mw.ward_id "
-        "WHERE mw.meeting_id = lw.meeting_id AND w2.code = lw.code)")
-    meeting_changed = "o.status IS DISTINCT FROM n.status OR o.date IS DISTINCT FROM n.date OR o.is_demo IS DISTINCT FROM n.is_demo"
+        "WHERE mw.meeting_id = lw.meeting_id AND w2.code = lw.code)",
+    )
+    meeting_changed = (
+        "o.status IS DISTINCT FROM n.status OR o.date IS DISTINCT FROM n.date OR o.is_demo IS DISTINCT FROM n.is_demo"
+    )
     meeting_update_pairs = (
-        meeting_codes_of(f"(SELECT o.* FROM old_meetings o JOIN new_meetings n ON n.id = o.id WHERE {meeting_changed})", -1)
-        + " UNION ALL " +
-        meeting_codes_of(f"(SELECT n.* FROM new_meetings n JOIN old_meetings o ON o.id = n.id WHERE {meeting_changed})", 1)
+        meeting_codes_of(
+            f"(SELECT o.* FROM old_meetings o JOIN new_meetings n ON n.id = o.id WHERE {meeting_changed})", -1
+        )
+        + " UNION ALL "
+        + meeting_codes_of(
+            f"(SELECT n.* FROM new_meetings n JOIN old_meetings o ON o.id = n.id WHERE {meeting_changed})", 1
+        )
     )
     link_insert_delta = meeting_delta(insert_link_pairs, "p.sign", pg)
     link_delete_delta = meeting_delta(delete_link_pairs, "-p.sign", pg)
@@ -185,19 +200,19 @@ def postgresql_ddl():
     return [
         f"""CREATE FUNCTION concern_rollup_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  {upsert('concern_rollup', CONCERN_KEY, concern_delta(concern_rows('new_rows', 1), pg), pg)};
+  {upsert("concern_rollup", CONCERN_KEY, concern_delta(concern_rows("new_rows", 1), pg), pg)};
   RETURN NULL;
 END $$""",
         f"""CREATE FUNCTION concern_rollup_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  {upsert('concern_rollup', CONCERN_KEY, update_delta, pg)};
-  {drop_zeros('concern_rollup', CONCERN_KEY, update_delta, pg)};
+  {upsert("concern_rollup", CONCERN_KEY, update_delta, pg)};
+  {drop_zeros("concern_rollup", CONCERN_KEY, update_delta, pg)};
   RETURN NULL;
 END $$""",
         f"""CREATE FUNCTION concern_rollup_delete() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  {upsert('concern_rollup', CONCERN_KEY, delete_delta, pg)};
-  {drop_zeros('concern_rollup', CONCERN_KEY, delete_delta, pg)};
+  {upsert("concern_rollup", CONCERN_KEY, delete_delta, pg)};
+  {drop_zeros("concern_rollup", CONCERN_KEY, delete_delta, pg)};
   RETURN NULL;
 END $$""",
         """CREATE FUNCTION concern_rollup_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -215,19 +230,19 @@ END $$""",
         "FOR EACH STATEMENT EXECUTE FUNCTION concern_rollup_truncate()",
         f"""CREATE FUNCTION meeting_rollup_link_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  {upsert('meeting_rollup', MEETING_KEY, link_insert_delta, pg)};
+  {upsert("meeting_rollup", MEETING_KEY, link_insert_delta, pg)};
   RETURN NULL;
 END $$""",
         f"""CREATE FUNCTION meeting_rollup_link_delete() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  {upsert('meeting_rollup', MEETING_KEY, link_delete_delta, pg)};
-  {drop_zeros('meeting_rollup', MEETING_KEY, link_delete_delta, pg)};
+  {upsert("meeting_rollup", MEETING_KEY, link_delete_delta, pg)};
+  {drop_zeros("meeting_rollup", MEETING_KEY, link_delete_delta, pg)};
   RETURN NULL;
 END $$""",
         f"""CREATE FUNCTION meeting_rollup_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  {upsert('meeting_rollup', MEETING_KEY, meeting_update_delta, pg)};
-  {drop_zeros('meeting_rollup', MEETING_KEY, meeting_update_delta, pg)};
+  {upsert("meeting_rollup", MEETING_KEY, meeting_update_delta, pg)};
+  {drop_zeros("meeting_rollup", MEETING_KEY, meeting_update_delta, pg)};
   RETURN NULL;
 END $$""",
         # A deleted meeting's links are removed first, while the meeting is still there
@@ -274,9 +289,11 @@ def sqlite_ddl():
     link_sub = meeting_delta(link_pairs.format(link="OLD"), "-p.sign", pg)
 
     def codes_of(row, sign):
-        return (f"SELECT DISTINCT {row}.id AS meeting_id, w.code AS ward_code, {row}.is_demo AS is_demo, "
-                f"{row}.date AS date, {sign} AS sign FROM meeting_ward mw JOIN ward w ON w.id = mw.ward_id "
-                f"WHERE mw.meeting_id = {row}.id AND {row}.status = 'held'")
+        return (
+            f"SELECT DISTINCT {row}.id AS meeting_id, w.code AS ward_code, {row}.is_demo AS is_demo, "
+            f"{row}.date AS date, {sign} AS sign FROM meeting_ward mw JOIN ward w ON w.id = mw.ward_id "
+            f"WHERE mw.meeting_id = {row}.id AND {row}.status = 'held'"
+        )
 
     meeting_old = meeting_delta(codes_of("OLD", 1), "-p.sign", pg)
     meeting_new = meeting_delta(codes_of("NEW", 1), "p.sign", pg)
@@ -298,19 +315,19 @@ BEGIN
 END""",
         f"""CREATE TRIGGER meeting_rollup_link_insert AFTER INSERT ON meeting_ward
 BEGIN
-  {upsert('meeting_rollup', MEETING_KEY, link_add, pg)};
+  {upsert("meeting_rollup", MEETING_KEY, link_add, pg)};
 END""",
         f"""CREATE TRIGGER meeting_rollup_link_delete AFTER DELETE ON meeting_ward
 BEGIN
-  {upsert('meeting_rollup', MEETING_KEY, link_sub, pg)};
-  {drop_zeros('meeting_rollup', MEETING_KEY, link_sub, pg)};
+  {upsert("meeting_rollup", MEETING_KEY, link_sub, pg)};
+  {drop_zeros("meeting_rollup", MEETING_KEY, link_sub, pg)};
 END""",
         f"""CREATE TRIGGER meeting_rollup_update AFTER UPDATE OF status, date, is_demo ON meeting
 WHEN OLD.status IS NOT NEW.status OR OLD.date IS NOT NEW.date OR OLD.is_demo IS NOT NEW.is_demo
 BEGIN
-  {upsert('meeting_rollup', MEETING_KEY, meeting_old, pg)};
-  {drop_zeros('meeting_rollup', MEETING_KEY, meeting_old, pg)};
-  {upsert('meeting_rollup', MEETING_KEY, meeting_new, pg)};
+  {upsert("meeting_rollup", MEETING_KEY, meeting_old, pg)};
+  {drop_zeros("meeting_rollup", MEETING_KEY, meeting_old, pg)};
+  {upsert("meeting_rollup", MEETING_KEY, meeting_new, pg)};
 END""",
         """CREATE TRIGGER meeting_rollup_before_delete BEFORE DELETE ON meeting
 BEGIN
@@ -324,7 +341,10 @@ def backfill(pg):
     meetings = meeting_delta(
         "SELECT DISTINCT m.id AS meeting_id, w.code AS ward_code, m.is_demo AS is_demo, m.date AS date, 1 AS sign "
         "FROM meeting m JOIN meeting_ward mw ON mw.meeting_id = m.id JOIN ward w ON w.id = mw.ward_id "
-        "WHERE m.status = 'held'", "p.sign", pg)
+        "WHERE m.status = 'held'",
+        "p.sign",
+        pg,
+    )
     return [
         f"INSERT INTO concern_rollup ({', '.join(CONCERN_KEY)}, n) SELECT * FROM ({concerns}) x",
         f"INSERT INTO meeting_rollup ({', '.join(MEETING_KEY)}, n) SELECT * FROM ({meetings}) x",
@@ -332,49 +352,68 @@ def backfill(pg):
 
 
 def upgrade():
-    op.create_table('concern_rollup',
-    sa.Column('is_demo', sa.Boolean(), nullable=False),
-    sa.Column('zoom', sa.SmallInteger(), nullable=False),
-    sa.Column('category_id', sa.Integer(), nullable=False),
-    sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('level', sa.SmallInteger(), nullable=False),
-    sa.Column('bucket', sa.Integer(), nullable=False),
-    sa.Column('ward_id', sa.Integer(), nullable=False),
-    sa.Column('gx', sa.Integer(), nullable=False),
-    sa.Column('gy', sa.Integer(), nullable=False),
-    sa.Column('n', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('is_demo', 'zoom', 'category_id', 'status', 'level', 'bucket', 'ward_id', 'gx', 'gy',
-                            name=op.f('pk_concern_rollup'))
+    op.create_table(
+        "concern_rollup",
+        sa.Column("is_demo", sa.Boolean(), nullable=False),
+        sa.Column("zoom", sa.SmallInteger(), nullable=False),
+        sa.Column("category_id", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("level", sa.SmallInteger(), nullable=False),
+        sa.Column("bucket", sa.Integer(), nullable=False),
+        sa.Column("ward_id", sa.Integer(), nullable=False),
+        sa.Column("gx", sa.Integer(), nullable=False),
+        sa.Column("gy", sa.Integer(), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "is_demo",
+            "zoom",
+            "category_id",
+            "status",
+            "level",
+            "bucket",
+            "ward_id",
+            "gx",
+            "gy",
+            name=op.f("pk_concern_rollup"),
+        ),
     )
-    op.create_table('meeting_rollup',
-    sa.Column('is_demo', sa.Boolean(), nullable=False),
-    sa.Column('level', sa.SmallInteger(), nullable=False),
-    sa.Column('bucket', sa.Integer(), nullable=False),
-    sa.Column('ward_code', sa.String(length=9), nullable=False),
-    sa.Column('n', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('is_demo', 'level', 'bucket', 'ward_code', name=op.f('pk_meeting_rollup'))
+    op.create_table(
+        "meeting_rollup",
+        sa.Column("is_demo", sa.Boolean(), nullable=False),
+        sa.Column("level", sa.SmallInteger(), nullable=False),
+        sa.Column("bucket", sa.Integer(), nullable=False),
+        sa.Column("ward_code", sa.String(length=9), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("is_demo", "level", "bucket", "ward_code", name=op.f("pk_meeting_rollup")),
     )
     # The map cache's data version is max(updated_at): an index makes it a lookup.
-    with op.batch_alter_table('concern', schema=None) as batch_op:
-        batch_op.create_index('ix_concern_updated_at', ['updated_at'], unique=False)
+    with op.batch_alter_table("concern", schema=None) as batch_op:
+        batch_op.create_index("ix_concern_updated_at", ["updated_at"], unique=False)
         # Officers' maps count their own entries directly.
-        batch_op.create_index('ix_concern_created_by_raised', ['created_by_id', 'raised_at'], unique=False)
+        batch_op.create_index("ix_concern_created_by_raised", ["created_by_id", "raised_at"], unique=False)
         # Inspectors' maps count concerns routed to their team outside their wards directly.
-        batch_op.create_index('ix_concern_lead_team_ward_raised', ['lead_team_id', 'ward_id', 'raised_at'],
-                              unique=False)
-    with op.batch_alter_table('meeting', schema=None) as batch_op:
-        batch_op.create_index('ix_meeting_updated_at', ['updated_at'], unique=False)
+        batch_op.create_index(
+            "ix_concern_lead_team_ward_raised", ["lead_team_id", "ward_id", "raised_at"], unique=False
+        )
+    with op.batch_alter_table("meeting", schema=None) as batch_op:
+        batch_op.create_index("ix_meeting_updated_at", ["updated_at"], unique=False)
 
     pg = op.get_bind().dialect.name == "postgresql"
     for statement in backfill(pg) + (postgresql_ddl() if pg else sqlite_ddl()):
         op.execute(statement)
 
 
-PG_TRIGGERS = (("concern", "concern_rollup_insert"), ("concern", "concern_rollup_update"),
-               ("concern", "concern_rollup_delete"), ("concern", "concern_rollup_truncate"),
-               ("meeting_ward", "meeting_rollup_link_insert"), ("meeting_ward", "meeting_rollup_link_delete"),
-               ("meeting", "meeting_rollup_update"), ("meeting", "meeting_rollup_before_delete"),
-               ("meeting_ward", "meeting_rollup_truncate"))
+PG_TRIGGERS = (
+    ("concern", "concern_rollup_insert"),
+    ("concern", "concern_rollup_update"),
+    ("concern", "concern_rollup_delete"),
+    ("concern", "concern_rollup_truncate"),
+    ("meeting_ward", "meeting_rollup_link_insert"),
+    ("meeting_ward", "meeting_rollup_link_delete"),
+    ("meeting", "meeting_rollup_update"),
+    ("meeting", "meeting_rollup_before_delete"),
+    ("meeting_ward", "meeting_rollup_truncate"),
+)
 
 
 def downgrade():
@@ -385,11 +424,11 @@ def downgrade():
             op.execute(f"DROP FUNCTION IF EXISTS {name}()")
         else:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
-    with op.batch_alter_table('meeting', schema=None) as batch_op:
-        batch_op.drop_index('ix_meeting_updated_at')
-    with op.batch_alter_table('concern', schema=None) as batch_op:
-        batch_op.drop_index('ix_concern_lead_team_ward_raised')
-        batch_op.drop_index('ix_concern_created_by_raised')
-        batch_op.drop_index('ix_concern_updated_at')
-    op.drop_table('meeting_rollup')
-    op.drop_table('concern_rollup')
+    with op.batch_alter_table("meeting", schema=None) as batch_op:
+        batch_op.drop_index("ix_meeting_updated_at")
+    with op.batch_alter_table("concern", schema=None) as batch_op:
+        batch_op.drop_index("ix_concern_lead_team_ward_raised")
+        batch_op.drop_index("ix_concern_created_by_raised")
+        batch_op.drop_index("ix_concern_updated_at")
+    op.drop_table("meeting_rollup")
+    op.drop_table("concern_rollup")

@@ -29,12 +29,13 @@ Plain CREATE INDEX and ADD COLUMN on both engines: no table is rebuilt, so the r
 reference triggers of 0006 and 0007 stay in place. On PostgreSQL, building the indexes
 on a table of a million concerns takes seconds and holds off writes to it meanwhile.
 """
+
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0008'
-down_revision = '0007'
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
@@ -124,22 +125,32 @@ WHEN OLD.date IS NOT NEW.date OR OLD.status IS NOT NEW.status OR OLD.kind IS NOT
     WHERE meeting_id = NEW.id;
 END""",
 )
-TRIGGERS = {"concern_copy": ("concern_copy_fill",), "concern": ("concern_copy_follow",),
-            "meeting_ward": ("meeting_ward_fill",), "meeting": ("meeting_ward_follow",)}
+TRIGGERS = {
+    "concern_copy": ("concern_copy_fill",),
+    "concern": ("concern_copy_follow",),
+    "meeting_ward": ("meeting_ward_fill",),
+    "meeting": ("meeting_ward_follow",),
+}
 
 
 def upgrade():
     op.add_column("concern_copy", sa.Column("status", sa.String(length=16), nullable=True))
     op.add_column("concern_copy", sa.Column("raised_at", sa.DateTime(timezone=True), nullable=True))
-    op.execute("UPDATE concern_copy SET status = (SELECT status FROM concern WHERE concern.id = concern_copy.concern_id), "
-               "raised_at = (SELECT raised_at FROM concern WHERE concern.id = concern_copy.concern_id)")
+    op.execute(
+        "UPDATE concern_copy SET status = (SELECT status FROM concern WHERE concern.id = concern_copy.concern_id), "
+        "raised_at = (SELECT raised_at FROM concern WHERE concern.id = concern_copy.concern_id)"
+    )
     op.add_column("meeting_ward", sa.Column("date", sa.Date(), nullable=True))
     op.add_column("meeting_ward", sa.Column("status", sa.String(length=16), nullable=True))
     op.add_column("meeting_ward", sa.Column("kind", sa.String(length=32), nullable=True))
     op.add_column("meeting_ward", sa.Column("is_demo", sa.Boolean(), nullable=True))
-    op.execute("UPDATE meeting_ward SET " + ", ".join(
-        f"{c} = (SELECT {c} FROM meeting WHERE meeting.id = meeting_ward.meeting_id)"
-        for c in ("date", "status", "kind", "is_demo")))
+    op.execute(
+        "UPDATE meeting_ward SET "
+        + ", ".join(
+            f"{c} = (SELECT {c} FROM meeting WHERE meeting.id = meeting_ward.meeting_id)"
+            for c in ("date", "status", "kind", "is_demo")
+        )
+    )
     pg = op.get_bind().dialect.name == "postgresql"
     for statement in POSTGRESQL_TRIGGERS if pg else SQLITE_TRIGGERS:
         op.execute(statement)
@@ -158,6 +169,12 @@ def downgrade():
                 op.execute(f"DROP FUNCTION IF EXISTS {name}()")
     # Plain DROP COLUMN (SQLite 3.35 and later), not batch_alter_table: rebuilding
     # meeting_ward on SQLite would drop the rollup triggers of 0007 on it.
-    for table, column in (("meeting_ward", "is_demo"), ("meeting_ward", "kind"), ("meeting_ward", "status"),
-                          ("meeting_ward", "date"), ("concern_copy", "raised_at"), ("concern_copy", "status")):
+    for table, column in (
+        ("meeting_ward", "is_demo"),
+        ("meeting_ward", "kind"),
+        ("meeting_ward", "status"),
+        ("meeting_ward", "date"),
+        ("concern_copy", "raised_at"),
+        ("concern_copy", "status"),
+    ):
         op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")

@@ -23,12 +23,13 @@ Plain CREATE INDEX and DROP INDEX on both engines: no table is rebuilt, so the r
 reference and link-column triggers of 0006, 0007 and 0008 stay in place (on SQLite,
 batch_alter_table would copy concern and drop them).
 """
+
 import sqlalchemy as sa
 from alembic import context, op
 
 # revision identifiers, used by Alembic.
-revision = '0009'
-down_revision = '0008'
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
@@ -39,8 +40,10 @@ PREFIXES = (
     ("ix_concern_lead_team_id", "lead_team_id", "ix_concern_lead_team_status_raised"),
     ("ix_concern_status", "status", "ix_concern_status_raised"),
 )
-ADDED = ("ix_concern_lead_team_ward_category_status_raised",
-         ["lead_team_id", "ward_id", "category_id", "status", "raised_at"])
+ADDED = (
+    "ix_concern_lead_team_ward_category_status_raised",
+    ["lead_team_id", "ward_id", "category_id", "status", "raised_at"],
+)
 
 
 def upgrade():

@@ -9,14 +9,15 @@ is gone; capture and routing ask the database directly. The stamp it checked
 (`reference_version`, 0006) and the triggers that changed it on every write to the
 reference tables only cost writes now. The downgrade makes them again as 0006 did.
 """
+
 import uuid
 
 import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0012'
-down_revision = '0011'
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
@@ -43,26 +44,31 @@ def upgrade():
         for table in TABLES:
             for event in ("insert", "update", "delete"):
                 op.execute(f"DROP TRIGGER IF EXISTS bump_reference_version_{table}_{event}")
-    op.drop_table('reference_version')
+    op.drop_table("reference_version")
 
 
 def downgrade():
-    table = op.create_table('reference_version',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('changes', sa.BigInteger(), nullable=False),
-    sa.Column('stamp', sa.String(length=32), nullable=False),
-    sa.CheckConstraint('id = 1', name=op.f('ck_reference_version_one_row')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_reference_version'))
+    table = op.create_table(
+        "reference_version",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("changes", sa.BigInteger(), nullable=False),
+        sa.Column("stamp", sa.String(length=32), nullable=False),
+        sa.CheckConstraint("id = 1", name=op.f("ck_reference_version_one_row")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reference_version")),
     )
     op.bulk_insert(table, [{"id": 1, "changes": 0, "stamp": uuid.uuid4().hex}])
     if op.get_bind().dialect.name == "postgresql":
         op.execute(BUMP_POSTGRESQL)
         for name in TABLES:
-            op.execute(f"CREATE TRIGGER bump_reference_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
-                       f"ON {name} FOR EACH STATEMENT EXECUTE FUNCTION bump_reference_version()")
+            op.execute(
+                f"CREATE TRIGGER bump_reference_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+                f"ON {name} FOR EACH STATEMENT EXECUTE FUNCTION bump_reference_version()"
+            )
     else:
         for name in TABLES:
             for event in ("insert", "update", "delete"):
-                op.execute(f"CREATE TRIGGER bump_reference_version_{name}_{event} AFTER {event.upper()} ON {name} "
-                           "BEGIN UPDATE reference_version SET changes = changes + 1, "
-                           "stamp = lower(hex(randomblob(16))) WHERE id = 1; END")
+                op.execute(
+                    f"CREATE TRIGGER bump_reference_version_{name}_{event} AFTER {event.upper()} ON {name} "
+                    "BEGIN UPDATE reference_version SET changes = changes + 1, "
+                    "stamp = lower(hex(randomblob(16))) WHERE id = 1; END"
+                )

@@ -5,6 +5,7 @@ simple distance tests. Run from the repository root to regenerate:
 
     .venv/bin/python static/icons/make_icons.py
 """
+
 import struct
 import zlib
 from pathlib import Path
@@ -34,7 +35,7 @@ def colour_at(x, y, maskable):
     s = 0.8 if maskable else 1.0  # maskable icons keep their content in the safe zone
     u, v = 0.5 + (x - 0.5) / s, 0.5 + (y - 0.5) / s
     for cx in (0.36, 0.5, 0.64):
-        if (u - cx) ** 2 + (v - 0.45) ** 2 <= 0.05 ** 2:
+        if (u - cx) ** 2 + (v - 0.45) ** 2 <= 0.05**2:
             return BRAND
     if _rounded_rect(u, v, 0.2, 0.24, 0.8, 0.66, 0.12) or _triangle(u, v, (0.3, 0.6), (0.46, 0.6), (0.28, 0.8)):
         return WHITE
@@ -52,7 +53,10 @@ def png(size, maskable=False) -> bytes:
                 for sx in range(n):
                     c = colour_at((px + (sx + 0.5) / n) / size, (py + (sy + 0.5) / n) / size, maskable)
                     if c is not None:
-                        acc[0] += c[0]; acc[1] += c[1]; acc[2] += c[2]; acc[3] += 255  # noqa: E702
+                        acc[0] += c[0]
+                        acc[1] += c[1]
+                        acc[2] += c[2]
+                        acc[3] += 255  # noqa: E702
             covered = acc[3] // 255
             if covered:
                 row += bytes([acc[0] // covered, acc[1] // covered, acc[2] // covered, acc[3] // (n * n)])
@@ -64,7 +68,12 @@ def png(size, maskable=False) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"".join(rows), 9)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 SVG = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">

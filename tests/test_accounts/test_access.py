@@ -1,5 +1,6 @@
 """Each role against each blueprint: logged out -> log-in (or 401 for the API),
 wrong role -> 403, right role -> 200. Scoped data -> 404 outside the user's area."""
+
 import pytest
 import sqlalchemy as sa
 
@@ -89,8 +90,10 @@ def test_audit_trail_records_who_changed_what(db, runner, users):
 
 def test_audit_rows_cannot_be_changed_or_deleted(db, users):
     event_id = db.session.scalar(sa.select(AuditEvent.id).limit(1))
-    for statement in (sa.update(AuditEvent).where(AuditEvent.id == event_id).values(actor="someone else"),
-                      sa.delete(AuditEvent).where(AuditEvent.id == event_id)):
+    for statement in (
+        sa.update(AuditEvent).where(AuditEvent.id == event_id).values(actor="someone else"),
+        sa.delete(AuditEvent).where(AuditEvent.id == event_id),
+    ):
         with pytest.raises(sa.exc.DatabaseError, match="append-only"):
             with db.session.begin_nested():
                 db.session.execute(statement)

@@ -50,6 +50,7 @@ def test_tokens_are_stored_hashed_and_can_be_revoked(client, runner, db, users):
     token = runner.invoke(args=["users", "token", "staff@example.org", "--label", "laptop"]).output.strip()
     assert token.startswith("eng_")
     from engage.accounts.models import ApiToken
+
     stored = db.session.scalars(sa.select(ApiToken)).all()
     assert len(stored) == 1 and token not in (stored[0].token_hash, stored[0].prefix)
     headers = {"Authorization": f"Bearer {token}"}
@@ -77,8 +78,10 @@ def test_one_time_password_must_be_changed_first(client, runner, users):
     assert client.get("/admin/users").headers.get("Location", "").endswith("/account/password")
     short = client.post("/account/password", data={"current": one_time, "password": "short", "confirm": "short"})
     assert "The password must be at least 12 characters." in short.get_data(as_text=True)
-    done = client.post("/account/password", data={"current": one_time, "password": "a new long password",
-                                                   "confirm": "a new long password"})
+    done = client.post(
+        "/account/password",
+        data={"current": one_time, "password": "a new long password", "confirm": "a new long password"},
+    )
     assert done.status_code == 302
     client.post("/logout")
     assert log_in(client, "staff@example.org", "a new long password").status_code == 302
@@ -89,29 +92,55 @@ def test_passwords_are_hashed(db, users):
     assert user.password_hash.startswith("$argon2") and PASSWORD not in user.password_hash
 
 
-@pytest.mark.parametrize("target", [
-    "//evil.example/", "/\t/evil.example", "/\\evil.example", "\\\\evil.example", "/\n/evil.example",
-    "/\r\n/evil.example", "/inbox\nSet-Cookie: x=1", "https://evil.example/", "javascript:alert(1)",
-    "http:/evil.example", "evil.example", "/\u2028/evil.example", "///evil.example", "", " /inbox",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/",
+        "/\t/evil.example",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "/\n/evil.example",
+        "/\r\n/evil.example",
+        "/inbox\nSet-Cookie: x=1",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "http:/evil.example",
+        "evil.example",
+        "/\u2028/evil.example",
+        "///evil.example",
+        "",
+        " /inbox",
+    ],
+)
 def test_next_goes_to_the_landing_page_unless_a_same_site_path(client, users, target):
-    response = client.post("/login", query_string={"next": target},
-                           data={"email": "staff@example.org", "password": PASSWORD})
+    response = client.post(
+        "/login", query_string={"next": target}, data={"email": "staff@example.org", "password": PASSWORD}
+    )
     assert response.status_code == 302 and response.headers["Location"] == "/"
 
 
-@pytest.mark.parametrize("target", ["/inbox?page=2", "/maps?from=2026-01-01&to=2026-03-31", "/wards/E05009857",
-                                    "/admin/users/3", "/%09/this-is-a-path"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/inbox?page=2",
+        "/maps?from=2026-01-01&to=2026-03-31",
+        "/wards/E05009857",
+        "/admin/users/3",
+        "/%09/this-is-a-path",
+    ],
+)
 def test_next_goes_back_to_a_same_site_path(client, users, target):
-    response = client.post("/login", query_string={"next": target},
-                           data={"email": "staff@example.org", "password": PASSWORD})
+    response = client.post(
+        "/login", query_string={"next": target}, data={"email": "staff@example.org", "password": PASSWORD}
+    )
     assert response.status_code == 302 and response.headers["Location"] == target
 
 
 def test_a_nul_in_next_is_refused_before_logging_in(client, users):
     # As any NUL in an address is (engage/platform/malformed.py): 400, never a 500.
-    response = client.post("/login", query_string={"next": "/\x00"},
-                           data={"email": "staff@example.org", "password": PASSWORD})
+    response = client.post(
+        "/login", query_string={"next": "/\x00"}, data={"email": "staff@example.org", "password": PASSWORD}
+    )
     assert response.status_code == 400
 
 
@@ -130,8 +159,9 @@ def test_users_cli(runner, db):
     assert "already exists" in duplicate.output
     no_team = runner.invoke(args=["users", "create", "x@example.org", "--role", "inspector", "--team", "NOPE"])
     assert "no team with code NOPE" in no_team.output
-    stdin = runner.invoke(args=["users", "create", "p@example.org", "--role", "admin", "--password-stdin"],
-                          input="a good long password\n")
+    stdin = runner.invoke(
+        args=["users", "create", "p@example.org", "--role", "admin", "--password-stdin"], input="a good long password\n"
+    )
     assert stdin.exit_code == 0 and "One-time" not in stdin.output
     listing = runner.invoke(args=["users", "list"]).output
     assert "new@example.org\tofficer,staff\t-\tactive" in listing

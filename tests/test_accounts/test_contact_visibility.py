@@ -1,14 +1,14 @@
 """Who sees a resident's contact details is one rule (Scope.may_see_contact), so the
 inbox, the API and the exports page agree: staff and admin, and the officer who wrote
 them down; never a team's inspector; nobody where the resident did not consent."""
+
 import uuid
 
 from tests.conftest import logged_in_client, make_user
 
 
 def raise_with_contact(client, consent=True):
-    body = {"id": str(uuid.uuid4()), "category": "speeding", "description": "Cars too fast",
-            "ward_code": "E05009857"}
+    body = {"id": str(uuid.uuid4()), "category": "speeding", "description": "Cars too fast", "ward_code": "E05009857"}
     if consent:
         body |= {"contact_name": "Mrs Smith", "contact_details": "07700 900123", "contact_consent": True}
     assert client.post("/api/v1/concerns", json=body).status_code == 201
@@ -23,8 +23,9 @@ def shows_contact(client, concern_id):
     return in_api
 
 
-def test_the_inbox_and_the_api_show_contact_details_to_the_same_people(app, users, officer_client,
-                                                                        inspector_client, staff_client, db):
+def test_the_inbox_and_the_api_show_contact_details_to_the_same_people(
+    app, users, officer_client, inspector_client, staff_client, db
+):
     concern_id = raise_with_contact(officer_client)
     other_officer = logged_in_client(app, make_user("other.officer@example.org", "officer"))
     assert shows_contact(staff_client, concern_id)

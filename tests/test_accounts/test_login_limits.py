@@ -4,6 +4,7 @@ locking the account's owner out; the address is the client's as ENGAGE_TRUSTED_P
 reverse proxies report it, and nobody else's word is taken. Limits from the defaults
 (engage/config.py): 5 per account and address, 50 per account, 30 per address, each
 per 15 minutes."""
+
 import pytest
 
 from tests.conftest import PASSWORD, make_test_app
@@ -13,8 +14,9 @@ OWNER = "203.0.113.10"
 
 
 def attempt(client, email, password="wrong guess", address=ATTACKER, **headers):
-    return client.post("/login", data={"email": email, "password": password},
-                       environ_base={"REMOTE_ADDR": address}, headers=headers)
+    return client.post(
+        "/login", data={"email": email, "password": password}, environ_base={"REMOTE_ADDR": address}, headers=headers
+    )
 
 
 def test_one_address_guessing_one_account_is_stopped_for_that_address_only(app, users):
@@ -89,14 +91,19 @@ def test_behind_a_trusted_proxy_the_forwarded_address_counts(behind_proxy, users
     client = behind_proxy.test_client()
     for _ in range(5):
         assert attempt(client, "officer@example.org", address=nginx, X_Forwarded_For=ATTACKER).status_code == 401
-    assert attempt(client, "officer@example.org", PASSWORD, address=nginx,
-                   X_Forwarded_For=ATTACKER).status_code == 429
+    assert attempt(client, "officer@example.org", PASSWORD, address=nginx, X_Forwarded_For=ATTACKER).status_code == 429
     # The owner's requests come through the same proxy, from another address: not locked out.
-    assert attempt(behind_proxy.test_client(), "officer@example.org", PASSWORD, address=nginx,
-                   X_Forwarded_For=OWNER).status_code == 302
+    assert (
+        attempt(
+            behind_proxy.test_client(), "officer@example.org", PASSWORD, address=nginx, X_Forwarded_For=OWNER
+        ).status_code
+        == 302
+    )
     # Only the address the proxy added counts: one the client put before it is ignored.
-    assert attempt(client, "officer@example.org", address=nginx,
-                   X_Forwarded_For=f"10.1.1.1, {ATTACKER}").status_code == 429
+    assert (
+        attempt(client, "officer@example.org", address=nginx, X_Forwarded_For=f"10.1.1.1, {ATTACKER}").status_code
+        == 429
+    )
 
 
 @pytest.mark.parametrize("value", ["-1", "one", "1.5", "99"])

@@ -6,6 +6,7 @@ the concerns routed to their team, as lead or copy, and nothing else through it;
 meetings; no resident's contact details. An INT's inspector still sees every concern
 in the INT's wards. engage/accounts/policy.py decides all of it.
 """
+
 from __future__ import annotations
 
 import csv
@@ -23,7 +24,7 @@ from engage.extensions import db
 from engage.teams.models import RoutingRule
 from tests.conftest import TODAY, logged_in_client, make_team
 
-CENTRAL = "E05009857"   # one of INT-TEST's wards
+CENTRAL = "E05009857"  # one of INT-TEST's wards
 ELSEWHERE = "E05001552"  # no INT covers it: its concerns go to triage unless a rule says otherwise
 
 ROUTED = {"FIRE-IN-CENTRAL", "YOUTH-LED-BY-CFB"}
@@ -40,33 +41,58 @@ def cfb(app):
 def inside_wards(client, codes) -> dict[str, tuple[float, float]]:
     """A point inside each of these wards (for the heat map, concerns need one)."""
     features = client.get("/api/wards").get_json()["features"]
-    return {f["properties"]["ward_code"]: shape(f["geometry"]).representative_point().coords[0]
-            for f in features if f["properties"]["ward_code"] in codes}
+    return {
+        f["properties"]["ward_code"]: shape(f["geometry"]).representative_point().coords[0]
+        for f in features
+        if f["properties"]["ward_code"] in codes
+    }
 
 
 @pytest.fixture
 def concerns(app, cfb, team, officer_client):
     """Fire setting anywhere copied to CFB (the ward's INT leads); youth antisocial
     behaviour led by CFB; drugs and speeding not routed to CFB. {description: id}."""
+
     def category(code):
         return db.session.scalar(sa.select(Category).where(Category.code == code))
 
-    db.session.add_all([
-        RoutingRule(category=category("fire_setting"), copy_teams=[cfb], note="fire: the INT leads, CFB copied"),
-        RoutingRule(category=category("youth_asb"), lead_team=cfb, note="youth: CFB leads"),
-    ])
+    db.session.add_all(
+        [
+            RoutingRule(category=category("fire_setting"), copy_teams=[cfb], note="fire: the INT leads, CFB copied"),
+            RoutingRule(category=category("youth_asb"), lead_team=cfb, note="youth: CFB leads"),
+        ]
+    )
     db.session.commit()
-    assert officer_client.post("/api/v1/meetings", json={
-        "id": str(uuid.uuid4()), "ward_codes": [CENTRAL], "date": TODAY.isoformat(), "venue": MEETING_VENUE,
-    }).status_code == 201
+    assert (
+        officer_client.post(
+            "/api/v1/meetings",
+            json={
+                "id": str(uuid.uuid4()),
+                "ward_codes": [CENTRAL],
+                "date": TODAY.isoformat(),
+                "venue": MEETING_VENUE,
+            },
+        ).status_code
+        == 201
+    )
     ids, points = {}, inside_wards(officer_client, {CENTRAL, ELSEWHERE})
-    for description, code, ward in (("FIRE-IN-CENTRAL", "fire_setting", CENTRAL),
-                                    ("YOUTH-LED-BY-CFB", "youth_asb", ELSEWHERE),
-                                    ("DRUGS-IN-CENTRAL", "drugs", CENTRAL),
-                                    ("SPEEDING-ELSEWHERE", "speeding", ELSEWHERE)):
+    for description, code, ward in (
+        ("FIRE-IN-CENTRAL", "fire_setting", CENTRAL),
+        ("YOUTH-LED-BY-CFB", "youth_asb", ELSEWHERE),
+        ("DRUGS-IN-CENTRAL", "drugs", CENTRAL),
+        ("SPEEDING-ELSEWHERE", "speeding", ELSEWHERE),
+    ):
         lon, lat = points[ward]
-        body = {"id": str(uuid.uuid4()), "category": code, "description": description, "lon": lon, "lat": lat,
-                "location_source": "map", "contact_consent": True, "contact_name": f"Resident of {description}"}
+        body = {
+            "id": str(uuid.uuid4()),
+            "category": code,
+            "description": description,
+            "lon": lon,
+            "lat": lat,
+            "location_source": "map",
+            "contact_consent": True,
+            "contact_name": f"Resident of {description}",
+        }
         answer = officer_client.post("/api/v1/concerns", json=body)
         assert answer.status_code == 201, answer.get_json()
         ids[description] = body["id"]
@@ -96,7 +122,9 @@ def test_the_inbox_holds_only_what_is_routed_to_the_partner(concerns, partner_cl
     assert named(partner_client.get("/inbox?status=all").get_data(as_text=True)) == ROUTED
     # The INT's inspector still sees every concern in their wards, routed to them or not.
     assert named(inspector_client.get("/inbox?status=all").get_data(as_text=True)) == {
-        "FIRE-IN-CENTRAL", "DRUGS-IN-CENTRAL"}
+        "FIRE-IN-CENTRAL",
+        "DRUGS-IN-CENTRAL",
+    }
 
 
 def test_the_api_lists_and_opens_only_what_is_routed(concerns, partner_client):
@@ -176,7 +204,6 @@ def test_an_int_covering_all_of_cleveland_still_sees_every_concern(app, concerns
     assert listed == ROUTED | NOT_ROUTED
     assert client.get("/api/v1/maps/wards").get_json()["total"] == 4
     assert len(client.get("/api/v1/meetings").get_json()["meetings"]) == 1
-
 
 
 def test_an_officer_who_is_also_an_int_inspector_sees_the_ints_wards_not_all_of_cleveland(app, concerns):

@@ -2,6 +2,7 @@
 at least 12 characters, not a common password or close to one (zxcvbn), and not
 containing the name of the e-mail address. Checked wherever a password is set: changing
 one's own, the command line, and the one-time passwords admins and the CLI make."""
+
 import re
 
 import pytest
@@ -17,25 +18,36 @@ from engage.accounts.services import (
 from tests.conftest import PASSWORD
 
 
-@pytest.mark.parametrize("password, why", [
-    ("short1!", "at least 12 characters"),
-    ("elevenchars", "at least 12 characters"),
-    ("password1234", "too easy to guess (This is a very common password)"),
-    ("Password1234", "too easy to guess"),
-    ("qwertyuiop12", "too easy to guess"),
-    ("123456789012", "too easy to guess"),
-    ("aaaaaaaaaaaa", "too easy to guess"),
-    ("iloveyou2024", "too easy to guess"),
-    ("liverpool123", "too easy to guess"),
-    ("Jo.Inspector-rocks-2026", "must not contain the name of the e-mail address ('jo.inspector')"),
-    ("my jo.inspector password", "must not contain the name of the e-mail address"),
-])
+@pytest.mark.parametrize(
+    "password, why",
+    [
+        ("short1!", "at least 12 characters"),
+        ("elevenchars", "at least 12 characters"),
+        ("password1234", "too easy to guess (This is a very common password)"),
+        ("Password1234", "too easy to guess"),
+        ("qwertyuiop12", "too easy to guess"),
+        ("123456789012", "too easy to guess"),
+        ("aaaaaaaaaaaa", "too easy to guess"),
+        ("iloveyou2024", "too easy to guess"),
+        ("liverpool123", "too easy to guess"),
+        ("Jo.Inspector-rocks-2026", "must not contain the name of the e-mail address ('jo.inspector')"),
+        ("my jo.inspector password", "must not contain the name of the e-mail address"),
+    ],
+)
 def test_refused_with_the_reason(password, why):
     assert why in password_problem(password, "jo.inspector@example.org")
 
 
-@pytest.mark.parametrize("password", [PASSWORD, "tawny owls nest in Albert Park", "xK3#pq9Lm2vR",
-                                      "a" * 5 + "!Zq9$k" + "w" * 3 + "7Tn%", "é" * 3 + "Zq9$kwT7n%"])
+@pytest.mark.parametrize(
+    "password",
+    [
+        PASSWORD,
+        "tawny owls nest in Albert Park",
+        "xK3#pq9Lm2vR",
+        "a" * 5 + "!Zq9$k" + "w" * 3 + "7Tn%",
+        "é" * 3 + "Zq9$kwT7n%",
+    ],
+)
 def test_accepted(password):
     assert password_problem(password, "jo.inspector@example.org") is None
 
@@ -59,15 +71,17 @@ def test_set_password_refuses_and_changes_nothing(db, users):
     assert refused.value.field == "password" and user.password_hash == before
 
 
-@pytest.mark.parametrize("password, shown", [
-    ("short", "The password must be at least 12 characters."),
-    ("password1234", "The password is too easy to guess (This is a very common password)"),
-    ("officer-password-2026", "The password must not contain the name of the e-mail address (&#39;officer&#39;)."),
-])
+@pytest.mark.parametrize(
+    "password, shown",
+    [
+        ("short", "The password must be at least 12 characters."),
+        ("password1234", "The password is too easy to guess (This is a very common password)"),
+        ("officer-password-2026", "The password must not contain the name of the e-mail address (&#39;officer&#39;)."),
+    ],
+)
 def test_changing_ones_own_password_shows_why_at_the_field(app, client, users, password, shown):
     client.post("/login", data={"email": "officer@example.org", "password": PASSWORD})
-    response = client.post("/account/password", data={"current": PASSWORD, "password": password,
-                                                      "confirm": password})
+    response = client.post("/account/password", data={"current": PASSWORD, "password": password, "confirm": password})
     html = response.get_data(as_text=True)
     # At the new password's field; the old password still works.
     assert response.status_code == 200
@@ -77,15 +91,20 @@ def test_changing_ones_own_password_shows_why_at_the_field(app, client, users, p
 
 
 def test_the_command_line_refuses_a_weak_password(runner, db):
-    weak = runner.invoke(args=["users", "create", "sam@example.org", "--role", "staff", "--password-stdin"],
-                         input="password1234\n")
+    weak = runner.invoke(
+        args=["users", "create", "sam@example.org", "--role", "staff", "--password-stdin"], input="password1234\n"
+    )
     assert weak.exit_code == 2 and "too easy to guess" in weak.output
-    named = runner.invoke(args=["users", "create", "sam@example.org", "--role", "staff", "--password-stdin"],
-                          input="sam-and-his-tawny-owls\n")
+    named = runner.invoke(
+        args=["users", "create", "sam@example.org", "--role", "staff", "--password-stdin"],
+        input="sam-and-his-tawny-owls\n",
+    )
     assert named.exit_code == 2 and "name of the e-mail address ('sam')" in named.output
     assert db.session.scalar(sa.select(User).where(User.email == "sam@example.org")) is None
-    good = runner.invoke(args=["users", "create", "sam@example.org", "--role", "staff", "--password-stdin"],
-                         input="tawny owls nest in Albert Park\n")
+    good = runner.invoke(
+        args=["users", "create", "sam@example.org", "--role", "staff", "--password-stdin"],
+        input="tawny owls nest in Albert Park\n",
+    )
     assert good.exit_code == 0
 
 

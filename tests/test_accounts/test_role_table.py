@@ -16,6 +16,7 @@ an inspector gets 404 there (not 403: whether it exists is not theirs to know).
 Every answer to someone signed in (but static and vendor files) must also say
 `Cache-Control: no-store`: `test_who_may_open_what` checks that on every row.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -194,39 +195,69 @@ def world(app, users, team, partner_team):
 
     with app.app_context():
         boundary_set = current_boundary_set()
-        stockton = db.session.scalar(sa.select(Ward).join(Ward.local_authority)
-                                     .where(Ward.boundary_set_id == boundary_set.id)
-                                     .where(Ward.local_authority.has(code="E06000004")).order_by(Ward.code))
+        stockton = db.session.scalar(
+            sa.select(Ward)
+            .join(Ward.local_authority)
+            .where(Ward.boundary_set_id == boundary_set.id)
+            .where(Ward.local_authority.has(code="E06000004"))
+            .order_by(Ward.code)
+        )
         other_team = make_team("INT-STOCK", ward_codes=(stockton.code,), lad_code="E06000004")
         officer = users["officer"]
         today = TODAY.isoformat()
         meeting, _ = record_meeting({"id": str(uuid.uuid4()), "ward_codes": ["E05009857"], "date": today}, officer)
-        other_meeting, _ = record_meeting({"id": str(uuid.uuid4()), "ward_codes": [stockton.code], "date": today},
-                                          officer)
-        concern, _ = raise_concern({"id": str(uuid.uuid4()), "meeting_id": meeting.id, "category": "speeding",
-                                    "description": "Cars too fast"}, officer)
-        other_concern, _ = raise_concern({"id": str(uuid.uuid4()), "meeting_id": other_meeting.id,
-                                          "category": "speeding", "description": "Elsewhere"}, officer)
+        other_meeting, _ = record_meeting(
+            {"id": str(uuid.uuid4()), "ward_codes": [stockton.code], "date": today}, officer
+        )
+        concern, _ = raise_concern(
+            {"id": str(uuid.uuid4()), "meeting_id": meeting.id, "category": "speeding", "description": "Cars too fast"},
+            officer,
+        )
+        other_concern, _ = raise_concern(
+            {
+                "id": str(uuid.uuid4()),
+                "meeting_id": other_meeting.id,
+                "category": "speeding",
+                "description": "Elsewhere",
+            },
+            officer,
+        )
         category = db.session.scalar(sa.select(Category).where(Category.code == "drugs"))
         rule = RoutingRule(category=category, lead_team=team, note="drugs to the INT")
         fire = db.session.scalar(sa.select(Category).where(Category.code == "fire_setting"))
         db.session.add_all([rule, RoutingRule(category=fire, copy_teams=[partner_team], note="fire: CFB copied")])
         db.session.flush()
-        partner_concern, _ = raise_concern({"id": str(uuid.uuid4()), "meeting_id": other_meeting.id,
-                                            "category": "fire_setting", "description": "Bins set alight"}, officer)
+        partner_concern, _ = raise_concern(
+            {
+                "id": str(uuid.uuid4()),
+                "meeting_id": other_meeting.id,
+                "category": "fire_setting",
+                "description": "Bins set alight",
+            },
+            officer,
+        )
         issue_token(officer)
-        ward = db.session.scalar(sa.select(Ward).where(Ward.boundary_set_id == boundary_set.id,
-                                                       Ward.code == "E05009857"))
+        ward = db.session.scalar(
+            sa.select(Ward).where(Ward.boundary_set_id == boundary_set.id, Ward.code == "E05009857")
+        )
         update = draft_update(ward, TODAY - timedelta(days=90), TODAY)
         db.session.commit()
         assert concern.lead_team_id == team.id and other_concern.lead_team_id == other_team.id
         assert partner_concern.lead_team_id == other_team.id and partner_concern.copied_teams == [partner_team]
         values = {
-            "ward": "E05009857", "other_ward": stockton.code,
-            "meeting": meeting.id, "other_meeting": other_meeting.id,
-            "concern": concern.id, "other_concern": other_concern.id, "partner_concern": partner_concern.id,
-            "user": officer.id, "token": db.session.scalar(sa.select(ApiToken.id)),
-            "team": team.id, "category": category.id, "rule": rule.id, "update": update.id,
+            "ward": "E05009857",
+            "other_ward": stockton.code,
+            "meeting": meeting.id,
+            "other_meeting": other_meeting.id,
+            "concern": concern.id,
+            "other_concern": other_concern.id,
+            "partner_concern": partner_concern.id,
+            "user": officer.id,
+            "token": db.session.scalar(sa.select(ApiToken.id)),
+            "team": team.id,
+            "category": category.id,
+            "rule": rule.id,
+            "update": update.id,
             "message": db.session.scalar(sa.select(OutboxMessage.id).order_by(OutboxMessage.id)),
         }
     return values
@@ -248,8 +279,9 @@ def ask(client, method, url):
 
 @pytest.mark.parametrize("method, url, expected", TABLE, ids=[f"{m} {u}" for m, u, _ in TABLE])
 def test_who_may_open_what(app, callers, world, method, url, expected):
-    if url in NEEDS_NODE_MODULES and not (app.config["ENGAGE_NODE_MODULES"] and
-                                          __import__("os").path.isdir(app.config["ENGAGE_NODE_MODULES"])):
+    if url in NEEDS_NODE_MODULES and not (
+        app.config["ENGAGE_NODE_MODULES"] and __import__("os").path.isdir(app.config["ENGAGE_NODE_MODULES"])
+    ):
         pytest.skip("front-end packages not installed (make setup)")
     target = url.format(**world)
     answers = {}
@@ -261,24 +293,42 @@ def test_who_may_open_what(app, callers, world, method, url, expected):
     # Whatever the status, an answer to someone signed in is kept by no cache (the
     # files that are the same for everyone aside).
     shared_file = url.startswith(("/static/", "/vendor/"))
-    stored = {role: cache for role, (_, cache) in answers.items()
-              if role != "anon" and not shared_file and "no-store" not in cache}
+    stored = {
+        role: cache
+        for role, (_, cache) in answers.items()
+        if role != "anon" and not shared_file and "no-store" not in cache
+    }
     assert stored == {}, f"answers to signed-in users without Cache-Control: no-store: {stored}"
 
 
 def test_the_table_covers_every_route(app):
     """Every rule and method of the URL map is asked about at least once."""
     adapter = app.url_map.bind("localhost")
-    placeholder = {name: "1" for name in ("ward", "other_ward", "meeting", "other_meeting", "concern",
-                                          "other_concern", "partner_concern", "user", "token", "team", "category", "rule",
-                                          "update", "message")}
+    placeholder = {
+        name: "1"
+        for name in (
+            "ward",
+            "other_ward",
+            "meeting",
+            "other_meeting",
+            "concern",
+            "other_concern",
+            "partner_concern",
+            "user",
+            "token",
+            "team",
+            "category",
+            "rule",
+            "update",
+            "message",
+        )
+    }
     covered = set()
     for method, url, _ in TABLE:
         path = url.format(**placeholder).split("?")[0]
         rule, _ = adapter.match(path, method=method, return_rule=True)
         covered.add((rule.rule, method))
-    routes = {(rule.rule, method) for rule in app.url_map.iter_rules()
-              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    routes = {(rule.rule, method) for rule in app.url_map.iter_rules() for method in rule.methods - {"HEAD", "OPTIONS"}}
     missing = sorted(routes - covered)
     assert not missing, f"routes with no row in TABLE (tests/test_accounts/test_role_table.py): {missing}"
 
@@ -296,8 +346,13 @@ def test_answers_to_an_api_token_are_not_stored_but_shared_files_may_be(app, cal
     db.session.commit()
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"}
-    for url in ("/api/v1/concerns", f"/api/v1/concerns/{world['concern']}", "/api/v1/maps/wards",
-                "/exports/concerns.csv", "/api/v1/wards"):
+    for url in (
+        "/api/v1/concerns",
+        f"/api/v1/concerns/{world['concern']}",
+        "/api/v1/maps/wards",
+        "/exports/concerns.csv",
+        "/api/v1/wards",
+    ):
         answer = client.get(url, headers=headers)
         answer.close()  # a streamed export ends here, in its own request
         assert answer.status_code == 200 and answer.headers.get("Cache-Control") == "no-store", url

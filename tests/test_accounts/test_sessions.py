@@ -1,6 +1,7 @@
 """Log-in sessions end on the server: a copy of the cookie stops working when its
 session is ended (logging out, a password change elsewhere, disabling, new roles, an
 administrator), and API tokens stop with them where the change says so."""
+
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -13,6 +14,7 @@ from tests.conftest import PASSWORD
 def ident(obj) -> int:
     """The id of a fixture's object, readable once a request has detached it."""
     return sa.inspect(obj).identity[0]
+
 
 NEW_PASSWORD = "tawny owls nest in Albert Park"
 
@@ -87,8 +89,11 @@ def test_changing_ones_password_ends_the_other_sessions_and_tokens_but_not_this_
     token = token_for(db, users["officer"])
     here = log_in(app, "officer@example.org")
     elsewhere = log_in(app, "officer@example.org")
-    changed = here.post("/account/password", data={"current": PASSWORD, "password": NEW_PASSWORD,
-                                                   "confirm": NEW_PASSWORD}, follow_redirects=True)
+    changed = here.post(
+        "/account/password",
+        data={"current": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+        follow_redirects=True,
+    )
     text = changed.get_data(as_text=True)
     assert "Your password has been changed." in text
     assert "logged out on 1 other device(s)" in text and "your 1 API token(s) were revoked" in text
@@ -101,8 +106,9 @@ def test_changing_ones_password_ends_the_other_sessions_and_tokens_but_not_this_
 def test_a_wrong_current_password_changes_nothing(app, users):
     here = log_in(app, "officer@example.org")
     elsewhere = log_in(app, "officer@example.org")
-    refused = here.post("/account/password", data={"current": "not my password", "password": NEW_PASSWORD,
-                                                   "confirm": NEW_PASSWORD})
+    refused = here.post(
+        "/account/password", data={"current": "not my password", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    )
     assert "That is not your current password." in refused.get_data(as_text=True)
     assert is_logged_in(elsewhere)
 
@@ -111,8 +117,9 @@ def test_disabling_a_user_ends_their_sessions_and_revokes_their_tokens(app, db, 
     officer = ident(users["officer"])
     token = token_for(db, db.session.get(User, officer))
     browser = log_in(app, "officer@example.org")
-    saved = admin_client.post(f"/admin/users/{officer}", data={"roles": ["officer"], "is_disabled": "y"},
-                              follow_redirects=True)
+    saved = admin_client.post(
+        f"/admin/users/{officer}", data={"roles": ["officer"], "is_disabled": "y"}, follow_redirects=True
+    )
     assert "Disabled: 1 session(s) ended, 1 API token(s) revoked." in saved.get_data(as_text=True)
     assert not is_logged_in(browser)
     assert not token_works(client, token)
@@ -127,8 +134,7 @@ def test_changing_roles_ends_sessions_and_tokens_at_once(app, db, users, admin_c
     token = token_for(db, db.session.get(User, officer))
     browser = log_in(app, "officer@example.org")
     assert browser.get("/capture").status_code == 200
-    saved = admin_client.post(f"/admin/users/{officer}", data={"roles": ["officer", "staff"]},
-                              follow_redirects=True)
+    saved = admin_client.post(f"/admin/users/{officer}", data={"roles": ["officer", "staff"]}, follow_redirects=True)
     assert "Roles changed: 1 session(s) ended, 1 API token(s) revoked." in saved.get_data(as_text=True)
     assert not is_logged_in(browser)
     assert not token_works(client, token)
@@ -138,8 +144,9 @@ def test_saving_a_user_without_changing_roles_ends_nothing(app, db, users, admin
     officer = ident(users["officer"])
     token = token_for(db, db.session.get(User, officer))
     browser = log_in(app, "officer@example.org")
-    saved = admin_client.post(f"/admin/users/{officer}", data={"roles": ["officer"], "name": "Pat"},
-                              follow_redirects=True)
+    saved = admin_client.post(
+        f"/admin/users/{officer}", data={"roles": ["officer"], "name": "Pat"}, follow_redirects=True
+    )
     assert "Saved officer@example.org." in saved.get_data(as_text=True)
     assert is_logged_in(browser) and token_works(client, token)
 

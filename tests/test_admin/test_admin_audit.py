@@ -1,4 +1,5 @@
 """/admin/audit: newest first, 50 a page, filtered from the query string, changes readable."""
+
 import re
 from datetime import timedelta
 
@@ -41,7 +42,7 @@ def test_filters(db, admin_client, users, runner):
 
     teams = admin_client.get("/admin/audit?entity=team").get_data(as_text=True)
     assert _rows(teams) == 1 and "INT-TEST" in teams and "E05009857" in teams
-    assert re.search(r'local authority</span>:\s*Middlesbrough', teams)  # named, not an id
+    assert re.search(r"local authority</span>:\s*Middlesbrough", teams)  # named, not an id
     updates = admin_client.get("/admin/audit?action=update").get_data(as_text=True)
     assert "officer@example.org" in updates and "INT-TEST" not in updates
 
@@ -63,18 +64,27 @@ def test_membership_changes_show_as_added_and_removed(db, admin_client, users, t
 
 
 def test_describe_changes():
-    create = AuditEvent(action="create", changes={"id": [None, 4], "email": [None, "a@example.org"],
-                                                  "name": [None, ""], "roles": [None, ["admin", "staff"]]})
-    assert [(c.field, c.new) for c in describe_changes(create)] == [("email", "a@example.org"),
-                                                                    ("roles", "admin, staff")]
-    update = AuditEvent(action="update", changes={"contact_email": ["", "x@example.org"],
-                                                  "wards": {"added": ["E1"], "removed": []}})
+    create = AuditEvent(
+        action="create",
+        changes={
+            "id": [None, 4],
+            "email": [None, "a@example.org"],
+            "name": [None, ""],
+            "roles": [None, ["admin", "staff"]],
+        },
+    )
+    assert [(c.field, c.new) for c in describe_changes(create)] == [
+        ("email", "a@example.org"),
+        ("roles", "admin, staff"),
+    ]
+    update = AuditEvent(
+        action="update", changes={"contact_email": ["", "x@example.org"], "wards": {"added": ["E1"], "removed": []}}
+    )
     email, wards = describe_changes(update)
     assert (email.field, email.old, email.new) == ("contact email", "–", "x@example.org")
     assert wards.is_collection and wards.added == ("E1",) and wards.removed == ()
     delete = AuditEvent(action="delete", changes={"code": ["T", None]})
     assert [(c.field, c.old) for c in describe_changes(delete)] == [("code", "T")]
-
 
 
 def test_sample_teams_carry_the_badge_in_the_trail(db, admin_client, users):

@@ -1,5 +1,6 @@
 """The admin screens: who may open them, and the path an administrator takes to set up
 a team and an inspector, down to what that inspector then sees and the audit trail."""
+
 import re
 
 import pytest
@@ -10,6 +11,7 @@ from engage.accounts.services import issue_token
 from engage.teams.models import Team
 
 HARTLEPOOL_THREE = ("E05008942", "E05008943", "E05008944")  # Burn Valley, De Bruce, Fens and Rossmere
+
 
 def ident(obj) -> int:
     """The id of a fixture's object, readable once a request has detached it."""
@@ -47,18 +49,32 @@ def _one_time_password(response) -> str:
 
 
 def test_team_and_inspector_set_up_through_the_forms(app, db, admin_client):
-    response = admin_client.post("/admin/teams/new", data={
-        "code": "INT-HPL-N", "name": "Hartlepool North INT", "kind": "int", "local_authority": "E06000001",
-        "contact_email": "Hpl.North@Example.org", "coverage": "wards", "wards": list(HARTLEPOOL_THREE),
-    })
+    response = admin_client.post(
+        "/admin/teams/new",
+        data={
+            "code": "INT-HPL-N",
+            "name": "Hartlepool North INT",
+            "kind": "int",
+            "local_authority": "E06000001",
+            "contact_email": "Hpl.North@Example.org",
+            "coverage": "wards",
+            "wards": list(HARTLEPOOL_THREE),
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     team = db.session.scalar(sa.select(Team).where(Team.code == "INT-HPL-N"))
     assert sorted(w.code for w in team.wards) == sorted(HARTLEPOOL_THREE)
     assert team.contact_email == "hpl.north@example.org" and not team.is_demo
 
-    response = admin_client.post("/admin/users/new", data={
-        "email": "jo.inspector@example.org", "name": "Jo Inspector", "roles": ["inspector"], "teams": ["INT-HPL-N"],
-    })
+    response = admin_client.post(
+        "/admin/users/new",
+        data={
+            "email": "jo.inspector@example.org",
+            "name": "Jo Inspector",
+            "roles": ["inspector"],
+            "teams": ["INT-HPL-N"],
+        },
+    )
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     password = _one_time_password(response)
     inspector = db.session.scalar(sa.select(User).where(User.email == "jo.inspector@example.org"))
@@ -70,8 +86,10 @@ def test_team_and_inspector_set_up_through_the_forms(app, db, admin_client):
     login = client.post("/login", data={"email": "jo.inspector@example.org", "password": password})
     assert login.status_code == 302 and login.headers["Location"].endswith("/account/password")
     assert client.get("/api/v1/wards").status_code == 403
-    changed = client.post("/account/password", data={
-        "current": password, "password": "a new long password", "confirm": "a new long password"})
+    changed = client.post(
+        "/account/password",
+        data={"current": password, "password": "a new long password", "confirm": "a new long password"},
+    )
     assert changed.status_code == 302
 
     wards = client.get("/api/v1/wards").get_json()["wards"]
@@ -82,16 +100,26 @@ def test_team_and_inspector_set_up_through_the_forms(app, db, admin_client):
     audit = admin_client.get("/admin/audit").get_data(as_text=True)
     assert "INT-HPL-N" in audit and "jo.inspector@example.org" in audit
     assert all(code in audit for code in HARTLEPOOL_THREE)  # the team's wards, on its creation
-    user_created = admin_client.get("/admin/audit?entity=user_account&action=create&actor=admin@").get_data(as_text=True)
+    user_created = admin_client.get("/admin/audit?entity=user_account&action=create&actor=admin@").get_data(
+        as_text=True
+    )
     assert "jo.inspector@example.org" in user_created and "inspector" in user_created
     assert re.search(r"teams</span>:\s*INT-HPL-N", user_created)
 
 
 def test_new_team_form_errors_sit_by_their_fields_and_keep_what_was_typed(admin_client, team):
-    response = admin_client.post("/admin/teams/new", data={
-        "code": "int-test", "name": "Typed Team Name", "kind": "partner", "local_authority": "",
-        "contact_email": "not-an-email", "coverage": "authority", "wards": ["E05008942"],
-    })
+    response = admin_client.post(
+        "/admin/teams/new",
+        data={
+            "code": "int-test",
+            "name": "Typed Team Name",
+            "kind": "partner",
+            "local_authority": "",
+            "contact_email": "not-an-email",
+            "coverage": "authority",
+            "wards": ["E05008942"],
+        },
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert re.search(r"id=\"code-error\">There is already a team with the code int-test", page)
@@ -103,16 +131,26 @@ def test_new_team_form_errors_sit_by_their_fields_and_keep_what_was_typed(admin_
 
 
 def test_wards_coverage_needs_wards(admin_client):
-    response = admin_client.post("/admin/teams/new", data={
-        "code": "INT-EMPTY", "name": "Empty", "kind": "int", "coverage": "wards", "local_authority": ""})
+    response = admin_client.post(
+        "/admin/teams/new",
+        data={"code": "INT-EMPTY", "name": "Empty", "kind": "int", "coverage": "wards", "local_authority": ""},
+    )
     assert response.status_code == 422 and 'id="wards-error"' in response.get_data(as_text=True)
 
 
 def test_edit_team_coverage_and_members(db, admin_client, team, users):
-    response = admin_client.post(f"/admin/teams/{ident(team)}", data={
-        "code": "INT-TEST", "name": "Team INT-TEST", "kind": "int", "local_authority": "E06000003",
-        "contact_email": "", "coverage": "authority", "members": [ident(users["officer"])],
-    })
+    response = admin_client.post(
+        f"/admin/teams/{ident(team)}",
+        data={
+            "code": "INT-TEST",
+            "name": "Team INT-TEST",
+            "kind": "int",
+            "local_authority": "E06000003",
+            "contact_email": "",
+            "coverage": "authority",
+            "members": [ident(users["officer"])],
+        },
+    )
     assert response.status_code == 302
     team = db.session.get(Team, ident(team))
     assert team.coverage == "authority" and team.wards == [] and team.local_authority.code == "E06000003"
@@ -127,16 +165,21 @@ def test_new_user_form_errors_keep_what_was_typed(admin_client, users):
     page = response.get_data(as_text=True)
     assert 'id="roles-error">Give the user at least one role.' in page
     assert 'value="Sam Typed"' in page and 'value="staff@example.org"' in page
-    again = admin_client.post("/admin/users/new", data={"email": "staff@example.org", "name": "Sam",
-                                                        "roles": ["staff"]})
-    assert again.status_code == 422 and 'id="email-error">a user with email staff@example.org already exists' \
-        in again.get_data(as_text=True)
+    again = admin_client.post(
+        "/admin/users/new", data={"email": "staff@example.org", "name": "Sam", "roles": ["staff"]}
+    )
+    assert (
+        again.status_code == 422
+        and 'id="email-error">a user with email staff@example.org already exists' in again.get_data(as_text=True)
+    )
     assert re.search(r'value="staff" checked', again.get_data(as_text=True))
 
 
 def test_edit_user_roles_teams_and_disable(db, admin_client, users, team):
-    response = admin_client.post(f"/admin/users/{ident(users['officer'])}", data={
-        "name": "Olly Officer", "roles": ["officer", "inspector"], "teams": ["INT-TEST"], "is_disabled": "y"})
+    response = admin_client.post(
+        f"/admin/users/{ident(users['officer'])}",
+        data={"name": "Olly Officer", "roles": ["officer", "inspector"], "teams": ["INT-TEST"], "is_disabled": "y"},
+    )
     assert response.status_code == 302
     officer = db.session.get(User, ident(users["officer"]))
     assert officer.name == "Olly Officer" and officer.roles == {"officer", "inspector"}
@@ -182,17 +225,35 @@ def test_tokens_listed_and_revoked(db, admin_client, users):
 def test_team_notify_mode_on_the_form_and_the_list(db, admin_client, team):
     form = admin_client.get(f"/admin/teams/{ident(team)}").get_data(as_text=True)
     assert re.search(r'value="immediate" checked', form) and "One e-mail a day" in form
-    response = admin_client.post(f"/admin/teams/{ident(team)}", data={
-        "code": "INT-TEST", "name": "Team INT-TEST", "kind": "int", "local_authority": "E06000002",
-        "contact_email": "int-test@example.org", "notify_mode": "digest", "coverage": "wards",
-        "wards": ["E05009857"]})
+    response = admin_client.post(
+        f"/admin/teams/{ident(team)}",
+        data={
+            "code": "INT-TEST",
+            "name": "Team INT-TEST",
+            "kind": "int",
+            "local_authority": "E06000002",
+            "contact_email": "int-test@example.org",
+            "notify_mode": "digest",
+            "coverage": "wards",
+            "wards": ["E05009857"],
+        },
+    )
     assert response.status_code == 302
     assert db.session.get(Team, ident(team)).notify_mode == "digest"
     assert re.search(r'value="digest" checked', admin_client.get(f"/admin/teams/{ident(team)}").get_data(as_text=True))
     assert "daily digest" in admin_client.get("/admin/teams").get_data(as_text=True)
-    refused = admin_client.post(f"/admin/teams/{ident(team)}", data={
-        "code": "INT-TEST", "name": "Team INT-TEST", "kind": "int", "local_authority": "E06000002",
-        "notify_mode": "weekly", "coverage": "wards", "wards": ["E05009857"]})
+    refused = admin_client.post(
+        f"/admin/teams/{ident(team)}",
+        data={
+            "code": "INT-TEST",
+            "name": "Team INT-TEST",
+            "kind": "int",
+            "local_authority": "E06000002",
+            "notify_mode": "weekly",
+            "coverage": "wards",
+            "wards": ["E05009857"],
+        },
+    )
     assert refused.status_code == 422 and 'id="notify_mode-error"' in refused.get_data(as_text=True)
 
 

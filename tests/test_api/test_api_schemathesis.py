@@ -16,6 +16,7 @@ derandomised: the run is quick and the same every time. Alone:
 
     .venv/bin/pytest tests/test_api/test_api_schemathesis.py
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -50,16 +51,43 @@ def seed(users):
     from engage.concerns.capture import raise_concern, record_meeting
 
     officer = users["officer"]
-    meeting, _ = record_meeting({"id": str(uuid.uuid4()), "ward_codes": ["E05009857"],
-                                 "date": TODAY.isoformat(), "venue": "Town Hall", "start_time": "18:30",
-                                 "attendance": 12}, officer)
-    routed, _ = raise_concern({"id": str(uuid.uuid4()), "meeting_id": meeting.id, "category": "youth_asb",
-                               "description": "Youths on bikes", "ward_code": "E05009857"}, officer)
-    raise_concern({"id": str(uuid.uuid4()), "category": "speeding", "description": "Far away",
-                   "lon": -3.0, "lat": 51.5}, officer)
-    raise_concern({"id": str(uuid.uuid4()), "meeting_id": meeting.id, "category": "drugs",
-                   "description": "=cmd|' /C calc'!A0", "ward_code": "E05009866", "contact_consent": True,
-                   "contact_name": "A Resident", "contact_details": "01642 000000"}, officer)
+    meeting, _ = record_meeting(
+        {
+            "id": str(uuid.uuid4()),
+            "ward_codes": ["E05009857"],
+            "date": TODAY.isoformat(),
+            "venue": "Town Hall",
+            "start_time": "18:30",
+            "attendance": 12,
+        },
+        officer,
+    )
+    routed, _ = raise_concern(
+        {
+            "id": str(uuid.uuid4()),
+            "meeting_id": meeting.id,
+            "category": "youth_asb",
+            "description": "Youths on bikes",
+            "ward_code": "E05009857",
+        },
+        officer,
+    )
+    raise_concern(
+        {"id": str(uuid.uuid4()), "category": "speeding", "description": "Far away", "lon": -3.0, "lat": 51.5}, officer
+    )
+    raise_concern(
+        {
+            "id": str(uuid.uuid4()),
+            "meeting_id": meeting.id,
+            "category": "drugs",
+            "description": "=cmd|' /C calc'!A0",
+            "ward_code": "E05009866",
+            "contact_consent": True,
+            "contact_name": "A Resident",
+            "contact_details": "01642 000000",
+        },
+        officer,
+    )
     db.session.commit()
     return {"meeting_id": meeting.id, "concern_id": routed.id, "code": "E05009857"}
 
@@ -95,8 +123,9 @@ def aim_at_stored(case, ids):
 
 @pytest.mark.parametrize("role", ["officer", "staff"])
 @schema.parametrize()
-@settings(max_examples=MAX_EXAMPLES, derandomize=True, deadline=None, database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=MAX_EXAMPLES, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+)
 def test_api_answers_match_the_openapi_document(case, role, app, stored):
     aim_at_stored(case, stored["ids"])
     case.call_and_validate(app=app, headers={"Authorization": f"Bearer {stored['tokens'][role]}"}, checks=CHECKS)

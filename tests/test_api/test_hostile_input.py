@@ -8,6 +8,7 @@ export: each is refused with a message (or defused), on SQLite and PostgreSQL al
 - XLSX formulas in an import are reported, never evaluated; cells an export writes that
   a spreadsheet would run as a formula (=, +, -, @, tab, CR) are written as text.
 """
+
 from __future__ import annotations
 
 import csv
@@ -32,6 +33,7 @@ def concern(**fields):
 
 
 # --- size limits -----------------------------------------------------------------
+
 
 @pytest.fixture
 def small_limit(app, monkeypatch):
@@ -60,8 +62,17 @@ def test_the_limit_is_configured():
 
 # --- NUL characters ----------------------------------------------------------------
 
-@pytest.mark.parametrize("url", ["/api/v1/meetings/%00", "/api/v1/concerns?meeting=%00", "/api/wards?vintage=%00",
-                                 "/api/v1/maps/wards?category=a%00b", "/api/v1/concerns/x?%00=1"])
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/meetings/%00",
+        "/api/v1/concerns?meeting=%00",
+        "/api/wards?vintage=%00",
+        "/api/v1/maps/wards?category=a%00b",
+        "/api/v1/concerns/x?%00=1",
+    ],
+)
 def test_nul_in_an_api_address_is_400(officer_client, url):
     response = officer_client.get(url)
     assert response.status_code == 400
@@ -75,10 +86,16 @@ def test_nul_in_a_page_address_or_a_form_is_400(staff_client, admin_client):
     assert response.status_code == 400 and "NUL" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("field, value", [
-    ("description", "a\x00b"), ("category", "speed\x00ing"), ("ward_code", "E05\x00"), ("grid_ref", "NZ\x0049"),
-    ("contact_name", "\x00"),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("description", "a\x00b"),
+        ("category", "speed\x00ing"),
+        ("ward_code", "E05\x00"),
+        ("grid_ref", "NZ\x0049"),
+        ("contact_name", "\x00"),
+    ],
+)
 def test_nul_in_a_json_entry_is_422_naming_the_field(officer_client, db, field, value):
     body = concern(**{field: value}, contact_consent=True)
     response = officer_client.post("/api/v1/concerns", json=body)
@@ -88,18 +105,23 @@ def test_nul_in_a_json_entry_is_422_naming_the_field(officer_client, db, field, 
 
 
 def test_nul_in_a_meetings_ward_list_is_422(officer_client):
-    response = officer_client.post("/api/v1/meetings", json={"id": new_id(), "ward_codes": ["E05009857\x00"],
-                                                              "date": "2026-01-05"})
+    response = officer_client.post(
+        "/api/v1/meetings", json={"id": new_id(), "ward_codes": ["E05009857\x00"], "date": "2026-01-05"}
+    )
     assert response.status_code == 422 and "ward_codes" in response.get_json()["fields"]
 
 
 # --- numbers and dates out of range -------------------------------------------------
 
-@pytest.mark.parametrize("value, message", [
-    (10**30, "must be at most 2147483647"),
-    ("9" * 5000, "must be a whole number"),
-    ("²", "must be a whole number"),
-])
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        (10**30, "must be at most 2147483647"),
+        ("9" * 5000, "must be a whole number"),
+        ("²", "must be a whole number"),
+    ],
+)
 def test_integers_the_database_cannot_hold_are_422(officer_client, value, message):
     response = officer_client.post("/api/v1/concerns", json=concern(residents=value))
     assert response.status_code == 422
@@ -129,6 +151,7 @@ def test_map_dates_before_1900_are_400_not_an_overflow(officer_client, query):
 
 
 # --- spreadsheets --------------------------------------------------------------------
+
 
 def test_xlsx_formulas_in_an_import_are_reported_never_evaluated(app_ctx, db, tmp_path):
     from engage.concerns.import_meetings import (
@@ -170,12 +193,24 @@ FORMULAS = ["=1+2", "+SUM(A1:A9)", "-2+3", "@SUM(A1)", "=cmd|' /C calc'!A0"]
 
 @pytest.fixture
 def dangerous_entries(officer_client):
-    meeting = {"id": new_id(), "ward_codes": ["E05009857"], "date": TODAY.isoformat(),
-               "venue": "=HYPERLINK(\"http://example.org\")", "notes": "@SUM(1)", "police_partners": "+44 1642"}
+    meeting = {
+        "id": new_id(),
+        "ward_codes": ["E05009857"],
+        "date": TODAY.isoformat(),
+        "venue": '=HYPERLINK("http://example.org")',
+        "notes": "@SUM(1)",
+        "police_partners": "+44 1642",
+    }
     assert officer_client.post("/api/v1/meetings", json=meeting).status_code == 201
     for text in FORMULAS:
-        body = concern(description=text, meeting_id=meeting["id"], ward_code="E05009857", contact_consent=True,
-                       contact_name="-Resident", contact_details="=1")
+        body = concern(
+            description=text,
+            meeting_id=meeting["id"],
+            ward_code="E05009857",
+            contact_consent=True,
+            contact_name="-Resident",
+            contact_details="=1",
+        )
         assert officer_client.post("/api/v1/concerns", json=body).status_code == 201
 
 
@@ -184,12 +219,17 @@ def _is_defused(value):
 
 
 def test_csv_exports_write_formula_like_cells_as_text(staff_client, dangerous_entries):
-    concerns = list(csv.DictReader(io.StringIO(
-        staff_client.get("/exports/concerns.csv?contact=1").get_data(as_text=True), newline="")))
+    concerns = list(
+        csv.DictReader(
+            io.StringIO(staff_client.get("/exports/concerns.csv?contact=1").get_data(as_text=True), newline="")
+        )
+    )
     assert sorted(r["description"] for r in concerns) == sorted("'" + f for f in FORMULAS)
-    assert {r["contact_name"] for r in concerns} == {"'-Resident"} and {r["contact_details"] for r in concerns} == {"'=1"}
+    assert {r["contact_name"] for r in concerns} == {"'-Resident"} and {r["contact_details"] for r in concerns} == {
+        "'=1"
+    }
     meetings = list(csv.DictReader(io.StringIO(staff_client.get("/exports/meetings.csv").get_data(as_text=True))))
-    assert meetings[0]["venue"] == "'=HYPERLINK(\"http://example.org\")"
+    assert meetings[0]["venue"] == '\'=HYPERLINK("http://example.org")'
     assert meetings[0]["notes"] == "'@SUM(1)" and meetings[0]["police_partners"] == "'+44 1642"
     assert all(_is_defused(v) for row in concerns + meetings for v in row.values())
 
@@ -200,15 +240,32 @@ def test_xlsx_exports_hold_no_formulas(staff_client, dangerous_entries):
         cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row]
         assert cells and all(cell.data_type != "f" for cell in cells), what
         assert all(_is_defused(cell.value) for cell in cells), what
-    descriptions = [row[3] for row in load_workbook(io.BytesIO(
-        staff_client.get("/exports/concerns.xlsx").data)).active.iter_rows(min_row=2, values_only=True)]
+    descriptions = [
+        row[3]
+        for row in load_workbook(io.BytesIO(staff_client.get("/exports/concerns.xlsx").data)).active.iter_rows(
+            min_row=2, values_only=True
+        )
+    ]
     assert sorted(descriptions) == sorted("'" + f for f in FORMULAS)
 
 
-@pytest.mark.parametrize("value, written", [
-    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-1", "'-1"), ("@x", "'@x"), ("\tx", "'\tx"), ("\rx", "'\rx"),
-    ("plain", "plain"), ("", ""), (" =1", " =1"), (-1.5, -1.5), (3, 3), (None, None),
-])
+@pytest.mark.parametrize(
+    "value, written",
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@x", "'@x"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("plain", "plain"),
+        ("", ""),
+        (" =1", " =1"),
+        (-1.5, -1.5),
+        (3, 3),
+        (None, None),
+    ],
+)
 def test_neutralise(value, written):
     from engage.reports.exports import neutralise
 

@@ -2,6 +2,7 @@
 past COUNT_LIMIT say "N+", the pager then gives no last page but still goes on; the
 inspector's ward page lists open concerns a page at a time; the audit trail's "who"
 filter matches as before (ignoring case, % and _ taken literally)."""
+
 import uuid
 from datetime import timedelta
 
@@ -20,14 +21,27 @@ CENTRAL = "E05009857"
 
 def add_concerns(db, team, n, status="new", ward_code=CENTRAL):
     team_id = sa.inspect(team).identity[0]  # readable once detached by a request
-    ward = db.session.scalar(sa.select(Ward).where(Ward.code == ward_code,
-                                                   Ward.boundary_set_id == current_boundary_set().id))
+    ward = db.session.scalar(
+        sa.select(Ward).where(Ward.code == ward_code, Ward.boundary_set_id == current_boundary_set().id)
+    )
     now = utcnow()
     ids = [str(uuid.uuid4()) for _ in range(n)]
-    db.session.execute(sa.insert(Concern), [{
-        "id": concern_id, "category_id": 1, "description": f"Concern number {k}", "ward_id": ward.id,
-        "boundary_set_id": ward.boundary_set_id, "raised_at": now - timedelta(hours=k), "status": status,
-        "lead_team_id": team_id} for k, concern_id in enumerate(ids)])
+    db.session.execute(
+        sa.insert(Concern),
+        [
+            {
+                "id": concern_id,
+                "category_id": 1,
+                "description": f"Concern number {k}",
+                "ward_id": ward.id,
+                "boundary_set_id": ward.boundary_set_id,
+                "raised_at": now - timedelta(hours=k),
+                "status": status,
+                "lead_team_id": team_id,
+            }
+            for k, concern_id in enumerate(ids)
+        ],
+    )
     db.session.commit()
     return ids
 
@@ -68,8 +82,16 @@ def test_inspectors_ward_page_lists_open_concerns_a_page_at_a_time(db, team, ins
 
 def test_audit_and_outbox_counts_past_the_limit(db, monkeypatch, users, team, admin_client):
     for n in range(3):
-        db.session.add(OutboxMessage(team_id=sa.inspect(team).identity[0], recipient="x@example.org", subject=f"Message {n}", body="",
-                                     message_id=f"<{uuid.uuid4()}@test>", state="sent"))
+        db.session.add(
+            OutboxMessage(
+                team_id=sa.inspect(team).identity[0],
+                recipient="x@example.org",
+                subject=f"Message {n}",
+                body="",
+                message_id=f"<{uuid.uuid4()}@test>",
+                state="sent",
+            )
+        )
     db.session.commit()
     assert "3 messages" in admin_client.get("/admin/outbox").get_data(as_text=True)
     monkeypatch.setattr(paging, "COUNT_LIMIT", 2)

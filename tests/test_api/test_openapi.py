@@ -1,6 +1,7 @@
 """The OpenAPI document describes exactly the API there is: every Flask rule under /api/
 with each of its methods, and nothing that is not a rule. A new API route without a
 description fails here (describe it with `described` beside the view; engage/api/document.py)."""
+
 import re
 
 from openapi_spec_validator import validate
@@ -54,8 +55,13 @@ def test_the_document_is_valid_openapi_and_served_publicly(client):
 def test_public_and_protected_operations_say_so(app):
     """Operations anyone may call carry `security: []`; the others need a token or a
     session, and document 401 and 403."""
-    public = {("get", "/api/wards"), ("get", "/api/locate"), ("get", "/api/authorities"),
-              ("get", "/api/openapi.json"), ("get", "/api/v1/categories")}
+    public = {
+        ("get", "/api/wards"),
+        ("get", "/api/locate"),
+        ("get", "/api/authorities"),
+        ("get", "/api/openapi.json"),
+        ("get", "/api/v1/categories"),
+    }
     for path, method, operation in operations(openapi_document(app)):
         if (method, path) in public:
             assert operation.get("security") == [], (method, path)

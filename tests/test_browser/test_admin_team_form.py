@@ -1,5 +1,6 @@
 """The team form in a real browser: its script (no inline JS under the CSP) ticks an
 authority's wards at once and hides the ward list unless the team covers wards."""
+
 import uuid
 
 from engage.teams.models import Team

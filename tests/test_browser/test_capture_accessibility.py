@@ -1,4 +1,5 @@
 """axe-core on the capture screens at phone size: no serious or critical violations."""
+
 from playwright.sync_api import expect
 
 from tests.test_browser.test_capture_app import open_capture, phone, start_meeting  # noqa: F401 (fixture)
@@ -10,7 +11,8 @@ def serious_violations(page):
     results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in results["violations"] if v["impact"] in ("serious", "critical")
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
     ]
 
 

@@ -2,6 +2,7 @@
 
 The live server's database is shared by all browser tests and really committed, so each
 test makes its own officer, venue and texts and counts only its own rows."""
+
 from __future__ import annotations
 
 import contextlib
@@ -29,8 +30,13 @@ PHONE = {"width": 360, "height": 740}
 def phone(browser, live_server):
     """A fresh browser profile the size of a phone (so a fresh service worker and
     IndexedDB), which may reach only the live server."""
-    context = browser.new_context(viewport=PHONE, locale="en-GB", timezone_id="Europe/London",
-                                  permissions=["geolocation"], geolocation={"longitude": -1.2345, "latitude": 54.5742})
+    context = browser.new_context(
+        viewport=PHONE,
+        locale="en-GB",
+        timezone_id="Europe/London",
+        permissions=["geolocation"],
+        geolocation={"longitude": -1.2345, "latitude": 54.5742},
+    )
 
     def guard(route):
         if route.request.url.startswith(live_server.url):
@@ -124,7 +130,10 @@ def meeting_id(page):
 def stored_concerns(live_server, texts):
     with live_server.app.app_context():
         rows = db.session.scalars(sa.select(Concern).where(Concern.description.in_(texts))).all()
-        return {c.description: (c.ward.code if c.ward else None, c.meeting_id, c.needs_review, c.category.code) for c in rows}
+        return {
+            c.description: (c.ward.code if c.ward else None, c.meeting_id, c.needs_review, c.category.code)
+            for c in rows
+        }
 
 
 @contextlib.contextmanager
@@ -174,7 +183,9 @@ def test_online_a_meeting_and_three_concerns_reach_the_database_once_each(phone,
     assert stored[texts[0]][:3] == (CENTRAL, mid, False)
     assert stored[texts[1]][0] == NEWPORT
     with live_server.app.app_context():
-        gps_ward = db.session.scalar(sa.select(Ward.name).join(Concern, Concern.ward_id == Ward.id).where(Concern.description == texts[2]))
+        gps_ward = db.session.scalar(
+            sa.select(Ward.name).join(Concern, Concern.ward_id == Ward.id).where(Concern.description == texts[2])
+        )
     assert gps_ward == located  # the phone showed the ward the server then found
 
     # Ending the meeting: the next one starts in the same ward, today, and this one can be reopened.
@@ -235,9 +246,13 @@ def test_done_when_a_meeting_and_five_concerns_survive_a_cut_midway(phone, live_
     start_meeting(page)
     mid = meeting_id(page)
     tag = uuid.uuid4().hex[:8]
-    texts = [f"Quads on the playing field {tag}", f"Rubbish dumped behind the shops {tag}",
-             f"Cars speeding past the school {tag}", f"Dealing from the bus shelter {tag}",
-             f"Youths throwing stones at buses {tag}"]
+    texts = [
+        f"Quads on the playing field {tag}",
+        f"Rubbish dumped behind the shops {tag}",
+        f"Cars speeding past the school {tag}",
+        f"Dealing from the bus shelter {tag}",
+        f"Youths throwing stones at buses {tag}",
+    ]
 
     save_concern(page, "Off-road motorbikes and quads", texts[0])  # the meeting's ward
     located = save_concern_where_i_stand(page, "Fly-tipping and litter", texts[1])
@@ -453,6 +468,7 @@ def test_where_a_concern_is_shown_before_saving_and_outside_points_are_kept(phon
     # The phone's grid reference arithmetic and ward outlines agree with the server.
     lonlat = page.evaluate("import('/static/js/capture/geo.js').then(g => g.gridRefToLonLat('NZ 4966 1942'))")
     from geodata import bng_to_wgs84, parse_grid_reference
+
     expected = bng_to_wgs84(*parse_grid_reference("NZ 4966 1942"))
     assert abs(lonlat[0] - expected[0]) < 1e-6 and abs(lonlat[1] - expected[1]) < 1e-6
 
@@ -492,7 +508,11 @@ def test_the_manifest_and_worker_make_it_installable(live_server):
     with urllib.request.urlopen(f"{live_server.url}/capture/manifest.webmanifest") as response:
         manifest = json.loads(response.read())
         assert response.headers["Content-Type"].startswith("application/manifest+json")
-    assert (manifest["name"], manifest["start_url"], manifest["display"]) == ("engage capture", "/capture", "standalone")
+    assert (manifest["name"], manifest["start_url"], manifest["display"]) == (
+        "engage capture",
+        "/capture",
+        "standalone",
+    )
     for icon in manifest["icons"]:
         with urllib.request.urlopen(live_server.url + icon["src"]) as response:
             assert response.status == 200
@@ -588,14 +608,18 @@ def test_on_a_shared_phone_entries_are_sent_only_as_the_officer_who_saved_them(p
     expect_sent(page, text)
     with live_server.app.app_context():
         from engage.accounts.models import User
+
         stored = db.session.scalar(sa.select(Concern).where(Concern.description == text))
         assert db.session.get(User, stored.created_by_id).email == first
     assert page.errors == []
 
 
 def phone_id_of(page, text):
-    return page.evaluate("""(text) => idb.openDB('engage-capture').then((db) => db.getAll('concerns'))
-        .then((all) => all.filter((c) => c.data.description === text).map((c) => c.id))""", text)
+    return page.evaluate(
+        """(text) => idb.openDB('engage-capture').then((db) => db.getAll('concerns'))
+        .then((all) => all.filter((c) => c.data.description === text).map((c) => c.id))""",
+        text,
+    )
 
 
 def store_under(live_server, concern_id, email, text):

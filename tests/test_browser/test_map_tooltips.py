@@ -5,6 +5,7 @@ browser: the concerns map, a ward's page, ward coverage and the phone's place ma
 
 The page's Content-Security-Policy would stop the inline handler from running anyway;
 the test asks for more: that no markup from a name reaches the page at all."""
+
 from __future__ import annotations
 
 import pytest

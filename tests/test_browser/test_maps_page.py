@@ -1,4 +1,5 @@
 """The map in a real browser, with every request off this machine blocked."""
+
 import json
 import os
 import tempfile
@@ -13,8 +14,11 @@ SCREENSHOTS = Path(os.environ.get("ENGAGE_SCREENSHOT_DIR", tempfile.gettempdir()
 
 
 def post(live_server, token, body):
-    request = urllib.request.Request(f"{live_server.url}/api/v1/concerns", data=json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+    request = urllib.request.Request(
+        f"{live_server.url}/api/v1/concerns",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )
     with urllib.request.urlopen(request) as response:
         assert response.status in (200, 201)
 
@@ -30,10 +34,22 @@ def log_in(page, live_server, email, password):
 def test_map_draws_79_wards_and_filters_update_it(page, live_server):
     _, officer_token = live_user_with_token(live_server, "officer")
     marker = uuid.uuid4().hex[:6]
-    for category, (lon, lat) in [("drugs", (-1.2345, 54.5742)), ("drugs", (-1.2340, 54.5745)),
-                                 ("speeding", (-1.3500, 54.5000))]:
-        post(live_server, officer_token, {"id": str(uuid.uuid4()), "category": category,
-                                          "description": f"map test {marker}", "lon": lon, "lat": lat})
+    for category, (lon, lat) in [
+        ("drugs", (-1.2345, 54.5742)),
+        ("drugs", (-1.2340, 54.5745)),
+        ("speeding", (-1.3500, 54.5000)),
+    ]:
+        post(
+            live_server,
+            officer_token,
+            {
+                "id": str(uuid.uuid4()),
+                "category": category,
+                "description": f"map test {marker}",
+                "lon": lon,
+                "lat": lat,
+            },
+        )
     email, _ = live_user_with_token(live_server, "staff", password="staff password long")
     log_in(page, live_server, email, "staff password long")
     page.set_viewport_size({"width": 1280, "height": 900})

@@ -6,6 +6,7 @@ with `requests` (its own dependency) as a form post, as the specification says. 
 XML reading is xmltodict's: one element comes back as a dict, several as a list, and
 every value as text.
 """
+
 import uuid
 
 import pytest
@@ -23,9 +24,16 @@ def submitted(live_server, monkeypatch):
     _, token = live_user_with_token(live_server, "officer")
     ids = []
     for code, place in (("fly_tipping", "Brotton ward"), ("speeding", "NZ 4966 1942")):
-        response = requests.post(f"{live_server.url}/open311/v2/requests.json", timeout=30, data={
-            "api_key": token, "service_code": code, "address_string": place,
-            "description": f"Live test {uuid.uuid4()}"})
+        response = requests.post(
+            f"{live_server.url}/open311/v2/requests.json",
+            timeout=30,
+            data={
+                "api_key": token,
+                "service_code": code,
+                "address_string": place,
+                "description": f"Live test {uuid.uuid4()}",
+            },
+        )
         assert response.status_code == 201, response.text
         ids.append(response.json()[0]["service_request_id"])
     return ids

@@ -13,17 +13,32 @@ def new_id():
 
 
 def meeting_body(**extra):
-    body = {"id": new_id(), "kind": "your_force_your_voice", "ward_codes": [CENTRAL], "date": "2026-11-20",
-            "start_time": "18:30", "venue": "St Hilda's Community Centre", "attendance": 23, "status": "held",
-            "pcc_attended": True, "notes": ""}
+    body = {
+        "id": new_id(),
+        "kind": "your_force_your_voice",
+        "ward_codes": [CENTRAL],
+        "date": "2026-11-20",
+        "start_time": "18:30",
+        "venue": "St Hilda's Community Centre",
+        "attendance": 23,
+        "status": "held",
+        "pcc_attended": True,
+        "notes": "",
+    }
     body.update(extra)
     return body
 
 
 def concern_body(meeting_id=None, **extra):
-    body = {"id": new_id(), "meeting_id": meeting_id, "category": "off_road_bikes",
-            "description": "Quad bikes on the field behind the school every evening", "raised_at": "2026-11-20T19:02:00Z",
-            "residents": 3, "priority": "high"}
+    body = {
+        "id": new_id(),
+        "meeting_id": meeting_id,
+        "category": "off_road_bikes",
+        "description": "Quad bikes on the field behind the school every evening",
+        "raised_at": "2026-11-20T19:02:00Z",
+        "residents": 3,
+        "priority": "high",
+    }
     body.update(extra)
     return body
 
@@ -94,8 +109,10 @@ def test_invalid_entries_get_field_errors_and_nothing_is_stored(officer_client, 
 def test_contact_details_only_with_consent(officer_client, inspector_client, db):
     refused = officer_client.post("/api/v1/concerns", json=concern_body(contact_name="Mrs Smith"))
     assert refused.status_code == 422 and "consent" in refused.get_json()["fields"]["contact_consent"]
-    ok = officer_client.post("/api/v1/concerns", json=concern_body(
-        contact_name="Mrs Smith", contact_details="01642 000000", contact_consent=True))
+    ok = officer_client.post(
+        "/api/v1/concerns",
+        json=concern_body(contact_name="Mrs Smith", contact_details="01642 000000", contact_consent=True),
+    )
     assert ok.get_json()["contact"]["name"] == "Mrs Smith"
     stored = db.session.get(Concern, ok.get_json()["id"])
     assert stored.contact_consent_at is not None
@@ -119,8 +136,9 @@ def test_reads_are_scoped(officer_client, inspector_client, staff_client, app, d
 
 def test_bearer_token_clients_can_sync(client, runner, users):
     token = runner.invoke(args=["users", "token", "officer@example.org"]).output.strip()
-    response = client.post("/api/v1/concerns", json=concern_body(ward_code=CENTRAL),
-                           headers={"Authorization": f"Bearer {token}"})
+    response = client.post(
+        "/api/v1/concerns", json=concern_body(ward_code=CENTRAL), headers={"Authorization": f"Bearer {token}"}
+    )
     assert response.status_code == 201
 
 
@@ -130,7 +148,9 @@ def test_session_writes_need_the_csrf_header(app, officer_client):
         refused = officer_client.post("/api/v1/concerns", json=concern_body(ward_code=CENTRAL))
         assert refused.status_code == 400
         token = officer_client.get("/api/v1/session").get_json()["csrf_token"]
-        ok = officer_client.post("/api/v1/concerns", json=concern_body(ward_code=CENTRAL), headers={"X-CSRFToken": token})
+        ok = officer_client.post(
+            "/api/v1/concerns", json=concern_body(ward_code=CENTRAL), headers={"X-CSRFToken": token}
+        )
         assert ok.status_code == 201
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
@@ -143,8 +163,9 @@ def test_undo_and_edit_the_last_concern(officer_client, db):
     assert officer_client.patch(f"/api/v1/concerns/{stored['id']}", json={"residents": 0}).status_code == 422
     assert officer_client.delete(f"/api/v1/concerns/{stored['id']}").status_code == 204
     assert db.session.get(Concern, stored["id"]) is None
-    events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.entity_id == stored["id"])
-                                .order_by(AuditEvent.id)).all()
+    events = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.entity_id == stored["id"]).order_by(AuditEvent.id)
+    ).all()
     actions = [e.action for e in events]
     assert actions == ["create", "update", "delete"]
 
@@ -179,8 +200,9 @@ def test_an_edit_sending_null_clears_text_or_is_refused_where_text_is_required(o
     """null in an edit is not 'leave it': the venue is cleared; a concern's category, which
     may not be empty, is refused naming the field, and the concern keeps the one it had."""
     meeting = officer_client.post("/api/v1/meetings", json=meeting_body(venue="Hall")).get_json()
-    cleared = officer_client.patch(f"/api/v1/meetings/{meeting['id']}", json={"version": meeting["version"],
-                                                                              "venue": None})
+    cleared = officer_client.patch(
+        f"/api/v1/meetings/{meeting['id']}", json={"version": meeting["version"], "venue": None}
+    )
     assert cleared.status_code == 200 and cleared.get_json()["venue"] == ""
     stored = officer_client.post("/api/v1/concerns", json=concern_body(ward_code=CENTRAL)).get_json()
     refused = officer_client.patch(f"/api/v1/concerns/{stored['id']}", json={"category": None})

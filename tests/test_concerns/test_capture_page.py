@@ -1,6 +1,7 @@
 """The capture page carries the API's contract (engage/concerns/schemas.py page_contract()):
 its boxes take as many characters as the API stores, and its scripts read the limits and
 the editable fields from the JSON block it renders, never from a copy of their own."""
+
 import json
 import re
 import uuid
@@ -58,8 +59,10 @@ def test_every_box_takes_as_many_characters_as_the_api_stores(officer_client):
     limits = page_contract()
     assert page.maxlength == {
         "meeting": {"venue": str(limits["meeting"]["maxLength"]["venue"])},
-        "concern": {name: str(limits["concern"]["maxLength"][name])
-                    for name in ("description", "contact_name", "contact_details")},
+        "concern": {
+            name: str(limits["concern"]["maxLength"][name])
+            for name in ("description", "contact_name", "contact_details")
+        },
     }
 
 
@@ -78,7 +81,8 @@ def test_the_phone_scripts_keep_no_copy_of_the_editable_fields():
 def test_the_node_tests_are_given_the_contract_the_page_carries():
     assert json.loads(JS_FIXTURE.read_text(encoding="utf-8")) == page_contract(), (
         "the contract changed: write it to tests/cases/page_contract.json, e.g. python -c "
-        "'import json; from engage.concerns.schemas import page_contract; print(json.dumps(page_contract(), indent=2))'")
+        "'import json; from engage.concerns.schemas import page_contract; print(json.dumps(page_contract(), indent=2))'"
+    )
 
 
 def test_what_the_description_box_lets_through_the_server_stores_and_one_more_it_refuses(officer_client):
@@ -88,9 +92,16 @@ def test_what_the_description_box_lets_through_the_server_stores_and_one_more_it
     limit = int(capture_page(officer_client).maxlength["concern"]["description"])
 
     def send(description):
-        return officer_client.post("/api/v1/concerns", json={
-            "id": str(uuid.uuid4()), "category": "off_road_bikes", "description": description,
-            "ward_code": "E05009857", "raised_at": "2026-11-20T19:02:00Z"})
+        return officer_client.post(
+            "/api/v1/concerns",
+            json={
+                "id": str(uuid.uuid4()),
+                "category": "off_road_bikes",
+                "description": description,
+                "ward_code": "E05009857",
+                "raised_at": "2026-11-20T19:02:00Z",
+            },
+        )
 
     assert send("x" * limit).status_code == 201
     refused = send("x" * (limit + 1))

@@ -2,6 +2,7 @@
 stored" (200 with the entry) only to a caller who may see that entry and sent the same
 entry; another entry under the id is 409 naming the fields; to anyone else it is the
 404 a GET of it gives them, with nothing of its content."""
+
 import sqlalchemy as sa
 
 from engage.concerns.models import Concern, Meeting
@@ -19,14 +20,25 @@ def stored_concern(db, concern_id):
 
 
 def test_a_resend_of_the_same_concern_is_already_stored(officer_client, staff_client, db):
-    body = concern_body(ward_code=CENTRAL, description=PRIVATE, contact_name="Ann Lee", contact_details="01642 111111",
-                        contact_consent=True)
+    body = concern_body(
+        ward_code=CENTRAL,
+        description=PRIVATE,
+        contact_name="Ann Lee",
+        contact_details="01642 111111",
+        contact_consent=True,
+    )
     first = officer_client.post("/api/v1/concerns", json=body)
     assert first.status_code == 201
     assert officer_client.post("/api/v1/concerns", json=body).get_json() == first.get_json()
     # The same values written another way are the same entry: read as a new entry's would be.
-    same = {**body, "description": f"  {PRIVATE}\n", "ward_code": CENTRAL.lower(), "raised_at": "2026-11-20T20:02:00+01:00",
-            "residents": "3", "meeting_id": None}
+    same = {
+        **body,
+        "description": f"  {PRIVATE}\n",
+        "ward_code": CENTRAL.lower(),
+        "raised_at": "2026-11-20T20:02:00+01:00",
+        "residents": "3",
+        "meeting_id": None,
+    }
     assert officer_client.post("/api/v1/concerns", json=same).status_code == 200
     # Staff see every concern: the same entry from them is "already stored" too.
     assert staff_client.post("/api/v1/concerns", json=body).status_code == 200
@@ -37,8 +49,14 @@ def test_another_concern_under_a_stored_id_is_409_naming_the_fields(officer_clie
     body = concern_body(ward_code=CENTRAL)
     assert officer_client.post("/api/v1/concerns", json=body).status_code == 201
     before = stored_concern(db, body["id"])
-    other = {**body, "category": "speeding", "description": "Cars racing on the Parkway", "residents": 1,
-             "priority": "normal", "ward_code": "E05009866"}
+    other = {
+        **body,
+        "category": "speeding",
+        "description": "Cars racing on the Parkway",
+        "residents": 1,
+        "priority": "normal",
+        "ward_code": "E05009866",
+    }
     response = officer_client.post("/api/v1/concerns", json=other)
     assert response.status_code == 409
     answer = response.get_json()
@@ -46,10 +64,13 @@ def test_another_concern_under_a_stored_id_is_409_naming_the_fields(officer_clie
     assert set(answer["fields"]) == {"category", "description", "residents", "priority", "ward_code"}
     assert "Quad bikes" not in response.get_data(as_text=True)  # the conflict, not the stored text
     # One field is enough; each place a concern can be given is compared.
-    for change, field in ((dict(raised_at="2026-11-21T19:02:00Z"), "raised_at"),
-                          (dict(meeting_id="0b5e7a52-1f0e-4c55-9d47-0e8c7c2a9b11"), "meeting_id"),
-                          (dict(lon=-1.2345, lat=54.5742), "lon"), (dict(grid_ref="NZ 4966 1942"), "grid_ref"),
-                          (dict(category="nonsense"), "category")):
+    for change, field in (
+        (dict(raised_at="2026-11-21T19:02:00Z"), "raised_at"),
+        (dict(meeting_id="0b5e7a52-1f0e-4c55-9d47-0e8c7c2a9b11"), "meeting_id"),
+        (dict(lon=-1.2345, lat=54.5742), "lon"),
+        (dict(grid_ref="NZ 4966 1942"), "grid_ref"),
+        (dict(category="nonsense"), "category"),
+    ):
         response = staff_client.post("/api/v1/concerns", json={**body, **change})
         assert response.status_code == 409 and field in response.get_json()["fields"], change
     assert stored_concern(db, body["id"]) == before  # nothing was changed
@@ -67,8 +88,13 @@ def test_a_position_is_compared_by_value(officer_client):
 
 def test_a_replay_by_someone_who_may_not_see_the_concern_is_the_404_of_a_get(app, officer_client, team, db):
     code = "INT-TEST"  # the `team` fixture's (make_team)
-    body = concern_body(ward_code=CENTRAL, description=PRIVATE, contact_name="Ann Lee", contact_details="01642 111111",
-                        contact_consent=True)
+    body = concern_body(
+        ward_code=CENTRAL,
+        description=PRIVATE,
+        contact_name="Ann Lee",
+        contact_details="01642 111111",
+        contact_consent=True,
+    )
     assert officer_client.post("/api/v1/concerns", json=body).status_code == 201
     stranger = logged_in_client(app, make_user("officer2@example.org", "officer"))
     unseen = stranger.get(f"/api/v1/concerns/{body['id']}")
@@ -94,8 +120,12 @@ def test_meetings_resent_conflicting_or_unseen(app, officer_client, db):
     body = meeting_body()
     first = officer_client.post("/api/v1/meetings", json=body)
     assert first.status_code == 201
-    assert officer_client.post("/api/v1/meetings", json={**body, "start_time": "18:30:00",
-                                                         "ward_codes": [CENTRAL.lower()]}).status_code == 200
+    assert (
+        officer_client.post(
+            "/api/v1/meetings", json={**body, "start_time": "18:30:00", "ward_codes": [CENTRAL.lower()]}
+        ).status_code
+        == 200
+    )
     other = officer_client.post("/api/v1/meetings", json={**body, "venue": "Town Hall", "attendance": 40})
     assert other.status_code == 409 and set(other.get_json()["fields"]) == {"venue", "attendance"}
     stranger = logged_in_client(app, make_user("officer2@example.org", "officer"))

@@ -1,6 +1,7 @@
 """A concern stored by capture comes with its routing, the teams copied in, their
 e-mails and one audit entry that leaves out the resident's contact details; and it is
 routed by teams, rules and categories as stored at that moment, however they changed."""
+
 import uuid
 
 import pytest
@@ -18,17 +19,35 @@ CENTRAL, YARM = "E05009857", "E05001552"
 
 
 def concern_body(**extra):
-    return {"id": str(uuid.uuid4()), "category": "off_road_bikes", "description": "Quad bikes on the field",
-            **extra}
+    return {"id": str(uuid.uuid4()), "category": "off_road_bikes", "description": "Quad bikes on the field", **extra}
 
-VOLATILE = {"id", "concern_id", "created_at", "updated_at", "routed_at", "next_attempt_at", "message_id", "at",
-            "raised_at", "contact_consent_at"}
+
+VOLATILE = {
+    "id",
+    "concern_id",
+    "created_at",
+    "updated_at",
+    "routed_at",
+    "next_attempt_at",
+    "message_id",
+    "at",
+    "raised_at",
+    "contact_consent_at",
+}
 
 
 def store(db, **fields):
-    body = {"id": str(uuid.uuid4()), "category": "fire_setting", "description": "Bins set alight behind the shops",
-            "residents": 3, "priority": "high", "contact_consent": True, "contact_name": "A Resident",
-            "contact_details": "01642 000000", **fields}
+    body = {
+        "id": str(uuid.uuid4()),
+        "category": "fire_setting",
+        "description": "Bins set alight behind the shops",
+        "residents": 3,
+        "priority": "high",
+        "contact_consent": True,
+        "contact_name": "A Resident",
+        "contact_details": "01642 000000",
+        **fields,
+    }
     with acting_as(None, "test"):
         concern, created = raise_concern(body)
         db.session.flush()
@@ -48,8 +67,11 @@ def rows(db, concern_id):
                     row[key] = value.replace(concern_id, "<id>")
         return sorted(found, key=repr)
 
-    copy = sa.Table("concern_copy", db.metadata, autoload_with=db.engine) if "concern_copy" not in db.metadata.tables \
+    copy = (
+        sa.Table("concern_copy", db.metadata, autoload_with=db.engine)
+        if "concern_copy" not in db.metadata.tables
         else db.metadata.tables["concern_copy"]
+    )
     audit = plain(AuditEvent.__table__, (AuditEvent.entity == "concern") & (AuditEvent.entity_id == concern_id))
     for entry in audit:
         entry["changes"] = {k: v for k, v in entry["changes"].items() if k not in VOLATILE}
@@ -85,7 +107,9 @@ def test_copies_and_emails_are_written(db, copying_rule, team):
 
 def test_a_new_team_routes_the_very_next_concern(officer_client, db):
     # No team covers Yarm ...
-    assert officer_client.post("/api/v1/concerns", json=concern_body(ward_code=YARM)).get_json()["routed_by"] == "triage"
+    assert (
+        officer_client.post("/api/v1/concerns", json=concern_body(ward_code=YARM)).get_json()["routed_by"] == "triage"
+    )
     make_team("INT-YARM", ward_codes=(YARM,), lad_code="E06000004")
     # ... and the very next concern is routed to the new one.
     body = officer_client.post("/api/v1/concerns", json=concern_body(ward_code=YARM)).get_json()
@@ -104,15 +128,23 @@ def test_the_answer_is_what_is_stored(officer_client, db, team):
     """The POST's answer equals a fresh read of the concern."""
     middlesbrough = db.session.scalar(sa.select(LocalAuthority).where(LocalAuthority.code == "E06000002"))
     fire = make_team("CFB", ward_codes=(), kind="partner", coverage="all")
-    db.session.add(RoutingRule(local_authority=middlesbrough, category=db.session.scalar(
-        sa.select(Category).where(Category.code == "fire_setting")), lead_team=None, copy_teams=[fire],
-        note="Fire brigade copied on fire setting"))
+    db.session.add(
+        RoutingRule(
+            local_authority=middlesbrough,
+            category=db.session.scalar(sa.select(Category).where(Category.code == "fire_setting")),
+            lead_team=None,
+            copy_teams=[fire],
+            note="Fire brigade copied on fire setting",
+        )
+    )
     db.session.commit()
     routed = []
-    for body in (concern_body(category="fire_setting", lon=-1.2345, lat=54.5742),  # located by the server
-                 concern_body(category="fire_setting", ward_code=CENTRAL),
-                 concern_body(grid_ref="NZ 4966 1942"),
-                 concern_body(lon=-0.9, lat=54.75)):                                 # outside every ward
+    for body in (
+        concern_body(category="fire_setting", lon=-1.2345, lat=54.5742),  # located by the server
+        concern_body(category="fire_setting", ward_code=CENTRAL),
+        concern_body(grid_ref="NZ 4966 1942"),
+        concern_body(lon=-0.9, lat=54.75),
+    ):  # outside every ward
         posted = officer_client.post("/api/v1/concerns", json=body)
         assert posted.status_code == 201
         db.session.expunge_all()

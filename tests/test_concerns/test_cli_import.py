@@ -1,5 +1,6 @@
 """`flask import meetings` on a generated spreadsheet of 600 historical meetings (CSV
 and XLSX, made here with csv and openpyxl) with a few bad rows in it."""
+
 import csv
 from datetime import date, timedelta
 
@@ -23,21 +24,33 @@ def count(db, model, *where):
 
 def ward_written(ward, i):
     """The ways a ward turns up in old spreadsheets."""
-    return [ward.code, ward.name, f"{ward.name} ward", ward.name.lower().replace("&", "and"),
-            ward.name.upper().replace("'", "")][i % 5]
+    return [
+        ward.code,
+        ward.name,
+        f"{ward.name} ward",
+        ward.name.lower().replace("&", "and"),
+        ward.name.upper().replace("'", ""),
+    ][i % 5]
 
 
 def historical_meetings(db, n=600):
     """n meetings (one to three rows each: a meeting alone, or one row per concern), in
     every ward, every third day from January 2019; dates as Excel would hold them."""
     wards = db.session.scalars(
-        sa.select(Ward).where(Ward.boundary_set_id == current_boundary_set().id).order_by(Ward.code)).all()
+        sa.select(Ward).where(Ward.boundary_set_id == current_boundary_set().id).order_by(Ward.code)
+    ).all()
     rows = []
     for i in range(n):
         ward = wards[i % len(wards)]
         day = date(2019, 1, 7) + timedelta(days=3 * i)
-        meeting = [day, ward_written(ward, i), f"{ward.name} Community Centre", 5 + i % 40,
-                   "Minutes on file" if i % 7 == 0 else "", "PACT / ward panel" if i % 11 == 0 else ""]
+        meeting = [
+            day,
+            ward_written(ward, i),
+            f"{ward.name} Community Centre",
+            5 + i % 40,
+            "Minutes on file" if i % 7 == 0 else "",
+            "PACT / ward panel" if i % 11 == 0 else "",
+        ]
         concerns = i % 3
         if concerns == 0:
             rows.append(meeting + ["", ""])
@@ -57,8 +70,11 @@ def with_bad_rows(rows):
 
     put(10, [date(2019, 5, 1), "Brotten", "Brotton Library", 12, "", "", "", ""], "closest: Brotton (E05001505)")
     put(50, ["31/02/2019", "Kader", "Kader Hall", 12, "", "", "", ""], "date '31/02/2019' does not exist")
-    put(100, [date(2019, 6, 1), "Hemlington", "Hemlington Hall", "about 20", "", "", "", ""],
-        "attendance 'about 20' is not a whole number")
+    put(
+        100,
+        [date(2019, 6, 1), "Hemlington", "Hemlington Hall", "about 20", "", "", "", ""],
+        "attendance 'about 20' is not a whole number",
+    )
     # The first meeting again, with another attendance: both of its rows are refused.
     first = list(rows[0])
     first[3] = 99
@@ -104,7 +120,7 @@ def test_a_file_with_bad_rows_imports_nothing_and_says_which_rows_and_why(runner
     result = run(runner, path)
     assert result.exit_code == 1, result.output
     for number, says in bad.items():
-        line = next(l for l in result.output.splitlines() if l.startswith(f"  row {number}: "))
+        line = next(out for out in result.output.splitlines() if out.startswith(f"  row {number}: "))
         assert says in line, line
     assert "Nothing imported" in result.output and "--skip-invalid" in result.output
     assert count(db, Meeting) == 0 and count(db, Concern) == 0
@@ -119,8 +135,9 @@ def test_dry_run_writes_nothing(runner, db, tmp_path):
     assert count(db, Meeting) == 0
 
 
-def test_skip_invalid_imports_the_rest_and_writes_rejects_then_a_second_run_creates_nothing(runner, db, spreadsheet,
-                                                                                             tmp_path):
+def test_skip_invalid_imports_the_rest_and_writes_rejects_then_a_second_run_creates_nothing(
+    runner, db, spreadsheet, tmp_path
+):
     path, rows, bad = spreadsheet
     team_ward = "E05009857"
     make_team("INT-CENTRAL", ward_codes=(team_ward,))
@@ -151,8 +168,13 @@ def test_skip_invalid_imports_the_rest_and_writes_rejects_then_a_second_run_crea
 
 def test_default_rejects_file_is_beside_the_input(runner, db, tmp_path):
     path = tmp_path / "meetings-2019.csv"
-    write_csv(path, [[date(2019, 5, 1), "Brotten", "Library", 12, "", "", "", ""],
-                     [date(2019, 5, 2), "Brotton", "Library", 12, "", "", "", ""]])
+    write_csv(
+        path,
+        [
+            [date(2019, 5, 1), "Brotten", "Library", 12, "", "", "", ""],
+            [date(2019, 5, 2), "Brotton", "Library", 12, "", "", "", ""],
+        ],
+    )
     result = run(runner, path, "--skip-invalid")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "meetings-2019.rejected.csv").exists() and count(db, Meeting) == 1

@@ -7,6 +7,7 @@ files shaped like the real thing (the right header, or nearly, over rows mixing 
 values with bad ones: formulas, NUL characters, quotes, line breaks, overlong text).
 Every example's changes are rolled back before the next one.
 """
+
 from __future__ import annotations
 
 import csv
@@ -32,17 +33,40 @@ from engage.geography.models import WardDesignation
 from engage.teams.models import Team, team_ward
 from engage.teams.services import TeamImportError, import_teams
 
-SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
-NASTY = st.sampled_from(["=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "a\x00b", "\"quoted, comma\"",
-                         "line\nbreak", "x" * 300, "\ufeffbom", "", " ", "é", "\r", ";;", "NULL"])
+NASTY = st.sampled_from(
+    [
+        '=HYPERLINK("http://x")',
+        "+1",
+        "-2",
+        "@SUM(A1)",
+        "a\x00b",
+        '"quoted, comma"',
+        "line\nbreak",
+        "x" * 300,
+        "\ufeffbom",
+        "",
+        " ",
+        "é",
+        "\r",
+        ";;",
+        "NULL",
+    ]
+)
 
 
 def csv_text(header_choices, valid, invalid=None):
     """A CSV: a header over rows of cells drawn per column, from the column's valid
     values only (`invalid` None: a file that should import) or mixed with invalid ones,
     NASTY cells and random text."""
+
     @st.composite
     def build(draw):
         header = draw(header_choices)
@@ -61,21 +85,25 @@ def csv_text(header_choices, valid, invalid=None):
         writer.writerow(header)
         writer.writerows(rows)
         return out.getvalue()
+
     return build()
 
 
 def header_variants(real):
     real = list(real)
     return st.one_of(
-        st.just(real), st.permutations(real),
-        st.integers(0, len(real) - 1).map(lambda i: real[:i] + real[i + 1:]),
-        st.just(real + ["extra"]), st.just([c.upper() for c in real]),
+        st.just(real),
+        st.permutations(real),
+        st.integers(0, len(real) - 1).map(lambda i: real[:i] + real[i + 1 :]),
+        st.just(real + ["extra"]),
+        st.just([c.upper() for c in real]),
     )
 
 
 def encoded(text_strategy):
     return st.tuples(text_strategy, st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252"])).map(
-        lambda pair: pair[0].encode(pair[1], errors="replace"))
+        lambda pair: pair[0].encode(pair[1], errors="replace")
+    )
 
 
 def files(valid, invalid):
@@ -94,11 +122,19 @@ def count(db, *models):
 
 # --- designations ----------------------------------------------------------------
 
-DESIGNATION_VALUES = {"ward_code": ["E05009857", "E05009866", " E05009857 "],
-                      "designation": ["strengthen", "Support", "sustain"],
-                      "effective_from": ["2018-04-01", "2019-04-01", "9999-12-31"]}
-DESIGNATION_FILES = files(DESIGNATION_VALUES, {"ward_code": ["E05012345", "e05009857"], "designation": ["maintain"],
-                                               "effective_from": ["2019-13-01", "01/04/2018"]})
+DESIGNATION_VALUES = {
+    "ward_code": ["E05009857", "E05009866", " E05009857 "],
+    "designation": ["strengthen", "Support", "sustain"],
+    "effective_from": ["2018-04-01", "2019-04-01", "9999-12-31"],
+}
+DESIGNATION_FILES = files(
+    DESIGNATION_VALUES,
+    {
+        "ward_code": ["E05012345", "e05009857"],
+        "designation": ["maintain"],
+        "effective_from": ["2019-13-01", "01/04/2018"],
+    },
+)
 
 
 @SETTINGS
@@ -121,13 +157,29 @@ def test_designations_import_any_file(db, tmp_path, data):
 
 # --- teams -----------------------------------------------------------------------
 
-TEAM_VALUES = {"code": ["INT-A", "B_2", "P-3"], "name": ["Team A", "Partner B"], "kind": ["int", "partner", "INT"],
-               "lad_code": ["E06000002"], "contact_email": ["a@example.org", ""],
-               "coverage": ["wards", "authority", "all"], "wards": ["E05009857;E05009866", "e05009857"],
-               "notify_mode": ["digest", "immediate", ""]}
-TEAM_FILES = files(TEAM_VALUES, {"code": ["int-a", "-bad", "x" * 41], "name": ["", "n" * 170], "kind": ["police"],
-                                 "lad_code": ["", "E06999999"], "contact_email": ["not-an-email"],
-                                 "coverage": ["x"], "wards": ["", "E0500;", ";"], "notify_mode": ["weekly"]})
+TEAM_VALUES = {
+    "code": ["INT-A", "B_2", "P-3"],
+    "name": ["Team A", "Partner B"],
+    "kind": ["int", "partner", "INT"],
+    "lad_code": ["E06000002"],
+    "contact_email": ["a@example.org", ""],
+    "coverage": ["wards", "authority", "all"],
+    "wards": ["E05009857;E05009866", "e05009857"],
+    "notify_mode": ["digest", "immediate", ""],
+}
+TEAM_FILES = files(
+    TEAM_VALUES,
+    {
+        "code": ["int-a", "-bad", "x" * 41],
+        "name": ["", "n" * 170],
+        "kind": ["police"],
+        "lad_code": ["", "E06999999"],
+        "contact_email": ["not-an-email"],
+        "coverage": ["x"],
+        "wards": ["", "E0500;", ";"],
+        "notify_mode": ["weekly"],
+    },
+)
 
 
 @SETTINGS
@@ -153,14 +205,31 @@ def test_teams_import_any_file(db, tmp_path, data, dry_run):
 
 # --- historical meetings ---------------------------------------------------------
 
-MEETING_VALUES = {"date": ["2019-03-04", "04/03/2019", "3 July 2018", "43284"], "ward": ["Brotton", "brotton "],
-                  "venue": ["Library", "Hall"], "attendance": ["12", "1,200", ""], "notes": ["fine", ""],
-                  "kind": ["PACT", ""], "category": ["Speeding and road safety", "drugs"],
-                  "concern": ["Speeding", "Bikes"], "status": ["", "closed", "In progress"]}
-MEETING_FILES = files(MEETING_VALUES, {
-    "date": ["=TODAY()", "2099-01-01", "1899-01-01", "31/02/2019"], "ward": ["Nowhere", "E05009857x"],
-    "venue": ["v" * 250], "attendance": ["-3", "lots", "99999999999999999999"], "notes": ["=cmd|' /C calc'!A0"],
-    "kind": ["party"], "category": ["unknown"], "concern": [""], "status": ["open"]})
+MEETING_VALUES = {
+    "date": ["2019-03-04", "04/03/2019", "3 July 2018", "43284"],
+    "ward": ["Brotton", "brotton "],
+    "venue": ["Library", "Hall"],
+    "attendance": ["12", "1,200", ""],
+    "notes": ["fine", ""],
+    "kind": ["PACT", ""],
+    "category": ["Speeding and road safety", "drugs"],
+    "concern": ["Speeding", "Bikes"],
+    "status": ["", "closed", "In progress"],
+}
+MEETING_FILES = files(
+    MEETING_VALUES,
+    {
+        "date": ["=TODAY()", "2099-01-01", "1899-01-01", "31/02/2019"],
+        "ward": ["Nowhere", "E05009857x"],
+        "venue": ["v" * 250],
+        "attendance": ["-3", "lots", "99999999999999999999"],
+        "notes": ["=cmd|' /C calc'!A0"],
+        "kind": ["party"],
+        "category": ["unknown"],
+        "concern": [""],
+        "status": ["open"],
+    },
+)
 
 
 def _import_meetings(db, path, skip_invalid):
@@ -207,9 +276,18 @@ def test_meetings_import_any_bytes_as_xlsx(db, tmp_path, data, prefix):
 
 
 @settings(SETTINGS, max_examples=25)
-@given(st.lists(st.tuples(*[st.one_of(st.sampled_from(MEETING_VALUES[c]), NASTY)
-                             for c in ("date", "ward", "venue", "attendance", "concern")]),
-                min_size=1, max_size=4))
+@given(
+    st.lists(
+        st.tuples(
+            *[
+                st.one_of(st.sampled_from(MEETING_VALUES[c]), NASTY)
+                for c in ("date", "ward", "venue", "attendance", "concern")
+            ]
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
 def test_meetings_import_generated_xlsx(db, tmp_path, rows):
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -248,8 +326,9 @@ def test_a_field_over_the_csv_module_limit_is_a_clear_error(db, tmp_path, import
 def test_nul_characters_in_a_teams_file_are_reported_not_stored(db, tmp_path):
     """Regression: a NUL in a team's name reached PostgreSQL, which refuses it (a crash)."""
     path = tmp_path / "teams.csv"
-    path.write_text("code,name,kind,lad_code,contact_email,coverage,wards\n"
-                    "INT-Z,Na\x00me,int,E06000002,a@example.org,all,\n")
+    path.write_text(
+        "code,name,kind,lad_code,contact_email,coverage,wards\nINT-Z,Na\x00me,int,E06000002,a@example.org,all,\n"
+    )
     before = count(db, Team)
     with pytest.raises(TeamImportError) as refused:
         import_teams(str(path))
@@ -260,8 +339,10 @@ def test_nul_characters_in_a_teams_file_are_reported_not_stored(db, tmp_path):
 def test_nul_characters_in_a_meetings_file_are_reported_not_stored(db, tmp_path):
     """Regression: NULs in the venue and concern reached PostgreSQL, which refuses them."""
     path = tmp_path / "meetings.csv"
-    path.write_text("Date,Ward,Venue,Attendance,Concern,Category\n"
-                    "2019-03-04,Brotton,Lib\x00rary,12,Spee\x00d,Speeding and road safety\n")
+    path.write_text(
+        "Date,Ward,Venue,Attendance,Concern,Category\n"
+        "2019-03-04,Brotton,Lib\x00rary,12,Spee\x00d,Speeding and road safety\n"
+    )
     plan = plan_import(read_rows(path), today=date(2026, 6, 1))
     assert [str(p) for p in plan.problems] == ["row 2: Venue: holds a NUL character; Concern: holds a NUL character"]
     before = count(db, Meeting, Concern)

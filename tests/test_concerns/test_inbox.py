@@ -9,8 +9,10 @@ from tests.conftest import TODAY, make_team
 
 
 def save(client, ward_code="E05009857", category="off_road_bikes", text="Off-road bikes on Albert Park paths"):
-    response = client.post("/api/v1/concerns", json={"id": str(uuid.uuid4()), "category": category,
-                                                     "description": text, "ward_code": ward_code})
+    response = client.post(
+        "/api/v1/concerns",
+        json={"id": str(uuid.uuid4()), "category": category, "description": text, "ward_code": ward_code},
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json()["id"]
 
@@ -19,7 +21,7 @@ def test_a_concern_saved_in_the_ward_appears_in_the_teams_inbox(officer_client, 
     concern_id = save(officer_client)
     page = inspector_client.get("/inbox").get_data(as_text=True)
     assert "Off-road bikes on Albert Park paths" in page and f"/inbox/concerns/{concern_id}" in page
-    assert "Open <span class=\"count\">1</span>" in page
+    assert 'Open <span class="count">1</span>' in page
     api = inspector_client.get(f"/api/v1/concerns/{concern_id}").get_json()
     assert api["lead_team"] == {"code": "INT-TEST", "name": "Team INT-TEST"}
     assert api["routed_by"] == "coverage" and api["copied_teams"] == [] and api["status"] == "new"
@@ -38,8 +40,14 @@ def test_status_workflow_with_we_did(officer_client, inspector_client, db):
     assert inspector_client.post(url, data={"action": "status", "status-to": "acknowledged"}).status_code == 302
     missing = inspector_client.post(url, data={"action": "status", "status-to": "action_taken", "status-note": ""})
     assert missing.status_code == 422 and "say what was done" in missing.get_data(as_text=True)
-    done = inspector_client.post(url, data={"action": "status", "status-to": "action_taken",
-                                            "status-note": "Two quads seized under Section 59; patrols weekly."})
+    done = inspector_client.post(
+        url,
+        data={
+            "action": "status",
+            "status-to": "action_taken",
+            "status-note": "Two quads seized under Section 59; patrols weekly.",
+        },
+    )
     assert done.status_code == 302
     skip = inspector_client.post(url, data={"action": "status", "status-to": "new"})
     assert skip.status_code == 422 and "cannot become new" in skip.get_data(as_text=True)
@@ -49,12 +57,14 @@ def test_status_workflow_with_we_did(officer_client, inspector_client, db):
     concern = db.session.get(Concern, concern_id)
     assert concern.status == "closed" and concern.we_did.startswith("Two quads seized")
     assert concern.first_action_at is not None
-    changes = db.session.scalars(sa.select(StatusChange).where(StatusChange.concern_id == concern_id)
-                                 .order_by(StatusChange.id)).all()
+    changes = db.session.scalars(
+        sa.select(StatusChange).where(StatusChange.concern_id == concern_id).order_by(StatusChange.id)
+    ).all()
     assert [c.to_status for c in changes] == ["acknowledged", "action_taken", "closed"]
     assert {c.actor for c in changes} == {"inspector@example.org"}
-    audited = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.entity_id == concern_id,
-                                                              AuditEvent.action == "update")).all()
+    audited = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.entity_id == concern_id, AuditEvent.action == "update")
+    ).all()
     assert any("status" in e.changes for e in audited)
 
 
@@ -73,24 +83,39 @@ def test_inbox_filters_and_age(officer_client, inspector_client):
 
 
 def test_staff_see_the_triage_queue_and_reroute(officer_client, staff_client, db, app):
-    outside = officer_client.post("/api/v1/concerns", json={"id": str(uuid.uuid4()), "category": "fly_tipping",
-                                                            "description": "Mattresses dumped on the beach",
-                                                            "lon": -1.05, "lat": 54.62}).get_json()
+    outside = officer_client.post(
+        "/api/v1/concerns",
+        json={
+            "id": str(uuid.uuid4()),
+            "category": "fly_tipping",
+            "description": "Mattresses dumped on the beach",
+            "lon": -1.05,
+            "lat": 54.62,
+        },
+    ).get_json()
     triage = staff_client.get("/inbox?queue=triage").get_data(as_text=True)
     assert "Mattresses dumped" in triage
     api = staff_client.get(f"/api/v1/concerns/{outside['id']}").get_json()
     assert api["lead_team"] is None and api["queue"] == "triage" and api["routed_by"] == "triage"
     env = make_team("ENV-HPL", ward_codes=(), kind="partner", coverage="authority", lad_code="E06000001")
-    response = staff_client.post(f"/inbox/concerns/{outside['id']}", data={
-        "action": "reroute", "reroute-lead": str(env.id), "reroute-reason": "Beach is Hartlepool's"})
+    response = staff_client.post(
+        f"/inbox/concerns/{outside['id']}",
+        data={"action": "reroute", "reroute-lead": str(env.id), "reroute-reason": "Beach is Hartlepool's"},
+    )
     assert response.status_code == 302
     assert staff_client.get(f"/api/v1/concerns/{outside['id']}").get_json()["lead_team"]["code"] == "ENV-HPL"
 
 
 def test_ward_page_for_inspectors(officer_client, inspector_client):
-    officer_client.post("/api/v1/meetings", json={"id": str(uuid.uuid4()), "ward_codes": ["E05009857"],
-                                                  "date": (TODAY - timedelta(days=33)).isoformat(),
-                                                  "venue": "Middlesbrough Town Hall"})
+    officer_client.post(
+        "/api/v1/meetings",
+        json={
+            "id": str(uuid.uuid4()),
+            "ward_codes": ["E05009857"],
+            "date": (TODAY - timedelta(days=33)).isoformat(),
+            "venue": "Middlesbrough Town Hall",
+        },
+    )
     save(officer_client)
     page = inspector_client.get("/inbox/wards/E05009857").get_data(as_text=True)
     assert "Central" in page and "Off-road motorbikes and quads: 1" in page and "Middlesbrough Town Hall" in page

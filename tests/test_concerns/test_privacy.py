@@ -14,8 +14,15 @@ OLD = (PINNED_NOW - timedelta(days=400)).isoformat()
 
 
 def with_contact(client, raised_at=None, name="Mrs Joan Smith", details="07700 900123"):
-    body = {"id": str(uuid.uuid4()), "category": "drugs", "description": "Dealing from the corner house",
-            "ward_code": "E05009857", "contact_name": name, "contact_details": details, "contact_consent": True}
+    body = {
+        "id": str(uuid.uuid4()),
+        "category": "drugs",
+        "description": "Dealing from the corner house",
+        "ward_code": "E05009857",
+        "contact_name": name,
+        "contact_details": details,
+        "contact_consent": True,
+    }
     if raised_at:
         body["raised_at"] = raised_at
     response = client.post("/api/v1/concerns", json=body)

@@ -1,5 +1,6 @@
 """The officer's Undo, as a service: refused once a team has acted; before that, the
 concern's e-mails not yet sent are withdrawn, whether waiting alone or for a digest."""
+
 from datetime import timedelta
 
 import pytest
@@ -53,8 +54,10 @@ def test_an_email_already_sent_stays_sent(smtp, db, team):  # noqa: F811
     assert states(db) == ["sent"]
 
 
-@pytest.mark.parametrize("to, note", [("acknowledged", ""), ("in_progress", ""), ("no_action", "Not ours"),
-                                      ("action_taken", "Patrols added")])
+@pytest.mark.parametrize(
+    "to, note",
+    [("acknowledged", ""), ("in_progress", ""), ("no_action", "Not ours"), ("action_taken", "Patrols added")],
+)
 def test_once_a_team_has_acted_undo_and_edit_are_refused(db, team, app_ctx, to, note):
     (concern,) = concerns(db, 1)
     assert not team_has_acted(concern)
@@ -68,5 +71,9 @@ def test_once_a_team_has_acted_undo_and_edit_are_refused(db, team, app_ctx, to, 
     db.session.rollback()
     assert db.session.get(Concern, concern.id).description.startswith("Bikes on the field")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(StatusChange)) == 1
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)
-                             .where(OutboxMessage.state == "withdrawn")) == 0
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.state == "withdrawn")
+        )
+        == 0
+    )

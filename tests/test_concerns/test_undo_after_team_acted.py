@@ -4,6 +4,7 @@ The officer's Undo and Edit (within the undo window) are refused with 409 once a
 has acted on the concern; the officer adds a correction instead, which the teams read
 on the concern's page. Undoing a concern before anyone acted withdraws its e-mails.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -17,15 +18,21 @@ CENTRAL = "E05009857"  # the inspector's INT (INT-TEST) leads here
 
 
 def save(officer_client, **extra) -> str:
-    body = {"id": str(uuid.uuid4()), "category": "speeding", "description": "Cars race down Linthorpe Road",
-            "ward_code": CENTRAL, **extra}
+    body = {
+        "id": str(uuid.uuid4()),
+        "category": "speeding",
+        "description": "Cars race down Linthorpe Road",
+        "ward_code": CENTRAL,
+        **extra,
+    }
     assert officer_client.post("/api/v1/concerns", json=body).status_code == 201
     return body["id"]
 
 
 def act(inspector_client, concern_id, to="acknowledged", note=""):
-    answer = inspector_client.post(f"/inbox/concerns/{concern_id}",
-                                   data={"action": "status", "status-to": to, "status-note": note})
+    answer = inspector_client.post(
+        f"/inbox/concerns/{concern_id}", data={"action": "status", "status-to": to, "status-note": note}
+    )
     assert answer.status_code == 302, answer.get_data(as_text=True)
 
 
@@ -39,8 +46,12 @@ def test_undo_is_refused_once_the_team_has_acknowledged(officer_client, inspecto
     assert body["correction_url"] == f"/api/v1/concerns/{concern_id}/corrections"
     # Kept, with the team's history.
     assert db.session.get(Concern, concern_id).status == "acknowledged"
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(StatusChange)
-                             .where(StatusChange.concern_id == concern_id)) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(StatusChange).where(StatusChange.concern_id == concern_id)
+        )
+        == 1
+    )
 
 
 def test_the_we_did_text_survives_an_undo_and_an_edit(officer_client, inspector_client, db, team):
@@ -76,8 +87,9 @@ def test_before_the_team_acts_undo_still_works_and_withdraws_the_emails(officer_
 def test_the_officer_adds_a_correction_the_team_reads(officer_client, inspector_client, staff_client, db, team):
     concern_id = save(officer_client)
     act(inspector_client, concern_id)
-    added = officer_client.post(f"/api/v1/concerns/{concern_id}/corrections",
-                                json={"text": "It was Acklam Road, not Linthorpe Road"})
+    added = officer_client.post(
+        f"/api/v1/concerns/{concern_id}/corrections", json={"text": "It was Acklam Road, not Linthorpe Road"}
+    )
     assert added.status_code == 201
     body = added.get_json()
     assert body["author"] == "officer@example.org" and body["concern_id"] == concern_id
@@ -110,5 +122,4 @@ def test_a_correction_needs_text(officer_client, db, team):
         answer = officer_client.post(f"/api/v1/concerns/{concern_id}/corrections", json=body)
         assert answer.status_code == 422, body
         assert "text" in answer.get_json()["fields"], body
-    assert officer_client.post(f"/api/v1/concerns/{uuid.uuid4()}/corrections",
-                               json={"text": "x"}).status_code == 404
+    assert officer_client.post(f"/api/v1/concerns/{uuid.uuid4()}/corrections", json={"text": "x"}).status_code == 404

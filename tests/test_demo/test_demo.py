@@ -1,4 +1,5 @@
 """`demo load` is idempotent and `demo clear` takes out exactly what it put in."""
+
 import csv
 
 import sqlalchemy as sa
@@ -8,10 +9,10 @@ from engage.demo.services import SAMPLE_DESIGNATIONS, clear_demo, load_demo
 from engage.geography.models import LocalAuthority, Ward, WardDesignation
 from engage.platform.audit import AuditEvent
 from engage.teams.models import Team
+from tests.conftest import make_team, make_user
 
 # The configuration steps; meetings and concerns are tested in test_demo_activity.py.
 CONFIG = ("teams", "designations")
-from tests.conftest import make_team, make_user
 
 
 def _count(db, model, *where):
@@ -20,7 +21,8 @@ def _count(db, model, *where):
 
 def _counts(db):
     return {
-        "teams": _count(db, Team), "demo teams": _count(db, Team, Team.is_demo),
+        "teams": _count(db, Team),
+        "demo teams": _count(db, Team, Team.is_demo),
         "sample designations": _count(db, WardDesignation, WardDesignation.is_sample),
         "designations": _count(db, WardDesignation),
     }
@@ -51,8 +53,12 @@ def test_sample_teams(db):
     db.session.commit()
     teams = {t.code: t for t in db.session.scalars(sa.select(Team))}
     assert all(t.is_demo and t.contact_email.endswith("@example.org") for t in teams.values())
-    for code, lad, count in [("INT-HPL", "E06000001", 11), ("INT-MBRO", "E06000002", 20),
-                             ("INT-RC", "E06000003", 22), ("INT-STK", "E06000004", 26)]:
+    for code, lad, count in [
+        ("INT-HPL", "E06000001", 11),
+        ("INT-MBRO", "E06000002", 20),
+        ("INT-RC", "E06000003", 22),
+        ("INT-STK", "E06000004", 26),
+    ]:
         team = teams[code]
         assert team.kind == "int" and team.coverage == "wards" and len(team.wards) == count
         assert {w.local_authority.code for w in team.wards} == {lad}

@@ -13,7 +13,9 @@ def count(db, model, *where):
 
 
 def test_a_year_of_demo_meetings_and_concerns_marked_demo(db):
-    real, _ = raise_concern({"id": str(uuid.uuid4()), "category": "drugs", "description": "real", "ward_code": "E05009857"})
+    real, _ = raise_concern(
+        {"id": str(uuid.uuid4()), "category": "drugs", "description": "real", "ward_code": "E05009857"}
+    )
     db.session.commit()
     lines = load_demo()
     db.session.commit()
@@ -44,8 +46,9 @@ def test_real_concerns_routed_to_sample_teams_go_to_triage_on_clear(app_ctx, db)
 
     load_demo(only=("teams",))
     db.session.commit()
-    real, _ = raise_concern({"id": str(uuid.uuid4()), "category": "drugs", "description": "real",
-                             "ward_code": "E05009857"})
+    real, _ = raise_concern(
+        {"id": str(uuid.uuid4()), "category": "drugs", "description": "real", "ward_code": "E05009857"}
+    )
     db.session.commit()
     assert real.lead_team.is_demo
     lines = clear_demo(only=("teams",))
@@ -54,5 +57,7 @@ def test_real_concerns_routed_to_sample_teams_go_to_triage_on_clear(app_ctx, db)
     db.session.expire_all()
     kept = db.session.get(Concern, real.id)
     assert kept.lead_team_id is None and kept.copied_teams == []
-    reasons = [r.reason for r in db.session.scalars(sa.select(ConcernRouting).where(ConcernRouting.concern_id == real.id))]
+    reasons = [
+        r.reason for r in db.session.scalars(sa.select(ConcernRouting).where(ConcernRouting.concern_id == real.id))
+    ]
     assert reasons[-1] == "sample teams removed by demo clear"

@@ -1,5 +1,6 @@
 """Fault tests: each works on a database of its own, really committed (not the
 rolled-back test transaction), and breaks something real under the app."""
+
 from __future__ import annotations
 
 import faulthandler
@@ -57,8 +58,9 @@ def _fault_template(databases, tmp_path_factory) -> tuple[str, str]:
     with app.app_context():
         officer = create_user("officer@example.org", ["officer"], password="fault tests password")
         token = issue_token(officer).token
-        db.session.add(Team(code="INT-ALL", name="Cleveland INT", kind="int", coverage="all",
-                            contact_email="int-all@example.org"))
+        db.session.add(
+            Team(code="INT-ALL", name="Cleveland INT", kind="int", coverage="all", contact_email="int-all@example.org")
+        )
         db.session.commit()
         db.session.remove()
         db.engine.dispose()  # PostgreSQL copies a template only while nobody is connected to it

@@ -6,6 +6,7 @@ timeout, a 5xx, 429 or 408 stops the batch, and the next batch starts after an
 exponential backoff: the phone's is 2 s doubling to 60 s; here it is scaled down
 (`backoff`, `max_delay`) so tests do not wait for nothing.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -31,12 +32,16 @@ class Answer:
 
 
 class Phone:
-    def __init__(self, base_url: str, token: str, backoff: float = 0.1, max_delay: float = 1.0,
-                 timeout: float = 20, on_ack=None):
+    def __init__(
+        self, base_url: str, token: str, backoff: float = 0.1, max_delay: float = 1.0, timeout: float = 20, on_ack=None
+    ):
         host, port = base_url.removeprefix("http://").split(":")
         self.address = (host, int(port))
-        self.headers = {"Content-Type": "application/json", "Accept": "application/json",
-                        "Authorization": f"Bearer {token}"}
+        self.headers = {
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+            "Authorization": f"Bearer {token}",
+        }
         self.backoff, self.max_delay, self.timeout = backoff, max_delay, timeout
         self.on_ack = on_ack
         self.queue: dict[str, tuple[str, dict]] = {}  # id -> (path, body), in order saved
@@ -92,7 +97,7 @@ class Phone:
         except (OSError, http.client.HTTPException):
             answer.answered_at = time.monotonic()
             self.answers.append(answer)
-            raise Stop
+            raise Stop from None
         answer.status, answer.headers, answer.answered_at = response.status, dict(response.headers), time.monotonic()
         try:
             answer.body = json.loads(raw)
@@ -125,7 +130,9 @@ class Phone:
             if outcome == "done" and not self.waiting:
                 return
             if time.monotonic() > deadline:
-                raise AssertionError(f"{len(self.waiting)} entries still waiting after {within} s; "
-                                     f"last answers: {[(a.status, a.body) for a in self.answers[-3:]]}")
+                raise AssertionError(
+                    f"{len(self.waiting)} entries still waiting after {within} s; "
+                    f"last answers: {[(a.status, a.body) for a in self.answers[-3:]]}"
+                )
             attempt += 1
-            time.sleep(min(self.max_delay, self.backoff * 2 ** attempt))
+            time.sleep(min(self.max_delay, self.backoff * 2**attempt))

@@ -1,6 +1,7 @@
 """What the fault tests break: the app under gunicorn (killed with SIGKILL), a TCP
 proxy standing between the app and PostgreSQL (stopped and started), and the app
 served in a thread for tests that read its log."""
+
 from __future__ import annotations
 
 import http.client
@@ -40,8 +41,16 @@ class Gunicorn:
         self.args = tuple(args)  # more gunicorn options, e.g. an access log
         self.tmp = tmp
         self.log = tmp / f"gunicorn-{self.port}.log"
-        self.env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "faults", "ENGAGE_ENV": "test",
-                    "ENGAGE_GEODATA_DIR": GEODATA_DIR, "FLASK_DEBUG": "0", "MAIL_SERVER": "", **env}
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "faults",
+            "ENGAGE_ENV": "test",
+            "ENGAGE_GEODATA_DIR": GEODATA_DIR,
+            "FLASK_DEBUG": "0",
+            "MAIL_SERVER": "",
+            **env,
+        }
         self.proc: subprocess.Popen | None = None
         self.starts = 0
 
@@ -55,9 +64,28 @@ class Gunicorn:
             # Its own process group, so that a kill reaches the master and every worker.
             # --preload: the app (seconds to import) is loaded once, then the workers fork.
             self.proc = subprocess.Popen(
-                [str(BIN / "gunicorn"), "-c", str(conf), "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}",
-                 "--log-level", "warning", "--timeout", "30", "--preload", *self.args, "wsgi:app"],
-                env=self.env, cwd=REPO, stdout=log, stderr=log, start_new_session=True)
+                [
+                    str(BIN / "gunicorn"),
+                    "-c",
+                    str(conf),
+                    "-w",
+                    str(self.workers),
+                    "-b",
+                    f"127.0.0.1:{self.port}",
+                    "--log-level",
+                    "warning",
+                    "--timeout",
+                    "30",
+                    "--preload",
+                    *self.args,
+                    "wsgi:app",
+                ],
+                env=self.env,
+                cwd=REPO,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + timeout
         while len(list(ready.iterdir())) < self.workers:
             if self.proc.poll() is not None or time.monotonic() > deadline:

@@ -5,6 +5,7 @@ Concerns answered before `make_boundary_set_current(2013 set)` began are in 2018
 concerns sent after it committed are in 2013-12, located in the 2013 wards by
 gunicorn workers that had the 2018 locator warm (no restart); those in flight during
 the switch may be in either, but always in a ward of their own vintage."""
+
 import datetime
 import json
 import os
@@ -38,11 +39,11 @@ def _places(app):
     (20 of the 79 are in a ward with another code in 2013)."""
     with app.app_context():
         s2018, s2013 = boundary_set_for("2018-12"), boundary_set_for("2013-12")
-        points = db.session.execute(sa.select(Ward.label_lon, Ward.label_lat).where(Ward.boundary_set_id == s2018.id)
-                                    .order_by(Ward.code)).all()
+        points = db.session.execute(
+            sa.select(Ward.label_lon, Ward.label_lat).where(Ward.boundary_set_id == s2018.id).order_by(Ward.code)
+        ).all()
         located = {vintage: locator_for(s) for vintage, s in (("2018-12", s2018), ("2013-12", s2013))}
-        return [(lon, lat, {v: loc.ward_at(lon, lat).ward_code for v, loc in located.items()})
-                for lon, lat in points]
+        return [(lon, lat, {v: loc.ward_at(lon, lat).ward_code for v, loc in located.items()}) for lon, lat in points]
 
 
 def test_concerns_keep_the_vintage_they_were_located_in(fault_database, tmp_path):
@@ -56,11 +57,19 @@ def test_concerns_keep_the_vintage_they_were_located_in(fault_database, tmp_path
     server = Gunicorn(fault_database.url, tmp_path)
     server.start()
     switch_now = threading.Event()
-    phone = Phone(server.url, fault_database.token,
-                  on_ack=lambda p: len(p.acknowledged) == SWITCH_AFTER and switch_now.set())
-    ids = [phone.add_concern(category="fly_tipping", description=f"Concern {i}", lon=places[i % len(places)][0],
-                             lat=places[i % len(places)][1], raised_at=datetime.datetime.now().isoformat())
-           for i in range(CONCERNS)]
+    phone = Phone(
+        server.url, fault_database.token, on_ack=lambda p: len(p.acknowledged) == SWITCH_AFTER and switch_now.set()
+    )
+    ids = [
+        phone.add_concern(
+            category="fly_tipping",
+            description=f"Concern {i}",
+            lon=places[i % len(places)][0],
+            lat=places[i % len(places)][1],
+            raised_at=datetime.datetime.now().isoformat(),
+        )
+        for i in range(CONCERNS)
+    ]
     syncing = threading.Thread(target=phone.sync, kwargs={"within": 90}, daemon=True)
     try:
         syncing.start()
@@ -91,8 +100,12 @@ def test_concerns_keep_the_vintage_they_were_located_in(fault_database, tmp_path
         body, expected = shown[concern_id], places[n % len(places)][2]
         assert body["ward_code"] == expected[body["vintage"]], (n, body["vintage"])
     # Stored as placed: each concern's ward belongs to its own boundary set.
-    mixed = fault_database.scalar(sa.select(sa.func.count()).select_from(Concern).join(Ward, Concern.ward_id == Ward.id)
-                                  .where(Ward.boundary_set_id != Concern.boundary_set_id))
+    mixed = fault_database.scalar(
+        sa.select(sa.func.count())
+        .select_from(Concern)
+        .join(Ward, Concern.ward_id == Ward.id)
+        .where(Ward.boundary_set_id != Concern.boundary_set_id)
+    )
     assert mixed == 0 and fault_database.count(Concern) == CONCERNS
 
 
@@ -106,8 +119,12 @@ def test_a_switch_between_locating_and_placing_keeps_one_vintage(app_ctx, db, mo
     import_boundary_file(os.path.join(GEODATA_DIR, "wards-2013-12.geojson"))
     s2018, s2013 = boundary_set_for("2018-12"), boundary_set_for("2013-12")
     codes_2013 = set(db.session.scalars(sa.select(Ward.code).where(Ward.boundary_set_id == s2013.id)))
-    ward = db.session.scalar(sa.select(Ward).where(Ward.boundary_set_id == s2018.id, Ward.code.not_in(codes_2013))
-                             .order_by(Ward.code).limit(1))
+    ward = db.session.scalar(
+        sa.select(Ward)
+        .where(Ward.boundary_set_id == s2018.id, Ward.code.not_in(codes_2013))
+        .order_by(Ward.code)
+        .limit(1)
+    )
     real_locator_for = capture.locator_for
 
     def locate_then_someone_switches(boundary_set):
@@ -116,8 +133,14 @@ def test_a_switch_between_locating_and_placing_keeps_one_vintage(app_ctx, db, mo
         return located
 
     monkeypatch.setattr(capture, "locator_for", locate_then_someone_switches)
-    concern, _ = raise_concern({"id": "0b7a0a52-1d1e-4c55-9a51-2f7f3b0e2c11", "category": "fly_tipping",
-                                "description": "Mattresses in the back lane", "lon": ward.label_lon,
-                                "lat": ward.label_lat})
+    concern, _ = raise_concern(
+        {
+            "id": "0b7a0a52-1d1e-4c55-9a51-2f7f3b0e2c11",
+            "category": "fly_tipping",
+            "description": "Mattresses in the back lane",
+            "lon": ward.label_lon,
+            "lat": ward.label_lat,
+        }
+    )
     db.session.flush()
     assert (concern.ward.code, concern.ward.boundary_set_id, concern.boundary_set_id) == (ward.code, s2018.id, s2018.id)

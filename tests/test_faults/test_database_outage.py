@@ -14,6 +14,7 @@ server answers 503 with Retry-After (JSON to the API, a plain page to people), n
 500, and logs the outage once, not once per request. The outage lasts
 ENGAGE_FAULT_OUTAGE_SECONDS (3 by default; 30 is the case the issue names: the code
 path is the same, only the number of retries grows)."""
+
 from __future__ import annotations
 
 import datetime
@@ -115,8 +116,9 @@ def test_database_unavailable_during_capture(unreliable, fault_database, caplog)
         syncing = threading.Thread(target=phone.sync, kwargs={"within": OUTAGE_SECONDS + 60}, daemon=True)
         syncing.start()
         page = get(url, "/", {"Accept": "text/html"})
-        api = get(url, "/api/v1/concerns", {"Accept": "application/json",
-                                            "Authorization": f"Bearer {fault_database.token}"})
+        api = get(
+            url, "/api/v1/concerns", {"Accept": "application/json", "Authorization": f"Bearer {fault_database.token}"}
+        )
         time.sleep(max(0.0, OUTAGE_SECONDS - (time.monotonic() - began)))
         assert phone.waiting, "entries recorded during the outage were sent while it lasted"
         outage.end()
@@ -203,6 +205,7 @@ def test_only_an_unavailable_database_is_a_503(tmp_path):
     assert database_unavailable(sa.exc.OperationalError(None, None, refused))
     assert database_unavailable(sa.exc.TimeoutError("QueuePool limit reached"))
     assert not database_unavailable(sa.exc.IntegrityError("INSERT", {}, psycopg.IntegrityError("duplicate")))
-    gone = sa.exc.InterfaceError("SELECT 1", {}, psycopg.InterfaceError("connection closed"),
-                                 connection_invalidated=True)
+    gone = sa.exc.InterfaceError(
+        "SELECT 1", {}, psycopg.InterfaceError("connection closed"), connection_invalidated=True
+    )
     assert database_unavailable(gone)

@@ -4,6 +4,7 @@ character, a number no database holds, and entries stored with control character
 before they were refused, exported as a spreadsheet and a Word report. Each gets a
 clear answer, the worker that answered goes on serving, and nothing is logged as an
 unhandled error."""
+
 from __future__ import annotations
 
 import io
@@ -31,8 +32,12 @@ def logged_in(url: str, email: str, password: str) -> tuple[requests.Session, st
     session = requests.Session()
     page = session.get(f"{url}/login", timeout=20).text
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
-    answer = session.post(f"{url}/login", data={"email": email, "password": password, "csrf_token": token},
-                          allow_redirects=False, timeout=20)
+    answer = session.post(
+        f"{url}/login",
+        data={"email": email, "password": password, "csrf_token": token},
+        allow_redirects=False,
+        timeout=20,
+    )
     assert answer.status_code == 302, answer.text[:500]
     page = session.get(f"{url}/reports", timeout=20).text
     return session, re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
@@ -54,21 +59,34 @@ def test_hostile_input_gets_clear_answers_from_gunicorn(fault_database, tmp_path
         deep = api.post(concerns, data="[" * 100_000, headers={"Content-Type": "application/json"}, timeout=20)
         assert deep.status_code == 400 and "nested more than 32 levels" in deep.json()["error"]
 
-        pasted = api.post(concerns, json={"id": str(uuid.uuid4()), "category": "speeding",
-                                          "description": "Cars race\x0bpast the school"}, timeout=20)
+        pasted = api.post(
+            concerns,
+            json={"id": str(uuid.uuid4()), "category": "speeding", "description": "Cars race\x0bpast the school"},
+            timeout=20,
+        )
         assert pasted.status_code == 422 and "U+000B" in pasted.json()["fields"]["description"]
 
         huge = api.get(f"{server.url}/api/v1/maps/heat?zoom=99999999999999999999", timeout=20)
         assert huge.status_code == 400 and huge.json()["error"].startswith("zoom: ")
 
         # The same (only) worker goes on serving.
-        stored = api.post(concerns, json={"id": str(uuid.uuid4()), "category": "speeding",
-                                          "description": "Cars race past the school", "ward_code": "E05009857"},
-                          timeout=20)
+        stored = api.post(
+            concerns,
+            json={
+                "id": str(uuid.uuid4()),
+                "category": "speeding",
+                "description": "Cars race past the school",
+                "ward_code": "E05009857",
+            },
+            timeout=20,
+        )
         assert stored.status_code == 201
         with fault_database.app.app_context():  # as it could be stored before they were refused
-            db.session.execute(sa.update(Concern).values(description="Cars race\x0bpast the\x01school",
-                                                         status="action_taken", we_did="Speed\x0cchecks"))
+            db.session.execute(
+                sa.update(Concern).values(
+                    description="Cars race\x0bpast the\x01school", status="action_taken", we_did="Speed\x0cchecks"
+                )
+            )
             db.session.commit()
 
         browser, csrf = logged_in(server.url, "staff@example.org", STAFF_PASSWORD)
@@ -76,9 +94,16 @@ def test_hostile_input_gets_clear_answers_from_gunicorn(fault_database, tmp_path
         assert sheet.status_code == 200
         cells = {c for row in load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True) for c in row}
         assert "Cars race\npast theschool" in cells
-        report = browser.post(f"{server.url}/reports/panel", timeout=60, data={
-            "csrf_token": csrf, "format": "docx", "from": (date.today() - timedelta(days=7)).isoformat(),
-            "to": date.today().isoformat()})
+        report = browser.post(
+            f"{server.url}/reports/panel",
+            timeout=60,
+            data={
+                "csrf_token": csrf,
+                "format": "docx",
+                "from": (date.today() - timedelta(days=7)).isoformat(),
+                "to": date.today().isoformat(),
+            },
+        )
         assert report.status_code == 200
         assert "Speed\nchecks" in "\n".join(p.text for p in Document(io.BytesIO(report.content)).paragraphs)
     finally:

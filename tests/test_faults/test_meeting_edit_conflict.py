@@ -8,6 +8,7 @@ PATCH /api/v1/meetings/<id> takes the `version` the edit started from. An older
 version is refused before anything changes; two edits of the same version that race
 each other are told apart when the UPDATE runs (`WHERE version = ...`, the mapper's
 version_id_col), so the loser is refused too."""
+
 import json
 import threading
 import urllib.request
@@ -27,13 +28,24 @@ pytestmark = pytest.mark.faults
 
 
 def meeting_body(**extra):
-    return {"id": str(uuid.uuid4()), "ward_codes": ["E05009857"], "date": "2026-11-20", "start_time": "18:30",
-            "venue": "St Hilda's Community Centre", "attendance": 23, "notes": "", **extra}
+    return {
+        "id": str(uuid.uuid4()),
+        "ward_codes": ["E05009857"],
+        "date": "2026-11-20",
+        "start_time": "18:30",
+        "venue": "St Hilda's Community Centre",
+        "attendance": 23,
+        "notes": "",
+        **extra,
+    }
 
 
 def updates(meeting_id):
-    return db.session.scalars(sa.select(AuditEvent).where(
-        AuditEvent.entity == "meeting", AuditEvent.entity_id == meeting_id, AuditEvent.action == "update")).all()
+    return db.session.scalars(
+        sa.select(AuditEvent).where(
+            AuditEvent.entity == "meeting", AuditEvent.entity_id == meeting_id, AuditEvent.action == "update"
+        )
+    ).all()
 
 
 def test_the_second_save_is_told_the_meeting_changed(db, officer_client, staff_client):
@@ -58,8 +70,11 @@ def test_the_second_save_is_told_the_meeting_changed(db, officer_client, staff_c
     # Made again from what is stored now, the second edit goes through and keeps the first.
     again = other.patch(url, json={"version": 2, "venue": "Central Library"})
     assert again.status_code == 200
-    assert (again.get_json()["venue"], again.get_json()["attendance"], again.get_json()["version"]) == \
-        ("Central Library", 31, 3)
+    assert (again.get_json()["venue"], again.get_json()["attendance"], again.get_json()["version"]) == (
+        "Central Library",
+        31,
+        3,
+    )
     assert len(updates(meeting["id"])) == 2
 
 
@@ -75,16 +90,27 @@ def test_edits_are_checked_and_limited_to_who_may_see_the_meeting(app, db, offic
     another_officer = logged_in_client(app, make_user("officer2@example.org", "officer"))
     assert another_officer.patch(url, json={"version": 1, "venue": "Library"}).status_code == 404
     assert officer_client.patch(f"/api/v1/meetings/{uuid.uuid4()}", json={"version": 1}).status_code == 404
-    done = officer_client.patch(url, json={"version": 1, "status": "cancelled", "pcc_attended": False,
-                                           "start_time": "19:00", "date": "2026-11-21"})
+    done = officer_client.patch(
+        url,
+        json={"version": 1, "status": "cancelled", "pcc_attended": False, "start_time": "19:00", "date": "2026-11-21"},
+    )
     assert done.status_code == 200
-    assert {k: done.get_json()[k] for k in ("status", "pcc_attended", "start_time", "date", "version")} == \
-        {"status": "cancelled", "pcc_attended": False, "start_time": "19:00", "date": "2026-11-21", "version": 2}
+    assert {k: done.get_json()[k] for k in ("status", "pcc_attended", "start_time", "date", "version")} == {
+        "status": "cancelled",
+        "pcc_attended": False,
+        "start_time": "19:00",
+        "date": "2026-11-21",
+        "version": 2,
+    }
 
 
 def _call(method, url, token, body):
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method=method, headers={
-        "Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method=method,
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, json.loads(response.read())
@@ -104,7 +130,7 @@ def test_simultaneous_saves_of_the_same_version_one_wins(live_server):
         start = threading.Barrier(len(tokens))
         results = [None] * len(tokens)
 
-        def save(i):
+        def save(i, start=start, results=results, url=url):
             start.wait(timeout=30)
             results[i] = _call("PATCH", url, tokens[i], {"version": 1, "notes": f"Edit number {i}"})
 
@@ -137,8 +163,11 @@ def test_a_save_landing_between_read_and_write_is_caught(request, monkeypatch):
 
     def amend_after_someone_else(meeting, data):
         with fault_database.app.app_context(), db.engine.begin() as other:
-            other.execute(sa.update(Meeting).where(Meeting.id == meeting.id)
-                          .values(venue="Town Hall", version=Meeting.version + 1))
+            other.execute(
+                sa.update(Meeting)
+                .where(Meeting.id == meeting.id)
+                .values(venue="Town Hall", version=Meeting.version + 1)
+            )
         real_amend(meeting, data)
 
     with served(app) as url:
@@ -146,8 +175,12 @@ def test_a_save_landing_between_read_and_write_is_caught(request, monkeypatch):
         meeting = phone.add_meeting(**{k: v for k, v in meeting_body().items() if k != "id"})
         phone.sync(within=30)
         monkeypatch.setattr(capture_api, "amend_meeting", amend_after_someone_else)
-        status, body = _call("PATCH", f"{url}/api/v1/meetings/{meeting}", fault_database.token,
-                             {"version": 1, "venue": "Central Library"})
+        status, body = _call(
+            "PATCH",
+            f"{url}/api/v1/meetings/{meeting}",
+            fault_database.token,
+            {"version": 1, "venue": "Central Library"},
+        )
     assert status == 409 and (body["current"]["venue"], body["current"]["version"]) == ("Town Hall", 2)
     assert fault_database.scalar(sa.select(Meeting.venue)) == "Town Hall"
     with app.app_context():

@@ -1,6 +1,7 @@
 """The server killed (SIGKILL, master and workers) in the middle of a phone's sync of
 200 concerns, then started again: the phone sends again everything not acknowledged,
 and the database holds each concern exactly once, routed once, e-mailed once."""
+
 import datetime
 import threading
 import time
@@ -44,8 +45,13 @@ def test_server_killed_mid_sync_then_restarted(fault_database, tmp_path):
     phone = Phone(server.url, fault_database.token, on_ack=on_ack)
     meeting = phone.add_meeting(ward_codes=["E05009857"], date=datetime.date.today().isoformat(), venue="Hall")
     concern_ids = [
-        phone.add_concern(meeting_id=meeting, category="youth_asb", description=f"Concern {i} raised at the meeting",
-                          lon=PLACES[i % 4][0], lat=PLACES[i % 4][1])
+        phone.add_concern(
+            meeting_id=meeting,
+            category="youth_asb",
+            description=f"Concern {i} raised at the meeting",
+            lon=PLACES[i % 4][0],
+            lat=PLACES[i % 4][1],
+        )
         for i in range(CONCERNS)
     ]
     killer = threading.Thread(target=kill_then_restart, daemon=True)
@@ -64,19 +70,22 @@ def test_server_killed_mid_sync_then_restarted(fault_database, tmp_path):
     assert 500 not in statuses
     assert set(phone.acknowledged) == {meeting, *concern_ids} and not phone.waiting
     # 200 means "already stored": an entry stored just before the kill, its answer lost.
-    print(f"\nkilled after {acknowledged_at_kill[0]} acknowledged; {statuses.count(None)} requests failed; "
-          f"{statuses.count(200)} resends answered 'already stored'; {server.starts} starts")
+    print(
+        f"\nkilled after {acknowledged_at_kill[0]} acknowledged; {statuses.count(None)} requests failed; "
+        f"{statuses.count(200)} resends answered 'already stored'; {server.starts} starts"
+    )
 
     count = fault_database.count
     assert count(Meeting) == 1
     assert count(Concern) == CONCERNS
-    assert fault_database.scalar(sa.select(sa.func.count(sa.distinct(Concern.id)))
-                                 .where(Concern.id.in_(concern_ids))) == CONCERNS
+    assert (
+        fault_database.scalar(sa.select(sa.func.count(sa.distinct(Concern.id))).where(Concern.id.in_(concern_ids)))
+        == CONCERNS
+    )
     assert count(Concern, Concern.meeting_id != meeting) == 0
     # Each stored once means each routed once, e-mailed once and audited once.
     assert count(ConcernRouting) == CONCERNS
     assert count(OutboxMessage) == CONCERNS
-    assert fault_database.scalar(
-        sa.select(sa.func.count(sa.distinct(OutboxMessage.concern_id)))) == CONCERNS
+    assert fault_database.scalar(sa.select(sa.func.count(sa.distinct(OutboxMessage.concern_id)))) == CONCERNS
     assert count(AuditEvent, AuditEvent.entity == "concern", AuditEvent.action == "create") == CONCERNS
     assert "Traceback" not in server.log_text()

@@ -5,6 +5,7 @@ workers, and failed log-ins counted by one worker count in the other.
 Which worker answers is not left to chance: `on_each_worker` keeps one worker busy
 with a request it has not finished sending, so the next connection must go to the
 other, then the other way round; the access log (with each worker's pid) confirms it."""
+
 from __future__ import annotations
 
 import os
@@ -63,10 +64,10 @@ class Held:
 def on_each_worker(server: Gunicorn, ask):
     """`ask()` answered once by each of the two workers, in turn."""
     first_busy = Held(server.port)
-    first = ask()                      # the other worker
-    second_busy = Held(server.port)    # that other worker, now free again
-    first_busy.release()               # the first worker finishes and is free
-    second = ask()                     # so the first worker answers
+    first = ask()  # the other worker
+    second_busy = Held(server.port)  # that other worker, now free again
+    first_busy.release()  # the first worker finishes and is free
+    second = ask()  # so the first worker answers
     second_busy.release()
     return first, second
 
@@ -83,12 +84,16 @@ def server(fault_database, tmp_path, redis_url):
         create_user("staff@example.org", ["staff"], password=STAFF_PASSWORD)
         db.session.commit()
     access_log = tmp_path / "access.log"
-    gunicorn = Gunicorn(fault_database.url, tmp_path, workers=2,
-                        args=("--access-logfile", str(access_log), "--access-logformat", "%(p)s %(m)s %(U)s %(s)s"),
-                        RATELIMIT_STORAGE_URI=redis_url,
-                        # This test's own count of failures per address would otherwise
-                        # add up across runs within 15 minutes (all come from 127.0.0.1).
-                        ENGAGE_LOGIN_LIMIT_ADDRESS="100000 per 15 minutes")
+    gunicorn = Gunicorn(
+        fault_database.url,
+        tmp_path,
+        workers=2,
+        args=("--access-logfile", str(access_log), "--access-logformat", "%(p)s %(m)s %(U)s %(s)s"),
+        RATELIMIT_STORAGE_URI=redis_url,
+        # This test's own count of failures per address would otherwise
+        # add up across runs within 15 minutes (all come from 127.0.0.1).
+        ENGAGE_LOGIN_LIMIT_ADDRESS="100000 per 15 minutes",
+    )
     gunicorn.access_log = access_log
     gunicorn.start()
     yield gunicorn
@@ -103,8 +108,16 @@ def csrf_from(session: requests.Session, url: str) -> str:
 
 def test_a_logged_out_cookie_is_dead_on_both_workers(server):
     browser = requests.Session()
-    answer = browser.post(f"{server.url}/login", allow_redirects=False, timeout=20, data={
-        "email": "staff@example.org", "password": STAFF_PASSWORD, "csrf_token": csrf_from(browser, f"{server.url}/login")})
+    answer = browser.post(
+        f"{server.url}/login",
+        allow_redirects=False,
+        timeout=20,
+        data={
+            "email": "staff@example.org",
+            "password": STAFF_PASSWORD,
+            "csrf_token": csrf_from(browser, f"{server.url}/login"),
+        },
+    )
     assert answer.status_code == 302
     stolen = {"session": browser.cookies["session"]}
 
@@ -112,8 +125,12 @@ def test_a_logged_out_cookie_is_dead_on_both_workers(server):
         return requests.get(f"{server.url}/reports", cookies=stolen, allow_redirects=False, timeout=20)
 
     assert [r.status_code for r in on_each_worker(server, replay)] == [200, 200]
-    out = browser.post(f"{server.url}/logout", data={"csrf_token": csrf_from(browser, f"{server.url}/reports")},
-                       allow_redirects=False, timeout=20)
+    out = browser.post(
+        f"{server.url}/logout",
+        data={"csrf_token": csrf_from(browser, f"{server.url}/reports")},
+        allow_redirects=False,
+        timeout=20,
+    )
     assert out.status_code == 302
     refused = on_each_worker(server, replay)
     assert [r.status_code for r in refused] == [302, 302]
@@ -127,8 +144,12 @@ def test_failed_log_ins_are_counted_across_both_workers(server):
     token = csrf_from(browser, f"{server.url}/login")
 
     def wrong():
-        return browser.post(f"{server.url}/login", data={"email": email, "password": "wrong guess",
-                                                          "csrf_token": token}, allow_redirects=False, timeout=20)
+        return browser.post(
+            f"{server.url}/login",
+            data={"email": email, "password": "wrong guess", "csrf_token": token},
+            allow_redirects=False,
+            timeout=20,
+        )
 
     answers = [*on_each_worker(server, wrong), *on_each_worker(server, wrong), *on_each_worker(server, wrong)]
     # Five failures allowed for an account from one address, wherever they were counted:
@@ -159,15 +180,26 @@ def test_a_token_revoked_by_one_worker_is_refused_by_the_other(server, fault_dat
     assert [r.status_code for r in on_each_worker(server, use)] == [200, 200]
 
     admin = requests.Session()
-    assert admin.post(f"{server.url}/login", allow_redirects=False, timeout=20, data={
-        "email": "admin@example.org", "password": STAFF_PASSWORD,
-        "csrf_token": csrf_from(admin, f"{server.url}/login")}).status_code == 302
+    assert (
+        admin.post(
+            f"{server.url}/login",
+            allow_redirects=False,
+            timeout=20,
+            data={
+                "email": "admin@example.org",
+                "password": STAFF_PASSWORD,
+                "csrf_token": csrf_from(admin, f"{server.url}/login"),
+            },
+        ).status_code
+        == 302
+    )
     user_page = f"{server.url}/admin/users/{staff_id}"
     csrf = csrf_from(admin, user_page)
 
     first_busy = Held(server.port)
-    revoked = admin.post(f"{user_page}/tokens/{token_id}/revoke", data={"csrf_token": csrf},
-                         allow_redirects=False, timeout=20)  # served by the worker not held
+    revoked = admin.post(
+        f"{user_page}/tokens/{token_id}/revoke", data={"csrf_token": csrf}, allow_redirects=False, timeout=20
+    )  # served by the worker not held
     second_busy = Held(server.port)
     first_busy.release()
     refused = use()  # served by the worker that was held, which did not revoke it

@@ -2,6 +2,7 @@
 delivered exactly once. The worker is `send_due`, as `flask outbox send --loop` runs
 it, against a real SMTP server (aiosmtpd) that starts only after the outage; messages
 are counted by Message-ID."""
+
 import uuid
 from collections import Counter
 from datetime import timedelta
@@ -34,8 +35,14 @@ def smtp_down(app_ctx):
 def test_smtp_down_for_a_whole_run_then_up(smtp_down, db, team):
     make_team("INT-ALL", ward_codes=(), coverage="all")  # leads where `team` does not
     for i in range(30):
-        raise_concern({"id": str(uuid.uuid4()), "category": "off_road_bikes",
-                       "description": f"Bikes on the field, report {i}", "ward_code": WARDS[i % 3]})
+        raise_concern(
+            {
+                "id": str(uuid.uuid4()),
+                "category": "off_road_bikes",
+                "description": f"Bikes on the field, report {i}",
+                "ward_code": WARDS[i % 3],
+            }
+        )
     db.session.commit()
     queued = db.session.scalars(sa.select(OutboxMessage.message_id)).all()
     assert len(queued) == 30 and len(set(queued)) == 30  # one to the lead team of each

@@ -1,5 +1,6 @@
 """Fixtures for the geodata tests: tiny boundary files written to tmp_path, and the
 shared ONS ward files. Plain pytest, no Flask app."""
+
 from __future__ import annotations
 
 import os

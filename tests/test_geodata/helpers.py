@@ -1,4 +1,5 @@
 """Tiny ward boundary files for the tests, written with geopandas."""
+
 from __future__ import annotations
 
 import zipfile
@@ -45,7 +46,6 @@ def write(frame: gpd.GeoDataFrame, path: Path) -> Path:
                 if part.stem == shp.stem:
                     archive.write(part, part.name)
         return path
-    driver = {".geojson": "GeoJSON", ".json": "GeoJSON", ".shp": "ESRI Shapefile",
-              ".gpkg": "GPKG"}[suffix]
+    driver = {".geojson": "GeoJSON", ".json": "GeoJSON", ".shp": "ESRI Shapefile", ".gpkg": "GPKG"}[suffix]
     frame.to_file(path, driver=driver)
     return path

@@ -1,4 +1,5 @@
 """The real ONS ward files in ENGAGE_GEODATA_DIR (default <repo>/../shared/geodata)."""
+
 from collections import Counter
 
 import bng
@@ -97,9 +98,7 @@ def test_all_shared_vertices_agree_with_brute_force(wards_2018, locator_2018):
     shared = shared_vertices(wards_2018)
     xys = sorted(shared)
     lons, lats = np.array([x for x, _ in xys]), np.array([y for _, y in xys])
-    expected = [
-        min(w.code for w in wards_2018.wards if w.geometry.intersects(Point(xy))) for xy in xys
-    ]
+    expected = [min(w.code for w in wards_2018.wards if w.geometry.intersects(Point(xy))) for xy in xys]
     assert locator_2018.locate_many(lons, lats) == expected
     assert [locator_2018.locate(*xy) for xy in xys] == expected
 

@@ -6,6 +6,7 @@
 - Round trip: a reference written for any point of the grid parses to the centre of
   the square it names, and that centre is written as the same reference again.
 """
+
 from __future__ import annotations
 
 import bng
@@ -20,11 +21,20 @@ from geodata.gridref import MAX_EASTING, MAX_NORTHING
 LETTER = st.sampled_from("ABCDEFGHJKLMNOPQRSTUVWXYZ" + "abcdefghijklmnopqrstuvwxyz" + "I i0O")
 NEAR_MISS = st.builds(
     lambda a, b, digits, spaces: a + spaces + b + spaces + digits,
-    LETTER, LETTER, st.text(alphabet="0123456789 \t-.٣", max_size=14), st.sampled_from(["", " ", "  ", "\n"]),
+    LETTER,
+    LETTER,
+    st.text(alphabet="0123456789 \t-.٣", max_size=14),
+    st.sampled_from(["", " ", "  ", "\n"]),
 )
 ANY_TEXT = st.one_of(st.text(max_size=40), NEAR_MISS)
-NOT_TEXT = st.one_of(st.none(), st.integers(), st.floats(allow_nan=True), st.binary(max_size=12),
-                     st.lists(st.text(max_size=3), max_size=3), st.booleans())
+NOT_TEXT = st.one_of(
+    st.none(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.binary(max_size=12),
+    st.lists(st.text(max_size=3), max_size=3),
+    st.booleans(),
+)
 
 
 def write_reference(easting: float, northing: float, digits: int) -> str:
@@ -66,8 +76,11 @@ def test_round_trip(point, digits, spaced):
     except bng.BNGError:
         return  # a 100 km square bng has no letters for: nothing to round-trip
     size = 10 ** (5 - digits // 2)
-    typed = f"{reference[:2]} {reference[2:2 + digits // 2]} {reference[2 + digits // 2:]}".lower() \
-        if spaced else reference
+    typed = (
+        f"{reference[:2]} {reference[2 : 2 + digits // 2]} {reference[2 + digits // 2 :]}".lower()
+        if spaced
+        else reference
+    )
     centre = parse_grid_reference(typed)
     assert centre == (easting // size * size + size / 2, northing // size * size + size / 2)
     assert write_reference(*centre, digits) == reference

@@ -1,4 +1,5 @@
 """Locator on three hand-made squares (see helpers.squares)."""
+
 import math
 
 import numpy as np

@@ -5,6 +5,7 @@ gives a ward code or None, never an exception; NaN or an infinity gives None; a 
 outside the wards' bounding box gives None; and locate_many answers, point by point,
 exactly what locate answers.
 """
+
 from __future__ import annotations
 
 import math
@@ -16,8 +17,11 @@ from hypothesis import strategies as st
 ANY_FLOAT = st.floats(allow_nan=True, allow_infinity=True, allow_subnormal=True)
 # Mostly around Cleveland, so that real wards (and their shared edges) are hit too.
 NEAR = st.tuples(st.floats(-1.45, -0.78), st.floats(54.46, 54.74))
-ANY_POINT = st.one_of(st.tuples(ANY_FLOAT, ANY_FLOAT), NEAR,
-                      st.tuples(st.sampled_from([0.0, -0.0, 1e308, -1e308, 5e-324, math.nan, math.inf]), ANY_FLOAT))
+ANY_POINT = st.one_of(
+    st.tuples(ANY_FLOAT, ANY_FLOAT),
+    NEAR,
+    st.tuples(st.sampled_from([0.0, -0.0, 1e308, -1e308, 5e-324, math.nan, math.inf]), ANY_FLOAT),
+)
 
 
 @pytest.fixture(scope="module")

@@ -14,9 +14,7 @@ from .helpers import ORIGIN, STEP, squares, ward_frame, write
 EXPECTED = {"E05000001": "Alpha", "E05000002": "Beta", "E05000003": "Gamma"}
 
 
-@pytest.mark.parametrize(
-    "name", ["wards.geojson", "wards.shp", "wards.gpkg", "wards.zip"]
-)
+@pytest.mark.parametrize("name", ["wards.geojson", "wards.shp", "wards.gpkg", "wards.zip"])
 def test_reads_each_format(write_wards, name):
     boundaries = read_boundaries(write_wards(name))
     assert {w.code: w.name for w in boundaries.wards} == EXPECTED
@@ -31,9 +29,7 @@ def test_reads_each_format(write_wards, name):
     assert isinstance(ward, WardRecord)
     assert (ward.lad_code, ward.lad_name) == ("E06000002", "Middlesbrough")
     # Shapefiles reorient rings, so compare normalised shapes.
-    assert shapely.normalize(ward.geometry).equals_exact(
-        shapely.normalize(squares()[0]), tolerance=1e-9
-    )
+    assert shapely.normalize(ward.geometry).equals_exact(shapely.normalize(squares()[0]), tolerance=1e-9)
 
 
 def test_lower_case_columns(write_wards):
@@ -44,9 +40,7 @@ def test_lower_case_columns(write_wards):
 
 
 def test_welsh_name_column_ignored(write_wards):
-    frame = ward_frame(
-        {"WD23CD": ["W05000001"], "WD23NMW": ["Cymraeg"], "WD23NM": ["English"]}, squares(1)
-    )
+    frame = ward_frame({"WD23CD": ["W05000001"], "WD23NMW": ["Cymraeg"], "WD23NM": ["English"]}, squares(1))
     boundaries = read_boundaries(write_wards("wales.geojson", frame))
     assert boundaries.wards[0].name == "English"
 
@@ -62,9 +56,7 @@ def test_british_national_grid_reprojected(write_wards, name):
     boundaries = read_boundaries(write_wards(name, frame))
     assert boundaries.source_crs == "EPSG:27700"
     to_wgs84 = Transformer.from_crs(27700, 4326, always_xy=True)
-    expected = shapely.transform(
-        bng_squares()[0], lambda xy: np.column_stack(to_wgs84.transform(xy[:, 0], xy[:, 1]))
-    )
+    expected = shapely.transform(bng_squares()[0], lambda xy: np.column_stack(to_wgs84.transform(xy[:, 0], xy[:, 1])))
     got = boundaries.wards[0].geometry
     assert shapely.normalize(got).equals_exact(shapely.normalize(expected), tolerance=1e-9)
     assert -1.4 < got.bounds[0] < -1.2 and 54.5 < got.bounds[1] < 54.6  # Teesside
@@ -94,8 +86,7 @@ def test_shapefile_without_prj_in_degrees_is_wgs84(tmp_path):
 def test_no_crs_and_not_bng_metres_is_refused(tmp_path):
     # Web Mercator metres for Middlesbrough: negative eastings, outside the grid.
     far = [box(-140_000, 7_270_000, -139_000, 7_271_000)]
-    path = write(ward_frame({"WD23CD": ["E05000001"], "WD23NM": ["A"]}, far, None),
-                 tmp_path / "mercator.shp")
+    path = write(ward_frame({"WD23CD": ["E05000001"], "WD23NM": ["A"]}, far, None), tmp_path / "mercator.shp")
     with pytest.raises(BoundaryFileError, match="mercator.shp: no CRS"):
         read_boundaries(path)
 
@@ -108,10 +99,8 @@ def test_codes_and_names_stripped(write_wards):
 
 def test_multipolygon_accepted(write_wards):
     a, _, c = squares()
-    frame = ward_frame({"ward_code": ["E05000001"], "ward_name": ["Split"]},
-                       [MultiPolygon([a, c])])
-    assert read_boundaries(write_wards("multi.gpkg", frame)).wards[0].geometry.area == \
-        pytest.approx(2 * STEP * STEP)
+    frame = ward_frame({"ward_code": ["E05000001"], "ward_name": ["Split"]}, [MultiPolygon([a, c])])
+    assert read_boundaries(write_wards("multi.gpkg", frame)).wards[0].geometry.area == pytest.approx(2 * STEP * STEP)
 
 
 # Vintage ---------------------------------------------------------------------
@@ -180,8 +169,7 @@ def test_no_ward_name_column(write_wards):
 
 def test_null_geometry_names_ward(write_wards):
     frame = ward_frame(geometry=[squares()[0], None, squares()[2]])
-    with pytest.raises(BoundaryFileError,
-                       match=r"wards.geojson: ward E05000001 \(Alpha\) has no geometry"):
+    with pytest.raises(BoundaryFileError, match=r"wards.geojson: ward E05000001 \(Alpha\) has no geometry"):
         read_boundaries(write_wards("wards.geojson", frame))
 
 
@@ -200,8 +188,7 @@ def test_non_polygon_geometry_names_ward(write_wards):
 
 
 def test_line_geometry_names_ward(write_wards):
-    frame = ward_frame({"ward_code": ["E05000009"], "ward_name": ["Line"]},
-                       [LineString([(0, 0), (1, 1)])])
+    frame = ward_frame({"ward_code": ["E05000009"], "ward_name": ["Line"]}, [LineString([(0, 0), (1, 1)])])
     with pytest.raises(BoundaryFileError, match=r"E05000009 \(Line\) has a LineString"):
         read_boundaries(write_wards("line.geojson", frame))
 
@@ -219,23 +206,19 @@ def test_invalid_geometry_explained(write_wards):
 
 
 def test_duplicate_codes_listed(write_wards):
-    frame = ward_frame({"ward_code": ["E05000001", "E05000002", "E05000001"],
-                        "ward_name": ["A", "B", "C"]})
-    with pytest.raises(BoundaryFileError,
-                       match=r"duplicate ward codes: E05000001 \(2 features\)"):
+    frame = ward_frame({"ward_code": ["E05000001", "E05000002", "E05000001"], "ward_name": ["A", "B", "C"]})
+    with pytest.raises(BoundaryFileError, match=r"duplicate ward codes: E05000001 \(2 features\)"):
         read_boundaries(write_wards("dupes.geojson", frame))
 
 
 def test_blank_codes_numbered(write_wards):
     frame = ward_frame({"ward_code": ["E05000001", "  ", None], "ward_name": ["A", "B", "C"]})
-    with pytest.raises(BoundaryFileError,
-                       match=r"blank ward code in column 'ward_code' for feature\(s\) 2, 3"):
+    with pytest.raises(BoundaryFileError, match=r"blank ward code in column 'ward_code' for feature\(s\) 2, 3"):
         read_boundaries(write_wards("blank.geojson", frame))
 
 
 def test_blank_names_listed(write_wards):
-    frame = ward_frame({"ward_code": ["E05000001", "E05000002", "E05000003"],
-                        "ward_name": ["A", "", "C"]})
+    frame = ward_frame({"ward_code": ["E05000001", "E05000002", "E05000003"], "ward_name": ["A", "", "C"]})
     with pytest.raises(BoundaryFileError, match=r"blank ward name .* for ward\(s\) E05000002"):
         read_boundaries(write_wards("blank.gpkg", frame))
 

@@ -2,6 +2,7 @@
 unpacks to gigabytes), a zip of thousands of files, or one whose directory lies about
 its sizes is refused with a BoundaryFileError that says why. Bomb-like zips are made
 here: a few megabytes of zeros pack a thousand times smaller than they unpack."""
+
 from __future__ import annotations
 
 import struct
@@ -17,7 +18,7 @@ from .helpers import ward_frame, write
 ZEROS = b"\0" * (8 * 1024 * 1024)
 
 
-def bomb(path, members=1, size=len(ZEROS), name="wards.shp"):
+def bomb(path, members=1, size=len(ZEROS), name="wards.shp"):  # noqa: B008  (ZEROS is a constant)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for i in range(members):
             archive.writestr(f"{i}-{name}" if members > 1 else name, ZEROS[:size])
@@ -55,7 +56,7 @@ def test_a_zip_whose_directory_understates_its_sizes_is_refused(tmp_path):
     data = bytearray(path.read_bytes())
     for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):  # local and central headers
         at = data.index(signature) + offset
-        data[at:at + 4] = struct.pack("<I", 10)
+        data[at : at + 4] = struct.pack("<I", 10)
     path.write_bytes(bytes(data))
     with pytest.raises(BoundaryFileError, match="not a readable zip file"):
         read_boundaries(path)

@@ -33,7 +33,10 @@ def test_register_holds_the_79_wards_of_2018_by_authority(db):
         .group_by(LocalAuthority.name)
     ).all()
     assert dict(rows) == {
-        "Hartlepool": 11, "Middlesbrough": 20, "Redcar and Cleveland": 22, "Stockton-on-Tees": 26,
+        "Hartlepool": 11,
+        "Middlesbrough": 20,
+        "Redcar and Cleveland": 22,
+        "Stockton-on-Tees": 26,
     }
     assert "Open Government Licence" in current.attribution
 
@@ -76,9 +79,11 @@ def test_only_the_four_cleveland_authorities_are_kept_by_default(db, tmp_path):
 
 def test_file_without_authority_columns_takes_them_from_the_current_set(db, tmp_path):
     import geopandas as gpd
+
     real = gpd.read_file(WARDS_2018).head(3)
     frame = gpd.GeoDataFrame(
-        {"WD24CD": [f"E0577770{i}" for i in range(3)], "WD24NM": ["A", "B", "C"]}, geometry=real.geometry.values,
+        {"WD24CD": [f"E0577770{i}" for i in range(3)], "WD24NM": ["A", "B", "C"]},
+        geometry=real.geometry.values,
         crs="EPSG:4326",
     )
     path = write(frame, tmp_path / "wards.geojson")
@@ -91,13 +96,21 @@ def test_file_without_authority_columns_takes_them_from_the_current_set(db, tmp_
     "make, expected",
     [
         (lambda tmp: tmp / "missing.geojson", "no such file"),
-        (lambda tmp: write(ward_frame().rename(columns={"WD23CD": "CODE", "WD23NM": "NAME"}), tmp / "x-2023-05.geojson"),
-         "CODE"),
-        (lambda tmp: write(invalid_geometry_frame(), tmp / "x-2023-05.geojson"),
-         "Test Ward 0"),
+        (
+            lambda tmp: write(
+                ward_frame().rename(columns={"WD23CD": "CODE", "WD23NM": "NAME"}), tmp / "x-2023-05.geojson"
+            ),
+            "CODE",
+        ),
+        (lambda tmp: write(invalid_geometry_frame(), tmp / "x-2023-05.geojson"), "Test Ward 0"),
         (lambda tmp: write(ward_frame(WD23CD=["E05999900"] * 3), tmp / "x-2023-05.geojson"), "E05999900"),
-        (lambda tmp: (tmp / "x-2023-05.geojson").write_text('{"type":"FeatureCollection","features":[]}') and tmp / "x-2023-05.geojson",
-         "no features"),
+        (
+            lambda tmp: (
+                (tmp / "x-2023-05.geojson").write_text('{"type":"FeatureCollection","features":[]}')
+                and tmp / "x-2023-05.geojson"
+            ),
+            "no features",
+        ),
     ],
     ids=["missing file", "no ward code column", "invalid geometry", "duplicate codes", "empty file"],
 )

@@ -4,6 +4,7 @@ imported with a warning; making a set current checks that the places the current
 locates (its wards' centres, where recent concerns were raised) lie in the new one,
 refusing when most do not and naming them when some do not. `flask wards import`
 prints the warnings, and `--dry-run` stores nothing."""
+
 from __future__ import annotations
 
 import uuid
@@ -34,8 +35,9 @@ def count(db, model):
 
 def test_a_file_in_the_wrong_coordinate_system_stores_nothing(db, tmp_path):
     frame = ward_frame(3)
-    degrees_as_metres = gpd.GeoDataFrame(frame.drop(columns="geometry"), geometry=list(frame.geometry),
-                                         crs="EPSG:27700")
+    degrees_as_metres = gpd.GeoDataFrame(
+        frame.drop(columns="geometry"), geometry=list(frame.geometry), crs="EPSG:27700"
+    )
     before = (count(db, BoundarySet), count(db, Ward))
     with pytest.raises(BoundaryImportError, match="looks like longitude and latitude in degrees"):
         import_boundary_file(str(write(degrees_as_metres, tmp_path / "wards-2023-05.gpkg")), make_current=True)
@@ -48,20 +50,30 @@ def test_a_set_outside_the_current_wards_is_imported_with_a_warning(db, tmp_path
     result = import_boundary_file(str(write(ward_frame(3), tmp_path / "wards-2023-05.geojson")))
     assert result.created == 3 and not result.made_current
     [warning] = result.warnings
-    assert warning.startswith("none of the 3 wards of 2023-05 lies within the wards of the current set 2018-12: "
-                              "they span longitude -1.0500 to -1.0200, latitude 54.8000 to 54.8100; the current "
-                              "set spans")
+    assert warning.startswith(
+        "none of the 3 wards of 2023-05 lies within the wards of the current set 2018-12: "
+        "they span longitude -1.0500 to -1.0200, latitude 54.8000 to 54.8100; the current "
+        "set spans"
+    )
     assert import_boundary_file(WARDS_2013).warnings == []  # the same area, redrawn
 
 
 def test_some_wards_outside_are_named(db, tmp_path):
     real = gpd.read_file(WARDS_2018).head(2)
-    frame = gpd.GeoDataFrame({"WD23CD": ["E05777701", "E05777702", "E05777703"], "WD23NM": ["A", "B", "C"],
-                              "LAD23CD": ["E06000002"] * 3, "LAD23NM": ["Middlesbrough"] * 3},
-                             geometry=[*real.geometry, ward_frame(1).geometry[0]], crs="EPSG:4326")
+    frame = gpd.GeoDataFrame(
+        {
+            "WD23CD": ["E05777701", "E05777702", "E05777703"],
+            "WD23NM": ["A", "B", "C"],
+            "LAD23CD": ["E06000002"] * 3,
+            "LAD23NM": ["Middlesbrough"] * 3,
+        },
+        geometry=[*real.geometry, ward_frame(1).geometry[0]],
+        crs="EPSG:4326",
+    )
     result = import_boundary_file(str(write(frame, tmp_path / "wards-2023-05.geojson")))
-    assert result.warnings == ["1 of the 3 wards of 2023-05 lie outside every ward of the current set 2018-12: "
-                               "E05777703."]
+    assert result.warnings == [
+        "1 of the 3 wards of 2023-05 lie outside every ward of the current set 2018-12: E05777703."
+    ]
 
 
 def test_a_set_elsewhere_cannot_be_made_current(db, tmp_path):
@@ -70,7 +82,8 @@ def test_a_set_elsewhere_cannot_be_made_current(db, tmp_path):
         import_boundary_file(str(write(ward_frame(3), tmp_path / "wards-2023-05.geojson")), make_current=True)
     assert str(refused.value).startswith(
         "2023-05 cannot be made current: 79 of 79 places the current set 2018-12 locates lie outside all of its "
-        "wards (the centre of ward E05001505 (Brotton); the centre of ward E05001506 (Coatham);")
+        "wards (the centre of ward E05001505 (Brotton); the centre of ward E05001506 (Coatham);"
+    )
     assert str(refused.value).endswith("Is it the right area, in the right coordinate system? Nothing was changed.")
     db.session.rollback()  # as the command does
     assert (count(db, BoundarySet), count(db, Ward)) == before
@@ -81,9 +94,11 @@ def test_a_set_that_leaves_some_places_out_is_made_current_with_a_warning(db):
     result = import_boundary_file(WARDS_2018, vintage="2018-12-no-redcar", authorities=NOT_REDCAR, make_current=True)
     assert result.made_current and current_boundary_set().vintage == "2018-12-no-redcar"
     [warning] = result.warnings
-    assert warning.startswith("22 of 79 places the current set 2018-12 locates lie outside every ward of "
-                              "2018-12-no-redcar, which is now current: the centre of ward E05001505 (Brotton); "
-                              "the centre of ward E05001506 (Coatham);")
+    assert warning.startswith(
+        "22 of 79 places the current set 2018-12 locates lie outside every ward of "
+        "2018-12-no-redcar, which is now current: the centre of ward E05001505 (Brotton); "
+        "the centre of ward E05001506 (Coatham);"
+    )
     assert warning.endswith("and 17 more. Concerns raised there will be flagged for review.")
 
 
@@ -95,8 +110,10 @@ def test_the_same_area_redrawn_is_made_current_without_a_word(db):
 
 
 def test_the_sample_holds_where_recent_concerns_were_raised(db, officer_client):
-    response = officer_client.post("/api/v1/concerns", json={"id": str(uuid.uuid4()), "category": "speeding",
-                                                             "description": "Cars", "lon": -1.2345, "lat": 54.5742})
+    response = officer_client.post(
+        "/api/v1/concerns",
+        json={"id": str(uuid.uuid4()), "category": "speeding", "description": "Cars", "lon": -1.2345, "lat": 54.5742},
+    )
     concern_id = response.get_json()["id"]
     places = sample_places(current_boundary_set())
     assert len(places) == 80

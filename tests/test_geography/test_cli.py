@@ -57,7 +57,9 @@ def test_import_errors_go_to_the_user(runner, tmp_path):
 
 def test_designations_import_reports_rows(runner, tmp_path):
     path = tmp_path / "d.csv"
-    path.write_text("ward_code,designation,effective_from\nE05009857,strengthen,2018-04-01\nE05000000,support,2018-04-01\n")
+    path.write_text(
+        "ward_code,designation,effective_from\nE05009857,strengthen,2018-04-01\nE05000000,support,2018-04-01\n"
+    )
     result = runner.invoke(args=["designations", "import", str(path)])
     assert result.exit_code == 2 and "nothing imported" in result.output and "row 3" in result.output
     path.write_text("ward_code,designation,effective_from\nE05009857,strengthen,2018-04-01\n")

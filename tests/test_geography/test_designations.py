@@ -20,9 +20,10 @@ def entry(code):
 
 
 def test_designations_are_imported_and_history_is_kept(db, tmp_path):
-    path = write_csv(tmp_path, "ward_code,designation,effective_from\n"
-                               "E05009857,strengthen,2017-04-01\n"
-                               "E05009868,Sustain,2017-04-01\n")
+    path = write_csv(
+        tmp_path,
+        "ward_code,designation,effective_from\nE05009857,strengthen,2017-04-01\nE05009868,Sustain,2017-04-01\n",
+    )
     result = import_designations(path, current_boundary_set())
     assert result.created == 2
     later = write_csv(tmp_path, "ward_code,designation,effective_from\nE05009857,support,2019-04-01\n", "later.csv")
@@ -50,11 +51,14 @@ def test_sample_designations_are_marked(db, tmp_path):
 
 
 def test_bad_rows_are_reported_by_row_number_and_nothing_is_stored(db, tmp_path):
-    path = write_csv(tmp_path, "ward_code,designation,effective_from\n"
-                               "E05009857,strengthen,2017-04-01\n"
-                               "E05000000,support,2017-04-01\n"
-                               "E05009868,maintain,2017-04-01\n"
-                               "E05009868,support,first of April\n")
+    path = write_csv(
+        tmp_path,
+        "ward_code,designation,effective_from\n"
+        "E05009857,strengthen,2017-04-01\n"
+        "E05000000,support,2017-04-01\n"
+        "E05009868,maintain,2017-04-01\n"
+        "E05009868,support,first of April\n",
+    )
     with pytest.raises(DesignationImportError) as excinfo:
         import_designations(path, current_boundary_set())
     problems = excinfo.value.problems

@@ -2,6 +2,7 @@
 infinities, huge values, and arbitrary text, for lon/lat or grid. The answer is always
 JSON and one of 200 (a ward), 400 (not usable coordinates: NaN and infinities among
 them) or 404 (outside every ward), never a server error."""
+
 from __future__ import annotations
 
 import math
@@ -13,11 +14,35 @@ ANY_FLOAT = st.floats(allow_nan=True, allow_infinity=True)
 WRITTEN = st.one_of(
     ANY_FLOAT.map(repr),
     ANY_FLOAT.map(lambda x: f"{x:.20e}" if math.isfinite(x) else str(x)),
-    st.sampled_from(["nan", "NaN", "-nan", "inf", "-Infinity", "1e309", "-1e309", "1e-400", "0x1p3", "1_000",
-                     " -1.2 ", "", "١٢", "--1", "1e", "None"]),
+    st.sampled_from(
+        [
+            "nan",
+            "NaN",
+            "-nan",
+            "inf",
+            "-Infinity",
+            "1e309",
+            "-1e309",
+            "1e-400",
+            "0x1p3",
+            "1_000",
+            " -1.2 ",
+            "",
+            "١٢",
+            "--1",
+            "1e",
+            "None",
+        ]
+    ),
     st.text(max_size=20).filter(lambda t: "\x00" not in t),
 )
-SETTINGS = settings(max_examples=150, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 
 
 def _as_float(text):
@@ -34,8 +59,14 @@ def test_locate_lonlat_never_fails(client, lon, lat):
     assert response.status_code in (200, 400, 404), response.get_data(as_text=True)
     body = response.get_json()
     x, y = _as_float(lon), _as_float(lat)
-    usable = x is not None and y is not None and math.isfinite(x) and math.isfinite(y) \
-        and -180 <= x <= 180 and -90 <= y <= 90
+    usable = (
+        x is not None
+        and y is not None
+        and math.isfinite(x)
+        and math.isfinite(y)
+        and -180 <= x <= 180
+        and -90 <= y <= 90
+    )
     if not usable:
         assert response.status_code == 400 and body["error"]
     elif response.status_code == 200:

@@ -1,4 +1,5 @@
 """Wards as people write them, in the boundary set in force on the day."""
+
 from datetime import date
 
 import pytest
@@ -15,30 +16,36 @@ from engage.geography.ward_names import (
 from tests.conftest import GEODATA_DIR
 
 
-@pytest.mark.parametrize("written, normal", [
-    ("Brotton ward", "brotton"),
-    ("  BROTTON   Ward ", "brotton"),
-    ("St Germain's", "st germains"),
-    ("st germains", "st germains"),
-    ("Saint Germain\u2019s", "st germains"),
-    ("Stainton & Thornton", "stainton and thornton"),
-    ("Stainton and Thornton", "stainton and thornton"),
-    ("Park End & Beckfield Ward", "park end and beckfield"),
-    ("Stockton Town Centre", "stockton town centre"),
-])
+@pytest.mark.parametrize(
+    "written, normal",
+    [
+        ("Brotton ward", "brotton"),
+        ("  BROTTON   Ward ", "brotton"),
+        ("St Germain's", "st germains"),
+        ("st germains", "st germains"),
+        ("Saint Germain\u2019s", "st germains"),
+        ("Stainton & Thornton", "stainton and thornton"),
+        ("Stainton and Thornton", "stainton and thornton"),
+        ("Park End & Beckfield Ward", "park end and beckfield"),
+        ("Stockton Town Centre", "stockton town centre"),
+    ],
+)
 def test_normalise(written, normal):
     assert normalise_ward_name(written) == normal
 
 
-@pytest.mark.parametrize("written, code", [
-    ("Brotton ward", "E05001505"),
-    ("St Germain's", "E05001519"),
-    ("st germains", "E05001519"),
-    ("Stainton & Thornton", "E05009871"),
-    ("stainton and thornton ward", "E05009871"),
-    ("  berwick hills and pallister ", "E05009855"),
-    ("e05009857", "E05009857"),
-])
+@pytest.mark.parametrize(
+    "written, code",
+    [
+        ("Brotton ward", "E05001505"),
+        ("St Germain's", "E05001519"),
+        ("st germains", "E05001519"),
+        ("Stainton & Thornton", "E05009871"),
+        ("stainton and thornton ward", "E05009871"),
+        ("  berwick hills and pallister ", "E05009855"),
+        ("e05009857", "E05009857"),
+    ],
+)
 def test_matches_names_and_codes(app_ctx, written, code):
     match = WardMatcher(current_boundary_set()).match(written)
     assert match.ward is not None and match.ward.code == code, match.problem

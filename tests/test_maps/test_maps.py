@@ -39,17 +39,29 @@ def test_counts_per_ward_and_per_meeting(db):
     assert counts["E05009857"] == {"count": 4, "meetings": 2, "per_meeting": 2.0}
     assert counts["E05001552"] == {"count": 1, "meetings": 0, "per_meeting": None}  # demo row not counted
     assert counts["E05008942"]["count"] == 0
-    drugs = ward_counts(MapFilters.from_args({"category": "drugs"}, today=TODAY + timedelta(days=1)),
-                        scope_for(EVERYTHING), current_boundary_set().id)
+    drugs = ward_counts(
+        MapFilters.from_args({"category": "drugs"}, today=TODAY + timedelta(days=1)),
+        scope_for(EVERYTHING),
+        current_boundary_set().id,
+    )
     assert drugs["E05009857"]["count"] == 3
-    stockton = ward_counts(MapFilters.from_args({"lad": "E06000004"}, today=TODAY + timedelta(days=1)),
-                           scope_for(EVERYTHING), current_boundary_set().id)
+    stockton = ward_counts(
+        MapFilters.from_args({"lad": "E06000004"}, today=TODAY + timedelta(days=1)),
+        scope_for(EVERYTHING),
+        current_boundary_set().id,
+    )
     assert stockton["E05009857"]["count"] == 0 and stockton["E05001552"]["count"] == 1
-    demo = ward_counts(MapFilters.from_args({"source": "demo"}, today=TODAY + timedelta(days=1)),
-                       scope_for(EVERYTHING), current_boundary_set().id)
+    demo = ward_counts(
+        MapFilters.from_args({"source": "demo"}, today=TODAY + timedelta(days=1)),
+        scope_for(EVERYTHING),
+        current_boundary_set().id,
+    )
     assert demo["E05001552"]["count"] == 1 and demo["E05009857"]["count"] == 0
-    old = ward_counts(MapFilters.from_args({"to": (TODAY - timedelta(days=30)).isoformat()}),
-                      scope_for(EVERYTHING), current_boundary_set().id)
+    old = ward_counts(
+        MapFilters.from_args({"to": (TODAY - timedelta(days=30)).isoformat()}),
+        scope_for(EVERYTHING),
+        current_boundary_set().id,
+    )
     assert old["E05009857"]["count"] == 0
 
 
@@ -72,12 +84,15 @@ def test_heat_cells_are_counted_in_the_database(db):
     assert abs(busiest[0] - 54.5742) < cells["cell_degrees"] and abs(busiest[1] + 1.2345) < cells["cell_degrees"]
 
 
-@pytest.mark.parametrize("values, method, expected", [
-    ([], "quantiles", []),
-    ([3, 3, 3], "quantiles", [3.0]),
-    ([0, 0, 0, 0, 1, 1, 2, 3, 5, 40], "quantiles", None),
-    ([0, 1, 1, 2, 2, 3, 20, 21, 22, 60], "jenks", None),
-])
+@pytest.mark.parametrize(
+    "values, method, expected",
+    [
+        ([], "quantiles", []),
+        ([3, 3, 3], "quantiles", [3.0]),
+        ([0, 0, 0, 0, 1, 1, 2, 3, 5, 40], "quantiles", None),
+        ([0, 1, 1, 2, 2, 3, 20, 21, 22, 60], "jenks", None),
+    ],
+)
 def test_class_breaks_suit_skewed_counts(values, method, expected):
     breaks = class_breaks(values, method)
     if expected is not None:

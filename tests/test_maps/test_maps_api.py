@@ -44,7 +44,11 @@ def test_heat_layer_bins(staff_client, officer_client):
 def test_authority_outlines(client):
     data = client.get("/api/authorities").get_json()
     assert [f["properties"]["lad_name"] for f in data["features"]] == [
-        "Hartlepool", "Middlesbrough", "Redcar and Cleveland", "Stockton-on-Tees"]
+        "Hartlepool",
+        "Middlesbrough",
+        "Redcar and Cleveland",
+        "Stockton-on-Tees",
+    ]
 
 
 def test_maps_page_needs_log_in(client, officer_client):

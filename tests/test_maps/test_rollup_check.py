@@ -4,11 +4,12 @@ the rebuild refuses while a trigger is missing. Runs on SQLite and PostgreSQL.
 
 The commands end their own transactions (and the CLI's app context removes the session),
 so each test commits what it stores: the test's outer transaction still rolls it all back."""
+
 from __future__ import annotations
 
 import random
 import uuid
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -41,9 +42,15 @@ def stored(app_ctx, db, users):
     old_set = BoundarySet(vintage="2015-05", source="test", is_current=False)
     db.session.add(old_set)
     db.session.flush()
-    old_ward = Ward(boundary_set_id=old_set.id, code=picked[0].code, name=picked[0].name,
-                    local_authority_id=picked[0].local_authority_id, geometry=picked[0].geometry,
-                    label_lon=picked[0].label_lon, label_lat=picked[0].label_lat)
+    old_ward = Ward(
+        boundary_set_id=old_set.id,
+        code=picked[0].code,
+        name=picked[0].name,
+        local_authority_id=picked[0].local_authority_id,
+        geometry=picked[0].geometry,
+        label_lon=picked[0].label_lon,
+        label_lat=picked[0].label_lat,
+    )
     db.session.add(old_ward)
     db.session.flush()
     categories = db.session.scalars(sa.select(Category.id).order_by(Category.id)).all()
@@ -54,20 +61,37 @@ def stored(app_ctx, db, users):
         moment = (time(23, 59), time(0, 1), time(rng.randint(0, 23), rng.randint(0, 59)))[i % 3]
         positioned = rng.random() > 0.2
         base = (ward.label_lon, ward.label_lat) if ward else (-1.1, 54.7)
-        lon, lat = (base[0] + rng.uniform(-0.03, 0.03), base[1] + rng.uniform(-0.02, 0.02)) if positioned else (None, None)
-        rows.append({
-            "id": str(uuid.UUID(int=rng.getrandbits(128))), "category_id": categories[i % len(categories)],
-            "description": "stored", "lon": lon, "lat": lat, "location_source": "map" if positioned else "ward",
-            "ward_id": ward.id if ward else None, "boundary_set_id": ward.boundary_set_id if ward else None,
-            "needs_review": ward is None, "raised_at": datetime.combine(day, moment, tzinfo=timezone.utc),
-            "status": STATUSES[i % len(STATUSES)], "is_demo": i % 5 == 0,
-        })
+        lon, lat = (
+            (base[0] + rng.uniform(-0.03, 0.03), base[1] + rng.uniform(-0.02, 0.02)) if positioned else (None, None)
+        )
+        rows.append(
+            {
+                "id": str(uuid.UUID(int=rng.getrandbits(128))),
+                "category_id": categories[i % len(categories)],
+                "description": "stored",
+                "lon": lon,
+                "lat": lat,
+                "location_source": "map" if positioned else "ward",
+                "ward_id": ward.id if ward else None,
+                "boundary_set_id": ward.boundary_set_id if ward else None,
+                "needs_review": ward is None,
+                "raised_at": datetime.combine(day, moment, tzinfo=UTC),
+                "status": STATUSES[i % len(STATUSES)],
+                "is_demo": i % 5 == 0,
+            }
+        )
     db.session.execute(sa.insert(Concern), rows)
     meetings, links = [], []
     for i in range(30):
         meeting_id = str(uuid.uuid4())
-        meetings.append({"id": meeting_id, "date": TODAY - timedelta(days=rng.randint(0, 700)),
-                         "status": ("held", "held", "held", "planned", "cancelled")[i % 5], "is_demo": i % 4 == 0})
+        meetings.append(
+            {
+                "id": meeting_id,
+                "date": TODAY - timedelta(days=rng.randint(0, 700)),
+                "status": ("held", "held", "held", "planned", "cancelled")[i % 5],
+                "is_demo": i % 4 == 0,
+            }
+        )
         links.append({"meeting_id": meeting_id, "ward_id": picked[i % len(picked)].id})
         if i % 6 == 0:  # a second ward, or the same code in the older vintage
             links.append({"meeting_id": meeting_id, "ward_id": old_ward.id if i % 12 == 0 else picked[(i + 1) % 8].id})
@@ -79,8 +103,10 @@ def stored(app_ctx, db, users):
 
 def snapshot(db):
     """Both rollup tables, row by row."""
+
     def rows(table):
         return {(bool(r[0]),) + tuple(r[1:-1]): r[-1] for r in db.session.execute(sa.select(table)).all()}
+
     return rows(rollup.concern_rollup), rows(rollup.meeting_rollup)
 
 
@@ -88,25 +114,38 @@ def map_answers(stored, db):
     """What staff see on the maps (wards and heat) for a few filters, from the rollup."""
     scope = scope_for(stored["users"]["staff"])
     boundary_set_id = current_boundary_set().id
-    filters = [MapFilters(TODAY - timedelta(days=365), TODAY), MapFilters(TODAY - timedelta(days=730), TODAY),
-               MapFilters(TODAY - timedelta(days=365), TODAY, source="demo"),
-               MapFilters(TODAY - timedelta(days=200), TODAY - timedelta(days=10), category="drugs", status="open")]
-    return [(ward_counts(f, scope, boundary_set_id), heat_cells(f, scope, boundary_set_id, 11),
-             heat_cells(f, scope, boundary_set_id, 9)) for f in filters]
+    filters = [
+        MapFilters(TODAY - timedelta(days=365), TODAY),
+        MapFilters(TODAY - timedelta(days=730), TODAY),
+        MapFilters(TODAY - timedelta(days=365), TODAY, source="demo"),
+        MapFilters(TODAY - timedelta(days=200), TODAY - timedelta(days=10), category="drugs", status="open"),
+    ]
+    return [
+        (
+            ward_counts(f, scope, boundary_set_id),
+            heat_cells(f, scope, boundary_set_id, 11),
+            heat_cells(f, scope, boundary_set_id, 9),
+        )
+        for f in filters
+    ]
 
 
 def corrupt(db, stored) -> tuple[int, int]:
     """Hand edits: one count changed, a ward's longest blocks deleted, a row left at 0,
     some meeting rows deleted. Returns the keys now wrong in each table."""
     cr, mr = rollup.concern_rollup, rollup.meeting_rollup
-    first = db.session.execute(sa.select(cr).where(cr.c.zoom == rollup.WARD_ZOOM, cr.c.level == 0)
-                               .order_by(*cr.primary_key.columns).limit(1)).one()
+    first = db.session.execute(
+        sa.select(cr).where(cr.c.zoom == rollup.WARD_ZOOM, cr.c.level == 0).order_by(*cr.primary_key.columns).limit(1)
+    ).one()
     key = {c.name: first._mapping[c.name] for c in cr.primary_key.columns}
     db.session.execute(sa.update(cr).where(*(cr.c[k] == v for k, v in key.items())).values(n=cr.c.n + 5))
     ward_id = stored["picked"][1].id
     gone = db.session.execute(sa.delete(cr).where(cr.c.ward_id == ward_id, cr.c.level == 8)).rowcount
-    db.session.execute(sa.insert(cr).values(is_demo=False, zoom=0, category_id=0, status="*", level=0, bucket=1,
-                                            ward_id=ward_id, gx=0, gy=0, n=0))
+    db.session.execute(
+        sa.insert(cr).values(
+            is_demo=False, zoom=0, category_id=0, status="*", level=0, bucket=1, ward_id=ward_id, gx=0, gy=0, n=0
+        )
+    )
     meetings_gone = db.session.execute(sa.delete(mr).where(mr.c.level == 2)).rowcount
     db.session.commit()
     assert gone > 0 and meetings_gone > 0
@@ -151,22 +190,27 @@ def test_corruption_is_reported_then_rebuilt(stored, db, runner):
     assert not report.ok and report.missing_triggers == []
     concern_check, meeting_check = report.tables
     assert (concern_check.differing_keys, meeting_check.differing_keys) == (concern_keys, meeting_keys)
-    assert len(concern_check.examples) == 3 and all(d.expected != d.stored or d.stored == 0
-                                                    for d in concern_check.examples)
+    assert len(concern_check.examples) == 3 and all(
+        d.expected != d.stored or d.stored == 0 for d in concern_check.examples
+    )
     assert all(d.stored == 0 and d.expected > 0 for d in meeting_check.examples)
 
     result = runner.invoke(args=["maps", "check-rollups"])
     assert result.exit_code == 1, result.output
-    assert f"concern_rollup: {len(before_rows[0]) - concern_keys + 2 + 1:,} rows, {concern_keys:,} keys differ" \
+    assert (
+        f"concern_rollup: {len(before_rows[0]) - concern_keys + 2 + 1:,} rows, {concern_keys:,} keys differ"
         in result.output
+    )
     assert f"meeting_rollup: {len(before_rows[1]) - meeting_keys:,} rows, {meeting_keys:,} keys differ" in result.output
     assert "stored a row at 0" in result.output and "counted 1, stored 0" in result.output
     assert "maps rebuild-rollups" in result.output
 
     result = runner.invoke(args=["maps", "rebuild-rollups"])
     assert result.exit_code == 0, result.output
-    assert (f"wrote {len(before_rows[0]):,} concern_rollup rows" in result.output
-            and f"{len(before_rows[1]):,} meeting_rollup rows" in result.output)
+    assert (
+        f"wrote {len(before_rows[0]):,} concern_rollup rows" in result.output
+        and f"{len(before_rows[1]):,} meeting_rollup rows" in result.output
+    )
 
     assert snapshot(db) == before_rows
     assert map_answers(stored, db) == before_answers
@@ -186,8 +230,9 @@ def test_dry_run_reports_and_changes_nothing(stored, db, runner):
     result = runner.invoke(args=["maps", "rebuild-rollups", "--dry-run"])
     assert result.exit_code == 0, result.output
     assert f"{concern_keys:,} keys differ" in result.output and f"{meeting_keys:,} keys differ" in result.output
-    assert (f"a rebuild would write {len(before_rows[0]):,} concern_rollup rows "
-            f"(replacing {len(corrupted[0]):,})") in result.output
+    assert (
+        f"a rebuild would write {len(before_rows[0]):,} concern_rollup rows (replacing {len(corrupted[0]):,})"
+    ) in result.output
     assert "nothing changed" in result.output
     assert snapshot(db) == corrupted
 

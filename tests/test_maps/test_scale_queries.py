@@ -4,6 +4,7 @@ rollup against direct counts, an inspector's inbox read as two index-ordered arm
 one OR, coverage walked meeting by meeting against grouping every meeting, and counts
 that stop at a limit. On the data set of test_map_rollup (two years, a dozen wards, an
 older vintage, demo rows, routed and copied concerns); SQLite or PostgreSQL."""
+
 from __future__ import annotations
 
 import uuid
@@ -41,8 +42,10 @@ def test_drilldown_from_the_rollup_equals_direct_counts(world):
         scope = scope_for(world["people"][name])
         for ward in wards:
             for today in (TODAY, TODAY - timedelta(days=200), date(TODAY.year, 1, 1)):
-                fast, direct = ward_drilldown(ward, scope, today=today), ward_drilldown(ward, scope, today=today,
-                                                                                        use_rollup=False)
+                fast, direct = (
+                    ward_drilldown(ward, scope, today=today),
+                    ward_drilldown(ward, scope, today=today, use_rollup=False),
+                )
                 assert fast.months == direct.months, (name, ward.code, today)
                 assert fast.top_categories == direct.top_categories, (name, ward.code, today)
                 assert fast.open_by_status == direct.open_by_status, (name, ward.code, today)
@@ -57,8 +60,14 @@ def test_inspectors_ward_page_from_the_rollup_equals_direct_counts(world):
             direct = ward_overview(ward, scope, per_page=4, use_rollup=False)
             assert fast.top_categories == direct.top_categories, (name, ward.code)
             assert fast.open_concerns.total == direct.open_concerns.total, (name, ward.code)
-            every_open = list(db_scalars(filter_concerns(scope, sa.select(Concern.id).where(
-                Concern.ward_id == ward.id, Concern.status.in_(OPEN_STATUSES))).order_by(Concern.raised_at, Concern.id)))
+            every_open = list(
+                db_scalars(
+                    filter_concerns(
+                        scope,
+                        sa.select(Concern.id).where(Concern.ward_id == ward.id, Concern.status.in_(OPEN_STATUSES)),
+                    ).order_by(Concern.raised_at, Concern.id)
+                )
+            )
             assert fast.open_concerns.total == len(every_open)
             shown, page = [], 1
             while True:
@@ -76,8 +85,16 @@ def db_scalars(stmt):
     return db.session.scalars(stmt).all()
 
 
-FILTERS = [{}, {"status": "all"}, {"status": "closed"}, {"status": "new"}, {"category": "drugs", "status": "all"},
-           {"ward": "E05009857", "status": "all"}, {"older": "100", "status": "all"}, {"queue": "triage"}]
+FILTERS = [
+    {},
+    {"status": "all"},
+    {"status": "closed"},
+    {"status": "new"},
+    {"category": "drugs", "status": "all"},
+    {"ward": "E05009857", "status": "all"},
+    {"older": "100", "status": "all"},
+    {"queue": "triage"},
+]
 
 
 def _old_inbox(scope, filters):
@@ -126,7 +143,9 @@ def _assert_inbox_is_the_single_query(db, scope, args, name, per_page=7):
     counts = status_counts(scope, filters)
     exact = {}
     for status in LABELS:
-        exact[status] = len(db.session.scalars(_old_inbox(scope, InboxFilters.from_args(dict(args, status=status)))).all())
+        exact[status] = len(
+            db.session.scalars(_old_inbox(scope, InboxFilters.from_args(dict(args, status=status)))).all()
+        )
     for status, n in exact.items():
         assert counts[status] == (Count(limit, True) if n > limit else n), (name, args, status)
     # The open and all tabs add up their statuses' counts: exact when none is capped,
@@ -153,19 +172,27 @@ def test_staff_inbox_by_ward_and_category_read_per_lead_team_equals_the_single_q
     for lead, chosen in ((other, in_drugs[0::3]), (world["team_id"], in_drugs[1::3]), (None, in_drugs[2::3])):
         db.session.execute(sa.update(Concern).where(Concern.id.in_(chosen)).values(lead_team_id=lead))
     db.session.flush()
-    led = db.session.execute(sa.select(Concern.lead_team_id, sa.func.count()).where(
-        Concern.ward_id == ward.id, Concern.category_id == drugs).group_by(Concern.lead_team_id)).all()
+    led = db.session.execute(
+        sa.select(Concern.lead_team_id, sa.func.count())
+        .where(Concern.ward_id == ward.id, Concern.category_id == drugs)
+        .group_by(Concern.lead_team_id)
+    ).all()
     assert len(led) == 3 and None in dict(led), led
-    for args in [{"ward": ward.code, "category": "drugs"}, {"ward": ward.code, "category": "drugs", "status": "all"},
-                 {"ward": ward.code, "category": "drugs", "status": "closed"},
-                 {"ward": ward.code, "category": "drugs", "older": "100", "status": "all"},
-                 {"ward": ward.code, "category": "speeding", "status": "all"},
-                 {"ward": ward.code, "category": "no_such_category", "status": "all"}]:
+    for args in [
+        {"ward": ward.code, "category": "drugs"},
+        {"ward": ward.code, "category": "drugs", "status": "all"},
+        {"ward": ward.code, "category": "drugs", "status": "closed"},
+        {"ward": ward.code, "category": "drugs", "older": "100", "status": "all"},
+        {"ward": ward.code, "category": "speeding", "status": "all"},
+        {"ward": ward.code, "category": "no_such_category", "status": "all"},
+    ]:
         _assert_inbox_is_the_single_query(db, staff, args, "staff", per_page=3)
     # The arms' counts summed stop at the limit as one count would.
     monkeypatch.setattr(paging, "COUNT_LIMIT", 3)
-    for args in [{"ward": ward.code, "category": "drugs", "status": "all"},
-                 {"ward": ward.code, "category": "drugs", "status": "closed"}]:
+    for args in [
+        {"ward": ward.code, "category": "drugs", "status": "all"},
+        {"ward": ward.code, "category": "drugs", "status": "closed"},
+    ]:
         _assert_inbox_is_the_single_query(db, staff, args, "staff", per_page=3)
 
 
@@ -173,31 +200,57 @@ def _old_coverage(period, source, today):
     """Coverage's figures as they were counted: grouping every meeting."""
     code_meetings = (
         sa.select(Ward.code.label("code"), Meeting.date.label("date"), Meeting.status.label("status"))
-        .join(meeting_ward, meeting_ward.c.ward_id == Ward.id).join(Meeting, Meeting.id == meeting_ward.c.meeting_id)
-        .where(Meeting.kind == agg.YFYV, Meeting.is_demo.is_(source == "demo")).subquery())
+        .join(meeting_ward, meeting_ward.c.ward_id == Ward.id)
+        .join(Meeting, Meeting.id == meeting_ward.c.meeting_id)
+        .where(Meeting.kind == agg.YFYV, Meeting.is_demo.is_(source == "demo"))
+        .subquery()
+    )
     from engage.extensions import db
 
-    last = dict(db.session.execute(
-        sa.select(code_meetings.c.code, sa.func.max(code_meetings.c.date))
-        .where(code_meetings.c.status == "held", code_meetings.c.date <= period.end).group_by(code_meetings.c.code)).all())
-    in_period = set(db.session.scalars(
-        sa.select(code_meetings.c.code).where(code_meetings.c.status == "held",
-                                             code_meetings.c.date.between(period.start, period.end)).distinct()))
-    planned = dict(db.session.execute(
-        sa.select(code_meetings.c.code, sa.func.min(code_meetings.c.date))
-        .where(code_meetings.c.status == "planned", code_meetings.c.date >= today).group_by(code_meetings.c.code)).all())
+    last = dict(
+        db.session.execute(
+            sa.select(code_meetings.c.code, sa.func.max(code_meetings.c.date))
+            .where(code_meetings.c.status == "held", code_meetings.c.date <= period.end)
+            .group_by(code_meetings.c.code)
+        ).all()
+    )
+    in_period = set(
+        db.session.scalars(
+            sa.select(code_meetings.c.code)
+            .where(code_meetings.c.status == "held", code_meetings.c.date.between(period.start, period.end))
+            .distinct()
+        )
+    )
+    planned = dict(
+        db.session.execute(
+            sa.select(code_meetings.c.code, sa.func.min(code_meetings.c.date))
+            .where(code_meetings.c.status == "planned", code_meetings.c.date >= today)
+            .group_by(code_meetings.c.code)
+        ).all()
+    )
     return last, in_period, planned
 
 
 def test_coverage_from_the_links_equals_grouping_every_meeting(world, db):
     wards = world["picked"][:4] + world["old_wards"][:1]
-    rows = [{"id": str(uuid.uuid4()), "date": TODAY - timedelta(days=k % 700 - 40),
-             "status": ("held", "held", "cancelled", "planned")[k % 4], "is_demo": k % 9 == 0} for k in range(900)]
+    rows = [
+        {
+            "id": str(uuid.uuid4()),
+            "date": TODAY - timedelta(days=k % 700 - 40),
+            "status": ("held", "held", "cancelled", "planned")[k % 4],
+            "is_demo": k % 9 == 0,
+        }
+        for k in range(900)
+    ]
     db.session.execute(sa.insert(Meeting), rows)
-    db.session.execute(sa.insert(meeting_ward), [{"meeting_id": r["id"], "ward_id": wards[k % len(wards)].id}
-                                                 for k, r in enumerate(rows)])
-    for period in (agg.Period(TODAY - timedelta(days=365), TODAY - timedelta(days=1)),
-                   agg.Period(TODAY - timedelta(days=500), TODAY - timedelta(days=400))):
+    db.session.execute(
+        sa.insert(meeting_ward),
+        [{"meeting_id": r["id"], "ward_id": wards[k % len(wards)].id} for k, r in enumerate(rows)],
+    )
+    for period in (
+        agg.Period(TODAY - timedelta(days=365), TODAY - timedelta(days=1)),
+        agg.Period(TODAY - timedelta(days=500), TODAY - timedelta(days=400)),
+    ):
         for source in ("real", "demo"):
             last, in_period, planned = _old_coverage(period, source, TODAY)
             for row in agg.coverage(period, source, TODAY):
@@ -231,22 +284,31 @@ def test_open311_requests_by_status_equal_one_scan_by_time(world, db, status):
 
     end = utcnow() + timedelta(days=5)
     wanted = OPEN_STATUSES if status == "open" else tuple(s for s in LABELS if s not in OPEN_STATUSES)
-    expected = db.session.scalars(sa.select(Concern.id).where(
-        ~Concern.is_demo, Concern.raised_at.between(end - timedelta(days=90), end), Concern.status.in_(wanted))
-        .order_by(Concern.raised_at.desc(), Concern.id)).all()
+    expected = db.session.scalars(
+        sa.select(Concern.id)
+        .where(~Concern.is_demo, Concern.raised_at.between(end - timedelta(days=90), end), Concern.status.in_(wanted))
+        .order_by(Concern.raised_at.desc(), Concern.id)
+    ).all()
     assert expected
     for page_size in (1, 4, 1000):
         shown = []
         for page in range(1, len(expected) // page_size + 2):
-            shown += [c.id for c in find_requests(RequestQuery(statuses=[status], start=end - timedelta(days=90),
-                                                               end=end, page=page, page_size=page_size))]
+            shown += [
+                c.id
+                for c in find_requests(
+                    RequestQuery(
+                        statuses=[status], start=end - timedelta(days=90), end=end, page=page, page_size=page_size
+                    )
+                )
+            ]
         assert shown == expected, page_size
 
 
 def _copies_out_of_step(db) -> list:
     copy = copy_columns.c
     return db.session.execute(
-        sa.select(copy.concern_id, copy.status, Concern.status).join(Concern, Concern.id == copy.concern_id)
+        sa.select(copy.concern_id, copy.status, Concern.status)
+        .join(Concern, Concern.id == copy.concern_id)
         .where(sa.or_(copy.status.is_(None), copy.status != Concern.status, copy.raised_at != Concern.raised_at))
     ).all()
 
@@ -254,9 +316,18 @@ def _copies_out_of_step(db) -> list:
 def _links_out_of_step(db) -> list:
     links = link_columns.c
     return db.session.execute(
-        sa.select(links.meeting_id).join(Meeting, Meeting.id == links.meeting_id)
-        .where(sa.or_(links.date.is_(None), links.date != Meeting.date, links.status != Meeting.status,
-                      links.kind != Meeting.kind, links.is_demo != Meeting.is_demo))).all()
+        sa.select(links.meeting_id)
+        .join(Meeting, Meeting.id == links.meeting_id)
+        .where(
+            sa.or_(
+                links.date.is_(None),
+                links.date != Meeting.date,
+                links.status != Meeting.status,
+                links.kind != Meeting.kind,
+                links.is_demo != Meeting.is_demo,
+            )
+        )
+    ).all()
 
 
 def test_meeting_links_carry_their_meetings_date_status_and_kind(world, db):
@@ -267,8 +338,9 @@ def test_meeting_links_carry_their_meetings_date_status_and_kind(world, db):
     meeting.status, meeting.date = "cancelled", meeting.date + timedelta(days=2)
     db.session.flush()
     db.session.execute(sa.update(Meeting).where(Meeting.id.in_(ids[1:6])).values(kind="pact", is_demo=True))
-    db.session.execute(sa.update(Meeting).where(Meeting.id.in_(ids[6:9])).values(date=TODAY + timedelta(days=9),
-                                                                                  status="planned"))
+    db.session.execute(
+        sa.update(Meeting).where(Meeting.id.in_(ids[6:9])).values(date=TODAY + timedelta(days=9), status="planned")
+    )
     assert _links_out_of_step(db) == []
 
 
@@ -280,7 +352,9 @@ def test_a_wards_meetings_are_the_newest_held_and_soonest_planned(world, db):
             for demo in (None, False, True):
                 every = sa.select(Meeting).where(
                     Meeting.id.in_(sa.select(meeting_ward.c.meeting_id).where(meeting_ward.c.ward_id.in_(ward_ids))),
-                    Meeting.status == status, Meeting.date <= TODAY if held else Meeting.date >= TODAY)
+                    Meeting.status == status,
+                    Meeting.date <= TODAY if held else Meeting.date >= TODAY,
+                )
                 if demo is not None:
                     every = every.where(Meeting.is_demo.is_(demo))
                 expected = db.session.scalars(every.order_by(Meeting.date.desc() if held else Meeting.date)).all()
@@ -294,16 +368,20 @@ def test_copies_carry_their_concerns_status_and_time(world, db):
     the fixture's, and the ORM's routing), the workflow and bulk SQL (migration 0008)."""
     from engage.concerns.workflow import change_status
 
-    name = {"postgresql": "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal",
-            "sqlite": "SELECT name FROM sqlite_master WHERE type = 'trigger'"}[db.session.get_bind().dialect.name]
-    assert {"concern_copy_fill", "concern_copy_follow", "meeting_ward_fill", "meeting_ward_follow"} <= \
-        set(db.session.scalars(sa.text(name)))
+    name = {
+        "postgresql": "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal",
+        "sqlite": "SELECT name FROM sqlite_master WHERE type = 'trigger'",
+    }[db.session.get_bind().dialect.name]
+    assert {"concern_copy_fill", "concern_copy_follow", "meeting_ward_fill", "meeting_ward_follow"} <= set(
+        db.session.scalars(sa.text(name))
+    )
     copied = db.session.scalars(sa.select(concern_copy.c.concern_id)).all()
     assert copied and _copies_out_of_step(db) == []
     for concern in db.session.scalars(sa.select(Concern).where(Concern.id.in_(copied), Concern.status == "new")):
         change_status(concern, "acknowledged", "", None, "test")
     db.session.flush()
     db.session.execute(sa.update(Concern).where(Concern.id.in_(copied[:5])).values(status="closed"))
-    db.session.execute(sa.update(Concern).where(Concern.id.in_(copied[5:9]))
-                       .values(raised_at=Concern.raised_at - timedelta(days=3)))
+    db.session.execute(
+        sa.update(Concern).where(Concern.id.in_(copied[5:9])).values(raised_at=Concern.raised_at - timedelta(days=3))
+    )
     assert _copies_out_of_step(db) == []

@@ -1,4 +1,5 @@
 """Notifications through the outbox, against a real SMTP server on localhost."""
+
 import uuid
 from datetime import timedelta
 
@@ -25,8 +26,14 @@ def smtp(app_ctx):
 def concerns(db, n, ward_code="E05009857"):
     made = []
     for i in range(n):
-        concern, _ = raise_concern({"id": str(uuid.uuid4()), "category": "off_road_bikes",
-                                    "description": f"Bikes on the field, report {i}", "ward_code": ward_code})
+        concern, _ = raise_concern(
+            {
+                "id": str(uuid.uuid4()),
+                "category": "off_road_bikes",
+                "description": f"Bikes on the field, report {i}",
+                "ward_code": ward_code,
+            }
+        )
         made.append(concern)
     db.session.commit()
     return made

@@ -1,9 +1,10 @@
 """Open311 GeoReport v2: fields, formats and errors as the specification gives them,
 and a submitted request stored and routed as a captured concern is."""
+
 import re
 import uuid
 import xml.etree.ElementTree as ET
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -21,9 +22,25 @@ from tests.conftest import make_team, make_user
 BASE = "/open311/v2"
 CENTRAL = "E05009857"
 SERVICE_FIELDS = ["service_code", "service_name", "description", "metadata", "type", "keywords", "group"]
-REQUEST_FIELDS = ["service_request_id", "status", "status_notes", "service_name", "service_code", "description",
-                  "agency_responsible", "service_notice", "requested_datetime", "updated_datetime",
-                  "expected_datetime", "address", "address_id", "zipcode", "lat", "long", "media_url"]
+REQUEST_FIELDS = [
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "description",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+    "address_id",
+    "zipcode",
+    "lat",
+    "long",
+    "media_url",
+]
 W3C = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)$")
 
 
@@ -51,7 +68,9 @@ def errors_of(response, fmt):
 
 
 def central_point(db):
-    ward = db.session.scalar(sa.select(Ward).where(Ward.code == CENTRAL, Ward.boundary_set_id == current_boundary_set().id))
+    ward = db.session.scalar(
+        sa.select(Ward).where(Ward.code == CENTRAL, Ward.boundary_set_id == current_boundary_set().id)
+    )
     return ward.label_lon, ward.label_lat
 
 
@@ -64,8 +83,13 @@ def token_for(app, db, *roles):
 
 
 def concern(app, db, **fields):
-    body = {"id": str(uuid.uuid4()), "category": "drugs", "description": "Dealing from a car by the play area",
-            "ward_code": CENTRAL, "raised_at": utcnow().isoformat()}
+    body = {
+        "id": str(uuid.uuid4()),
+        "category": "drugs",
+        "description": "Dealing from a car by the play area",
+        "ward_code": CENTRAL,
+        "raised_at": utcnow().isoformat(),
+    }
     is_demo = fields.pop("is_demo", False)
     status = fields.pop("status", None)
     we_did = fields.pop("we_did", None)
@@ -86,6 +110,7 @@ def officer_token(app, db):
 
 
 # --- discovery and services -------------------------------------------------------
+
 
 def test_discovery_in_both_formats(client):
     body = client.get(f"{BASE}/discovery.json").get_json()
@@ -140,13 +165,21 @@ def test_unknown_resources_and_methods_answer_in_the_spec_format(client):
 
 # --- submitting ---------------------------------------------------------------------
 
+
 def test_post_creates_a_concern_routed_to_the_wards_int_then_listed(app, client, db, officer_token):
     team_id = make_team("INT-CENTRAL", ward_codes=(CENTRAL,)).id
     lon, lat = central_point(db)
-    response = client.post(f"{BASE}/requests.json", data={
-        "api_key": officer_token, "service_code": "off_road_bikes", "lat": str(lat), "long": str(lon),
-        "description": "Quad bikes on the field behind the school", "jurisdiction_id": "cleveland.pcc.police.uk",
-    })
+    response = client.post(
+        f"{BASE}/requests.json",
+        data={
+            "api_key": officer_token,
+            "service_code": "off_road_bikes",
+            "lat": str(lat),
+            "long": str(lon),
+            "description": "Quad bikes on the field behind the school",
+            "jurisdiction_id": "cleveland.pcc.police.uk",
+        },
+    )
     assert response.status_code == 201, response.data
     [answer] = response.get_json()
     assert list(answer) == ["service_request_id", "service_notice", "account_id"]
@@ -158,8 +191,14 @@ def test_post_creates_a_concern_routed_to_the_wards_int_then_listed(app, client,
     assert stored.routed_by == "coverage" and not stored.needs_review
     assert stored.description == "Quad bikes on the field behind the school"
     # Routed as a captured concern is, e-mail to the team included.
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)
-                             .where(OutboxMessage.concern_id == stored.id, OutboxMessage.team_id == team_id)) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.concern_id == stored.id, OutboxMessage.team_id == team_id)
+        )
+        == 1
+    )
 
     listed = client.get(f"{BASE}/requests.json").get_json()
     [record] = [r for r in listed if r["service_request_id"] == stored_id]
@@ -172,14 +211,19 @@ def test_post_creates_a_concern_routed_to_the_wards_int_then_listed(app, client,
     assert record["media_url"] is None and record["status_notes"] is None
 
 
-@pytest.mark.parametrize("address, ward_code, source", [
-    ("central ward", CENTRAL, "ward"),
-    ("St Germain's", "E05001519", "ward"),
-    ("NZ 4966 1942", None, "grid"),
-])
+@pytest.mark.parametrize(
+    "address, ward_code, source",
+    [
+        ("central ward", CENTRAL, "ward"),
+        ("St Germain's", "E05001519", "ward"),
+        ("NZ 4966 1942", None, "grid"),
+    ],
+)
 def test_post_placed_by_address_string(client, db, officer_token, address, ward_code, source):
-    response = client.post(f"{BASE}/requests.xml", data={
-        "api_key": officer_token, "service_code": "speeding", "address_string": address, "description": "Racing"})
+    response = client.post(
+        f"{BASE}/requests.xml",
+        data={"api_key": officer_token, "service_code": "speeding", "address_string": address, "description": "Racing"},
+    )
     assert response.status_code == 201
     tree = xml(response, "service_requests")
     assert [c.tag for c in tree[0]] == ["service_request_id", "service_notice", "account_id"]
@@ -192,9 +236,15 @@ def test_post_placed_by_address_string(client, db, officer_token, address, ward_
 
 
 def test_post_that_cannot_be_placed_is_kept_for_review(client, db, officer_token):
-    response = client.post(f"{BASE}/requests.json", data={
-        "api_key": officer_token, "service_code": "parking", "address_string": "behind the big Tesco",
-        "description": "Cars on the pavement"})
+    response = client.post(
+        f"{BASE}/requests.json",
+        data={
+            "api_key": officer_token,
+            "service_code": "parking",
+            "address_string": "behind the big Tesco",
+            "description": "Cars on the pavement",
+        },
+    )
     assert response.status_code == 201
     stored = db.session.get(Concern, response.get_json()[0]["service_request_id"])
     assert stored.needs_review and stored.ward is None and stored.lead_team_id is None
@@ -204,10 +254,21 @@ def test_post_that_cannot_be_placed_is_kept_for_review(client, db, officer_token
 
 
 def test_personal_fields_are_not_stored(client, db, officer_token):
-    response = client.post(f"{BASE}/requests.json", data={
-        "api_key": officer_token, "service_code": "drugs", "address_string": "Central",
-        "description": "Dealing by the shops", "email": "jo@example.org", "first_name": "Jo",
-        "last_name": "Bloggs", "phone": "01642 000000", "device_id": "abc", "account_id": "42"})
+    response = client.post(
+        f"{BASE}/requests.json",
+        data={
+            "api_key": officer_token,
+            "service_code": "drugs",
+            "address_string": "Central",
+            "description": "Dealing by the shops",
+            "email": "jo@example.org",
+            "first_name": "Jo",
+            "last_name": "Bloggs",
+            "phone": "01642 000000",
+            "device_id": "abc",
+            "account_id": "42",
+        },
+    )
     stored = db.session.get(Concern, response.get_json()[0]["service_request_id"])
     assert stored.contact_name is None and stored.contact_details is None and not stored.contact_consent
     assert "jo@example.org" not in stored.description and "Bloggs" not in stored.description
@@ -216,21 +277,29 @@ def test_personal_fields_are_not_stored(client, db, officer_token):
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_post_with_a_bad_api_key_is_403(app, client, db, fmt):
     for key in ("", "eng_not-a-real-token", token_for(app, db, "inspector")):
-        response = client.post(f"{BASE}/requests.{fmt}", data={"api_key": key, "service_code": "drugs",
-                                                                 "address_string": "Central"})
+        response = client.post(
+            f"{BASE}/requests.{fmt}", data={"api_key": key, "service_code": "drugs", "address_string": "Central"}
+        )
         assert response.status_code == 403
         assert errors_of(response, fmt)[0]["code"] == 403
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Concern)) == 0
 
 
-@pytest.mark.parametrize("form, status, says", [
-    ({"address_string": "Central"}, 400, "service_code was not provided"),
-    ({"service_code": "no_such_thing", "address_string": "Central"}, 404, "service_code 'no_such_thing' was not found"),
-    ({"service_code": "drugs"}, 400, "a location was not provided"),
-    ({"service_code": "drugs", "lat": "54.57"}, 400, "lat and long must be sent together"),
-    ({"service_code": "drugs", "lat": "north", "long": "-1.2"}, 400, "lat"),
-    ({"service_code": "drugs", "address_string": "Central", "description": "x" * 4001}, 400, "4000 characters"),
-])
+@pytest.mark.parametrize(
+    "form, status, says",
+    [
+        ({"address_string": "Central"}, 400, "service_code was not provided"),
+        (
+            {"service_code": "no_such_thing", "address_string": "Central"},
+            404,
+            "service_code 'no_such_thing' was not found",
+        ),
+        ({"service_code": "drugs"}, 400, "a location was not provided"),
+        ({"service_code": "drugs", "lat": "54.57"}, 400, "lat and long must be sent together"),
+        ({"service_code": "drugs", "lat": "north", "long": "-1.2"}, 400, "lat"),
+        ({"service_code": "drugs", "address_string": "Central", "description": "x" * 4001}, 400, "4000 characters"),
+    ],
+)
 def test_post_errors(client, db, officer_token, form, status, says):
     response = client.post(f"{BASE}/requests.json", data={"api_key": officer_token, **form})
     assert response.status_code == status
@@ -242,14 +311,17 @@ def test_post_errors(client, db, officer_token, form, status, says):
 def test_post_needs_no_csrf_token(app, client, officer_token):
     app.config["WTF_CSRF_ENABLED"] = True
     try:
-        response = client.post(f"{BASE}/requests.json", data={
-            "api_key": officer_token, "service_code": "drugs", "address_string": "Central"})
+        response = client.post(
+            f"{BASE}/requests.json",
+            data={"api_key": officer_token, "service_code": "drugs", "address_string": "Central"},
+        )
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert response.status_code == 201
 
 
 # --- reading requests ----------------------------------------------------------------
+
 
 def test_requests_xml_has_the_spec_fields(app, client, db):
     concern_id = concern(app, db, lon=-1.23456, lat=54.57123, ward_code=None)
@@ -263,12 +335,19 @@ def test_requests_xml_has_the_spec_fields(app, client, db):
 
 
 def test_status_is_open_or_closed_from_the_workflow(app, client, db):
-    ids = {status: concern(app, db, status=status) for status in
-           ("new", "acknowledged", "in_progress", "action_taken", "closed", "no_action")}
+    ids = {
+        status: concern(app, db, status=status)
+        for status in ("new", "acknowledged", "in_progress", "action_taken", "closed", "no_action")
+    }
     listed = {r["service_request_id"]: r["status"] for r in client.get(f"{BASE}/requests.json").get_json()}
     assert {s: listed[i] for s, i in ids.items()} == {
-        "new": "open", "acknowledged": "open", "in_progress": "open",
-        "action_taken": "closed", "closed": "closed", "no_action": "closed"}
+        "new": "open",
+        "acknowledged": "open",
+        "in_progress": "open",
+        "action_taken": "closed",
+        "closed": "closed",
+        "no_action": "closed",
+    }
     open_ids = {r["service_request_id"] for r in client.get(f"{BASE}/requests.json?status=open,open").get_json()}
     closed_ids = {r["service_request_id"] for r in client.get(f"{BASE}/requests.json?status=closed").get_json()}
     assert open_ids == {ids["new"], ids["acknowledged"], ids["in_progress"]}
@@ -306,13 +385,16 @@ def test_filters_dates_codes_ids_and_paging(app, client, db):
     assert len(page) == len(second) == 1 and page[0]["service_request_id"] != second[0]["service_request_id"]
 
 
-@pytest.mark.parametrize("query, says", [
-    ("start_date=2020-01-01T00:00:00Z&end_date=2020-06-01T00:00:00Z", "more than 90 days"),
-    ("start_date=2020-02-01T00:00:00Z&end_date=2020-01-01T00:00:00Z", "after end_date"),
-    ("start_date=last+tuesday", "not a W3C date"),
-    ("status=pending", "open or closed"),
-    ("page_size=1001", "1 to 1000"),
-])
+@pytest.mark.parametrize(
+    "query, says",
+    [
+        ("start_date=2020-01-01T00:00:00Z&end_date=2020-06-01T00:00:00Z", "more than 90 days"),
+        ("start_date=2020-02-01T00:00:00Z&end_date=2020-01-01T00:00:00Z", "after end_date"),
+        ("start_date=last+tuesday", "not a W3C date"),
+        ("status=pending", "open or closed"),
+        ("page_size=1001", "1 to 1000"),
+    ],
+)
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_bad_request_queries_are_400(client, query, says, fmt):
     response = client.get(f"{BASE}/requests.{fmt}?{query}")
@@ -330,12 +412,24 @@ def test_unknown_or_demo_request_is_404(app, client, db, fmt):
 
 
 def test_we_did_is_published_only_under_a_published_you_said_we_did(app, client, db):
-    raised = datetime(2026, 3, 10, 19, 0, tzinfo=timezone.utc)
-    concern_id = concern(app, db, raised_at=raised.isoformat(), status="action_taken",
-                         we_did="Patrols on Friday evenings; a warrant was executed.")
-    ward = db.session.scalar(sa.select(Ward).where(Ward.code == CENTRAL, Ward.boundary_set_id == current_boundary_set().id))
-    update = WardUpdate(ward=ward, period_start=date(2026, 1, 1), period_end=date(2026, 3, 31), state="draft",
-                        items=[{"category": "drugs", "label": "Drugs", "you_said": "x", "we_did": "y"}])
+    raised = datetime(2026, 3, 10, 19, 0, tzinfo=UTC)
+    concern_id = concern(
+        app,
+        db,
+        raised_at=raised.isoformat(),
+        status="action_taken",
+        we_did="Patrols on Friday evenings; a warrant was executed.",
+    )
+    ward = db.session.scalar(
+        sa.select(Ward).where(Ward.code == CENTRAL, Ward.boundary_set_id == current_boundary_set().id)
+    )
+    update = WardUpdate(
+        ward=ward,
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 3, 31),
+        state="draft",
+        items=[{"category": "drugs", "label": "Drugs", "you_said": "x", "we_did": "y"}],
+    )
     db.session.add(update)
     db.session.commit()
     update_id = update.id
@@ -364,23 +458,34 @@ PUBLISHED = "Warrants executed on two addresses; patrols stepped up around the p
 def publish_you_said_we_did(staff_client, db, ward_code, start, end, we_did):
     """Staff draft the ward's update, rewrite each theme's "we did" as `we_did[category]`
     (a category left out is emptied, so not published) and publish it, through the pages."""
-    assert staff_client.post("/updates/draft", data={"ward": ward_code, "from": start.isoformat(),
-                                                     "to": end.isoformat()}).status_code == 302
+    assert (
+        staff_client.post(
+            "/updates/draft", data={"ward": ward_code, "from": start.isoformat(), "to": end.isoformat()}
+        ).status_code
+        == 302
+    )
     update = db.session.scalar(sa.select(WardUpdate).join(WardUpdate.ward).where(Ward.code == ward_code))
     update_id = update.id
     form = {"count": str(len(update.items)), "intro": "What you told us, and what was done.", "action": "publish"}
     for i, item in enumerate(update.items):
         text = we_did.get(item["category"], "")
-        form.update({f"category-{i}": item["category"], f"label-{i}": item["label"],
-                     f"you_said-{i}": item["you_said"] if text else "", f"we_did-{i}": text})
+        form.update(
+            {
+                f"category-{i}": item["category"],
+                f"label-{i}": item["label"],
+                f"you_said-{i}": item["you_said"] if text else "",
+                f"we_did-{i}": text,
+            }
+        )
     assert staff_client.post(f"/updates/{update_id}", data=form).status_code == 302
     update = db.session.get(WardUpdate, update_id)
     assert update.state == "published"
     return update
 
 
-def test_status_notes_are_only_the_text_staff_published_for_the_concerns_it_covers(app, client, staff_client, db,
-                                                                                  today):
+def test_status_notes_are_only_the_text_staff_published_for_the_concerns_it_covers(
+    app, client, staff_client, db, today
+):
     raised = (utcnow() - timedelta(days=10)).isoformat()
     covered = concern(app, db, raised_at=raised, status="action_taken", we_did=TEAM_NOTE)
     # Same ward and period, a theme staff emptied before publishing: not published.
@@ -393,8 +498,11 @@ def test_status_notes_are_only_the_text_staff_published_for_the_concerns_it_cove
     later = concern(app, db, raised_at=raised, status="action_taken", we_did=TEAM_NOTE)
 
     bodies = [client.get(f"{BASE}/requests.{fmt}") for fmt in ("json", "xml")]
-    bodies += [client.get(f"{BASE}/requests/{i}.{fmt}") for i in (covered, emptied, elsewhere, later)
-               for fmt in ("json", "xml")]
+    bodies += [
+        client.get(f"{BASE}/requests/{i}.{fmt}")
+        for i in (covered, emptied, elsewhere, later)
+        for fmt in ("json", "xml")
+    ]
     bodies.append(client.get(f"/public/wards/{CENTRAL}"))
     for response in bodies:
         assert response.status_code == 200
@@ -407,7 +515,11 @@ def test_status_notes_are_only_the_text_staff_published_for_the_concerns_it_cove
     assert notes == {covered: PUBLISHED, emptied: None, elsewhere: None, later: None}
     tree = xml(bodies[1], "service_requests")
     assert {r.findtext("service_request_id"): r.findtext("status_notes") or None for r in tree} == {
-        covered: PUBLISHED, emptied: None, elsewhere: None, later: None}
+        covered: PUBLISHED,
+        emptied: None,
+        elsewhere: None,
+        later: None,
+    }
     assert client.get(f"{BASE}/requests/{covered}.json").get_json()[0]["status_notes"] == PUBLISHED
 
 

@@ -1,5 +1,6 @@
 """The audit trail keeps the old value of a change even when the object was expired
 (every commit expires it), and audits categories although their model does not say so."""
+
 import sqlalchemy as sa
 
 from engage.concerns.models import Category
@@ -8,8 +9,9 @@ from engage.teams.models import Team
 
 
 def _updates(db, entity):
-    return db.session.scalars(sa.select(AuditEvent).where(AuditEvent.entity == entity, AuditEvent.action == "update")
-                              .order_by(AuditEvent.id)).all()
+    return db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.entity == entity, AuditEvent.action == "update").order_by(AuditEvent.id)
+    ).all()
 
 
 def test_old_values_of_an_expired_object_are_recorded(db, team):
@@ -43,8 +45,9 @@ def test_category_changes_are_audited(db):
     category.label = "Parking and obstruction"
     db.session.add(Category(code="street_drinking", label="Street drinking", sort_order=200))
     db.session.commit()
-    events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.entity == "category")
-                                .order_by(AuditEvent.id)).all()
+    events = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.entity == "category").order_by(AuditEvent.id)
+    ).all()
     assert {(e.action, e.label) for e in events} == {("update", "parking"), ("create", "street_drinking")}
     update = next(e for e in events if e.action == "update")
     assert update.changes == {"label": ["Parking", "Parking and obstruction"]}

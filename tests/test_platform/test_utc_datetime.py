@@ -1,6 +1,7 @@
 """Every timestamp column is a UTCDateTime: whatever the engine, a moment goes in with
 its zone and comes back as the same moment in UTC; a moment without a zone is refused."""
-from datetime import datetime, timedelta, timezone
+
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -27,12 +28,16 @@ def test_a_moment_comes_back_aware_and_in_utc(db):
 
 
 def test_comparing_with_a_moment_in_another_zone_means_the_same_moment(db):
-    row_id = event(db, datetime(2026, 6, 17, 18, 30, tzinfo=timezone.utc))
+    row_id = event(db, datetime(2026, 6, 17, 18, 30, tzinfo=UTC))
     london_evening = datetime(2026, 6, 17, 19, 0, tzinfo=ZoneInfo("Europe/London"))  # 18:00 UTC
     found = db.session.scalars(sa.select(AuditEvent.id).where(AuditEvent.at > london_evening)).all()
     assert row_id in found
-    assert row_id not in db.session.scalars(
-        sa.select(AuditEvent.id).where(AuditEvent.at < london_evening + timedelta(minutes=20))).all()
+    assert (
+        row_id
+        not in db.session.scalars(
+            sa.select(AuditEvent.id).where(AuditEvent.at < london_evening + timedelta(minutes=20))
+        ).all()
+    )
 
 
 def test_a_naive_moment_is_refused_with_a_clear_error(db):

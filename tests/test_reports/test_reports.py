@@ -17,14 +17,38 @@ FROM, TO = (TODAY - timedelta(days=30)).isoformat(), TODAY.isoformat()
 
 def seed(officer_client, demo=False):
     meeting = str(uuid.uuid4())
-    officer_client.post("/api/v1/meetings", json={"id": meeting, "ward_codes": ["E05009857"], "venue": "Town Hall",
-                                                  "date": (TODAY - timedelta(days=3)).isoformat(), "attendance": 31})
+    officer_client.post(
+        "/api/v1/meetings",
+        json={
+            "id": meeting,
+            "ward_codes": ["E05009857"],
+            "venue": "Town Hall",
+            "date": (TODAY - timedelta(days=3)).isoformat(),
+            "attendance": 31,
+        },
+    )
     for category in ("off_road_bikes", "off_road_bikes", "drugs"):
-        officer_client.post("/api/v1/concerns", json={"id": str(uuid.uuid4()), "meeting_id": meeting,
-                                                      "category": category, "description": "=HYPERLINK(\"x\")"})
-    officer_client.post("/api/v1/concerns", json={"id": str(uuid.uuid4()), "category": "speeding", "description": "x",
-                                                  "ward_code": "E05001552", "contact_name": "Mrs Smith",
-                                                  "contact_details": "07700 900123", "contact_consent": True})
+        officer_client.post(
+            "/api/v1/concerns",
+            json={
+                "id": str(uuid.uuid4()),
+                "meeting_id": meeting,
+                "category": category,
+                "description": '=HYPERLINK("x")',
+            },
+        )
+    officer_client.post(
+        "/api/v1/concerns",
+        json={
+            "id": str(uuid.uuid4()),
+            "category": "speeding",
+            "description": "x",
+            "ward_code": "E05001552",
+            "contact_name": "Mrs Smith",
+            "contact_details": "07700 900123",
+            "contact_consent": True,
+        },
+    )
     return meeting
 
 
@@ -32,7 +56,7 @@ def test_panel_report_preview_docx_and_pdf(officer_client, staff_client, db):
     seed(officer_client)
     preview = staff_client.get(f"/reports/panel?from={FROM}&to={TO}").get_data(as_text=True)
     assert "Programme of Engagement" in preview and "attended by 31 residents" in preview
-    assert "Off-road motorbikes and quads</td><td class=\"n\">2</td>" in preview
+    assert 'Off-road motorbikes and quads</td><td class="n">2</td>' in preview
     assert "data:image/png;base64," in preview  # the map
     yesterday = (TODAY - timedelta(days=1)).isoformat()
     edited = {"from": FROM, "to": yesterday, "purpose": "A purpose written by staff.", "format": "docx"}
@@ -53,13 +77,16 @@ def test_panel_report_preview_docx_and_pdf(officer_client, staff_client, db):
 
 def test_a_report_over_demo_data_says_so_on_every_page(app_ctx, db, staff_client):
     from engage.demo.services import load_demo
+
     load_demo()
     db.session.commit()
     start = (TODAY - timedelta(days=200)).isoformat()
     pdf = staff_client.post("/reports/panel", data={"from": start, "to": TO, "format": "pdf"})
     pages = PdfReader(io.BytesIO(pdf.data)).pages
     assert len(pages) > 1 and all("DEMO DATA" in page.extract_text() for page in pages)
-    docx = Document(io.BytesIO(staff_client.post("/reports/panel", data={"from": start, "to": TO, "format": "docx"}).data))
+    docx = Document(
+        io.BytesIO(staff_client.post("/reports/panel", data={"from": start, "to": TO, "format": "docx"}).data)
+    )
     assert "DEMO DATA" in docx.sections[0].header.paragraphs[0].text
 
 
@@ -94,10 +121,14 @@ def test_exports_scoped_neutralised_and_audited(officer_client, inspector_client
     rows = list(csv.DictReader(io.StringIO(data)))
     assert len(rows) == 4 and "contact_name" not in rows[0]
     assert all(not r["description"].startswith("=") for r in rows)  # CSV injection neutralised
-    with_contact = list(csv.DictReader(io.StringIO(staff_client.get("/exports/concerns.csv?contact=1").get_data(as_text=True))))
+    with_contact = list(
+        csv.DictReader(io.StringIO(staff_client.get("/exports/concerns.csv?contact=1").get_data(as_text=True)))
+    )
     assert {r["contact_name"] for r in with_contact} == {"", "Mrs Smith"}
     # The inspector's export has only their wards and never contact details.
-    mine = list(csv.DictReader(io.StringIO(inspector_client.get("/exports/concerns.csv?contact=1").get_data(as_text=True))))
+    mine = list(
+        csv.DictReader(io.StringIO(inspector_client.get("/exports/concerns.csv?contact=1").get_data(as_text=True)))
+    )
     assert len(mine) == 3 and "contact_name" not in mine[0]
     workbook = load_workbook(io.BytesIO(staff_client.get("/exports/meetings.xlsx").data))
     assert workbook.active.max_row == 2 and workbook.active["H2"].value == "Town Hall"

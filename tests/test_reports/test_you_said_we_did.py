@@ -17,20 +17,28 @@ def save(client, category, text, contact=None):
 
 
 def test_from_concern_to_published_public_page(officer_client, inspector_client, staff_client, client, db):
-    bikes = save(officer_client, "off_road_bikes", "Mr Jones at 4 Acacia Avenue says quads race past nightly",
-                 contact="Mr Jones")
+    bikes = save(
+        officer_client, "off_road_bikes", "Mr Jones at 4 Acacia Avenue says quads race past nightly", contact="Mr Jones"
+    )
     save(officer_client, "off_road_bikes", "Bikes on the riverside path")
     save(officer_client, "drugs", "Dealing by the shops")
-    inspector_client.post(f"/inbox/concerns/{bikes}", data={
-        "action": "status", "status-to": "action_taken",
-        "status-note": "Operation Endurance patrols on the riverside; two bikes seized."})
+    inspector_client.post(
+        f"/inbox/concerns/{bikes}",
+        data={
+            "action": "status",
+            "status-to": "action_taken",
+            "status-note": "Operation Endurance patrols on the riverside; two bikes seized.",
+        },
+    )
 
     # Nothing public before staff publish.
     assert "Nothing has been published" in client.get("/public/wards/E05009857").get_data(as_text=True)
 
     today = TODAY
-    drafted = staff_client.post("/updates/draft", data={"ward": "E05009857", "from": (today - timedelta(days=30)).isoformat(),
-                                                       "to": today.isoformat()})
+    drafted = staff_client.post(
+        "/updates/draft",
+        data={"ward": "E05009857", "from": (today - timedelta(days=30)).isoformat(), "to": today.isoformat()},
+    )
     assert drafted.status_code == 302
     update = db.session.scalar(sa.select(WardUpdate))
     assert update.state == "draft"
@@ -45,8 +53,14 @@ def test_from_concern_to_published_public_page(officer_client, inspector_client,
     assert "Operation Endurance" in edit_page
     form = {"count": "2", "intro": "What you told us in Central this autumn.", "action": "publish"}
     for i, item in enumerate(update.items):
-        form.update({f"category-{i}": item["category"], f"label-{i}": item["label"],
-                     f"you_said-{i}": item["you_said"], f"we_did-{i}": item["we_did"]})
+        form.update(
+            {
+                f"category-{i}": item["category"],
+                f"label-{i}": item["label"],
+                f"you_said-{i}": item["you_said"],
+                f"we_did-{i}": item["we_did"],
+            }
+        )
     form["we_did-1"] = "Intelligence passed to the drugs team; warrants executed."
     assert staff_client.post(f"/updates/{update.id}", data=form).status_code == 302
 
@@ -58,9 +72,17 @@ def test_from_concern_to_published_public_page(officer_client, inspector_client,
 
 def test_public_page_shows_the_next_planned_meeting(officer_client, client):
     soon = (TODAY + timedelta(days=14)).isoformat()
-    officer_client.post("/api/v1/meetings", json={"id": str(uuid.uuid4()), "ward_codes": ["E05009857"], "date": soon,
-                                                  "start_time": "18:30", "venue": "Middlesbrough Town Hall",
-                                                  "status": "planned"})
+    officer_client.post(
+        "/api/v1/meetings",
+        json={
+            "id": str(uuid.uuid4()),
+            "ward_codes": ["E05009857"],
+            "date": soon,
+            "start_time": "18:30",
+            "venue": "Middlesbrough Town Hall",
+            "status": "planned",
+        },
+    )
     page = client.get("/public/wards/E05009857").get_data(as_text=True)
     assert "Next community meeting" in page and "Middlesbrough Town Hall" in page and "18:30" in page
 
@@ -80,14 +102,16 @@ def test_publishing_an_empty_update_is_refused(staff_client, db):
     assert response.status_code == 422 and "nothing to publish" in response.get_data(as_text=True)
 
 
-def test_a_teams_note_reaches_the_public_only_as_staff_rewrote_it(officer_client, inspector_client, staff_client,
-                                                                   client, db):
+def test_a_teams_note_reaches_the_public_only_as_staff_rewrote_it(
+    officer_client, inspector_client, staff_client, client, db
+):
     drugs = save(officer_client, "drugs", "Dealing from the flats on Acklam Road")
     bikes = save(officer_client, "off_road_bikes", "Quads on the beck path")
     note = "Visited Mr Alan Crake at 7 Laburnum Street, TS5 6PQ; he named the dealer."
     for concern_id in (drugs, bikes):
-        inspector_client.post(f"/inbox/concerns/{concern_id}", data={
-            "action": "status", "status-to": "action_taken", "status-note": note})
+        inspector_client.post(
+            f"/inbox/concerns/{concern_id}", data={"action": "status", "status-to": "action_taken", "status-note": note}
+        )
     start, end = (TODAY - timedelta(days=30)).isoformat(), TODAY.isoformat()
     staff_client.post("/updates/draft", data={"ward": "E05009857", "from": start, "to": end})
     update = db.session.scalar(sa.select(WardUpdate))
@@ -98,15 +122,25 @@ def test_a_teams_note_reaches_the_public_only_as_staff_rewrote_it(officer_client
     form = {"count": "3", "intro": "Central, this spring.", "action": "publish"}
     for i, item in enumerate(update.items):
         keep = item["category"] == "drugs"
-        form.update({f"category-{i}": item["category"], f"label-{i}": item["label"],
-                     f"you_said-{i}": item["you_said"] if keep else "", f"we_did-{i}": published if keep else ""})
+        form.update(
+            {
+                f"category-{i}": item["category"],
+                f"label-{i}": item["label"],
+                f"you_said-{i}": item["you_said"] if keep else "",
+                f"we_did-{i}": published if keep else "",
+            }
+        )
     # A theme the draft did not have, added to the form by hand: it covers no concern.
     form.update({"category-2": "speeding", "label-2": "Speeding", "you_said-2": "Cars.", "we_did-2": "Speed checks."})
     assert staff_client.post(f"/updates/{update.id}", data=form).status_code == 302
 
     def public_bodies():
-        responses = [client.get("/public/wards/E05009857"), client.get("/open311/v2/requests.json"),
-                     client.get("/open311/v2/requests.xml"), client.get(f"/open311/v2/requests/{drugs}.xml")]
+        responses = [
+            client.get("/public/wards/E05009857"),
+            client.get("/open311/v2/requests.json"),
+            client.get("/open311/v2/requests.xml"),
+            client.get(f"/open311/v2/requests/{drugs}.xml"),
+        ]
         assert all(r.status_code == 200 for r in responses)
         return [r.get_data(as_text=True) for r in responses]
 

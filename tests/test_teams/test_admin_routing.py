@@ -1,5 +1,6 @@
 """The routing rules, categories and outbox screens: admins only, and what an
 administrator does with them."""
+
 import re
 import uuid
 from datetime import timedelta
@@ -32,9 +33,13 @@ def partners(app, team):
 
 @pytest.fixture
 def rule(db, partners):
-    made = RoutingRule(local_authority=partners["INT-RC"].local_authority,
-                       category=db.session.scalar(sa.select(Category).where(Category.code == "fire_setting")),
-                       copy_teams=[partners["CFB"]], note="joint patrols", edited_by="someone@example.org")
+    made = RoutingRule(
+        local_authority=partners["INT-RC"].local_authority,
+        category=db.session.scalar(sa.select(Category).where(Category.code == "fire_setting")),
+        copy_teams=[partners["CFB"]],
+        note="joint patrols",
+        edited_by="someone@example.org",
+    )
     db.session.add(made)
     db.session.commit()
     return made
@@ -42,21 +47,43 @@ def rule(db, partners):
 
 @pytest.fixture
 def failed_message(db, team):
-    message = OutboxMessage(team_id=ident(team), recipient="wrong@example.org", subject="[engage] Lead: Drugs in Central",
-                            body="Lead for Team INT-TEST.", message_id=f"<{uuid.uuid4()}@test>", state="failed",
-                            attempts=5, last_error="550 mailbox unavailable",
-                            created_at=utcnow() - timedelta(hours=1))
+    message = OutboxMessage(
+        team_id=ident(team),
+        recipient="wrong@example.org",
+        subject="[engage] Lead: Drugs in Central",
+        body="Lead for Team INT-TEST.",
+        message_id=f"<{uuid.uuid4()}@test>",
+        state="failed",
+        attempts=5,
+        last_error="550 mailbox unavailable",
+        created_at=utcnow() - timedelta(hours=1),
+    )
     db.session.add(message)
     db.session.commit()
     return message
 
 
-PAGES = ["/admin/routing", "/admin/routing/new", "/admin/routing/{rule}", f"/admin/routing?ward={ESTON}&category=drugs",
-         "/admin/categories", "/admin/categories/new", "/admin/categories/{category}",
-         "/admin/outbox", "/admin/outbox?state=failed"]
-POSTS = ["/admin/routing/new", "/admin/routing/{rule}", "/admin/routing/{rule}/active",
-         "/admin/categories/new", "/admin/categories/{category}", "/admin/categories/{category}/retired",
-         "/admin/outbox/{message}/retry", "/admin/outbox/retry-failed"]
+PAGES = [
+    "/admin/routing",
+    "/admin/routing/new",
+    "/admin/routing/{rule}",
+    f"/admin/routing?ward={ESTON}&category=drugs",
+    "/admin/categories",
+    "/admin/categories/new",
+    "/admin/categories/{category}",
+    "/admin/outbox",
+    "/admin/outbox?state=failed",
+]
+POSTS = [
+    "/admin/routing/new",
+    "/admin/routing/{rule}",
+    "/admin/routing/{rule}/active",
+    "/admin/categories/new",
+    "/admin/categories/{category}",
+    "/admin/categories/{category}/retired",
+    "/admin/outbox/{message}/retry",
+    "/admin/outbox/retry-failed",
+]
 
 
 def _url(url, rule, failed_message):
@@ -95,22 +122,36 @@ def test_logged_out_people_are_sent_to_log_in(client):
 
 # ---- routing rules -----------------------------------------------------------------
 
+
 def test_rules_listed_with_their_teams_and_who_edited_them(admin_client, rule):
     page = admin_client.get("/admin/routing").get_data(as_text=True)
     assert "any ward of Redcar and Cleveland" in page and "Fire setting and arson" in page
-    assert "<span class=\"muted\">the ward's INT</span>" in page
+    assert '<span class="muted">the ward\'s INT</span>' in page
     assert "CFB" in page and "joint patrols" in page
     assert "someone@example.org" in page and "1 active" in page
 
 
 def test_create_a_rule_through_the_form(db, admin_client, partners):
-    response = admin_client.post("/admin/routing/new", data={
-        "ward": CENTRAL, "local_authority": "", "category": "drugs", "lead_team": "INT-RC",
-        "copy_teams": ["CFB", "INT-TEST"], "priority": "3", "note": "  Operation X  ",
-    })
+    response = admin_client.post(
+        "/admin/routing/new",
+        data={
+            "ward": CENTRAL,
+            "local_authority": "",
+            "category": "drugs",
+            "lead_team": "INT-RC",
+            "copy_teams": ["CFB", "INT-TEST"],
+            "priority": "3",
+            "note": "  Operation X  ",
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     made = db.session.scalar(sa.select(RoutingRule))
-    assert (made.ward.code, made.local_authority, made.category.code, made.lead_team.code) == (CENTRAL, None, "drugs", "INT-RC")
+    assert (made.ward.code, made.local_authority, made.category.code, made.lead_team.code) == (
+        CENTRAL,
+        None,
+        "drugs",
+        "INT-RC",
+    )
     assert [t.code for t in made.copy_teams] == ["CFB", "INT-TEST"]
     assert (made.priority, made.note, made.is_active, made.is_demo) == (3, "Operation X", True, False)
     assert made.edited_by == "admin@example.org"
@@ -121,18 +162,34 @@ def test_create_a_rule_through_the_form(db, admin_client, partners):
 
 
 def test_rule_form_errors_sit_by_their_fields_and_keep_what_was_chosen(db, admin_client, partners):
-    response = admin_client.post("/admin/routing/new", data={
-        "ward": CENTRAL, "local_authority": "E06000002", "category": "", "lead_team": "CFB",
-        "copy_teams": ["CFB"], "priority": "soon", "note": "typed note",
-    })
+    response = admin_client.post(
+        "/admin/routing/new",
+        data={
+            "ward": CENTRAL,
+            "local_authority": "E06000002",
+            "category": "",
+            "lead_team": "CFB",
+            "copy_teams": ["CFB"],
+            "priority": "soon",
+            "note": "typed note",
+        },
+    )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert re.search(r'id="priority-error">[^<]*', page)
     # Field checks run once the form itself is valid.
-    response = admin_client.post("/admin/routing/new", data={
-        "ward": CENTRAL, "local_authority": "E06000002", "category": "", "lead_team": "CFB",
-        "copy_teams": ["CFB"], "priority": "0", "note": "typed note",
-    })
+    response = admin_client.post(
+        "/admin/routing/new",
+        data={
+            "ward": CENTRAL,
+            "local_authority": "E06000002",
+            "category": "",
+            "lead_team": "CFB",
+            "copy_teams": ["CFB"],
+            "priority": "0",
+            "note": "typed note",
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'id="local_authority-error">Choose a ward or an authority, not both' in page
@@ -143,26 +200,43 @@ def test_rule_form_errors_sit_by_their_fields_and_keep_what_was_chosen(db, admin
 
 
 def test_a_second_rule_for_the_same_area_and_category_is_refused(db, admin_client, rule):
-    response = admin_client.post("/admin/routing/new", data={
-        "ward": "", "local_authority": "E06000003", "category": "fire_setting", "lead_team": "", "priority": "0"})
+    response = admin_client.post(
+        "/admin/routing/new",
+        data={"ward": "", "local_authority": "E06000003", "category": "fire_setting", "lead_team": "", "priority": "0"},
+    )
     assert response.status_code == 422
-    assert f"There is already a rule #{ident(rule)} for fire setting and arson in any ward of Redcar and Cleveland" \
+    assert (
+        f"There is already a rule #{ident(rule)} for fire setting and arson in any ward of Redcar and Cleveland"
         in response.get_data(as_text=True)
+    )
 
 
 def test_edit_a_rule_records_the_change_and_the_editor(db, admin_client, rule):
     form = admin_client.get(f"/admin/routing/{ident(rule)}").get_data(as_text=True)
     assert re.search(r'value="CFB" checked', form) and "joint patrols" in form
-    response = admin_client.post(f"/admin/routing/{ident(rule)}", data={
-        "ward": "", "local_authority": "E06000003", "category": "fire_setting", "lead_team": "INT-RC",
-        "copy_teams": ["CFB"], "priority": "0", "note": "joint patrols", "is_active": "y"})
+    response = admin_client.post(
+        f"/admin/routing/{ident(rule)}",
+        data={
+            "ward": "",
+            "local_authority": "E06000003",
+            "category": "fire_setting",
+            "lead_team": "INT-RC",
+            "copy_teams": ["CFB"],
+            "priority": "0",
+            "note": "joint patrols",
+            "is_active": "y",
+        },
+    )
     assert response.status_code == 302
     edited = db.session.get(RoutingRule, ident(rule))
     assert edited.lead_team.code == "INT-RC" and edited.edited_by == "admin@example.org"
-    update = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.entity == "routing_rule",
-                                                           AuditEvent.action == "update"))
-    assert update.changes["lead_team_id"][0] is None and update.changes["edited_by"] == \
-        ["someone@example.org", "admin@example.org"]
+    update = db.session.scalar(
+        sa.select(AuditEvent).where(AuditEvent.entity == "routing_rule", AuditEvent.action == "update")
+    )
+    assert update.changes["lead_team_id"][0] is None and update.changes["edited_by"] == [
+        "someone@example.org",
+        "admin@example.org",
+    ]
     trail = admin_client.get("/admin/audit?entity=routing_rule").get_data(as_text=True)
     assert f'href="/admin/routing/{ident(rule)}">#{ident(rule)}</a>' in trail
     assert re.search(r'lead team</span>:\s*<span class="old">–</span> → <span class="new">INT-RC</span>', trail)
@@ -176,9 +250,14 @@ def test_deactivate_and_reactivate(db, admin_client, rule):
     assert "deactivated" in page and "0 active" in page and "Reactivate" in page
     admin_client.post(f"/admin/routing/{ident(rule)}/active", data={"active": "1"})
     assert db.session.get(RoutingRule, ident(rule)).is_active
-    changes = [e.changes.get("is_active") for e in db.session.scalars(
-        sa.select(AuditEvent).where(AuditEvent.entity == "routing_rule", AuditEvent.action == "update")
-        .order_by(AuditEvent.id))]
+    changes = [
+        e.changes.get("is_active")
+        for e in db.session.scalars(
+            sa.select(AuditEvent)
+            .where(AuditEvent.entity == "routing_rule", AuditEvent.action == "update")
+            .order_by(AuditEvent.id)
+        )
+    ]
     assert changes == [[True, False], [False, True]]
 
 
@@ -186,7 +265,9 @@ def test_test_a_concern_shows_the_winning_rule_and_why(admin_client, rule, partn
     response = admin_client.get(f"/admin/routing?ward={ESTON}&category=fire_setting")
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and 'id="route-result"' in page
-    assert f"Rule #{ident(rule)} (fire setting and arson, any ward of Redcar and Cleveland) is the most specific" in page
+    assert (
+        f"Rule #{ident(rule)} (fire setting and arson, any ward of Redcar and Cleveland) is the most specific" in page
+    )
     assert "It names the ward&#39;s INT, which is INT-RC." in page
     assert f"rule, “rule {ident(rule)}”" in page
     lead = re.search(r"<dt>Leads</dt>\s*<dd>(.*?)</dd>", page, re.S).group(1)
@@ -215,12 +296,15 @@ def test_sample_rules_carry_the_badge(db, admin_client, rule):
 
 # ---- categories ----------------------------------------------------------------
 
+
 def _category(db, code):
     return db.session.scalar(sa.select(Category).where(Category.code == code))
 
 
 def test_add_a_category_then_it_is_offered(db, app, admin_client, officer_client):
-    response = admin_client.post("/admin/categories/new", data={"code": "street_drinking", "label": " Street drinking "})
+    response = admin_client.post(
+        "/admin/categories/new", data={"code": "street_drinking", "label": " Street drinking "}
+    )
     assert response.status_code == 302
     made = _category(db, "street_drinking")
     assert made.label == "Street drinking" and made.is_active
@@ -231,11 +315,14 @@ def test_add_a_category_then_it_is_offered(db, app, admin_client, officer_client
     assert event.action == "create" and event.actor == "admin@example.org"
 
 
-@pytest.mark.parametrize("code, message", [
-    ("Street Drinking", "Use 1 to 40 lowercase letters, digits or _"),
-    ("street-drinking", "Use 1 to 40 lowercase letters, digits or _"),
-    ("parking", "There is already a category with the code parking."),
-])
+@pytest.mark.parametrize(
+    "code, message",
+    [
+        ("Street Drinking", "Use 1 to 40 lowercase letters, digits or _"),
+        ("street-drinking", "Use 1 to 40 lowercase letters, digits or _"),
+        ("parking", "There is already a category with the code parking."),
+    ],
+)
 def test_category_codes_are_checked(admin_client, users, code, message):
     response = admin_client.post("/admin/categories/new", data={"code": code, "label": "Something"})
     assert response.status_code == 422
@@ -244,8 +331,9 @@ def test_category_codes_are_checked(admin_client, users, code, message):
 
 def test_rename_and_reorder_a_category(db, admin_client, officer_client, users):
     parking = _category(db, "parking")
-    response = admin_client.post(f"/admin/categories/{ident(parking)}",
-                                 data={"label": "Parking and obstruction", "sort_order": "1"})
+    response = admin_client.post(
+        f"/admin/categories/{ident(parking)}", data={"label": "Parking and obstruction", "sort_order": "1"}
+    )
     assert response.status_code == 302
     first = officer_client.get("/api/v1/categories").get_json()["categories"][0]
     assert first == {"code": "parking", "label": "Parking and obstruction"}
@@ -257,8 +345,9 @@ def test_rename_and_reorder_a_category(db, admin_client, officer_client, users):
 
 def test_retire_hides_a_category_from_new_concerns_but_keeps_old_ones(app, db, admin_client, officer_client, team):
     with app.app_context():
-        old, _ = raise_concern({"id": str(uuid.uuid4()), "category": "parking", "description": "before",
-                                "ward_code": CENTRAL})
+        old, _ = raise_concern(
+            {"id": str(uuid.uuid4()), "category": "parking", "description": "before", "ward_code": CENTRAL}
+        )
         db.session.commit()
         old_id = old.id
     parking = _category(db, "parking")
@@ -267,8 +356,10 @@ def test_retire_hides_a_category_from_new_concerns_but_keeps_old_ones(app, db, a
     assert not _category(db, "parking").is_active
     codes = [c["code"] for c in officer_client.get("/api/v1/categories").get_json()["categories"]]
     assert "parking" not in codes
-    refused = officer_client.post("/api/v1/concerns", json={"id": str(uuid.uuid4()), "category": "parking",
-                                                            "description": "after", "ward_code": CENTRAL})
+    refused = officer_client.post(
+        "/api/v1/concerns",
+        json={"id": str(uuid.uuid4()), "category": "parking", "description": "after", "ward_code": CENTRAL},
+    )
     assert refused.status_code in (400, 422) and "category" in refused.get_data(as_text=True)
     assert db.session.get(Concern, old_id).category.code == "parking"
     listing = admin_client.get("/admin/categories").get_data(as_text=True)
@@ -280,9 +371,19 @@ def test_retire_hides_a_category_from_new_concerns_but_keeps_old_ones(app, db, a
 
 # ---- the outbox --------------------------------------------------------------------
 
+
 def test_outbox_lists_newest_first_and_filters_by_state(db, admin_client, failed_message, team):
-    db.session.add(OutboxMessage(team_id=ident(team), recipient="int-test@example.org", subject="[engage] newer",
-                                 body="x", message_id=f"<{uuid.uuid4()}@test>", state="sent", attempts=1))
+    db.session.add(
+        OutboxMessage(
+            team_id=ident(team),
+            recipient="int-test@example.org",
+            subject="[engage] newer",
+            body="x",
+            message_id=f"<{uuid.uuid4()}@test>",
+            state="sent",
+            attempts=1,
+        )
+    )
     db.session.commit()
     page = admin_client.get("/admin/outbox").get_data(as_text=True)
     assert page.index("[engage] newer") < page.index("Lead: Drugs in Central")
@@ -310,8 +411,11 @@ def test_retry_puts_a_failed_message_back_in_the_queue(db, admin_client, failed_
     assert response.status_code == 302 and response.headers["Location"].endswith("/admin/outbox?state=failed")
     message = db.session.get(OutboxMessage, ident(failed_message))
     assert (message.state, message.attempts) == ("pending", 0)
-    next_attempt = message.next_attempt_at if message.next_attempt_at.tzinfo else \
-        message.next_attempt_at.replace(tzinfo=before.tzinfo)
+    next_attempt = (
+        message.next_attempt_at
+        if message.next_attempt_at.tzinfo
+        else message.next_attempt_at.replace(tzinfo=before.tzinfo)
+    )
     assert next_attempt >= before - timedelta(seconds=1)
     again = admin_client.post(f"/admin/outbox/{ident(failed_message)}/retry", follow_redirects=True)
     assert "is pending, not failed: nothing to retry" in again.get_data(as_text=True)
@@ -319,10 +423,28 @@ def test_retry_puts_a_failed_message_back_in_the_queue(db, admin_client, failed_
 
 
 def test_retry_all_failed(db, admin_client, failed_message, team):
-    db.session.add(OutboxMessage(team_id=ident(team), recipient="x@example.org", subject="s", body="b",
-                                 message_id=f"<{uuid.uuid4()}@test>", state="failed", attempts=5))
-    db.session.add(OutboxMessage(team_id=ident(team), recipient="y@example.org", subject="s", body="b",
-                                 message_id=f"<{uuid.uuid4()}@test>", state="sent", attempts=1))
+    db.session.add(
+        OutboxMessage(
+            team_id=ident(team),
+            recipient="x@example.org",
+            subject="s",
+            body="b",
+            message_id=f"<{uuid.uuid4()}@test>",
+            state="failed",
+            attempts=5,
+        )
+    )
+    db.session.add(
+        OutboxMessage(
+            team_id=ident(team),
+            recipient="y@example.org",
+            subject="s",
+            body="b",
+            message_id=f"<{uuid.uuid4()}@test>",
+            state="sent",
+            attempts=1,
+        )
+    )
     db.session.commit()
     response = admin_client.post("/admin/outbox/retry-failed", follow_redirects=True)
     assert "2 failed messages back in the queue." in response.get_data(as_text=True)

@@ -1,4 +1,5 @@
 """`flask routing ...` and the sample rules through `flask demo ...`, as a person types them."""
+
 import sqlalchemy as sa
 
 from engage.platform.audit import AuditEvent
@@ -6,10 +7,7 @@ from engage.teams.models import RoutingRule
 from tests.conftest import make_team
 
 HEADER = "ward_code,lad_code,category,lead_team,copy_teams,priority,note\n"
-CSV = HEADER + (
-    ",E06000003,fire_setting,,CFB,0,Joint patrols\n"
-    "E05009857,,drugs,INT-TEST,,5,\n"
-)
+CSV = HEADER + (",E06000003,fire_setting,,CFB,0,Joint patrols\nE05009857,,drugs,INT-TEST,,5,\n")
 
 
 def _count(db):
@@ -26,8 +24,10 @@ def test_routing_import_list_and_again(db, runner, tmp_path, team):
     path.write_text(CSV)
     result = runner.invoke(args=["routing", "import", str(path)])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines() == ["Routing rules: 2 created, 0 updated, 0 unchanged.",
-                                          "  created: row 2, row 3"]
+    assert result.output.splitlines() == [
+        "Routing rules: 2 created, 0 updated, 0 unchanged.",
+        "  created: row 2, row 3",
+    ]
     events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.entity == "routing_rule")).all()
     assert len(events) == 2 and all(e.actor.startswith("cli:") for e in events)
     assert {r.edited_by for r in db.session.scalars(sa.select(RoutingRule))} == {events[0].actor}
@@ -37,8 +37,14 @@ def test_routing_import_list_and_again(db, runner, tmp_path, team):
 
     listing = runner.invoke(args=["routing", "list"]).output.splitlines()
     assert listing[0].split("\t")[1:] == ["ward E05009857 Central", "drugs", "INT-TEST", "-", "priority 5"]
-    assert listing[1].split("\t")[1:] == ["authority E06000003 Redcar and Cleveland", "fire_setting", "ward's INT",
-                                          "CFB", "priority 0", "Joint patrols"]
+    assert listing[1].split("\t")[1:] == [
+        "authority E06000003 Redcar and Cleveland",
+        "fire_setting",
+        "ward's INT",
+        "CFB",
+        "priority 0",
+        "Joint patrols",
+    ]
     assert listing[-1] == "2 rules (2 active)"
 
     exported = runner.invoke(args=["routing", "list", "--format", "csv"]).output
@@ -51,8 +57,10 @@ def test_routing_import_dry_run(db, runner, tmp_path, team):
     path.write_text(CSV)
     result = runner.invoke(args=["routing", "import", str(path), "--dry-run"])
     assert result.exit_code == 0
-    assert result.output.splitlines()[0] == \
-        "Dry run, nothing stored: routing rules that would be 2 created, 0 updated, 0 unchanged."
+    assert (
+        result.output.splitlines()[0]
+        == "Dry run, nothing stored: routing rules that would be 2 created, 0 updated, 0 unchanged."
+    )
     assert _count(db) == 0
 
 
@@ -81,7 +89,7 @@ def test_demo_load_and_clear_include_the_sample_rules(db, runner, tmp_path):
     assert "real routing rules name sample teams" in refused.output and "Nothing was removed." in refused.output
     assert _count(db) == 7
 
-    path.write_text(HEADER + "E05009857,,drugs,,,0,\"now the ward's INT, whichever it is\"\n")
+    path.write_text(HEADER + 'E05009857,,drugs,,,0,"now the ward\'s INT, whichever it is"\n')
     assert runner.invoke(args=["routing", "import", str(path)]).exit_code == 0
     cleared = runner.invoke(args=["demo", "clear"])
     assert cleared.exit_code == 0, cleared.output

@@ -1,4 +1,5 @@
 """`flask teams ...` and `flask demo ...` as a person types them."""
+
 import sqlalchemy as sa
 
 from engage.platform.audit import AuditEvent

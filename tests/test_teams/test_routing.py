@@ -1,4 +1,5 @@
 """The routing function against a table of cases, then routing as stored."""
+
 import uuid
 
 import pytest
@@ -18,17 +19,17 @@ from engage.teams.routing import (
 )
 from tests.conftest import make_team
 
-W1, W2 = 101, 102          # two wards of authority A
-A, B = 1, 2                # two authorities
-FIRE, BIKES = 6, 1         # categories
+W1, W2 = 101, 102  # two wards of authority A
+A, B = 1, 2  # two authorities
+FIRE, BIKES = 6, 1  # categories
 INT_W1, INT_A, CFB, ENV, ASB = 11, 12, 13, 14, 15
 
 COVERAGE = {W1: [INT_W1, INT_A], W2: [INT_A]}
 RULES = [
     RuleSpec(1, lead_team_id=None, local_authority_id=A, category_id=FIRE, copy_team_ids=(CFB,)),
-    RuleSpec(2, lead_team_id=ENV, category_id=7),                      # fly-tipping anywhere
-    RuleSpec(3, lead_team_id=ASB, ward_id=W2),                         # anything in W2
-    RuleSpec(4, lead_team_id=ENV, ward_id=W2, category_id=7),          # fly-tipping in W2
+    RuleSpec(2, lead_team_id=ENV, category_id=7),  # fly-tipping anywhere
+    RuleSpec(3, lead_team_id=ASB, ward_id=W2),  # anything in W2
+    RuleSpec(4, lead_team_id=ENV, ward_id=W2, category_id=7),  # fly-tipping in W2
     RuleSpec(5, lead_team_id=INT_A, local_authority_id=B, category_id=BIKES, priority=1),
     RuleSpec(6, lead_team_id=ASB, local_authority_id=B, category_id=BIKES, priority=5),
 ]
@@ -43,15 +44,26 @@ CASES = [
     ("tie broken by priority", ConcernFacts(None, B, BIKES), ASB, (), "rule", 6),
     ("outside every ward, no rule: triage", ConcernFacts(None, None, BIKES), None, (), "triage", None),
     ("ward with no INT and no rule: triage", ConcernFacts(999, B, FIRE), None, (), "triage", None),
-    ("rule names the ward's INT but none covers: triage, copies kept", ConcernFacts(999, A, FIRE), None, (CFB,), "triage", 1),
+    (
+        "rule names the ward's INT but none covers: triage, copies kept",
+        ConcernFacts(999, A, FIRE),
+        None,
+        (CFB,),
+        "triage",
+        1,
+    ),
 ]
 
 
 @pytest.mark.parametrize("what, facts, lead, copies, routed_by, rule", CASES, ids=[c[0] for c in CASES])
 def test_route(what, facts, lead, copies, routed_by, rule):
     decision = route(facts, RULES, COVERAGE)
-    assert (decision.lead_team_id, decision.copied_team_ids, decision.routed_by, decision.rule_id) == \
-        (lead, copies, routed_by, rule)
+    assert (decision.lead_team_id, decision.copied_team_ids, decision.routed_by, decision.rule_id) == (
+        lead,
+        copies,
+        routed_by,
+        rule,
+    )
     assert (decision.queue == "triage") == (lead is None)
 
 
@@ -61,6 +73,7 @@ def test_route_does_not_depend_on_rule_order():
 
 
 # --- stored routing -----------------------------------------------------------
+
 
 def ward(db, code):
     return db.session.scalar(sa.select(Ward).where(Ward.code == code))
@@ -91,7 +104,9 @@ def test_rule_with_copies_from_the_database(app_ctx, db, team):
     db.session.commit()
     concern = save(db, category="fire_setting", ward_code="E05001508")  # Eston
     assert concern.lead_team_id == rc_int.id and [t.code for t in concern.copied_teams] == ["CFB"]
-    recipients = db.session.scalars(sa.select(OutboxMessage.recipient).where(OutboxMessage.concern_id == concern.id)).all()
+    recipients = db.session.scalars(
+        sa.select(OutboxMessage.recipient).where(OutboxMessage.concern_id == concern.id)
+    ).all()
     assert sorted(recipients) == sorted([rc_int.contact_email, fire_brigade.contact_email])
 
 
@@ -110,15 +125,17 @@ def test_staff_can_reroute_with_a_reason_and_history_is_kept(app_ctx, db, team):
     reroute_concern(concern, other, [team], "ASB team leads on repeat locations", actor="staff@example.org")
     db.session.commit()
     assert concern.lead_team_id == other.id and [t.code for t in concern.copied_teams] == [team.code]
-    history = db.session.scalars(sa.select(ConcernRouting).where(ConcernRouting.concern_id == concern.id)
-                                 .order_by(ConcernRouting.id)).all()
+    history = db.session.scalars(
+        sa.select(ConcernRouting).where(ConcernRouting.concern_id == concern.id).order_by(ConcernRouting.id)
+    ).all()
     assert [h.routed_by for h in history] == ["coverage", "manual"]
     assert history[1].reason == "ASB team leads on repeat locations" and history[1].actor == "staff@example.org"
 
 
 def test_demo_concerns_never_email(db, team):
-    concern, _ = raise_concern({"id": str(uuid.uuid4()), "category": "drugs", "description": "x",
-                                "ward_code": "E05009857"}, is_demo=True)
+    concern, _ = raise_concern(
+        {"id": str(uuid.uuid4()), "category": "drugs", "description": "x", "ward_code": "E05009857"}, is_demo=True
+    )
     db.session.commit()
     assert concern.lead_team_id == team.id
     assert db.session.scalar(sa.select(sa.func.count()).where(OutboxMessage.concern_id == concern.id)) == 0

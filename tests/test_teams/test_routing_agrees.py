@@ -1,6 +1,7 @@
 """The admin's "Test a concern" box and a real concern captured from the phone are
 routed by the same rule (services/coverage.py): the same lead and the same copies,
 whoever covers the ward, two teams or none."""
+
 import re
 import uuid
 
@@ -39,20 +40,25 @@ def box_answer(admin_client, ward, category):
 
 
 def captured(officer_client, ward, category):
-    posted = officer_client.post("/api/v1/concerns", json={"id": str(uuid.uuid4()), "category": category,
-                                                            "description": "seen at the meeting", "ward_code": ward})
+    posted = officer_client.post(
+        "/api/v1/concerns",
+        json={"id": str(uuid.uuid4()), "category": category, "description": "seen at the meeting", "ward_code": ward},
+    )
     assert posted.status_code == 201
     body = posted.get_json()
     return (body["lead_team"]["code"] if body["lead_team"] else None), sorted(t["code"] for t in body["copied_teams"])
 
 
-@pytest.mark.parametrize("ward, category, expected", [
-    (CENTRAL, "drugs", ("INT-AAA", [])),            # two INTs name it: the first by code leads
-    (CENTRAL, "fire_setting", ("INT-AAA", ["CFB"])),
-    (ESTON, "drugs", ("INT-RC", [])),               # covered as part of its authority
-    (YARM, "drugs", (None, [])),                    # covered by no INT: triage
-    (YARM, "fire_setting", (None, ["CFB"])),        # the rule's copy still goes out
-])
+@pytest.mark.parametrize(
+    "ward, category, expected",
+    [
+        (CENTRAL, "drugs", ("INT-AAA", [])),  # two INTs name it: the first by code leads
+        (CENTRAL, "fire_setting", ("INT-AAA", ["CFB"])),
+        (ESTON, "drugs", ("INT-RC", [])),  # covered as part of its authority
+        (YARM, "drugs", (None, [])),  # covered by no INT: triage
+        (YARM, "fire_setting", (None, ["CFB"])),  # the rule's copy still goes out
+    ],
+)
 def test_the_box_and_a_captured_concern_agree(coverage, admin_client, officer_client, ward, category, expected):
     assert box_answer(admin_client, ward, category) == expected
     assert captured(officer_client, ward, category) == expected

@@ -8,6 +8,7 @@ For any concern, any set of rules and any ward coverage:
 - with no matching rule, the ward's first covering INT leads, else triage;
 - a copied team is never the lead, and only teams the chosen rule names are copied.
 """
+
 from __future__ import annotations
 
 from hypothesis import given, settings
@@ -28,21 +29,26 @@ def rule_lists(draw):
     rules = []
     for rule_id in ids:
         area = draw(st.sampled_from(["ward", "authority", "everywhere"]))
-        rules.append(RuleSpec(
-            id=rule_id,
-            lead_team_id=draw(st.one_of(st.none(), st.sampled_from(TEAMS))),
-            ward_id=draw(st.sampled_from(WARDS)) if area == "ward" else None,
-            local_authority_id=draw(st.sampled_from([10, 20])) if area == "authority" else None,
-            category_id=draw(st.one_of(st.none(), st.sampled_from(CATEGORIES))),
-            copy_team_ids=tuple(draw(st.lists(st.sampled_from(TEAMS), max_size=3, unique=True))),
-            priority=draw(st.integers(-2, 2)),
-        ))
+        rules.append(
+            RuleSpec(
+                id=rule_id,
+                lead_team_id=draw(st.one_of(st.none(), st.sampled_from(TEAMS))),
+                ward_id=draw(st.sampled_from(WARDS)) if area == "ward" else None,
+                local_authority_id=draw(st.sampled_from([10, 20])) if area == "authority" else None,
+                category_id=draw(st.one_of(st.none(), st.sampled_from(CATEGORIES))),
+                copy_team_ids=tuple(draw(st.lists(st.sampled_from(TEAMS), max_size=3, unique=True))),
+                priority=draw(st.integers(-2, 2)),
+            )
+        )
     return rules
 
 
 FACTS = st.one_of(
-    st.builds(lambda ward, category: ConcernFacts(ward, AUTHORITY_OF[ward], category),
-              st.sampled_from(WARDS), st.sampled_from(CATEGORIES)),
+    st.builds(
+        lambda ward, category: ConcernFacts(ward, AUTHORITY_OF[ward], category),
+        st.sampled_from(WARDS),
+        st.sampled_from(CATEGORIES),
+    ),
     st.builds(lambda category: ConcernFacts(None, None, category), st.sampled_from(CATEGORIES)),  # outside
 )
 COVERAGE = st.dictionaries(st.sampled_from(WARDS), st.lists(st.sampled_from(TEAMS), max_size=2, unique=True))

@@ -1,6 +1,7 @@
 """Routing rules as the admin screen, the CSV import and the demo make them: checks,
 one rule per area and category, the preview that asks the routing itself, and the
 sample rules."""
+
 import uuid
 
 import pytest
@@ -69,15 +70,19 @@ def _ward(code):
 
 # ---- checks ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("draft, field, words", [
-    (RuleDraft(ward_code=CENTRAL, lad_code="E06000002"), "local_authority", "not both"),
-    (RuleDraft(ward_code="E05000000"), "ward", "Unknown ward code"),
-    (RuleDraft(lad_code="E06000099"), "local_authority", "Unknown local authority"),
-    (RuleDraft(category_code="unicorns"), "category", "Unknown category"),
-    (RuleDraft(lead_team_code="NOPE"), "lead_team", "Unknown team 'NOPE'"),
-    (RuleDraft(copy_team_codes=("CFB", "NOPE")), "copy_teams", "Unknown team 'NOPE'"),
-    (RuleDraft(lead_team_code="CFB", copy_team_codes=("cfb",)), "copy_teams", "CFB leads"),
-])
+
+@pytest.mark.parametrize(
+    "draft, field, words",
+    [
+        (RuleDraft(ward_code=CENTRAL, lad_code="E06000002"), "local_authority", "not both"),
+        (RuleDraft(ward_code="E05000000"), "ward", "Unknown ward code"),
+        (RuleDraft(lad_code="E06000099"), "local_authority", "Unknown local authority"),
+        (RuleDraft(category_code="unicorns"), "category", "Unknown category"),
+        (RuleDraft(lead_team_code="NOPE"), "lead_team", "Unknown team 'NOPE'"),
+        (RuleDraft(copy_team_codes=("CFB", "NOPE")), "copy_teams", "Unknown team 'NOPE'"),
+        (RuleDraft(lead_team_code="CFB", copy_team_codes=("cfb",)), "copy_teams", "CFB leads"),
+    ],
+)
 def test_check_rule_names_the_field(db, teams, draft, field, words):
     problems, _ = check_rule(draft, Lookups.load())
     assert field in problems and words in problems[field]
@@ -112,19 +117,33 @@ def test_rules_list_most_specific_first_then_the_deactivated(db, teams):
     off = _make(db, RuleDraft(ward_code=ESTON, category_code="drugs"))
     set_active(off, False, "admin@example.org")
     db.session.commit()
-    assert [r.id for r in list_rules()] == [ward_fire.id, ward_any.id, authority.id, fly_anywhere.id, anywhere.id, off.id]
+    assert [r.id for r in list_rules()] == [
+        ward_fire.id,
+        ward_any.id,
+        authority.id,
+        fly_anywhere.id,
+        anywhere.id,
+        off.id,
+    ]
     assert ward_fire.edited_by == "admin@example.org" and [t.code for t in ward_fire.copy_teams] == ["CFB"]
 
 
 def test_rule_changes_are_audited_with_old_values(db, teams):
     rule = _make(db, RuleDraft(lad_code="E06000003", category_code="fire_setting", priority=1))
-    draft = RuleDraft(lad_code="E06000003", category_code="fire_setting", lead_team_code="INT-RC",
-                      copy_team_codes=("CFB",), priority=2, note="agreed with the brigade")
+    draft = RuleDraft(
+        lad_code="E06000003",
+        category_code="fire_setting",
+        lead_team_code="INT-RC",
+        copy_team_codes=("CFB",),
+        priority=2,
+        note="agreed with the brigade",
+    )
     problems, resolved = check_rule(draft, Lookups.load(), rule=rule)
     apply_rule(rule, draft, resolved, "admin@example.org")
     db.session.commit()
-    update = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.entity == "routing_rule",
-                                                            AuditEvent.action == "update")).one()
+    update = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.entity == "routing_rule", AuditEvent.action == "update")
+    ).one()
     assert update.changes["priority"] == [1, 2]
     assert update.changes["lead_team_id"] == [None, teams["INT-RC"].id]
     assert update.changes["copy_teams"] == {"added": ["CFB"], "removed": []}
@@ -132,6 +151,7 @@ def test_rule_changes_are_audited_with_old_values(db, teams):
 
 
 # ---- the preview --------------------------------------------------------------
+
 
 def test_preview_with_no_rules_is_the_covering_int(db, teams):
     preview = preview_routing(_ward(CENTRAL), _category(db, "drugs"))
@@ -170,11 +190,19 @@ def test_preview_when_no_int_covers_the_ward(db, teams):
 
 
 def test_preview_agrees_with_routing_a_stored_concern(app_ctx, db, teams):
-    _make(db, RuleDraft(lad_code="E06000003", category_code="fire_setting", lead_team_code="ENV-RC",
-                        copy_team_codes=("CFB", "INT-RC")))
+    _make(
+        db,
+        RuleDraft(
+            lad_code="E06000003",
+            category_code="fire_setting",
+            lead_team_code="ENV-RC",
+            copy_team_codes=("CFB", "INT-RC"),
+        ),
+    )
     preview = preview_routing(_ward(ESTON), _category(db, "fire_setting"))
-    concern, _ = raise_concern({"id": str(uuid.uuid4()), "category": "fire_setting", "description": "bins alight",
-                                "ward_code": ESTON})
+    concern, _ = raise_concern(
+        {"id": str(uuid.uuid4()), "category": "fire_setting", "description": "bins alight", "ward_code": ESTON}
+    )
     db.session.commit()
     assert concern.lead_team_id == preview.lead_team.id and concern.routing_rule_id == preview.rule.id
     assert sorted(t.code for t in concern.copied_teams) == [t.code for t in preview.copied_teams] == ["CFB", "INT-RC"]
@@ -196,9 +224,18 @@ def test_import_creates_then_changes_nothing_then_updates(db, teams, tmp_path):
     assert first.summary() == "Routing rules: 3 created, 0 updated, 0 unchanged."
     rules = _rules(db)
     fire, central, fly = rules
-    assert (fire.local_authority.code, fire.category.code, fire.lead_team, [t.code for t in fire.copy_teams]) == \
-        ("E06000003", "fire_setting", None, ["CFB"])
-    assert (central.ward.code, central.category, central.lead_team.code, central.priority) == (CENTRAL, None, "INT-TEST", 2)
+    assert (fire.local_authority.code, fire.category.code, fire.lead_team, [t.code for t in fire.copy_teams]) == (
+        "E06000003",
+        "fire_setting",
+        None,
+        ["CFB"],
+    )
+    assert (central.ward.code, central.category, central.lead_team.code, central.priority) == (
+        CENTRAL,
+        None,
+        "INT-TEST",
+        2,
+    )
     assert [t.code for t in central.copy_teams] == ["CFB", "ENV-RC"]
     assert (fly.ward, fly.local_authority, fly.category.code, fly.note) == (None, None, "fly_tipping", "anywhere")
     assert {r.edited_by for r in rules} == {"cli:tester"} and not any(r.is_demo for r in rules)
@@ -244,13 +281,16 @@ def test_import_refuses_a_bad_file_whole_with_row_numbers(db, teams, tmp_path):
     assert _rules(db) == []
 
 
-@pytest.mark.parametrize("text, problem", [
-    ("", "is empty"),
-    ("ward_code,lad_code,category\n", "missing column lead_team, copy_teams, priority, note"),
-    (HEADER, "has a header but no rows"),
-    # Over the csv module's 128 KiB limit: reported as the teams import does, not a crash.
-    (HEADER + '"' + "x" * 200_000 + '",,,,,,\n', "is not a CSV file that can be read (field larger"),
-])
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("", "is empty"),
+        ("ward_code,lad_code,category\n", "missing column lead_team, copy_teams, priority, note"),
+        (HEADER, "has a header but no rows"),
+        # Over the csv module's 128 KiB limit: reported as the teams import does, not a crash.
+        (HEADER + '"' + "x" * 200_000 + '",,,,,,\n', "is not a CSV file that can be read (field larger"),
+    ],
+)
 def test_import_refuses_files_that_are_not_rules(db, tmp_path, text, problem):
     with pytest.raises(RuleImportError) as error:
         import_rules(_write(tmp_path, text), edited_by="cli:tester")
@@ -262,19 +302,24 @@ def test_import_refuses_nul_characters_rather_than_storing_them(db, teams, tmp_p
     psycopg.DataError, a crash). Refused by column, as the teams import does; a NUL in
     a code is reported as such, not as an unknown code that quotes it."""
     with pytest.raises(RuleImportError) as error:
-        import_rules(_write(tmp_path, HEADER + ",E06000003,fire_setting,,CFB,0,Joint\x00patrols\n"),
-                     edited_by="cli:tester")
+        import_rules(
+            _write(tmp_path, HEADER + ",E06000003,fire_setting,,CFB,0,Joint\x00patrols\n"), edited_by="cli:tester"
+        )
     assert error.value.problems == ["row 2: note: holds a NUL character"]
     assert _rules(db) == []
 
-    text = (HEADER
-            + ",E06000003,fire_setting,,CFB,0,Joint patrols\n"
-            + CENTRAL[:3] + "\x00" + CENTRAL[3:] + ",,,INT-TEST,CF\x00B,1\x00,\n")
+    text = (
+        HEADER
+        + ",E06000003,fire_setting,,CFB,0,Joint patrols\n"
+        + CENTRAL[:3]
+        + "\x00"
+        + CENTRAL[3:]
+        + ",,,INT-TEST,CF\x00B,1\x00,\n"
+    )
     with pytest.raises(RuleImportError) as error:
         import_rules(_write(tmp_path, text), edited_by="cli:tester")
     assert error.value.problems == [
-        "row 3: ward_code: holds a NUL character; copy_teams: holds a NUL character; "
-        "priority: holds a NUL character",
+        "row 3: ward_code: holds a NUL character; copy_teams: holds a NUL character; priority: holds a NUL character",
     ]
     assert _rules(db) == []
 
@@ -289,8 +334,10 @@ def test_listing_as_csv_reads_back_unchanged(db, teams, tmp_path):
     db.session.commit()
     exported = rules_csv(list_rules())
     assert exported.splitlines()[0] == HEADER.strip()
-    assert import_rules(_write(tmp_path, exported), edited_by="cli:tester").summary() == \
-        "Routing rules: 0 created, 0 updated, 3 unchanged."
+    assert (
+        import_rules(_write(tmp_path, exported), edited_by="cli:tester").summary()
+        == "Routing rules: 0 created, 0 updated, 3 unchanged."
+    )
 
 
 # ---- the sample rules ----------------------------------------------------------
@@ -299,8 +346,10 @@ CONFIG = ("teams", "routing rules")
 
 
 def _sample_rules(db):
-    return {(r.local_authority.code if r.local_authority else r.ward.code, r.category.code): r
-            for r in db.session.scalars(sa.select(RoutingRule).where(RoutingRule.is_demo))}
+    return {
+        (r.local_authority.code if r.local_authority else r.ward.code, r.category.code): r
+        for r in db.session.scalars(sa.select(RoutingRule).where(RoutingRule.is_demo))
+    }
 
 
 def test_demo_load_adds_the_sample_rules_once(db):

@@ -1,5 +1,6 @@
 """Teams from CSV (all or nothing, idempotent, row numbers in the problems) and the
 checks the admin form shares with it."""
+
 import pytest
 import sqlalchemy as sa
 
@@ -104,7 +105,9 @@ def test_an_import_makes_a_sample_team_real(db, tmp_path):
 
     load_demo_teams()
     db.session.commit()
-    result = import_teams(_write(tmp_path, HEADER + "CFB,Cleveland Fire Brigade,partner,,community-safety@example.org,all,\n"))
+    result = import_teams(
+        _write(tmp_path, HEADER + "CFB,Cleveland Fire Brigade,partner,,community-safety@example.org,all,\n")
+    )
     db.session.commit()
     assert result.updated == ["CFB"] and not _teams(db)["CFB"].is_demo
 
@@ -118,17 +121,22 @@ def test_check_team(db):
 
 # ---- notify_mode ---------------------------------------------------------------
 
+
 def test_notify_mode_column_is_optional_and_defaults_to_immediate(db, tmp_path):
-    with_mode = (HEADER.strip() + ",notify_mode\n"
-                 "INT-HPL-N,Hartlepool North,int,E06000001,north@example.org,wards,E05008942,Digest\n"
-                 "CFB,Cleveland Fire Brigade,partner,,fire@example.org,all,,\n")
+    with_mode = (
+        HEADER.strip() + ",notify_mode\n"
+        "INT-HPL-N,Hartlepool North,int,E06000001,north@example.org,wards,E05008942,Digest\n"
+        "CFB,Cleveland Fire Brigade,partner,,fire@example.org,all,,\n"
+    )
     import_teams(_write(tmp_path, with_mode))
     db.session.commit()
     teams = _teams(db)
     assert (teams["INT-HPL-N"].notify_mode, teams["CFB"].notify_mode) == ("digest", "immediate")
     # A file without the column leaves what an admin chose; a new team gets immediate.
-    without = HEADER + ("INT-HPL-N,Hartlepool North,int,E06000001,north@example.org,wards,E05008942\n"
-                        "ENV-RC,Redcar Environment,partner,E06000003,env@example.org,authority,\n")
+    without = HEADER + (
+        "INT-HPL-N,Hartlepool North,int,E06000001,north@example.org,wards,E05008942\n"
+        "ENV-RC,Redcar Environment,partner,E06000003,env@example.org,authority,\n"
+    )
     result = import_teams(_write(tmp_path, without, "without.csv"))
     db.session.commit()
     assert result.unchanged == ["INT-HPL-N"] and result.created == ["ENV-RC"]
@@ -139,8 +147,7 @@ def test_notify_mode_column_is_optional_and_defaults_to_immediate(db, tmp_path):
 
 
 def test_an_unknown_notify_mode_is_refused(db, tmp_path):
-    text = (HEADER.strip() + ",notify_mode\n"
-            "CFB,Cleveland Fire Brigade,partner,,fire@example.org,all,,weekly\n")
+    text = HEADER.strip() + ",notify_mode\nCFB,Cleveland Fire Brigade,partner,,fire@example.org,all,,weekly\n"
     with pytest.raises(TeamImportError) as error:
         import_teams(_write(tmp_path, text))
     assert error.value.problems == ["row 2: notify_mode: Unknown notify mode 'weekly' (expected immediate or digest)"]
