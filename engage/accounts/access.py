@@ -8,6 +8,7 @@ from flask import abort, current_app, g, redirect, request, session, url_for
 from flask_login import current_user
 
 from engage.accounts.models import User
+from engage.accounts.services import user_for_session, user_for_token
 from engage.extensions import db, login_manager
 from engage.platform.http import wants_json
 
@@ -18,7 +19,6 @@ SESSION_KEY = "login_key"
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    from engage.accounts.services import user_for_session
 
     user = user_for_session(session.get(SESSION_KEY), current_app.permanent_session_lifetime)
     if user is None or str(user.id) != user_id:
@@ -37,7 +37,6 @@ def load_user_from_token(req):
     header = req.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
         return None
-    from engage.accounts.services import user_for_token
 
     user = user_for_token(header[len("Bearer ") :].strip())
     if user is not None and db.session.dirty:

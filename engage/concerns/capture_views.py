@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app, render_template, url_for
 
 from engage.accounts.access import role_required
 from engage.concerns.schemas import page_contract
+from engage.platform.vendor import PACKAGES
 
 bp = Blueprint("capture", __name__)
 
@@ -91,7 +92,6 @@ def shell_urls() -> list[str]:
 def _shell_files() -> list[str]:
     static, templates = current_app.static_folder, current_app.template_folder
     node_modules = current_app.config["ENGAGE_NODE_MODULES"]
-    from engage.platform.vendor import PACKAGES
 
     return [
         os.path.join(static, "js", "capture", "sw.js"),

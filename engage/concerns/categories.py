@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from engage.concerns.models import Category, Concern
 from engage.extensions import db
+from engage.platform.paging import bounded_counts
 from engage.teams.models import RoutingRule
 
 CODE_PATTERN = re.compile(r"^[a-z0-9_]{1,40}$")
@@ -68,7 +69,6 @@ def usage_counts() -> tuple[dict, dict[int, int]]:
     """Concerns and routing rules per category id, so admins see what a retirement keeps.
     Concerns are counted up to paging.COUNT_LIMIT each ("1000+"), along the category's
     index: grouping every concern ever raised would read them all."""
-    from engage.platform.paging import bounded_counts
 
     ids = db.session.scalars(sa.select(Category.id)).all()
     concerns = {

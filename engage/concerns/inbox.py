@@ -14,6 +14,7 @@ from engage.concerns.models import Category, Concern, concern_copy
 from engage.concerns.workflow import LABELS, OPEN_STATUSES
 from engage.extensions import db
 from engage.geography.models import Ward
+from engage.maps.drilldown import rollup_open_by_status, rollup_reaches, rollup_top_categories, ward_meetings
 from engage.platform import paging
 from engage.platform.dates import day_range
 from engage.platform.db import utcnow
@@ -315,12 +316,6 @@ def ward_overview(
     """Open concerns (oldest first, a page of them), this year's top themes and the
     ward's meetings. The counts come from the rollup when the user sees every concern
     of the ward (drilldown.rollup_reaches); the list reads one page."""
-    from engage.maps.drilldown import (
-        rollup_open_by_status,
-        rollup_reaches,
-        rollup_top_categories,
-        ward_meetings,
-    )
 
     today = today or date.today()
     year_start, _ = day_range(date(today.year, 1, 1), None)

@@ -6,13 +6,13 @@ import sqlalchemy as sa
 
 from engage.concerns.models import Concern, Meeting
 from engage.extensions import db
+from engage.teams.routing import route_concern
 
 
 def place_waiting_concerns(meeting: Meeting) -> int:
     """A concern sent with no position before its meeting arrived could not be placed
     and went to triage for review. Now that the meeting is here, it belongs in the
     meeting's ward, like any concern placed "at the meeting": place and route it."""
-    from engage.teams.routing import route_concern
 
     if not meeting.wards:
         return 0

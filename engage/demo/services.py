@@ -17,11 +17,14 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from engage.concerns.models import Concern, ConcernRouting, concern_copy
+from engage.demo.activity import clear_demo_activity, load_demo_activity
 from engage.extensions import db
 from engage.geography.boundaries import current_boundary_set
 from engage.geography.designations import DesignationImportError, import_designations
 from engage.geography.models import WardDesignation
 from engage.teams.models import RoutingRule, Team, routing_rule_copy
+from engage.teams.routing import RoutingDecision, apply_routing
 from engage.teams.rules import (
     Lookups,
     RuleDraft,
@@ -166,8 +169,6 @@ def clear_demo_teams() -> list[str]:
 def _send_real_concerns_to_triage(teams: list[Team]) -> int:
     """Real concerns captured while only the sample teams existed keep an owner: the
     triage queue, with the reason recorded in their routing history."""
-    from engage.concerns.models import Concern, concern_copy
-    from engage.teams.routing import RoutingDecision, apply_routing
 
     ids = [t.id for t in teams]
     if not ids:
@@ -176,7 +177,6 @@ def _send_real_concerns_to_triage(teams: list[Team]) -> int:
     concerns = db.session.scalars(
         sa.select(Concern).where(~Concern.is_demo, sa.or_(Concern.lead_team_id.in_(ids), Concern.id.in_(copied)))
     ).all()
-    from engage.concerns.models import ConcernRouting
 
     for team in teams:
         # History keeps saying which sample team it was, as text: the row is going.
@@ -329,7 +329,6 @@ def clear_sample_designations() -> list[str]:
 
 
 def _activity_step() -> Step:
-    from engage.demo.activity import clear_demo_activity, load_demo_activity
 
     return Step("meetings and concerns", load_demo_activity, clear_demo_activity)
 

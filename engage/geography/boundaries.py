@@ -24,7 +24,9 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from shapely.geometry import mapping
 
+from engage.concerns.models import Concern
 from engage.extensions import db
+from engage.geography.locating import locator_for
 from engage.geography.models import BoundarySet, LocalAuthority, Ward
 from geodata import CLEVELAND_LADS, BoundaryFileError, read_boundaries
 
@@ -194,7 +196,6 @@ SAMPLE_CONCERNS = 200
 def sample_places(boundary_set: BoundarySet) -> list[tuple[str, float, float]]:
     """(what, lon, lat) of places `boundary_set` locates: each ward's label point, and
     the positions of the latest concerns located in it."""
-    from engage.concerns.models import Concern
 
     places = [
         (f"the centre of ward {code} ({name})", lon, lat)
@@ -217,7 +218,6 @@ def sample_places(boundary_set: BoundarySet) -> list[tuple[str, float, float]]:
 
 
 def _check_places_locate(boundary_set: BoundarySet, previous: BoundarySet) -> list[str]:
-    from engage.geography.locating import locator_for
 
     places = sample_places(previous)
     if not places:
@@ -247,7 +247,6 @@ def outside_current_area(records, vintage: str) -> list[str]:
     current = current_boundary_set()
     if current is None or current.vintage == vintage or not records:
         return []
-    from engage.geography.locating import locator_for
 
     located = locator_for(current)
     points = [r.geometry.representative_point() for r in records]
@@ -283,7 +282,6 @@ def _with_authorities(records, filename):
             f"{filename}: no local authority columns (LADyyCD/LADyyNM or lad_code/lad_name) "
             "and no current boundary set to take the authorities from"
         )
-    from engage.geography.locating import locator_for
 
     located = locator_for(current)
     out = []

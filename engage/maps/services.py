@@ -29,7 +29,8 @@ from engage.concerns.models import (
 )
 from engage.concerns.workflow import OPEN_STATUSES
 from engage.extensions import db
-from engage.geography.models import LocalAuthority, Ward
+from engage.geography.models import BoundarySet, LocalAuthority, Ward
+from engage.geography.register import register_entries
 from engage.maps import rollup
 from engage.platform.dates import day_range
 
@@ -111,8 +112,6 @@ def _moment_bounds(f: MapFilters):
 
 
 def designated_ward_ids(boundary_set_id: int, designation: str, on: date) -> list[int]:
-    from engage.geography.models import BoundarySet
-    from engage.geography.register import register_entries
 
     boundary_set = db.session.get(BoundarySet, boundary_set_id)
     return [e.ward.id for e in register_entries(boundary_set, on=on) if e.designation == designation]

@@ -22,6 +22,7 @@ from engage.extensions import db, mail
 from engage.geography.models import Ward
 from engage.notify.models import OUTBOX_STATES, OutboxMessage
 from engage.platform.db import utcnow
+from engage.platform.paging import bounded_counts
 from engage.teams.models import Team
 
 
@@ -268,7 +269,6 @@ def count_by_state() -> dict:
     """{state: Count} for the states any message is in, each counted up to
     paging.COUNT_LIMIT along ix_outbox_due: grouping every message ever sent would
     read them all."""
-    from engage.platform.paging import bounded_counts
 
     counts = bounded_counts(
         {state: sa.select(OutboxMessage.id).where(OutboxMessage.state == state) for state in OUTBOX_STATES}

@@ -9,6 +9,7 @@ from flask import jsonify, make_response, render_template, request
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from engage.extensions import db, limiter
+from engage.platform import malformed
 from engage.platform.http import wants_json
 from engage.platform.parameters import BadParameter
 
@@ -40,7 +41,6 @@ def too_many(exc):
 
 
 def register(app):
-    from engage.platform import malformed
 
     malformed.register(app)
 

@@ -13,6 +13,7 @@ from flask import (
 from engage.accounts.access import require_roles
 from engage.extensions import db
 from engage.maps.drilldown import data_source
+from engage.reports.aggregation import coverage as ward_coverage
 from engage.reports.panel_report import (
     NARRATIVE_KEYS,
     build_panel_report,
@@ -21,7 +22,7 @@ from engage.reports.panel_report import (
     render_html,
     render_pdf,
 )
-from engage.reports.periods import parse_period, presets, record_report
+from engage.reports.periods import last_twelve_months, parse_period, presets, record_report
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -80,8 +81,6 @@ def panel():
 
 @bp.route("/coverage")
 def coverage():
-    from engage.reports.aggregation import coverage as ward_coverage
-    from engage.reports.periods import last_twelve_months
 
     today = date.today()
     period, errors = parse_period(request.args, today) if request.args.get("from") else (last_twelve_months(today), [])
