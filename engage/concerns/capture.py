@@ -8,7 +8,6 @@ of a ward: a concern outside every ward is stored and flagged for review.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 import sqlalchemy as sa
 
@@ -327,12 +326,6 @@ def add_correction(concern: Concern, data, user) -> ConcernCorrection:
 DIFFERS = "differs from the entry already stored with this id"
 
 
-def _same_moment(a: datetime | None, b: datetime | None) -> bool:
-    if a is None or b is None:
-        return a is b
-    return a == b
-
-
 def _same_number(a, b) -> bool:
     return a is not None and b is not None and abs(float(a) - float(b)) < 1e-9
 
@@ -382,7 +375,7 @@ def concern_differences(concern: Concern, data, compare_contact: bool = True) ->
     compare("category", values.get("category", ""), concern.category.code if concern.category else "")
     compare("description", values.get("description", ""), concern.description)
     compare("meeting_id", values.get("meeting_id"), concern.meeting_ref)
-    if "raised_at" in errors or ("raised_at" in values and not _same_moment(values["raised_at"], concern.raised_at)):
+    if "raised_at" in errors or ("raised_at" in values and values["raised_at"] != concern.raised_at):
         differs["raised_at"] = DIFFERS
     compare("residents", values.get("residents"), concern.residents)
     compare("priority", values.get("priority"), concern.priority)
