@@ -69,8 +69,26 @@ def fits(page, width):
     return page.evaluate("document.documentElement.scrollWidth") <= width
 
 
+def fresh_page(browser, live_server):
+    """A page in a browser profile of its own (no cookie, no service worker from another
+    role's log-in), which may reach only the live server."""
+    context = browser.new_context()
+    blocked = []
+
+    def guard(route):
+        if route.request.url.startswith(live_server.url):
+            return route.continue_()
+        blocked.append(route.request.url)
+        return route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.blocked_requests = blocked
+    return page
+
+
 @pytest.mark.parametrize("width", WIDTHS)
-def test_each_role_lands_on_its_work(page, live_server, width):
+def test_each_role_lands_on_its_work(browser, live_server, width):
     # Something real and open waits in the OPCC triage queue (a concern outside every ward).
     live_concern(live_server, "Mattresses dumped on the beach", lon=-1.05, lat=54.62)
     team = live_team(live_server, CENTRAL)
@@ -81,17 +99,20 @@ def test_each_role_lands_on_its_work(page, live_server, width):
         ("admin", [], "/admin/users", "Users"),
     ]
     for role, teams, path, heading in landings:
-        page.context.clear_cookies()
-        log_in(page, live_server, live_user(live_server, role, team_codes=teams), width)
-        assert page.url == f"{live_server.url}{path}", role
-        if heading:
-            expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
-        if role == "officer":
-            expect(page.get_by_role("heading", name="Start a meeting")).to_be_visible()
-        assert serious_violations(page) == [], role
-        if role != "admin":  # the admin's tables are a desk's work, wider than a phone
-            assert fits(page, width), role
-    assert page.blocked_requests == []
+        page = fresh_page(browser, live_server)
+        try:
+            log_in(page, live_server, live_user(live_server, role, team_codes=teams), width)
+            assert page.url == f"{live_server.url}{path}", role
+            if heading:
+                expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
+            if role == "officer":
+                expect(page.get_by_role("heading", name="Start a meeting")).to_be_visible()
+            assert serious_violations(page) == [], role
+            if role != "admin":  # the admin's tables are a desk's work, wider than a phone
+                assert fits(page, width), role
+            assert page.blocked_requests == [], role
+        finally:
+            page.context.close()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
