@@ -14,6 +14,7 @@ from engage.concerns.models import Category, Concern, concern_copy
 from engage.concerns.workflow import LABELS, OPEN_STATUSES
 from engage.extensions import db
 from engage.geography.models import Ward
+from engage.geography.ward_names import resolve_ward
 from engage.maps.drilldown import rollup_open_by_status, rollup_reaches, rollup_top_categories, ward_meetings
 from engage.platform import paging
 from engage.platform.dates import day_range
@@ -27,7 +28,8 @@ MAX_OLDER_DAYS = 36_500
 
 @dataclass
 class InboxFilters:
-    ward: str | None = None
+    ward: str | None = None  # the ward's code, from its name or code as typed (resolve_ward)
+    ward_shown: str = ""  # what the ward box shows again
     category: str | None = None
     status: str = "open"  # 'open', 'all' or one status
     older_than_days: int | None = None
@@ -39,12 +41,16 @@ class InboxFilters:
 
     @classmethod
     def from_args(cls, args) -> InboxFilters:
+        ward = resolve_ward(args.get("ward"))
         f = cls(
-            ward=(args.get("ward") or "").upper() or None,
+            ward=ward.ward.code if ward.ward else None,
+            ward_shown=ward.shown,
             category=args.get("category") or None,
             status=args.get("status") or "open",
             queue=args.get("queue") or None,
         )
+        if ward.problem:
+            f.errors["ward"] = ward.problem
         if f.status not in ("open", "all", *LABELS):
             f.errors["status"] = f"unknown status '{f.status}'"
             f.status = "open"

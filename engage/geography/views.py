@@ -7,9 +7,13 @@ from engage.accounts.policy import scope_for
 from engage.geography.boundaries import boundary_set_for, find_ward
 from engage.geography.locating import locator_for
 from engage.geography.register import feature, register_by_authority, register_entries
+from engage.geography.ward_names import ward_options
 from engage.maps.drilldown import ward_drilldown
 
 bp = Blueprint("wards", __name__)
+
+# The ward-picker's list (templates/_ward_picker.html), for any page that shows one.
+bp.add_app_template_global(ward_options, "ward_options")
 
 
 def _boundary_set_or_404():
