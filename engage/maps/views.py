@@ -4,7 +4,8 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template, request
 
 from engage.accounts.access import login_required_any_role
-from engage.concerns.models import Category, Concern
+from engage.concerns.models import Category
+from engage.demo.source import source_from
 from engage.extensions import db
 from engage.geography.models import LocalAuthority
 from engage.maps.services import BREAK_METHODS, MapFilters
@@ -12,19 +13,11 @@ from engage.maps.services import BREAK_METHODS, MapFilters
 bp = Blueprint("maps", __name__)
 
 
-def default_source() -> str:
-    """Real figures when there are any; the demo data only when it is all there is
-    (and then the map says so). Never both at once."""
-    real = db.session.scalar(sa.select(sa.exists().where(~Concern.is_demo)))
-    demo = db.session.scalar(sa.select(sa.exists().where(Concern.is_demo)))
-    return "demo" if demo and not real else "real"
-
-
 @bp.route("/maps")
 @login_required_any_role
 def index():
-    source = default_source()
-    filters = MapFilters.from_args(request.args, default_source=source)
+    source = source_from(request.args)
+    filters = MapFilters.from_args(request.args, default_source=source.name)
     config = {
         "filters": filters.as_args(),
         "tileUrl": current_app.config["ENGAGE_TILE_URL"],
@@ -33,6 +26,7 @@ def index():
     return render_template(
         "maps/index.html",
         filters=filters,
+        source=source,
         config=config,
         methods=BREAK_METHODS,
         measure=request.args.get("measure", "count"),

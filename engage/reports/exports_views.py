@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from engage.accounts.access import require_roles
 from engage.accounts.policy import scope_for
-from engage.maps.drilldown import data_source
+from engage.demo.source import default_source, source_from
 from engage.reports.exports import (
     CONCERN_COLUMNS,
     CONTACT_COLUMNS,
@@ -44,16 +44,17 @@ def roles():
 
 @bp.route("")
 def index():
+    source = source_from(request.args)
     return render_template(
-        "reports/exports.html", source=data_source(), may_export_contact=scope_for(current_user).may_see_contact()
-    )
+        "reports/exports.html", source=source, may_export_contact=scope_for(current_user).may_see_contact()
+    ), (400 if source.error else 200)
 
 
 @bp.route("/<what>.<fmt>")
 def download(what, fmt):
     if what not in ("concerns", "meetings") or fmt not in MIMETYPES:
         abort(404, "exports are concerns or meetings, as csv, xlsx or geojson")
-    filters, errors = ExportFilters.from_args(request.args)
+    filters, errors = ExportFilters.from_args(request.args, default_source=default_source())
     if errors:
         abort(400, "; ".join(errors))
     scope = scope_for(current_user)
