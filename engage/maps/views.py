@@ -4,21 +4,14 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from engage.accounts.access import login_required_any_role
-from engage.concerns.models import Category, Concern
+from engage.concerns.models import Category
+from engage.demo.source import source_from
 from engage.extensions import db
 from engage.geography.models import LocalAuthority
 from engage.geography.ward_names import resolve_ward
 from engage.maps.services import BREAK_METHODS, MapFilters
 
 bp = Blueprint("maps", __name__)
-
-
-def default_source() -> str:
-    """Real figures when there are any; the demo data only when it is all there is
-    (and then the map says so). Never both at once."""
-    real = db.session.scalar(sa.select(sa.exists().where(~Concern.is_demo)))
-    demo = db.session.scalar(sa.select(sa.exists().where(Concern.is_demo)))
-    return "demo" if demo and not real else "real"
 
 
 @bp.route("/maps")
@@ -29,8 +22,8 @@ def index():
     ward = resolve_ward(request.args.get("ward"))
     if ward.ward is not None:
         return redirect(url_for("wards.detail", code=ward.ward.code))
-    source = default_source()
-    filters = MapFilters.from_args(request.args, default_source=source)
+    source = source_from(request.args)
+    filters = MapFilters.from_args(request.args, default_source=source.name)
     config = {
         "filters": filters.as_args(),
         "tileUrl": current_app.config["ENGAGE_TILE_URL"],
@@ -39,6 +32,7 @@ def index():
     return render_template(
         "maps/index.html",
         filters=filters,
+        source=source,
         config=config,
         methods=BREAK_METHODS,
         measure=request.args.get("measure", "count"),

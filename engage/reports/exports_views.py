@@ -12,8 +12,8 @@ from flask_login import current_user
 
 from engage.accounts.access import require_roles
 from engage.accounts.policy import scope_for
+from engage.demo.source import default_source, source_from
 from engage.geography.ward_names import resolve_ward
-from engage.maps.drilldown import data_source
 from engage.reports.exports import (
     CONCERN_COLUMNS,
     CONTACT_COLUMNS,
@@ -50,13 +50,14 @@ def index():
 
 def _form(ward=None, errors=(), status=200):
     """The exports page; after a refused download, with what was typed and what was wrong."""
+    source = source_from(request.args)
     return render_template(
         "reports/exports.html",
-        source=request.args.get("source") or data_source(),
+        source=source,
         may_export_contact=scope_for(current_user).may_see_contact(),
         ward=ward,
-        errors=errors,
-    ), status
+        errors=[*errors, *([source.error] if source.error else [])],
+    ), (400 if source.error else status)
 
 
 @bp.route("/<what>.<fmt>")
@@ -67,7 +68,7 @@ def download(what, fmt):
     ward = resolve_ward(request.args.get("ward"))
     args = request.args.copy()
     args["ward"] = ward.ward.code if ward.ward else ""
-    filters, errors = ExportFilters.from_args(args)
+    filters, errors = ExportFilters.from_args(args, default_source=default_source())
     if errors or ward.problem:
         return _form(ward, errors, 400)
     scope = scope_for(current_user)
