@@ -90,7 +90,7 @@ def _looked_up(filters: InboxFilters, model, code: str) -> list[int]:
     return filters.ids[key]
 
 
-def _filtered(stmt, filters: InboxFilters, user_id: int | None):
+def _filtered(stmt, filters: InboxFilters, user_id: int | None = None):
     """The inbox filters (not the user's scope, nor the team filter: see _inbox) on a
     statement over Concern; `user_id` is whose "mine" is."""
     if filters.queue == "triage":
