@@ -129,11 +129,11 @@ def test_the_lead_team_sets_owner_and_due_date_on_the_concerns_page(app, users, 
     with app.app_context():
         concern_id = raise_one(users["officer"], "Cars racing on Linthorpe Road").id
         db.session.commit()
-        colleague_id = colleague.id
+        colleague_id, inspector_id = colleague.id, users["inspector"].id
     client = logged_in_client(app, users["inspector"])
     page = client.get(f"/inbox/concerns/{concern_id}").get_data(as_text=True)
     assert "Owner and due date" in page
-    assert '<option selected value="">Nobody yet</option><option value="2">inspector@example.org</option>' in page
+    assert f'<option selected value="">Nobody yet</option><option value="{inspector_id}">inspector@example.org' in page
     assert f'<option value="{colleague_id}">Sam Colleague</option>' in page
     due = TODAY + timedelta(days=14)
     saved = client.post(
