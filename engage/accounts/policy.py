@@ -93,6 +93,14 @@ class Scope:
         routed = {concern.lead_team_id, *(t.id for t in concern.copied_teams)}
         return bool(self.team_ids & routed)
 
+    def leads(self, concern) -> bool:
+        """Whether the user may say who owns the concern and when it is due: staff and
+        admin, and the members of its lead team. Not a copied team: it is told, and
+        the lead team answers for it."""
+        if self.sees_everything:
+            return True
+        return concern.lead_team_id is not None and concern.lead_team_id in self.team_ids
+
 
 def scope_for(user: User | None) -> Scope:
     if user is None or not getattr(user, "is_authenticated", False):

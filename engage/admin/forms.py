@@ -8,10 +8,11 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from engage.accounts.models import ROLES
+from engage.concerns.categories import MAX_TARGET_DAYS
 from engage.platform.forms import Form
 
 try:
@@ -148,6 +149,13 @@ class CategoryForm(Form):
     )
     label = StringField("Label", validators=[DataRequired(message="Give the category a label."), Length(max=120)])
     sort_order = IntegerField("Order", validators=[Optional()])
+    target_days = IntegerField(
+        "Target (days)",
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=MAX_TARGET_DAYS, message=f"Give a number of days from 1 to {MAX_TARGET_DAYS}."),
+        ],
+    )
     submit = SubmitField("Save category")
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from engage.concerns.assignment import default_due_date
 from engage.concerns.linking import place_waiting_concerns
 from engage.concerns.models import (
     Category,
@@ -250,6 +251,7 @@ def raise_concern(data, user=None, is_demo=False, channel=None, notify=True) -> 
         created_by_id=getattr(user, "id", None),
         is_demo=is_demo,
     )
+    concern.due_date = default_due_date(category, concern.raised_at)
     db.session.add(concern)
     # Routed before the first flush: the concern is stored with its owner in one go
     # (and one audit entry), never ownerless even for an instant.

@@ -19,6 +19,9 @@ from engage.teams.models import RoutingRule
 
 CODE_PATTERN = re.compile(r"^[a-z0-9_]{1,40}$")
 
+# A target (days from raising to the default due date) past a year is no target at all.
+MAX_TARGET_DAYS = 365
+
 
 def list_categories() -> list[Category]:
     return db.session.scalars(sa.select(Category).order_by(Category.sort_order, Category.code)).all()
@@ -46,12 +49,13 @@ def next_sort_order() -> int:
     return (highest or 0) + 10
 
 
-def add_category(code: str, label: str, sort_order: int | None = None) -> Category:
+def add_category(code: str, label: str, sort_order: int | None = None, target_days: int | None = None) -> Category:
     category = Category(
         code=code,
         label=label.strip(),
         is_active=True,
         sort_order=next_sort_order() if sort_order is None else sort_order,
+        target_days=target_days or None,
     )
     db.session.add(category)
     return category

@@ -37,7 +37,7 @@ def new_category():
         for name, message in problems.items():
             getattr(form, name).errors.append(message)
         if not problems:
-            category = add_category(code, form.label.data, form.sort_order.data)
+            category = add_category(code, form.label.data, form.sort_order.data, form.target_days.data)
             db.session.commit()
             flash(f"Added the category {category.code} ({category.label}).", "info")
             return redirect(url_for("admin.categories"))
@@ -57,6 +57,8 @@ def edit_category(category_id):
         if not problems:
             category.label = form.label.data.strip()
             category.sort_order = form.sort_order.data
+            # New concerns only: those raised already keep the due date they were given.
+            category.target_days = form.target_days.data
             db.session.commit()
             flash(f"Saved the category {category.code}.", "info")
             return redirect(url_for("admin.categories"))

@@ -18,13 +18,19 @@ from engage.geography.models import Ward
 from engage.geography.ward_names import resolve_ward
 from engage.maps.drilldown import rollup_open_by_status, rollup_reaches, rollup_top_categories, ward_meetings
 from engage.platform import paging
-from engage.platform.dates import day_range
+from engage.platform.dates import day_range, office_day
 from engage.platform.db import utcnow
 from engage.platform.paging import Count, Page, bounded_count, bounded_counts, page_of
 from engage.platform.parameters import DATABASE_MAX_INTEGER, BadParameter, whole_number
 from engage.teams.models import Team
 
 MAX_OLDER_DAYS = 36_500
+
+# ?owner= and ?due=: whose concerns, and which are late.
+OWNER_FILTERS = {"mine": "Mine", "unassigned": "Unassigned"}
+DUE_FILTERS = {"overdue": "Overdue"}
+# ?sort=: the list's order (ties go newest first, then by id).
+SORTS = {"newest": "Newest first", "oldest": "Oldest first", "due": "Due date (soonest first)"}
 
 
 @dataclass
@@ -36,6 +42,9 @@ class InboxFilters:
     older_than_days: int | None = None
     team_id: int | None = None
     queue: str | None = None  # 'triage': concerns with no lead team
+    owner: str | None = None  # OWNER_FILTERS: 'mine' (the user's) or 'unassigned'
+    due: str | None = None  # DUE_FILTERS: 'overdue', open and due before today
+    sort: str = "newest"  # SORTS
     source: DataSource = ONLY_REAL  # real or demo concerns, never both (engage/demo/source.py)
     errors: dict = field(default_factory=dict)
     ids: dict = field(default_factory=dict, repr=False, compare=False)  # _looked_up's, once a request
@@ -50,6 +59,9 @@ class InboxFilters:
             status=args.get("status") or "open",
             queue=args.get("queue") or None,
             source=source_from(args),
+            owner=args.get("owner") or None,
+            due=args.get("due") or None,
+            sort=args.get("sort") or "newest",
         )
         if ward.problem:
             f.errors["ward"] = ward.problem
@@ -58,6 +70,15 @@ class InboxFilters:
         if f.status not in ("open", "all", *LABELS):
             f.errors["status"] = f"unknown status '{f.status}'"
             f.status = "open"
+        for name, known, default in (
+            ("owner", OWNER_FILTERS, None),
+            ("due", DUE_FILTERS, None),
+            ("sort", SORTS, "newest"),
+        ):
+            value = getattr(f, name)
+            if value is not None and value not in known:
+                f.errors[name] = f"unknown {name} '{value}': use {' or '.join(known)}"
+                setattr(f, name, default)
         # Days back to year 1 would overflow the date; a century is the most that means anything.
         for name, arg, lowest, highest in (
             ("older_than_days", "older", 0, MAX_OLDER_DAYS),
@@ -79,9 +100,9 @@ def _looked_up(filters: InboxFilters, model, code: str) -> list[int]:
     return filters.ids[key]
 
 
-def _filtered(stmt, filters: InboxFilters):
+def _filtered(stmt, filters: InboxFilters, user_id: int | None = None):
     """The inbox filters (not the user's scope, nor the team filter: see _inbox) on a
-    statement over Concern."""
+    statement over Concern; `user_id` is whose "mine" is."""
     if filters.queue == "triage":
         stmt = stmt.where(Concern.lead_team_id.is_(None))
     # Ward and category as ids, looked up first: a join on the code leaves the planner
@@ -94,6 +115,12 @@ def _filtered(stmt, filters: InboxFilters):
         stmt = stmt.where(Concern.raised_at <= utcnow() - timedelta(days=filters.older_than_days))
     if filters.source.needs_filter:
         stmt = stmt.where(filters.source.condition(Concern.is_demo))
+    if filters.owner == "mine":
+        stmt = stmt.where(Concern.owner_id == user_id) if user_id is not None else stmt.where(sa.false())
+    elif filters.owner == "unassigned":
+        stmt = stmt.where(Concern.owner_id.is_(None))
+    if filters.due == "overdue":
+        stmt = stmt.where(Concern.due_date < office_day(), Concern.status.in_(OPEN_STATUSES))
     return stmt
 
 
@@ -121,8 +148,17 @@ class _Arm:
             return stmt
         return stmt.where(self.status == status)
 
-    def newest_first(self):
-        return (self.raised_at.desc(), self.id)
+    def ordered(self, sort: str):
+        return _order(sort, self.raised_at, self.id)
+
+
+def _order(sort: str, raised_at=Concern.raised_at, id=Concern.id):
+    """ORDER BY for SORTS; concerns with no due date last when sorted by it."""
+    if sort == "oldest":
+        return (raised_at, id)
+    if sort == "due":
+        return (Concern.due_date.is_(None), Concern.due_date, raised_at, id)
+    return (raised_at.desc(), id)
 
 
 def _led_by(team_ids) -> _Arm:
@@ -161,7 +197,7 @@ class _Inbox:
     overlap: object = None
 
 
-def _by_lead_team(filters: InboxFilters) -> _Inbox:
+def _by_lead_team(filters: InboxFilters, user_id: int | None) -> _Inbox:
     """Every concern of a ward and category, as one arm per lead team (and one for
     the triage queue) holding any: no index leads with ward and category, and the one
     that has them after the lead team, (lead team, ward, category, status, raised_at),
@@ -172,7 +208,7 @@ def _by_lead_team(filters: InboxFilters) -> _Inbox:
     per team (a few dozen at most), in one statement."""
 
     def holding(condition):
-        return _filtered(sa.select(Concern.id).where(condition), filters).exists()
+        return _filtered(sa.select(Concern.id).where(condition), filters, user_id).exists()
 
     leads = sa.union_all(
         sa.select(Team.id).where(holding(Concern.lead_team_id == Team.id)),
@@ -196,7 +232,7 @@ def _inbox(scope: Scope, filters: InboxFilters) -> _Inbox:
             [_led_by([filters.team_id]), _copied_to([filters.team_id])], Concern.lead_team_id == filters.team_id
         )
     elif scope.sees_everything and filters.ward and filters.category and not filters.queue:
-        inbox = _by_lead_team(filters)
+        inbox = _by_lead_team(filters, scope.user_id)
     elif scope.sees_everything:
         inbox = _Inbox([_Arm(sa.select(Concern))])
     elif scope.team_ids:
@@ -211,10 +247,18 @@ def _inbox(scope: Scope, filters: InboxFilters) -> _Inbox:
         or filters.category
         or filters.older_than_days
         or filters.source.needs_filter
+        or filters.owner
+        or filters.due
         or (filters.team_id and not scope.sees_everything)
     )
     inbox.arms = [
-        _Arm(_filtered(arm.stmt, filters), arm.status, arm.raised_at, arm.id, arm.counted if unfiltered else None)
+        _Arm(
+            _filtered(arm.stmt, filters, scope.user_id),
+            arm.status,
+            arm.raised_at,
+            arm.id,
+            arm.counted if unfiltered else None,
+        )
         for arm in inbox.arms
     ]
     return inbox
@@ -226,9 +270,6 @@ def _statuses(status: str) -> tuple[str, ...]:
     if status == "all":
         return tuple(LABELS)
     return (status,)
-
-
-NEWEST_FIRST = (Concern.raised_at.desc(), Concern.id)
 
 
 def _counts(inbox: _Inbox, statuses) -> dict[str, Count]:
@@ -263,15 +304,16 @@ def _counts(inbox: _Inbox, statuses) -> dict[str, Count]:
 
 
 def inbox_page(scope: Scope, filters: InboxFilters, page: int = 1, per_page: int = 50, counts: dict | None = None):
-    """One page of the inbox, newest first, and how many match (counted up to
-    paging.COUNT_LIMIT: taken from `counts`, status_counts' answer, when given)."""
+    """One page of the inbox, in the filters' order (newest first unless they say
+    otherwise), and how many match (counted up to paging.COUNT_LIMIT: taken from
+    `counts`, status_counts' answer, when given)."""
     page = max(page or 1, 1)
     inbox = _inbox(scope, filters)
     # One arm per status too ('open' is three, 'all' six): each is then one range of
-    # an index ending in raised_at, read newest first as far as this page goes.
+    # an index ending in raised_at (or due_date), read in order as far as this page goes.
     arms = [(arm, arm.with_status(status)) for arm in inbox.arms for status in _statuses(filters.status)]
     if len(arms) == 1:
-        stmt = arms[0][1].order_by(*NEWEST_FIRST)
+        stmt = arms[0][1].order_by(*_order(filters.sort))
     else:
         # Each arm's first rows up to the end of this page (and one more), then the page
         # of their union: the same rows as ordering the whole union.
@@ -279,15 +321,17 @@ def inbox_page(scope: Scope, filters: InboxFilters, page: int = 1, per_page: int
         firsts = [
             sa.select(
                 stmt.with_only_columns(Concern.id, maintain_column_froms=True)
-                .order_by(*arm.newest_first())
+                .order_by(*arm.ordered(filters.sort))
                 .limit(take)
                 .subquery()
                 .c.id
             )
             for arm, stmt in arms
         ]
-        stmt = sa.select(Concern).where(Concern.id.in_(sa.union(*firsts))).order_by(*NEWEST_FIRST)
-    stmt = stmt.options(so.selectinload(Concern.copied_teams), so.joinedload(Concern.lead_team))
+        stmt = sa.select(Concern).where(Concern.id.in_(sa.union(*firsts))).order_by(*_order(filters.sort))
+    stmt = stmt.options(
+        so.selectinload(Concern.copied_teams), so.joinedload(Concern.lead_team), so.joinedload(Concern.owner)
+    )
     total = counts.get(filters.status) if counts else None
     return page_of(
         stmt,

@@ -57,6 +57,10 @@ class Category(db.Model):
     label: so.Mapped[str] = so.mapped_column(sa.String(120))
     is_active: so.Mapped[bool] = so.mapped_column(default=True)
     sort_order: so.Mapped[int] = so.mapped_column(default=0)
+    # Days from the day a concern is raised to its default due date; none: no target.
+    target_days: so.Mapped[int | None] = so.mapped_column(
+        sa.CheckConstraint("target_days > 0", name="target_days_positive")
+    )
 
     def __repr__(self):
         return f"<Category {self.code}>"
@@ -143,6 +147,13 @@ class Concern(db.Model):
             "status",
             "raised_at",
         ),
+        # "Mine" and "unassigned" (owner_id IS NULL) per status, newest first; it also
+        # serves the foreign key when a user is deleted (0013).
+        sa.Index("ix_concern_owner_status_raised", "owner_id", "status", "raised_at"),
+        # "Overdue" (open, due before today) and the due-date order: for everyone, and per
+        # lead team (an inspector's inbox).
+        sa.Index("ix_concern_status_due", "status", "due_date"),
+        sa.Index("ix_concern_lead_team_status_due", "lead_team_id", "status", "due_date"),
     )
 
     id: so.Mapped[str] = so.mapped_column(sa.String(36), primary_key=True)
@@ -181,6 +192,9 @@ class Concern(db.Model):
     we_did: so.Mapped[str] = so.mapped_column(sa.Text, default="", server_default="")
     first_action_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     status_changed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # Who in the lead team owns it, and when it is due (history in concern_assignment).
+    owner_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    due_date: so.Mapped[date | None] = so.mapped_column(sa.Date)
 
     category: so.Mapped[Category] = so.relationship(lazy="joined")
     lead_team = so.relationship("Team", foreign_keys=[lead_team_id])
@@ -196,7 +210,8 @@ class Concern(db.Model):
     ward = so.relationship("Ward", lazy="joined")
     boundary_set = so.relationship("BoundarySet")
     meeting: so.Mapped[Meeting | None] = so.relationship(back_populates="concerns", foreign_keys=[meeting_id])
-    created_by = so.relationship("User")
+    created_by = so.relationship("User", foreign_keys=[created_by_id])
+    owner = so.relationship("User", foreign_keys=[owner_id])
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -249,6 +264,24 @@ class ConcernRouting(db.Model):
     concern = so.relationship("Concern", back_populates="routings")
     lead_team = so.relationship("Team")
     rule = so.relationship("RoutingRule")
+
+
+class ConcernAssignment(db.Model):
+    """One setting of a concern's owner and due date by its lead team or staff, as they
+    then were (the owner's name kept if the account is later removed)."""
+
+    __tablename__ = "concern_assignment"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    concern_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("concern.id", ondelete="CASCADE"), index=True)
+    at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    owner_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    owner: so.Mapped[str] = so.mapped_column(sa.String(254), default="")  # "" when nobody owns it
+    due_date: so.Mapped[date | None] = so.mapped_column(sa.Date)
+    actor_id: so.Mapped[int | None]
+    actor: so.Mapped[str] = so.mapped_column(sa.String(254))
+
+    concern = so.relationship("Concern")
 
 
 class StatusChange(db.Model):

@@ -18,3 +18,9 @@ def day_range(first: date | None, last: date | None, zone: tzinfo = UTC) -> tupl
     start = datetime.combine(first, time.min, tzinfo=zone).astimezone(UTC) if first is not None else None
     end = datetime.combine(last, time.max, tzinfo=zone).astimezone(UTC) if last is not None else None
     return start, end
+
+
+def office_day(moment: datetime | None = None) -> date:
+    """The calendar day on the office's wall at `moment` (an aware datetime; now when
+    None): what "raised on", "due" and "overdue" count in."""
+    return (moment or datetime.now(UTC)).astimezone(OFFICE_ZONE).date()

@@ -76,6 +76,13 @@ TABLE = [
     # A concern in Stockton led by INT-STOCK and copied to the partner agency
     ("GET", "/inbox/concerns/{partner_concern}", who(302, 403, 404, 200, 200, 200)),
     ("POST", "/inbox/concerns/{partner_concern}", who(302, 403, 404, 200, 200, 200)),
+    # Owner and due date: the lead team and staff (302: an empty form changes nothing);
+    # a copied team (the partner) may not, an officer never
+    ("POST", "/inbox/concerns/{concern}/assignment", who(302, 403, 302, 302, 302, 404)),
+    ("POST", "/inbox/concerns/{other_concern}/assignment", who(302, 403, 404, 302, 302, 404)),
+    ("POST", "/inbox/concerns/{partner_concern}/assignment", who(302, 403, 404, 302, 302, 403)),
+    # Bulk actions (422: nothing ticked; each concern is then checked as on its own page)
+    ("POST", "/inbox/bulk", who(302, 403, 422, 422, 422, 422)),
     # Reports, exports, "you said, we did"
     ("GET", "/reports", STAFF),
     ("GET", "/reports/coverage", STAFF),
