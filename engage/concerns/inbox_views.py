@@ -1,7 +1,7 @@
 """The inspector's inbox and a concern's page: filter, act, record the outcome."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from engage.accounts.access import require_roles
@@ -13,19 +13,22 @@ from engage.concerns.inbox import (
     status_counts,
     ward_overview,
 )
-from engage.concerns.inbox_forms import RerouteForm, StatusForm
+from engage.concerns.inbox_forms import RerouteForm, StatusForm, WardCorrectionForm
 from engage.concerns.models import (
     Category,
     ConcernCorrection,
     ConcernRouting,
     StatusChange,
 )
+from engage.concerns.privacy import has_contact, record_contact_views
+from engage.concerns.whereabouts import ward_options, whereabouts
 from engage.concerns.workflow import LABELS, WorkflowError, change_status, moves_from
 from engage.extensions import db
 from engage.geography.boundaries import current_boundary_set, find_ward
+from engage.geography.ward_names import WardMatcher
 from engage.platform.parameters import whole_number
 from engage.teams.models import Team
-from engage.teams.routing import RerouteError, reroute_concern
+from engage.teams.routing import RerouteError, WardCorrectionError, correct_ward, reroute_concern
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 
@@ -65,12 +68,42 @@ def _reroute_form(concern):
     return form
 
 
+def _correct_ward(concern, form, matcher):
+    """The ward typed or picked, corrected and re-routed; else the problem beside the box."""
+    found = matcher.match(form.ward.data)
+    if found.ward is None:
+        form.ward.errors = [found.problem[:1].upper() + found.problem[1:] + "."]
+        return None
+    try:
+        record = correct_ward(concern, found.ward, current_user.email, form.note.data or "")
+        db.session.commit()
+    except WardCorrectionError as exc:
+        db.session.rollback()
+        form.ward.errors = [str(exc)[:1].upper() + str(exc)[1:] + "."]
+        return None
+    lead = record.lead_team.name if record.lead_team else "the OPCC triage queue"
+    flash(f"Now in {found.ward.name}: re-routed to {lead}.", "info")
+    return redirect(url_for("inbox.concern", concern_id=concern.id))
+
+
 @bp.route("/concerns/<concern_id>", methods=["GET", "POST"])
 def concern(concern_id):
-    concern = concern_or_404(scope_for(current_user), concern_id)
+    scope = scope_for(current_user)
+    concern = concern_or_404(scope, concern_id)
     status_form = StatusForm(prefix="status")
-    reroute_form = _reroute_form(concern) if current_user.has_role("staff", "admin") else None
+    is_staff = current_user.has_role("staff", "admin")
+    reroute_form = _reroute_form(concern) if is_staff else None
+    ward_form = WardCorrectionForm(prefix="ward") if is_staff else None
+    boundary_set = current_boundary_set() if is_staff else None
+    matcher = WardMatcher(boundary_set) if boundary_set is not None else None
     error_field, error = None, None
+    if request.method == "POST" and request.form.get("action") == "ward":
+        if ward_form is None or matcher is None:
+            abort(403, "only staff can correct a concern's ward")
+        if ward_form.validate():
+            done = _correct_ward(concern, ward_form, matcher)
+            if done is not None:
+                return done
     if request.method == "POST" and request.form.get("action") == "status" and status_form.validate():
         if not scope_for(current_user).acts_on(concern):
             abort(403, "only the teams this concern is routed to can change its status")
@@ -98,6 +131,9 @@ def concern(concern_id):
         except RerouteError as exc:
             db.session.rollback()
             reroute_form.reason.errors = [str(exc)]
+    show_contact = scope.may_see_contact(concern) and has_contact(concern)
+    if show_contact and record_contact_views([concern], "concern page"):
+        db.session.commit()
     history = db.session.scalars(
         sa.select(StatusChange).where(StatusChange.concern_id == concern.id).order_by(StatusChange.at)
     ).all()
@@ -122,8 +158,16 @@ def concern(concern_id):
         age=age_days(concern),
         error=error,
         error_field=error_field,
-        show_contact=scope_for(current_user).may_see_contact(concern),
-    ), (422 if error or any(f.errors for f in status_form) or any(f.errors for f in reroute_form or ()) else 200)
+        show_contact=show_contact,
+        where=whereabouts(
+            concern,
+            scope,
+            current_app.config["ENGAGE_TILE_URL"],
+            current_app.config["ENGAGE_TILE_ATTRIBUTION"],
+        ),
+        ward_form=ward_form,
+        ward_options=ward_options(matcher) if matcher is not None else [],
+    ), (422 if error or any(f.errors for form in (status_form, reroute_form, ward_form) for f in form or ()) else 200)
 
 
 @bp.route("/wards/<code>")
