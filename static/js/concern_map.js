@@ -15,31 +15,35 @@
     L.tileLayer(data.tileUrl, { attribution: data.tileAttribution || "", maxZoom: 19 }).addTo(map);
   }
 
+  // The view first: Leaflet draws a vector layer only on a map that has one.
+  var layers = [];
   var drawn = [];
-  var bounds = null;
+  var ward = null;
+  var point = null;
   if (data.ward) {
-    var ward = L.geoJSON(data.ward, {
+    ward = L.geoJSON(data.ward, {
       interactive: false,
       style: { className: "concern-ward", color: "#0b3c5d", weight: 3, fillColor: "#328cc1", fillOpacity: 0.2 }
-    }).addTo(map);
-    bounds = ward.getBounds();
+    });
+    layers.push(ward);
     drawn.push("ward");
   }
   if (data.point) {
-    var point = L.latLng(data.point[0], data.point[1]);
-    L.circleMarker(point, {
+    point = L.latLng(data.point[0], data.point[1]);
+    layers.push(L.circleMarker(point, {
       interactive: false, className: "concern-point", radius: 9, weight: 3,
       color: "#ffffff", fillColor: "#b3261e", fillOpacity: 1
-    }).addTo(map);
+    }));
     drawn.push("point");
-    bounds = bounds ? bounds.extend(point) : null;
-    if (data.tileUrl || !bounds) {
-      // Streets to read the place from: close in on the point.
-      map.setView(point, 16);
-    }
   }
-  if (bounds && !(data.point && data.tileUrl)) {
+  if (point && (data.tileUrl || !ward)) {
+    // Streets to read the place from (or nothing else to show): close in on the point.
+    map.setView(point, 16);
+  } else {
+    var bounds = ward.getBounds();
+    if (point) { bounds.extend(point); }
     map.fitBounds(bounds, { padding: [16, 16], maxZoom: 16 });
   }
+  layers.forEach(function (layer) { layer.addTo(map); });
   holder.dataset.drawn = drawn.join(" ");
 })();
