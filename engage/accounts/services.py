@@ -15,6 +15,8 @@ from email_validator import EmailNotValidError, validate_email
 from zxcvbn import zxcvbn
 
 from engage.accounts.models import ROLES, ApiToken, LoginSession, User, UserRole
+from engage.concerns.models import Concern
+from engage.concerns.workflow import OPEN_STATUSES
 from engage.extensions import db
 from engage.platform.db import utcnow
 from engage.teams.models import Team
@@ -320,3 +322,37 @@ def live_sessions(user: User, idle: timedelta) -> list[LoginSession]:
             .order_by(LoginSession.last_seen_at.desc())
         )
     )
+
+
+@dataclass(frozen=True)
+class Landing:
+    """Where a user's work is: an endpoint and its query arguments, for url_for."""
+
+    endpoint: str
+    args: tuple = ()  # ((name, value), ...): hashable, so a Landing compares by value
+
+
+def triage_waiting() -> bool:
+    """Whether the OPCC triage queue holds anything: a real open concern with no lead team."""
+    return bool(
+        db.session.scalar(
+            sa.select(
+                sa.exists().where(Concern.lead_team_id.is_(None), Concern.status.in_(OPEN_STATUSES), ~Concern.is_demo)
+            )
+        )
+    )
+
+
+def landing_for(user: User) -> Landing:
+    """The page a user lands on after logging in: their work. With several roles, the
+    most senior decides (admin, then staff, inspector, officer): a senior role's work is
+    the wider one, and the pages of the others are one click away in the menu."""
+    if user.has_role("admin"):
+        return Landing("admin.index")
+    if user.has_role("staff"):
+        return Landing("inbox.index", (("queue", "triage"),)) if triage_waiting() else Landing("reports.index")
+    if user.has_role("inspector"):
+        return Landing("inbox.index")
+    if user.has_role("officer"):
+        return Landing("capture.index")
+    return Landing("wards.index")

@@ -18,6 +18,7 @@ from engage.accounts.services import (
     AccountError,
     authenticate,
     end_session,
+    landing_for,
     set_password,
     start_session,
 )
@@ -72,7 +73,7 @@ def _account_key():
 )
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("wards.index"))
+        return redirect(_landing(current_user))
     form = LoginForm()
     error = None
     if form.validate_on_submit():
@@ -92,9 +93,17 @@ def login():
                 flash("You logged in with a one-time password: choose your own now.", "info")
                 return redirect(url_for("auth.change_password"))
             target = request.args.get("next")
-            return redirect(target if is_safe_next(target) else url_for("wards.index"))
+            return redirect(target if is_safe_next(target) else _landing(user))
     status = 401 if error else 200
     return render_template("auth/login.html", form=form, error=error), status
+
+
+def _landing(user) -> str:
+    """Each role lands on its work (accounts.services.landing_for). The home page, the
+    ward register, stays the register for everyone: it is the public list the brand
+    link and error pages point to, not a log-in's destination."""
+    landing = landing_for(user)
+    return url_for(landing.endpoint, **dict(landing.args))
 
 
 @bp.errorhandler(429)
@@ -131,7 +140,7 @@ def change_password():
             else:
                 db.session.commit()
                 flash("Your password has been changed. " + _elsewhere(ended), "info")
-                return redirect(url_for("wards.index"))
+                return redirect(_landing(current_user))
     return render_template("auth/change_password.html", form=form)
 
 

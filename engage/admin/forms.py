@@ -113,7 +113,7 @@ class TeamForm(Form):
 
 
 class RoutingRuleForm(Form):
-    ward = SelectField("Ward", choices=[])
+    ward = StringField("Ward")  # a name or code, read by the ward-picker (resolve_ward)
     local_authority = SelectField("Local authority", choices=[])
     category = SelectField("Category", choices=[])
     lead_team = SelectField("Lead team", choices=[])
@@ -125,11 +125,8 @@ class RoutingRuleForm(Form):
     is_active = BooleanField("Active: routing uses this rule", default=True)
     submit = SubmitField("Save rule")
 
-    def set_choices(self, wards, authorities, categories, teams):
-        """wards sorted by authority; categories include a retired one the rule keeps."""
-        self.ward.choices = [SelectChoice("", "Any ward (or the authority below)")] + [
-            SelectChoice(w.code, w.name, optgroup=w.local_authority.name) for w in wards
-        ]
+    def set_choices(self, authorities, categories, teams):
+        """categories include a retired one the rule keeps (wards: the ward-picker's list)."""
         self.local_authority.choices = as_choices([("", "Any authority")] + [(a.code, a.name) for a in authorities])
         self.category.choices = as_choices(
             [("", "Any category")] + [(c.code, c.label + ("" if c.is_active else " (retired)")) for c in categories]

@@ -8,6 +8,7 @@ from engage.accounts.policy import scope_for
 from engage.api import schemas as s
 from engage.api.blueprint import bp
 from engage.api.document import NO_BOUNDARIES, answer, described, error
+from engage.demo.source import default_source
 from engage.geography.boundaries import current_boundary_set
 from engage.geography.outlines import authority_outlines
 from engage.maps.services import (
@@ -24,7 +25,7 @@ def _setup():
     boundary_set = current_boundary_set()
     if boundary_set is None:
         abort(503, "no boundary set imported yet")
-    filters = MapFilters.from_args(request.args)
+    filters = MapFilters.from_args(request.args, default_source=default_source())
     if filters.errors:
         abort(400, "; ".join(filters.errors))
     return boundary_set, filters, scope_for(current_user)

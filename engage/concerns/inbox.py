@@ -12,8 +12,10 @@ from engage.accounts.policy import Scope, filter_concerns, routed_to_teams
 from engage.concerns.link_columns import copy_columns
 from engage.concerns.models import Category, Concern, concern_copy
 from engage.concerns.workflow import LABELS, OPEN_STATUSES
+from engage.demo.source import ONLY_REAL, DataSource, source_from
 from engage.extensions import db
 from engage.geography.models import Ward
+from engage.geography.ward_names import resolve_ward
 from engage.maps.drilldown import rollup_open_by_status, rollup_reaches, rollup_top_categories, ward_meetings
 from engage.platform import paging
 from engage.platform.dates import day_range
@@ -27,24 +29,32 @@ MAX_OLDER_DAYS = 36_500
 
 @dataclass
 class InboxFilters:
-    ward: str | None = None
+    ward: str | None = None  # the ward's code, from its name or code as typed (resolve_ward)
+    ward_shown: str = ""  # what the ward box shows again
     category: str | None = None
     status: str = "open"  # 'open', 'all' or one status
     older_than_days: int | None = None
     team_id: int | None = None
     queue: str | None = None  # 'triage': concerns with no lead team
-    include_demo: bool = True
+    source: DataSource = ONLY_REAL  # real or demo concerns, never both (engage/demo/source.py)
     errors: dict = field(default_factory=dict)
     ids: dict = field(default_factory=dict, repr=False, compare=False)  # _looked_up's, once a request
 
     @classmethod
     def from_args(cls, args) -> InboxFilters:
+        ward = resolve_ward(args.get("ward"))
         f = cls(
-            ward=(args.get("ward") or "").upper() or None,
+            ward=ward.ward.code if ward.ward else None,
+            ward_shown=ward.shown,
             category=args.get("category") or None,
             status=args.get("status") or "open",
             queue=args.get("queue") or None,
+            source=source_from(args),
         )
+        if ward.problem:
+            f.errors["ward"] = ward.problem
+        if f.source.error:
+            f.errors["source"] = f.source.error
         if f.status not in ("open", "all", *LABELS):
             f.errors["status"] = f"unknown status '{f.status}'"
             f.status = "open"
@@ -82,8 +92,8 @@ def _filtered(stmt, filters: InboxFilters):
         stmt = stmt.where(Concern.category_id.in_(_looked_up(filters, Category, filters.category)))
     if filters.older_than_days:
         stmt = stmt.where(Concern.raised_at <= utcnow() - timedelta(days=filters.older_than_days))
-    if not filters.include_demo:
-        stmt = stmt.where(~Concern.is_demo)
+    if filters.source.needs_filter:
+        stmt = stmt.where(filters.source.condition(Concern.is_demo))
     return stmt
 
 
@@ -200,7 +210,7 @@ def _inbox(scope: Scope, filters: InboxFilters) -> _Inbox:
         or filters.ward
         or filters.category
         or filters.older_than_days
-        or not filters.include_demo
+        or filters.source.needs_filter
         or (filters.team_id and not scope.sees_everything)
     )
     inbox.arms = [
@@ -311,23 +321,30 @@ class WardOverview:
 
 
 def ward_overview(
-    ward: Ward, scope: Scope, today: date | None = None, page: int = 1, per_page: int = 50, use_rollup: bool = True
+    ward: Ward,
+    scope: Scope,
+    today: date | None = None,
+    page: int = 1,
+    per_page: int = 50,
+    use_rollup: bool = True,
+    demo: bool = False,
 ) -> WardOverview:
     """Open concerns (oldest first, a page of them), this year's top themes and the
-    ward's meetings. The counts come from the rollup when the user sees every concern
-    of the ward (drilldown.rollup_reaches); the list reads one page."""
+    ward's meetings, real or demo (`demo`), never both. The counts come from the rollup
+    when the user sees every concern of the ward (drilldown.rollup_reaches); the list
+    reads one page."""
 
     today = today or date.today()
     year_start, _ = day_range(date(today.year, 1, 1), None)
-    in_ward = filter_concerns(scope, sa.select(Concern).where(Concern.ward_id == ward.id))
+    in_ward = filter_concerns(scope, sa.select(Concern).where(Concern.ward_id == ward.id, Concern.is_demo.is_(demo)))
     open_stmt = in_ward.where(Concern.status.in_(OPEN_STATUSES))
     counted = use_rollup and rollup_reaches([ward.id], scope)
-    total = Count(sum(rollup_open_by_status([ward.id], None).values())) if counted else bounded_count(open_stmt)
+    total = Count(sum(rollup_open_by_status([ward.id], demo).values())) if counted else bounded_count(open_stmt)
     open_concerns = page_of(
         open_stmt.order_by(Concern.raised_at, Concern.id), page=page, per_page=per_page, count=total
     )
     if counted:
-        top = rollup_top_categories([ward.id], None, year_start.date())
+        top = rollup_top_categories([ward.id], demo, year_start.date())
     else:
         this_year = in_ward.where(Concern.raised_at >= year_start).subquery()
         top = [
@@ -341,6 +358,6 @@ def ward_overview(
             ).all()
         ]
     shown = scope.sees_meetings_in([ward.id])
-    recent = ward_meetings([ward.id], "held", today, None, 5) if shown else []
-    planned = ward_meetings([ward.id], "planned", today, None, 5) if shown else []
+    recent = ward_meetings([ward.id], "held", today, demo, 5) if shown else []
+    planned = ward_meetings([ward.id], "planned", today, demo, 5) if shown else []
     return WardOverview(ward, open_concerns, recent, planned, top)

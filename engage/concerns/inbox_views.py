@@ -23,6 +23,7 @@ from engage.concerns.models import (
 from engage.concerns.privacy import has_contact, record_contact_views
 from engage.concerns.whereabouts import ward_options, whereabouts
 from engage.concerns.workflow import LABELS, WorkflowError, change_status, moves_from
+from engage.demo.source import source_from
 from engage.extensions import db
 from engage.geography.boundaries import current_boundary_set, find_ward
 from engage.geography.ward_names import WardMatcher
@@ -176,5 +177,8 @@ def ward(code):
     ward = find_ward(current_boundary_set(), code)
     if ward is None or not scope.may_open_ward(ward.id):
         abort(404, "no such ward in your area")
-    overview = ward_overview(ward, scope, page=whole_number(request.args, "page", 1, minimum=1))
-    return render_template("inbox/ward.html", overview=overview, labels=LABELS, age_days=age_days)
+    source = source_from(request.args)
+    overview = ward_overview(ward, scope, page=whole_number(request.args, "page", 1, minimum=1), demo=source.is_demo)
+    return render_template("inbox/ward.html", overview=overview, source=source, labels=LABELS, age_days=age_days), (
+        400 if source.error else 200
+    )

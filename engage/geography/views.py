@@ -4,12 +4,17 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from engage.accounts.policy import scope_for
+from engage.demo.source import source_from
 from engage.geography.boundaries import boundary_set_for, find_ward
 from engage.geography.locating import locator_for
 from engage.geography.register import feature, register_by_authority, register_entries
+from engage.geography.ward_names import ward_options
 from engage.maps.drilldown import ward_drilldown
 
 bp = Blueprint("wards", __name__)
+
+# The ward-picker's list (templates/_ward_picker.html), for any page that shows one.
+bp.add_app_template_global(ward_options, "ward_options")
 
 
 def _boundary_set_or_404():
@@ -48,9 +53,11 @@ def detail(code):
         "neighbours": [feature(entries[c]) for c in neighbour_codes],
         "attribution": boundary_set.attribution,
     }
+    drilldown, source = _drilldown_if_allowed(ward)
     return render_template(
         "wards/detail.html",
-        drilldown=_drilldown_if_allowed(ward),
+        drilldown=drilldown,
+        source=source,
         boundary_set=boundary_set,
         entry=entries[ward.code],
         ward=ward,
@@ -58,15 +65,16 @@ def detail(code):
         history=list(reversed(ward.designations)),
         map_data=map_data,
         is_current=boundary_set.is_current,
-    )
+    ), (400 if source and source.error else 200)
 
 
 def _drilldown_if_allowed(ward):
-    """Figures only for people signed in whose area includes the ward; everyone else
-    sees the public facts (outline, designation) only."""
+    """(figures, their source: real or demo) only for people signed in whose area
+    includes the ward; everyone else sees the public facts (outline, designation) only."""
     if not current_user.is_authenticated:
-        return None
+        return None, None
     scope = scope_for(current_user)
     if not scope.may_open_ward(ward.id):
-        return None
-    return ward_drilldown(ward, scope)
+        return None, None
+    source = source_from(request.args)
+    return ward_drilldown(ward, scope, source=source.name), source

@@ -18,14 +18,6 @@ from engage.maps import rollup
 from engage.platform.dates import day_range
 
 
-def data_source() -> str:
-    """'real' when any real concern exists, else 'demo' if demo data is loaded: figures
-    are one or the other, never a mix."""
-    real = db.session.scalar(sa.select(sa.exists().where(~Concern.is_demo)))
-    demo = db.session.scalar(sa.select(sa.exists().where(Concern.is_demo)))
-    return "demo" if demo and not real else "real"
-
-
 def month_starts(today: date, months: int) -> list[date]:
     out, year, month = [], today.year, today.month
     for _ in range(months):
@@ -194,13 +186,18 @@ def _direct_figures(ward_ids, scope: Scope, demo: bool, today: date, since: date
 
 
 def ward_drilldown(
-    ward: Ward, scope: Scope, today: date | None = None, months: int = 24, use_rollup: bool = True
+    ward: Ward,
+    scope: Scope,
+    today: date | None = None,
+    months: int = 24,
+    use_rollup: bool = True,
+    source: str = "real",
 ) -> Drilldown:
     """Counted from the rollup when the user sees every concern of the ward (so the
     page costs the same at any number of concerns), else from the concerns they may
-    see; `use_rollup=False` counts directly (same answers)."""
+    see; `use_rollup=False` counts directly (same answers). Real or demo figures
+    (`source`, engage/demo/source.py), never both."""
     today = today or date.today()
-    source = data_source()
     starts = month_starts(today, months)
     since, _ = day_range(starts[0].replace(day=1), None)
     # By ward code, so concerns recorded in an older vintage of the same ward count.

@@ -28,6 +28,7 @@ from engage.concerns.models import (
     meeting_ward,
 )
 from engage.concerns.workflow import OPEN_STATUSES
+from engage.demo.source import parse_source
 from engage.extensions import db
 from engage.geography.models import BoundarySet, LocalAuthority, Ward
 from engage.geography.register import register_entries
@@ -87,10 +88,9 @@ class MapFilters:
         if date_from > date_to:
             errors.append("from: the period starts after it ends")
             date_from = date_to - timedelta(days=365)
-        source = args.get("source") or default_source
-        if source not in ("real", "demo"):
-            errors.append(f"source: '{source}' is not real or demo")
-            source = default_source
+        source, wrong = parse_source(args.get("source"), default_source)
+        if wrong:
+            errors.append(wrong)
         designation = args.get("designation") or None
         if designation and designation not in ("strengthen", "support", "sustain"):
             errors.append(f"designation: '{designation}' is not strengthen, support or sustain")

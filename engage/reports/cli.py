@@ -7,8 +7,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from engage.demo.source import default_source
 from engage.extensions import db
-from engage.maps.drilldown import data_source
 from engage.platform.audit import cli_actor
 from engage.reports.aggregation import Period
 from engage.reports.panel_report import (
@@ -35,7 +35,7 @@ def panel_command(start, end, fmt, out, source):
     except ValueError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
-    source = source or data_source()
+    source = source or default_source()
     report = build_panel_report(period, source, date.fromisoformat(current_app.config["ENGAGE_PROGRAMME_START"]))
     body = {"docx": render_docx, "pdf": render_pdf, "html": render_html}[fmt](report)
     with open(out, "wb") as fh:

@@ -15,6 +15,7 @@ import sqlalchemy.orm as so
 
 from engage.accounts.policy import Scope, filter_concerns, filter_meetings
 from engage.concerns.models import Category, Concern, Meeting
+from engage.demo.source import parse_source
 from engage.extensions import db
 from engage.geography.models import LocalAuthority, Ward
 from engage.platform.audit import AuditEvent, current_actor
@@ -84,7 +85,7 @@ class ExportFilters:
     source: str = "real"
 
     @classmethod
-    def from_args(cls, args) -> tuple[ExportFilters, list[str]]:
+    def from_args(cls, args, default_source: str = "real") -> tuple[ExportFilters, list[str]]:
         errors, days = [], {}
         for name in ("from", "to"):
             raw = args.get(name)
@@ -93,10 +94,9 @@ class ExportFilters:
                     days[name] = date.fromisoformat(raw)
                 except ValueError:
                     errors.append(f"{name}: '{raw}' is not a date like 2026-01-31")
-        source = args.get("source") or "real"
-        if source not in ("real", "demo"):
-            errors.append(f"source: '{source}' is not real or demo")
-            source = "real"
+        source, wrong = parse_source(args.get("source"), default_source)
+        if wrong:
+            errors.append(wrong)
         return cls(
             days.get("from"),
             days.get("to"),

@@ -12,7 +12,8 @@ from flask_login import current_user
 
 from engage.accounts.access import require_roles
 from engage.accounts.policy import scope_for
-from engage.maps.drilldown import data_source
+from engage.demo.source import default_source, source_from
+from engage.geography.ward_names import resolve_ward
 from engage.reports.exports import (
     CONCERN_COLUMNS,
     CONTACT_COLUMNS,
@@ -44,18 +45,32 @@ def roles():
 
 @bp.route("")
 def index():
+    return _form()
+
+
+def _form(ward=None, errors=(), status=200):
+    """The exports page; after a refused download, with what was typed and what was wrong."""
+    source = source_from(request.args)
     return render_template(
-        "reports/exports.html", source=data_source(), may_export_contact=scope_for(current_user).may_see_contact()
-    )
+        "reports/exports.html",
+        source=source,
+        may_export_contact=scope_for(current_user).may_see_contact(),
+        ward=ward,
+        errors=[*errors, *([source.error] if source.error else [])],
+    ), (400 if source.error else status)
 
 
 @bp.route("/<what>.<fmt>")
 def download(what, fmt):
     if what not in ("concerns", "meetings") or fmt not in MIMETYPES:
         abort(404, "exports are concerns or meetings, as csv, xlsx or geojson")
-    filters, errors = ExportFilters.from_args(request.args)
-    if errors:
-        abort(400, "; ".join(errors))
+    # The ward as people name it; the filters take its code.
+    ward = resolve_ward(request.args.get("ward"))
+    args = request.args.copy()
+    args["ward"] = ward.ward.code if ward.ward else ""
+    filters, errors = ExportFilters.from_args(args, default_source=default_source())
+    if errors or ward.problem:
+        return _form(ward, errors, 400)
     scope = scope_for(current_user)
     # Residents' contact details: only for roles that may see every concern's (the rows
     # then hold them only where the resident consented).

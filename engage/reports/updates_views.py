@@ -8,8 +8,7 @@ from flask_login import current_user
 
 from engage.accounts.access import require_roles
 from engage.extensions import db
-from engage.geography.boundaries import current_boundary_set, find_ward
-from engage.geography.register import register_entries
+from engage.geography.ward_names import resolve_ward
 from engage.reports.models import WardUpdate
 from engage.reports.updates import (
     UpdateError,
@@ -28,25 +27,29 @@ def staff_only():
 
 @bp.route("")
 def index():
+    return _index()
+
+
+def _index(ward=None, errors=None, status=200):
+    """The list and the draft form; after a refused draft, with what was typed and why."""
     updates = db.session.scalars(sa.select(WardUpdate).order_by(WardUpdate.updated_at.desc()).limit(200)).all()
-    boundary_set = current_boundary_set()
-    wards = [e.ward for e in register_entries(boundary_set)] if boundary_set else []
     today = date.today()
     return render_template(
         "updates/index.html",
         updates=updates,
-        wards=wards,
-        default_from=(today - timedelta(days=90)).isoformat(),
-        default_to=today.isoformat(),
-    )
+        ward=ward,
+        errors=errors or {},
+        default_from=request.form.get("from") or (today - timedelta(days=90)).isoformat(),
+        default_to=request.form.get("to") or today.isoformat(),
+    ), status
 
 
 @bp.route("/draft", methods=["POST"])
 def draft():
-    ward = find_ward(current_boundary_set(), request.form.get("ward") or "")
-    errors = {}
+    choice = resolve_ward(request.form.get("ward"))
+    ward, errors = choice.ward, {}
     if ward is None:
-        errors["ward"] = "choose a ward"
+        errors["ward"] = choice.problem or "Choose a ward."
     try:
         start = date.fromisoformat(request.form.get("from", ""))
         end = date.fromisoformat(request.form.get("to", ""))
@@ -61,9 +64,7 @@ def draft():
         except UpdateError as exc:
             db.session.rollback()
             errors["period"] = str(exc)
-    for message in errors.values():
-        flash(message, "error")
-    return redirect(url_for("updates.index"))
+    return _index(choice, errors, 400)
 
 
 @bp.route("/<int:update_id>", methods=["GET", "POST"])

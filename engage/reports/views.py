@@ -11,8 +11,8 @@ from flask import (
 )
 
 from engage.accounts.access import require_roles
+from engage.demo.source import source_from
 from engage.extensions import db
-from engage.maps.drilldown import data_source
 from engage.reports.aggregation import coverage as ward_coverage
 from engage.reports.panel_report import (
     NARRATIVE_KEYS,
@@ -46,12 +46,19 @@ def programme_start() -> date:
 @bp.route("")
 def index():
     today = date.today()
-    return render_template("reports/index.html", presets=presets(today), today=today)
+    source = source_from(request.args)
+    errors = [source.error] if source.error else []
+    return render_template("reports/index.html", presets=presets(today), today=today, source=source, errors=errors), (
+        400 if errors else 200
+    )
 
 
 @bp.route("/panel", methods=["GET", "POST"])
 def panel():
     period, errors = parse_period(request.values, date.today())
+    source = source_from(request.values)
+    if source.error:
+        errors.append(source.error)
     if errors:
         return render_template(
             "reports/index.html",
@@ -59,10 +66,11 @@ def panel():
             today=date.today(),
             errors=errors,
             values=request.values,
+            source=source,
         ), 400
     narrative = {k: request.form.get(k, "") for k in NARRATIVE_KEYS} if request.method == "POST" else None
     problems = narrative_problems(narrative)
-    report = build_panel_report(period, data_source(), programme_start(), narrative)
+    report = build_panel_report(period, source.name, programme_start(), narrative)
     fmt = request.form.get("format") if request.method == "POST" else None
     if fmt in FORMATS and not problems:
         body = {"docx": render_docx, "pdf": render_pdf, "html": render_html}[fmt](report)
@@ -73,6 +81,7 @@ def panel():
     return render_template(
         "reports/panel.html",
         r=report,
+        source=source,
         keys=NARRATIVE_KEYS,
         problems=problems,
         map_data=__import__("base64").b64encode(report.map_png).decode() if report.map_png else None,
@@ -81,14 +90,15 @@ def panel():
 
 @bp.route("/coverage")
 def coverage():
-
     today = date.today()
     period, errors = parse_period(request.args, today) if request.args.get("from") else (last_twelve_months(today), [])
     if errors:
         period = last_twelve_months(today)
-    source = data_source()
-    rows = ward_coverage(period, source, today)
-    if request.args.get("format") == "csv":
+    source = source_from(request.args)
+    if source.error:
+        errors.append(source.error)
+    rows = ward_coverage(period, source.name, today)
+    if request.args.get("format") == "csv" and not errors:  # else the page, saying what is wrong
         import csv
         import io
 
@@ -104,7 +114,9 @@ def coverage():
         return Response(
             out.getvalue(),
             mimetype="text/csv",
-            headers={"Content-Disposition": 'attachment; filename="ward-coverage.csv"'},
+            headers={
+                "Content-Disposition": f'attachment; filename="ward-coverage{"-DEMO" if source.is_demo else ""}.csv"'
+            },
         )
     status = {
         w.code: ("visited" if w.visited else "planned" if w.next_planned else "overdue" if w.overdue else "not visited")

@@ -15,6 +15,7 @@ from engage.admin.forms import (
 )
 from engage.admin.views import bp
 from engage.extensions import db
+from engage.geography.ward_names import resolve_wards
 from engage.teams.models import Team
 from engage.teams.services import (
     Geography,
@@ -56,18 +57,35 @@ def _team_form(team: Team):
     form.set_choices(geography.authorities.values(), geography.wards.values(), people)
     if request.method == "GET" and team.id is not None:
         _fill(form, team, geography)
-    if form.validate_on_submit() and _save(form, team, geography):
+    # Wards named in the picker box are ticked with the others; a name that matches no
+    # ward is said beside the box, which keeps what was typed.
+    named = AddedWards(request.form.get("add_wards", "") if request.method == "POST" else "")
+    if form.validate_on_submit() and not named.problem and _save(form, team, geography, named.codes):
         db.session.commit()
         flash(f"Saved team {team.code}.", "info")
         return redirect(url_for("admin.edit_team", team_id=team.id))
-    status = 422 if has_errors(form) else 200
+    status = 422 if has_errors(form) or named.problem else 200
+    if named.codes:
+        form.wards.data = sorted(set(form.wards.data or ()) | set(named.codes))
     return render_template(
         "admin/team_form.html",
         form=form,
         team=team,
+        add_wards=named,
         **_options(geography, people),
         digest_hour=current_app.config["ENGAGE_DIGEST_HOUR"],
     ), status
+
+
+class AddedWards:
+    """The team form's "add wards by name" box: the codes of the wards it names and, for
+    those it could not find, what to say beside it."""
+
+    def __init__(self, text: str):
+        found, unknown = resolve_wards(text)
+        self.text = ", ".join(choice.text for choice in unknown)  # the found ones are ticked
+        self.codes = [w.code for w in found]
+        self.problem = " ".join(choice.problem for choice in unknown)
 
 
 def _options(geography: Geography, people) -> dict:
@@ -106,7 +124,7 @@ def _fill(form: TeamForm, team: Team, geography: Geography):
     form.members.data = [u.id for u in team.members]
 
 
-def _save(form: TeamForm, team: Team, geography: Geography) -> bool:
+def _save(form: TeamForm, team: Team, geography: Geography, named_codes=()) -> bool:
     spec = TeamSpec(
         code=form.code.data.strip(),
         name=form.name.data,
@@ -114,7 +132,7 @@ def _save(form: TeamForm, team: Team, geography: Geography) -> bool:
         lad_code=form.local_authority.data or "",
         contact_email=(form.contact_email.data or "").strip(),
         coverage=form.coverage.data,
-        ward_codes=tuple(form.wards.data or ()),
+        ward_codes=tuple(dict.fromkeys([*(form.wards.data or ()), *named_codes])),
         is_demo=team.is_demo,
         notify_mode=form.notify_mode.data,
     )

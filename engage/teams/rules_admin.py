@@ -1,14 +1,13 @@
 """Routing rules: the list in the order routing weighs them, create, edit, deactivate,
 and "test a concern": who would lead and be copied, decided by the routing itself."""
 
-from itertools import groupby
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from engage.admin.forms import RoutingRuleForm, has_errors
 from engage.admin.views import bp
 from engage.extensions import db
+from engage.geography.ward_names import resolve_ward
 from engage.teams.models import RoutingRule
 from engage.teams.rules import (
     Lookups,
@@ -23,45 +22,39 @@ from engage.teams.rules import (
 )
 
 
-def _wards_by_authority(lookups: Lookups):
-    wards = sorted(lookups.geography.wards.values(), key=lambda w: (w.local_authority.name, w.name))
-    return wards, [(authority, list(group)) for authority, group in groupby(wards, key=lambda w: w.local_authority)]
-
-
 @bp.route("/routing")
 def routing():
     lookups = Lookups.load()
-    _, wards_by_authority = _wards_by_authority(lookups)
     active_categories = [c for c in lookups.categories.values() if c.is_active]
-    ward_code = request.args.get("ward", "").strip().upper()
+    ward_choice = resolve_ward(request.args.get("ward"))
     category_code = request.args.get("category", "").strip().lower()
-    preview, problems = None, []
-    if ward_code or category_code:
-        ward = lookups.geography.wards.get(ward_code)
+    preview, problems, ward_problem = None, [], ward_choice.problem
+    if ward_choice.text or category_code:
+        ward = lookups.geography.wards.get(ward_choice.ward.code) if ward_choice.ward else None
         category = lookups.categories.get(category_code)
-        if ward is None:
-            problems.append(
+        if ward is None and not ward_problem:
+            ward_problem = (
                 "Choose a ward of the current boundary set."
-                if not ward_code
-                else f"No ward {ward_code} in the current boundary set."
+                if not ward_choice.text
+                else f"No ward {ward_choice.text} in the current boundary set."
             )
         if category is None:
             problems.append("Choose a category." if not category_code else f"No category {category_code}.")
-        if not problems:
+        if not problems and not ward_problem:
             preview = preview_routing(ward, category)
     rules = list_rules()
     return render_template(
         "admin/routing.html",
         rules=rules,
         describe_rule=describe_rule,
-        wards_by_authority=wards_by_authority,
         categories=active_categories,
-        ward_code=ward_code,
+        ward_choice=ward_choice,
+        ward_problem=ward_problem,
         category_code=category_code,
         preview=preview,
         problems=problems,
         active_count=sum(r.is_active for r in rules),
-    ), 422 if problems else 200
+    ), 422 if problems or ward_problem else 200
 
 
 @bp.route("/routing/new", methods=["GET", "POST"])
@@ -76,11 +69,10 @@ def edit_rule(rule_id):
 
 def _rule_form(rule: RoutingRule):
     lookups = Lookups.load()
-    wards, _ = _wards_by_authority(lookups)
     categories = [c for c in lookups.categories.values() if c.is_active or c.id == rule.category_id]
     teams = sorted(lookups.teams.values(), key=lambda t: (t.kind, t.code))
     form = RoutingRuleForm()
-    form.set_choices(wards, lookups.geography.authorities.values(), categories, teams)
+    form.set_choices(lookups.geography.authorities.values(), categories, teams)
     if request.method == "GET" and rule.id is not None:
         _fill(form, rule)
     if form.validate_on_submit() and _save(form, rule, lookups):
@@ -96,7 +88,7 @@ def _rule_form(rule: RoutingRule):
 
 def _fill(form: RoutingRuleForm, rule: RoutingRule):
     draft = draft_of(rule)
-    form.ward.data = draft.ward_code
+    form.ward.data = resolve_ward(draft.ward_code).shown  # the ward's name, as the picker writes it
     form.local_authority.data = draft.lad_code
     form.category.data = draft.category_code
     form.lead_team.data = draft.lead_team_code
@@ -107,8 +99,12 @@ def _fill(form: RoutingRuleForm, rule: RoutingRule):
 
 
 def _save(form: RoutingRuleForm, rule: RoutingRule, lookups: Lookups) -> bool:
+    ward = resolve_ward(form.ward.data)
+    if ward.problem:
+        form.ward.errors.append(ward.problem)
+        return False
     draft = RuleDraft(
-        ward_code=form.ward.data or "",
+        ward_code=ward.ward.code if ward.ward else "",
         lad_code=form.local_authority.data or "",
         category_code=form.category.data or "",
         lead_team_code=form.lead_team.data or "",

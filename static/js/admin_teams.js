@@ -23,6 +23,24 @@
     group.insertBefore(bar, group.querySelector(".choice"));
   });
 
+  // A ward typed or picked by name in the "add wards" box is ticked at once and the box
+  // emptied for the next; without this file the server ticks the wards named in it.
+  var adder = form.querySelector(".add-wards input[list]");
+  var status = document.getElementById("add-wards-status");
+  if (adder) {
+    adder.addEventListener("change", function () {
+      var typed = adder.value.trim().toLowerCase();
+      var option = Array.prototype.find.call(adder.list.options, function (o) {
+        return o.value.toLowerCase() === typed;
+      });
+      var box = option && document.getElementById("wards-" + option.dataset.code);
+      if (!box) { return; }
+      box.checked = true;
+      adder.value = "";
+      if (status) { status.textContent = "Ticked " + option.label + "."; }
+    });
+  }
+
   var wards = form.querySelector("fieldset.wards");
   var radios = form.querySelectorAll("fieldset.coverage input[type=radio]");
   function showWards() {

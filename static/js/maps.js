@@ -85,11 +85,20 @@
       "<p><span class='swatch swatch-none'></span> not in your area</p>";
   }
 
+  // The real/demo switch (templates/_source_switch.html) keeps the filters chosen since the page loaded.
+  function keepFiltersOnSwitch(params) {
+    var link = document.querySelector("#source-switch a[data-source]");
+    if (!link) { return; }
+    var other = new URLSearchParams(params);
+    other.set("source", link.dataset.source);
+    link.href = "?" + other.toString();
+  }
+
   function refresh() {
     var params = query();
     measure = params.get("measure") || "count";
     history.replaceState(null, "", "?" + params.toString());
-    document.getElementById("demo-banner").hidden = params.get("source") !== "demo";
+    keepFiltersOnSwitch(params);
     return fetch("/api/v1/maps/wards?" + params.toString(), { credentials: "same-origin" })
       .then(function (r) { if (!r.ok) { throw new Error("map data: HTTP " + r.status); } return r.json(); })
       .then(function (data) {
@@ -126,7 +135,7 @@
       style: styleWard,
       onEachFeature: function (feature, layer) {
         layer.bindTooltip(function () { return describe(feature.properties); }, { sticky: true });
-        layer.on("click", function () { window.location.href = "/wards/" + feature.properties.ward_code; });
+        layer.on("click", function () { window.location.href = "/wards/" + feature.properties.ward_code + "?source=" + query().get("source"); });
       }
     }).addTo(map);
     designationLayer = L.geoJSON(wards, {

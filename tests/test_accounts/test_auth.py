@@ -116,7 +116,7 @@ def test_next_goes_to_the_landing_page_unless_a_same_site_path(client, users, ta
     response = client.post(
         "/login", query_string={"next": target}, data={"email": "staff@example.org", "password": PASSWORD}
     )
-    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert response.status_code == 302 and response.headers["Location"] == "/reports"  # staff, triage empty
 
 
 @pytest.mark.parametrize(

@@ -87,7 +87,7 @@ TABLE = [
     ("GET", "/exports/concerns.geojson", INBOX),
     ("GET", "/exports/nothing.csv", who(302, 403, 404, 404, 404, 404)),
     ("GET", "/updates", STAFF),
-    ("POST", "/updates/draft", who(302, 403, 403, 302, 302, 403)),
+    ("POST", "/updates/draft", who(302, 403, 403, 400, 400, 403)),  # 400: no ward given, the form says so
     ("GET", "/updates/{update}", STAFF),
     ("POST", "/updates/{update}", who(302, 403, 403, 302, 302, 403)),
     # Admin

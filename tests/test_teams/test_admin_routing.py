@@ -194,7 +194,7 @@ def test_rule_form_errors_sit_by_their_fields_and_keep_what_was_chosen(db, admin
     assert response.status_code == 422
     assert 'id="local_authority-error">Choose a ward or an authority, not both' in page
     assert 'id="copy_teams-error">CFB leads, so it cannot also be copied.' in page
-    assert re.search(rf'<option selected value="{CENTRAL}"|<option value="{CENTRAL}" selected', page)
+    assert f'<input id="ward" name="ward" type="text" list="ward-wards" value="{CENTRAL}"' in page  # as typed
     assert "typed note" in page and re.search(r'value="CFB" checked', page)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(RoutingRule)) == 0
 
@@ -284,7 +284,7 @@ def test_test_a_concern_needs_a_ward_and_a_category(admin_client, users):
     response = admin_client.get("/admin/routing?ward=E05000000&category=")
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "No ward E05000000 in the current boundary set." in page and "Choose a category." in page
+    assert "No ward called &#39;E05000000&#39;." in page and "Choose a category." in page
 
 
 def test_sample_rules_carry_the_badge(db, admin_client, rule):
