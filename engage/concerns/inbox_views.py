@@ -21,12 +21,12 @@ from engage.concerns.models import (
     StatusChange,
 )
 from engage.concerns.privacy import has_contact, record_contact_views
-from engage.concerns.whereabouts import ward_options, whereabouts
+from engage.concerns.whereabouts import whereabouts
 from engage.concerns.workflow import LABELS, WorkflowError, change_status, moves_from
 from engage.demo.source import source_from
 from engage.extensions import db
 from engage.geography.boundaries import current_boundary_set, find_ward
-from engage.geography.ward_names import WardMatcher
+from engage.geography.ward_names import resolve_ward
 from engage.platform.parameters import whole_number
 from engage.teams.models import Team
 from engage.teams.routing import RerouteError, WardCorrectionError, correct_ward, reroute_concern
@@ -69,21 +69,26 @@ def _reroute_form(concern):
     return form
 
 
-def _correct_ward(concern, form, matcher):
+def _correct_ward(concern, form):
     """The ward typed or picked, corrected and re-routed; else the problem beside the box."""
-    found = matcher.match(form.ward.data)
-    if found.ward is None:
-        form.ward.errors = [found.problem[:1].upper() + found.problem[1:] + "."]
+    boundary_set = current_boundary_set()
+    choice = resolve_ward(form.ward.data, boundary_set)
+    form.ward.data = choice.shown
+    if choice.ward is None:
+        form.ward.errors = [choice.problem]
+        return None
+    if boundary_set is None or choice.ward.boundary_set_id != boundary_set.id:
+        form.ward.errors = [f"Ward {choice.ward.code} is not in the current boundary set: choose one of today's wards."]
         return None
     try:
-        record = correct_ward(concern, found.ward, current_user.email, form.note.data or "")
+        record = correct_ward(concern, choice.ward, current_user.email, form.note.data or "")
         db.session.commit()
     except WardCorrectionError as exc:
         db.session.rollback()
         form.ward.errors = [str(exc)[:1].upper() + str(exc)[1:] + "."]
         return None
     lead = record.lead_team.name if record.lead_team else "the OPCC triage queue"
-    flash(f"Now in {found.ward.name}: re-routed to {lead}.", "info")
+    flash(f"Now in {choice.ward.name}: re-routed to {lead}.", "info")
     return redirect(url_for("inbox.concern", concern_id=concern.id))
 
 
@@ -95,14 +100,12 @@ def concern(concern_id):
     is_staff = current_user.has_role("staff", "admin")
     reroute_form = _reroute_form(concern) if is_staff else None
     ward_form = WardCorrectionForm(prefix="ward") if is_staff else None
-    boundary_set = current_boundary_set() if is_staff else None
-    matcher = WardMatcher(boundary_set) if boundary_set is not None else None
     error_field, error = None, None
     if request.method == "POST" and request.form.get("action") == "ward":
-        if ward_form is None or matcher is None:
+        if ward_form is None:
             abort(403, "only staff can correct a concern's ward")
         if ward_form.validate():
-            done = _correct_ward(concern, ward_form, matcher)
+            done = _correct_ward(concern, ward_form)
             if done is not None:
                 return done
     if request.method == "POST" and request.form.get("action") == "status" and status_form.validate():
@@ -167,7 +170,6 @@ def concern(concern_id):
             current_app.config["ENGAGE_TILE_ATTRIBUTION"],
         ),
         ward_form=ward_form,
-        ward_options=ward_options(matcher) if matcher is not None else [],
     ), (422 if error or any(f.errors for form in (status_form, reroute_form, ward_form) for f in form or ()) else 200)
 
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from engage.accounts.policy import Scope
 from engage.concerns.models import Concern, Meeting
 from engage.geography.models import Ward
-from engage.geography.ward_names import WardMatcher, normalise_ward_name
 from geodata import CoordinateError, grid_reference_at
 
 # Concern.location_source, in words.
@@ -65,13 +64,3 @@ def _meeting_ward(concern: Concern, meeting: Meeting | None, scope: Scope) -> Wa
         if scope.may_open_ward(ward.id) and scope.sees_meetings_in([ward.id]):
             return ward
     return None
-
-
-def ward_options(matcher: WardMatcher) -> list[tuple[str, str]]:
-    """(value, label) for the ward box's list: the name where it names one ward of the
-    set, else the code (the box takes either), labelled with the authority and code."""
-    options = []
-    for ward in sorted(matcher.by_code.values(), key=lambda w: (w.name, w.code)):
-        unique = len(matcher.by_name[normalise_ward_name(ward.name)]) == 1
-        options.append((ward.name if unique else ward.code, f"{ward.name}, {ward.local_authority.name} ({ward.code})"))
-    return options

@@ -74,12 +74,12 @@ def test_staff_correct_the_ward_by_name_and_it_is_rerouted(officer_client, staff
     stockton_id = stockton.id
     concern_id = raise_(officer_client, ward_code=CENTRAL)
     page = staff_client.get(f"/inbox/concerns/{concern_id}").get_data(as_text=True)
-    assert '<datalist id="ward-correction-wards">' in page and '<option value="Yarm">' in page
+    assert '<datalist id="ward-ward-wards">' in page and '<option value="Yarm" label="Yarm (Stockton-on-Tees)"' in page
 
     unknown = staff_client.post(f"/inbox/concerns/{concern_id}", data={"action": "ward", "ward-ward": "Yarmm"})
     html = unknown.get_data(as_text=True)
     assert unknown.status_code == 422
-    assert "Unknown ward &#39;Yarmm&#39;" in html and "closest: Yarm (E05001552)" in html
+    assert "No ward called &#39;Yarmm&#39;. Did you mean: Yarm?" in html
     assert 'value="Yarmm"' in html  # what was typed stays in the box
 
     done = staff_client.post(
