@@ -8,6 +8,7 @@ from geodata.gridref import (
     CoordinateError,
     GridRefError,
     bng_to_wgs84,
+    grid_reference_at,
     parse_grid_reference,
     validate_lonlat,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "CoordinateError",
     "validate_lonlat",
     "bng_to_wgs84",
+    "grid_reference_at",
     "Locator",
     "CLEVELAND_LADS",
 ]

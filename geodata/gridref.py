@@ -61,6 +61,25 @@ def parse_grid_reference(text: str) -> tuple[float, float]:
     return easting + size / 2, northing + size / 2
 
 
+def grid_reference_at(lon: Any, lat: Any, figures: int = 8) -> str:
+    """The OS grid reference of the square of `figures` digits (4 to 10) holding a WGS84
+    point, spaced as people read it: 'NZ 4931 1968'.
+
+    Eight figures (a 10 m square) by default: a phone's GPS or a tap on a map is rarely
+    better than that, so more digits would claim a precision the point does not have.
+    """
+    x, y = validate_lonlat(lon, lat)
+    easting, northing = _wgs84_to_bng().transform(x, y)
+    if not (0 <= easting < MAX_EASTING and 0 <= northing < MAX_NORTHING):
+        raise CoordinateError(f"({x:g}, {y:g}) is outside the British National Grid")
+    try:
+        compact = bng.from_osgb36((int(easting), int(northing)), figs=figures)
+    except bng.BNGError as exc:
+        raise CoordinateError(f"no grid reference for ({x:g}, {y:g}): {exc}") from None
+    half = (len(compact) - 2) // 2
+    return f"{compact[:2]} {compact[2 : 2 + half]} {compact[2 + half :]}"
+
+
 def validate_lonlat(lon: Any, lat: Any) -> tuple[float, float]:
     """Numbers or numeric strings -> (lon, lat) floats, or CoordinateError saying which."""
     x = _number("lon", lon)
@@ -90,6 +109,11 @@ def _bng_to_wgs84() -> Transformer:
     # Building a Transformer costs milliseconds; transforming one point, microseconds.
     # pyproj >= 3.1 Transformers are thread-safe, so one shared instance is fine.
     return Transformer.from_crs(27700, 4326, always_xy=True)
+
+
+@lru_cache(maxsize=1)
+def _wgs84_to_bng() -> Transformer:
+    return Transformer.from_crs(4326, 27700, always_xy=True)
 
 
 def bng_to_wgs84(easting: Any, northing: Any) -> tuple[Any, Any]:

@@ -79,11 +79,16 @@ class Scope:
     def may_see_contact(self, concern=None) -> bool:
         """Residents' contact details (shown only where given with consent): staff and
         admin see every concern's, so only they may export them (`concern` None: any
-        concern's); the officer who wrote them down sees that concern's. Never a team: it
-        acts through the OPCC. The inbox, the API and the exports all ask here."""
+        concern's); the inspectors of the concern's lead team see that concern's, as
+        they are the ones who call the resident back; the officer who wrote them down
+        sees that concern's. Never a team it is only copied to. The inbox, the API and
+        the exports all ask here; the inbox and the API record each viewing in the
+        audit trail (engage/concerns/privacy.py `record_contact_views`)."""
         if self.sees_everything:
             return True
-        return concern is not None and self.user_id is not None and concern.created_by_id == self.user_id
+        if concern is None or self.user_id is None:
+            return False
+        return concern.created_by_id == self.user_id or concern.lead_team_id in self.team_ids
 
     def acts_on(self, concern) -> bool:
         """Whether the user may change the concern's status: staff and admin, and the

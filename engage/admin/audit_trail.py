@@ -16,7 +16,13 @@ from engage.platform.audit import AuditEvent
 from engage.platform.dates import OFFICE_ZONE, day_range
 from engage.teams.models import Team
 
-ENTITY_NAMES = {"user_account": "user", "team": "team", "api_token": "API token", "routing_rule": "routing rule"}
+ENTITY_NAMES = {
+    "user_account": "user",
+    "team": "team",
+    "api_token": "API token",
+    "routing_rule": "routing rule",
+    "contact_view": "resident's contact details seen",  # engage/concerns/privacy.py
+}
 
 ACTIONS = ("create", "update", "delete")
 

@@ -37,6 +37,7 @@ from engage.concerns.capture import (
     undo_concern as undo,
 )
 from engage.concerns.models import Category, Concern, Meeting
+from engage.concerns.privacy import record_contact_views
 from engage.concerns.serialise import concern_json, correction_json, meeting_json
 from engage.extensions import db
 from engage.platform.db import utcnow
@@ -114,6 +115,13 @@ def _replayed(kind, entry, or_404, differences, to_json):
 
 def _may_see_contact(concern) -> bool:
     return scope_for(current_user).may_see_contact(concern)
+
+
+def _record_contact_views(shown, where: str) -> None:
+    """The audit rows for the concerns whose contact details this answer shows (those
+    the policy allows; engage/concerns/privacy.py writes only where there are some)."""
+    if record_contact_views([c for c in shown if _may_see_contact(c)], where):
+        db.session.commit()
 
 
 @bp.route("/v1/session")
@@ -282,7 +290,9 @@ def list_meetings():
 @login_required_any_role
 def get_concern(concern_id):
     concern = concern_or_404(scope_for(current_user), concern_id)
-    return jsonify(concern_json(concern, _may_see_contact(concern)))
+    body = concern_json(concern, _may_see_contact(concern))
+    _record_contact_views([concern], "API")
+    return jsonify(body)
 
 
 @bp.route("/v1/concerns")
@@ -297,7 +307,11 @@ def list_concerns():
     if request.args.get("meeting"):
         stmt = stmt.where(Concern.meeting_ref == request.args["meeting"])
     concerns = db.session.scalars(filter_concerns(scope_for(current_user), stmt)).all()
-    return jsonify(concerns=[concern_json(c, _may_see_contact(c)) for c in concerns])
+    shown = [c for c in concerns if _may_see_contact(c)]
+    shown_ids = {c.id for c in shown}
+    body = [concern_json(c, c.id in shown_ids) for c in concerns]
+    _record_contact_views(shown, "API list")
+    return jsonify(concerns=body)
 
 
 def _own_recent_concern(concern_id) -> Concern:

@@ -8,11 +8,20 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from engage.concerns.bulk import MAX_AT_ONCE
 from engage.concerns.workflow import NOTE_REQUIRED
 from engage.platform.forms import Form
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as a list of checkboxes (a fieldset in the template), not a
+    select that needs Ctrl-click to pick more than one."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class StatusForm(Form):
@@ -23,7 +32,7 @@ class StatusForm(Form):
 
 class RerouteForm(Form):
     lead = SelectField("Lead team", coerce=str)
-    copies = SelectMultipleField("Copy to", coerce=str)
+    copies = MultiCheckboxField("Copy to", coerce=str)
     reason = TextAreaField("Reason for re-routing")
     submit = SubmitField("Re-route")
 
@@ -105,3 +114,9 @@ class BulkForm(Form):
         if self.action.data == "status" and self.to.data in NOTE_REQUIRED and not (field.data or "").strip():
             needed = NOTE_REQUIRED[self.to.data]
             raise ValidationError(f"{needed[:1].upper()}{needed[1:]}: the note goes on each concern.")
+
+
+class WardCorrectionForm(Form):
+    ward = StringField("Ward", validators=[DataRequired("Type or pick the ward the concern is in.")])
+    note = StringField("Why (optional)", validators=[Length(max=500)])
+    submit = SubmitField("Correct the ward")

@@ -1,7 +1,7 @@
 """The inspector's inbox and a concern's page: filter, act, record the outcome."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from engage.accounts.access import require_roles
@@ -13,20 +13,23 @@ from engage.concerns.inbox import (
     status_counts,
     ward_overview,
 )
-from engage.concerns.inbox_forms import RerouteForm, StatusForm
+from engage.concerns.inbox_forms import RerouteForm, StatusForm, WardCorrectionForm
 from engage.concerns.models import (
     Category,
     ConcernCorrection,
     ConcernRouting,
     StatusChange,
 )
+from engage.concerns.privacy import has_contact, record_contact_views
+from engage.concerns.whereabouts import whereabouts
 from engage.concerns.workflow import LABELS, WorkflowError, change_status, moves_from
 from engage.demo.source import source_from
 from engage.extensions import db
 from engage.geography.boundaries import current_boundary_set, find_ward
+from engage.geography.ward_names import resolve_ward
 from engage.platform.parameters import whole_number
 from engage.teams.models import Team
-from engage.teams.routing import RerouteError, reroute_concern
+from engage.teams.routing import RerouteError, WardCorrectionError, correct_ward, reroute_concern
 
 bp = Blueprint("inbox", __name__, url_prefix="/inbox")
 
@@ -66,12 +69,45 @@ def _reroute_form(concern):
     return form
 
 
+def _correct_ward(concern, form):
+    """The ward typed or picked, corrected and re-routed; else the problem beside the box."""
+    boundary_set = current_boundary_set()
+    choice = resolve_ward(form.ward.data, boundary_set)
+    form.ward.data = choice.shown
+    if choice.ward is None:
+        form.ward.errors = [choice.problem]
+        return None
+    if boundary_set is None or choice.ward.boundary_set_id != boundary_set.id:
+        form.ward.errors = [f"Ward {choice.ward.code} is not in the current boundary set: choose one of today's wards."]
+        return None
+    try:
+        record = correct_ward(concern, choice.ward, current_user.email, form.note.data or "")
+        db.session.commit()
+    except WardCorrectionError as exc:
+        db.session.rollback()
+        form.ward.errors = [str(exc)[:1].upper() + str(exc)[1:] + "."]
+        return None
+    lead = record.lead_team.name if record.lead_team else "the OPCC triage queue"
+    flash(f"Now in {choice.ward.name}: re-routed to {lead}.", "info")
+    return redirect(url_for("inbox.concern", concern_id=concern.id))
+
+
 @bp.route("/concerns/<concern_id>", methods=["GET", "POST"])
 def concern(concern_id):
-    concern = concern_or_404(scope_for(current_user), concern_id)
+    scope = scope_for(current_user)
+    concern = concern_or_404(scope, concern_id)
     status_form = StatusForm(prefix="status")
-    reroute_form = _reroute_form(concern) if current_user.has_role("staff", "admin") else None
+    is_staff = current_user.has_role("staff", "admin")
+    reroute_form = _reroute_form(concern) if is_staff else None
+    ward_form = WardCorrectionForm(prefix="ward") if is_staff else None
     error_field, error = None, None
+    if request.method == "POST" and request.form.get("action") == "ward":
+        if ward_form is None:
+            abort(403, "only staff can correct a concern's ward")
+        if ward_form.validate():
+            done = _correct_ward(concern, ward_form)
+            if done is not None:
+                return done
     if request.method == "POST" and request.form.get("action") == "status" and status_form.validate():
         if not scope_for(current_user).acts_on(concern):
             abort(403, "only the teams this concern is routed to can change its status")
@@ -99,6 +135,9 @@ def concern(concern_id):
         except RerouteError as exc:
             db.session.rollback()
             reroute_form.reason.errors = [str(exc)]
+    show_contact = scope.may_see_contact(concern) and has_contact(concern)
+    if show_contact and record_contact_views([concern], "concern page"):
+        db.session.commit()
     history = db.session.scalars(
         sa.select(StatusChange).where(StatusChange.concern_id == concern.id).order_by(StatusChange.at)
     ).all()
@@ -123,8 +162,15 @@ def concern(concern_id):
         age=age_days(concern),
         error=error,
         error_field=error_field,
-        show_contact=scope_for(current_user).may_see_contact(concern),
-    ), (422 if error or any(f.errors for f in status_form) or any(f.errors for f in reroute_form or ()) else 200)
+        show_contact=show_contact,
+        where=whereabouts(
+            concern,
+            scope,
+            current_app.config["ENGAGE_TILE_URL"],
+            current_app.config["ENGAGE_TILE_ATTRIBUTION"],
+        ),
+        ward_form=ward_form,
+    ), (422 if error or any(f.errors for form in (status_form, reroute_form, ward_form) for f in form or ()) else 200)
 
 
 @bp.route("/wards/<code>")

@@ -1,9 +1,12 @@
 """Residents' personal data: retention (purge) and subject access.
 
-Contact details are stored only with consent (a database check), shown only to staff
-and the officer who recorded them, never put in e-mails, exports without the right,
-logs or the audit trail, and emptied after the retention period (the concern itself,
-which is about a place and a problem, is kept).
+Contact details are stored only with consent (a database check), shown only to staff,
+the inspectors of the concern's lead team and the officer who recorded them (the
+policy's `may_see_contact`), each showing to anyone but that officer recorded in the
+audit trail (`record_contact_views`: who saw which concern's, never the details
+themselves), never put in e-mails, exports without the right, logs or the audit trail,
+and emptied after the retention period (the concern itself, which is about a place and
+a problem, is kept).
 """
 
 from __future__ import annotations
@@ -16,9 +19,45 @@ import sqlalchemy as sa
 from engage.concerns.models import Concern
 from engage.concerns.serialise import concern_json
 from engage.extensions import db
+from engage.platform.audit import AuditEvent, current_actor
 from engage.platform.db import utcnow
 
 HAS_CONTACT = sa.or_(Concern.contact_name.isnot(None), Concern.contact_details.isnot(None))
+
+
+CONTACT_VIEW = "contact_view"
+
+
+def has_contact(concern: Concern) -> bool:
+    """Whether there is anything to show: consent given and details not yet purged."""
+    return bool(concern.contact_consent and (concern.contact_name or concern.contact_details))
+
+
+def record_contact_views(concerns, where: str) -> int:
+    """One audit row per concern whose resident's contact details are being shown to
+    the current user (`where`: the page or API answer), so that who looked at whose
+    details can be answered later. The row names the concern and the viewer, never the
+    details. The officer reading back what they wrote down themselves is not recorded.
+    The caller commits. Returns the rows written."""
+    actor_id, actor = current_actor()
+    now = utcnow()
+    rows = [
+        {
+            "at": now,
+            "actor_id": actor_id,
+            "actor": actor,
+            "action": "create",
+            "entity": CONTACT_VIEW,
+            "entity_id": c.id,
+            "label": f"Resident's contact details seen ({where})",
+            "changes": {"concern": [None, c.id], "where": [None, where]},
+        }
+        for c in concerns
+        if has_contact(c) and not (actor_id is not None and c.created_by_id == actor_id)
+    ]
+    if rows:
+        db.session.execute(sa.insert(AuditEvent.__table__), rows)
+    return len(rows)
 
 
 @dataclass

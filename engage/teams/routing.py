@@ -130,6 +130,8 @@ def apply_routing(
     actor: str = "system",
 ) -> ConcernRouting:
     concern.lead_team_id = decision.lead_team_id
+    # The relationship too: one loaded before (the old lead) would otherwise be told.
+    concern.lead_team = db.session.get(Team, decision.lead_team_id) if decision.lead_team_id is not None else None
     concern.routed_by = routed_by or decision.routed_by
     concern.routing_rule_id = decision.rule_id
     copies = (
@@ -182,5 +184,34 @@ def reroute_concern(
         reason.strip(),
     )
     record = apply_routing(concern, decision, routed_by="manual", reason=reason.strip(), actor=actor)
+    queue_routing_notifications(concern)
+    return record
+
+
+class WardCorrectionError(ValueError):
+    pass
+
+
+def correct_ward(concern: Concern, ward: Ward, actor: str, note: str = "") -> ConcernRouting:
+    """Staff put a concern in another ward (triage: placed wrongly, or not at all): it is
+    routed again by the rules for the new ward, as a new concern there would be, and the
+    routing row says what was corrected, by whom. The point, if one was given, is kept
+    as recorded; the ward is now a person's choice, so `location_source` says 'ward'.
+    The audit trail records the changed columns (the concern is audited) and the rollup
+    triggers move its counts to the new ward in the same transaction."""
+    if ward is None:
+        raise WardCorrectionError("choose the ward the concern is in")
+    if ward.id == concern.ward_id:
+        raise WardCorrectionError(f"the concern is already in {ward.name}")
+    before = concern.ward.name if concern.ward is not None else "no ward"
+    concern.ward, concern.ward_id = ward, ward.id
+    concern.boundary_set_id = ward.boundary_set_id
+    concern.location_source = "ward"
+    concern.needs_review = False
+    decision = route(facts_for(concern), load_rules(), coverage_for(ward))
+    reason = f"ward corrected from {before} to {ward.name} by {actor}"
+    if note.strip():
+        reason += f" ({note.strip()})"
+    record = apply_routing(concern, decision, reason=f"{reason}; {decision.reason}", actor=actor)
     queue_routing_notifications(concern)
     return record

@@ -111,7 +111,13 @@ def test_a_replay_by_someone_who_may_not_see_the_concern_is_the_404_of_a_get(app
     assert local.post("/api/v1/concerns", json=body).status_code == 200
     conflict = local.post("/api/v1/concerns", json={**body, "description": "Something else entirely"})
     assert conflict.status_code == 409 and set(conflict.get_json()["fields"]) == {"description"}
-    # They may see the concern but not the resident's details: those are not compared for them.
+    # Their team leads on it, so the resident's details are theirs to see, and compared.
+    guess = local.post("/api/v1/concerns", json={**body, "contact_name": "A Guess"})
+    assert guess.status_code == 409 and set(guess.get_json()["fields"]) == {"contact_name"}
+    # In triage (no lead team), their INT still sees the concern in its ward, but not the
+    # resident's details: those are not compared for them, so a 409 cannot confirm a guess.
+    db.session.execute(sa.update(Concern).values(lead_team_id=None))
+    db.session.commit()
     assert local.post("/api/v1/concerns", json={**body, "contact_name": "A Guess"}).status_code == 200
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Concern)) == 1
 

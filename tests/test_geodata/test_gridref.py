@@ -10,6 +10,7 @@ from geodata import (
     CoordinateError,
     GridRefError,
     bng_to_wgs84,
+    grid_reference_at,
     parse_grid_reference,
     validate_lonlat,
 )
@@ -116,3 +117,33 @@ def test_bng_to_wgs84_array_out_of_grid_is_nan():
 def test_bng_to_wgs84_scalar_validation(easting, northing, message):
     with pytest.raises(CoordinateError, match=message):
         bng_to_wgs84(easting, northing)
+
+
+# WGS84 -> grid reference (a concern's page, for a point placed by GPS or on the map) --
+
+
+def _figures(text):
+    return len("".join(text.split())) - 2
+
+
+# Squares of 100 m or more: the table's lon/lat are good to about 5 m, so a smaller
+# square's centre could read as its neighbour.
+@pytest.mark.parametrize(
+    "case", [c for c in CASES["valid"] if 4 <= _figures(c["text"]) <= 6], ids=lambda c: repr(c["text"])
+)
+def test_the_grid_reference_of_a_square_centre_names_that_square(case):
+    text = grid_reference_at(case["lon"], case["lat"], figures=_figures(case["text"]))
+    assert parse_grid_reference(text) == (case["easting"], case["northing"])
+
+
+def test_grid_reference_at_a_point_is_spaced_and_reads_back_within_its_square():
+    text = grid_reference_at(-1.23337, 54.56762)
+    assert re.fullmatch(r"NZ \d{4} \d{4}", text)
+    lon, lat = bng_to_wgs84(*parse_grid_reference(text))
+    assert lon == pytest.approx(-1.23337, abs=2e-4) and lat == pytest.approx(54.56762, abs=1e-4)
+
+
+@pytest.mark.parametrize("lon, lat", [(-30.0, 54.5), (2.5, 40.0), ("x", 54.5)])
+def test_no_grid_reference_off_the_grid(lon, lat):
+    with pytest.raises(CoordinateError):
+        grid_reference_at(lon, lat)
