@@ -67,9 +67,10 @@ def map_classes(values, method: str = "quantiles", k: int = MAX_CLASSES) -> dict
             start += len(members)
     if not present:
         note = "No ward has a figure above 0."
+    elif len(distinct) == 1:
+        note = "Every ward above 0 has the same figure, so there is one class."
     elif few:
-        n = len(distinct)
-        note = f"Only {n} different figure{'s' if n > 1 else ''} above 0, so one class for each."
+        note = f"Only {len(distinct)} different figures above 0, so one class for each."
     else:
         note = None
     return {"classes": classes, "zero": len(figures) - len(present), "few_values": few, "note": note}

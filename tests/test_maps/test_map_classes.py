@@ -37,7 +37,7 @@ def test_few_different_figures_get_one_class_each_and_the_answer_says_so():
 def test_one_ward_with_concerns():
     answer = map_classes([0] * 78 + [4])
     assert labels(answer) == ["4"] and answer["zero"] == 78
-    assert answer["note"] == "Only 1 different figure above 0, so one class for each."
+    assert answer["note"] == "Every ward above 0 has the same figure, so there is one class."
 
 
 def test_every_ward_at_zero_has_no_class():
