@@ -11,13 +11,8 @@ from engage.api.document import NO_BOUNDARIES, answer, described, error
 from engage.demo.source import default_source
 from engage.geography.boundaries import current_boundary_set
 from engage.geography.outlines import authority_outlines
-from engage.maps.services import (
-    BREAK_METHODS,
-    MapFilters,
-    class_breaks,
-    heat_cells,
-    ward_counts,
-)
+from engage.maps.classes import BREAK_METHODS, map_classes
+from engage.maps.services import MapFilters, heat_cells, ward_counts, wards_outside_selection
 from engage.platform.parameters import DATABASE_MAX_INTEGER, whole_number
 
 
@@ -33,7 +28,7 @@ def _setup():
 
 @bp.route("/v1/maps/wards")
 @described(
-    "Concern counts per ward for the choropleth, with class breaks.",
+    "Concern counts per ward for the choropleth, with its classes: wards at 0 are in none.",
     {
         200: answer(s.MapWards, "Counts by ward code."),
         400: error("A filter, `measure` or `breaks` is not valid."),
@@ -50,16 +45,20 @@ def map_wards():
     if measure not in ("count", "per_meeting") or method not in BREAK_METHODS:
         abort(400, "measure is count or per_meeting; breaks is quantiles or jenks")
     counts = ward_counts(filters, scope, boundary_set.id)
-    values = [v[measure] for v in counts.values()]
+    outside = wards_outside_selection(filters, boundary_set.id, counts)
+    left_out = set(outside)
+    classes = map_classes([v[measure] for code, v in counts.items() if code not in left_out], method)
     return jsonify(
         vintage=boundary_set.vintage,
         filters=filters.as_args(),
         measure=measure,
-        breaks=class_breaks(values, method),
+        breaks=[c["upper"] for c in classes["classes"]],
         method=BREAK_METHODS[method],
         total=sum(v["count"] for v in counts.values()),
         wards=counts,
+        outside_selection=outside,
         demo=filters.source == "demo",
+        **classes,
     )
 
 

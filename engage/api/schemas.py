@@ -23,7 +23,7 @@ from engage.concerns.schemas import CorrectionInput as CorrectionInput
 from engage.concerns.schemas import MeetingChange as MeetingChange
 from engage.concerns.schemas import MeetingInput as MeetingInput
 from engage.geography.models import DESIGNATIONS
-from engage.maps.services import BREAK_METHODS
+from engage.maps.classes import BREAK_METHODS
 
 # --- answers ---------------------------------------------------------------------------
 
@@ -286,15 +286,37 @@ class WardCount(Schema):
 MEASURES = ("count", "per_meeting")
 
 
+class MapClass(Schema):
+    lower = fields.Float(required=True, metadata={"description": "The smallest figure in the class."})
+    upper = fields.Float(required=True, metadata={"description": "The largest figure in the class."})
+    label = _str(metadata={"example": "4–9"})
+    wards = fields.Integer(required=True, metadata={"minimum": 1})
+
+
 class MapWards(Schema):
     vintage = _str()
     filters = fields.Nested(MapFilters, required=True)
     measure = _str(metadata={"enum": list(MEASURES)})
-    breaks = fields.List(fields.Float(), required=True)
+    breaks = fields.List(fields.Float(), required=True, metadata={"description": "Each class's `upper`."})
     method = _str(metadata={"enum": list(BREAK_METHODS.values())})
     total = fields.Integer(required=True, metadata={"minimum": 0})
     wards = fields.Dict(keys=fields.String(), values=fields.Nested(WardCount), required=True)
+    outside_selection = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "Wards the authority or designation filter leaves out (their count is 0)."},
+    )
     demo = fields.Boolean(required=True)
+    classes = fields.List(
+        fields.Nested(MapClass),
+        required=True,
+        metadata={"description": "Classes over the figures above 0, lowest first; wards at 0 are in none."},
+    )
+    zero = fields.Integer(required=True, metadata={"minimum": 0, "description": "Wards whose figure is 0."})
+    few_values = fields.Boolean(
+        required=True, metadata={"description": "So few different figures that each has a class of its own."}
+    )
+    note = _maybe(fields.String)
 
 
 class MapHeat(Schema):

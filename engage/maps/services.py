@@ -1,4 +1,4 @@
-"""Map data: concerns per ward (choropleth), binned density (heat map), class breaks.
+"""Map data: concerns per ward (choropleth) and binned density (heat map).
 
 Aggregation happens in the database, never by sending every point to the browser or
 looping in Python. Staff and admin maps (and inspectors' maps for their own wards) sum
@@ -10,12 +10,9 @@ counted from the concerns directly; `use_rollup=False` counts everything that wa
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-import mapclassify
-import numpy as np
 import sqlalchemy as sa
 
 from engage.accounts.policy import Scope, filter_concerns
@@ -37,8 +34,6 @@ from engage.platform.dates import day_range
 
 # No concern or meeting is older; earlier filter dates are refused.
 EARLIEST_FILTER_DATE = date(1900, 1, 1)
-
-BREAK_METHODS = {"quantiles": "Quantiles", "jenks": "Natural breaks (Fisher-Jenks)"}
 
 # Origin for grid bins: west and south of Cleveland, so cell numbers are positive and
 # SQLite's CAST (a truncation) is a floor; PostgreSQL's CAST rounds, so floor() there.
@@ -130,6 +125,16 @@ def _area_conditions(f: MapFilters, boundary_set_id: int) -> list:
         codes = sa.select(Ward.code).where(Ward.id.in_(designated_ward_ids(boundary_set_id, f.designation, f.date_to)))
         conditions.append(Ward.code.in_(codes))
     return conditions
+
+
+def wards_outside_selection(f: MapFilters, boundary_set_id: int, codes) -> list[str]:
+    """Which of these wards the authority and designation filters leave out: the map
+    draws them as outside the selection, not as wards where nobody raised anything."""
+    area = _area_conditions(f, boundary_set_id)
+    if not area:
+        return []
+    inside = set(db.session.scalars(sa.select(Ward.code).where(Ward.boundary_set_id == boundary_set_id, *area)))
+    return sorted(code for code in codes if code not in inside)
 
 
 def _category_id(f: MapFilters):
@@ -285,22 +290,6 @@ def ward_counts(f: MapFilters, scope: Scope, boundary_set_id: int, use_rollup: b
 def visible_ward_codes(scope: Scope, boundary_set_id: int) -> list[str]:
     stmt = scope.filter_wards(sa.select(Ward.code).where(Ward.boundary_set_id == boundary_set_id))
     return list(db.session.scalars(stmt.order_by(Ward.code)))
-
-
-def class_breaks(values, method: str = "quantiles", k: int = 5) -> list[float]:
-    """Upper bounds of the classes. Counts are skewed (a few wards raise most), so
-    equal intervals would put nearly every ward in the first class."""
-    data = np.asarray([v for v in values if v is not None], dtype=float)
-    if data.size == 0:
-        return []
-    k = max(1, min(k, len(np.unique(data))))
-    if k == 1:
-        return [float(data.max())]
-    with warnings.catch_warnings():
-        # mapclassify says when it falls back from numba or merges classes: fine here.
-        warnings.simplefilter("ignore")
-        scheme = mapclassify.FisherJenks(data, k=k) if method == "jenks" else mapclassify.Quantiles(data, k=k)
-    return [round(float(b), 2) for b in scheme.bins]
 
 
 def cell_degrees(zoom: int) -> float:

@@ -9,7 +9,8 @@ from engage.demo.source import source_from
 from engage.extensions import db
 from engage.geography.models import LocalAuthority
 from engage.geography.ward_names import resolve_ward
-from engage.maps.services import BREAK_METHODS, MapFilters
+from engage.maps.classes import BREAK_METHODS
+from engage.maps.services import MapFilters
 
 bp = Blueprint("maps", __name__)
 

@@ -4,21 +4,26 @@
   "use strict";
   var holder = document.getElementById("concern-map");
   var form = document.getElementById("map-filters");
-  var legend = document.getElementById("map-legend");
+  var legend = document.getElementById("class-legend");
+  var designationLegend = document.getElementById("designation-legend");
   if (!holder || typeof L === "undefined") { return; }
   var config = JSON.parse(document.getElementById("map-config").textContent);
   // ColorBrewer YlOrRd, 5 classes: readable for colour-blind users and in print.
   var RAMP = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"];
-  var DESIGNATION = { strengthen: "#a1261f", support: "#d08c00", sustain: "#1f6b3a" };
+  var FILL = 0.8, DIMMED = 0.3;  // the heat layer is read through the ward colours
+  // Hatching (patterns in templates/maps/index.html), so designations read over any shading.
+  var HATCH = { strengthen: "url(#hatch-strengthen)", support: "url(#hatch-support)", sustain: "url(#hatch-sustain)" };
+  var narrow = window.matchMedia("(max-width: 600px)").matches;
 
-  var map = L.map(holder, { zoomSnap: 0.5, preferCanvas: false });
+  var map = L.map(holder, { zoomSnap: 0.25, preferCanvas: false });  // fine steps: the area fills a phone too
   map.attributionControl.setPrefix(false).addAttribution("Boundaries: ONS, Open Government Licence v3");
+  // Base map: tiles from ENGAGE_TILE_URL when set; without it, outlines on a plain background.
   if (config.tileUrl) {
     L.tileLayer(config.tileUrl, { attribution: config.tileAttribution || "" }).addTo(map);
   }
   var wardShapes = null, designationLayer = null, outlineLayer = null;
   var heatLayer = L.heatLayer ? L.heatLayer([], { radius: 22, blur: 18, minOpacity: 0.35 }) : null;
-  var figures = {}, breaks = [], measure = "count";
+  var figures = {}, classes = [], outside = {}, measure = "count", lad = config.filters.lad || "";
 
   function query() {
     var params = new URLSearchParams(new FormData(form));
@@ -26,20 +31,27 @@
     return params;
   }
 
+  // The server's classes: a figure belongs to the first whose upper bound it does not exceed.
   function classOf(value) {
-    if (value === null || value === undefined) { return -1; }
-    for (var i = 0; i < breaks.length; i++) { if (value <= breaks[i]) { return i; } }
-    return breaks.length - 1;
+    for (var i = 0; i < classes.length; i++) { if (value <= classes[i].upper) { return i; } }
+    return classes.length - 1;
   }
 
+  function colour(i) { return RAMP[i + RAMP.length - classes.length]; }  // fewer classes use the darker end
+
   function styleWard(feature) {
-    var f = figures[feature.properties.ward_code];
-    if (!f) { return { color: "#8a959e", weight: 1, fillColor: "#eef1f3", fillOpacity: 0.6, dashArray: "3" }; }
-    var c = classOf(f[measure]);
-    var offset = RAMP.length - breaks.length;  // fewer classes use the darker end
+    var code = feature.properties.ward_code, f = figures[code];
     // Every key set each time: Leaflet's setStyle merges, so an omitted dashArray would stick.
-    return { color: "#5b6770", weight: 1, dashArray: null, fillColor: c < 0 ? "#ffffff" : RAMP[Math.max(0, c + offset)], fillOpacity: 0.8 };
+    var style = { color: "#5b6770", weight: 1, dashArray: null, fillColor: "#ffffff", fillOpacity: 0 };
+    if (!f) { return Object.assign(style, { color: "#8a959e", fillColor: "#eef1f3", fillOpacity: 0.6, dashArray: "3" }); }
+    if (outside[code]) { return Object.assign(style, { color: "#8a959e", fillColor: "#c7ced4", fillOpacity: 0.5 }); }
+    var value = f[measure];
+    if (value === null || value === undefined) { return Object.assign(style, { fillOpacity: heatOn() ? DIMMED : FILL }); }
+    if (value === 0) { return style; }  // nothing raised: no fill at all
+    return Object.assign(style, { fillColor: colour(classOf(value)), fillOpacity: heatOn() ? DIMMED : FILL });
   }
+
+  function heatOn() { return Boolean(heatLayer && map.hasLayer(heatLayer)); }
 
   function element(tag, text, className) {
     var node = document.createElement(tag);
@@ -48,17 +60,21 @@
     return node;
   }
 
+  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+
   // The tooltip as an element (Leaflet would insert a string as HTML).
   function describe(p) {
     var f = figures[p.ward_code];
     var box = document.createElement("div");
     box.append(element("strong", p.ward_name), " ", element("span", p.ward_code, "code"));
     var lines = [];
-    if (f) {
-      lines.push(f.count + " concern" + (f.count === 1 ? "" : "s") + ", " + f.meetings + " meeting" + (f.meetings === 1 ? "" : "s") + " held");
-      if (f.per_meeting !== null) { lines.push(f.per_meeting + " per meeting"); }
-    } else {
+    if (!f) {
       lines.push("Not in your area");
+    } else if (outside[p.ward_code]) {
+      lines.push("Outside the selection (authority or designation filter)");
+    } else {
+      lines.push(plural(f.count, "concern") + ", " + plural(f.meetings, "meeting") + " held");
+      if (f.per_meeting !== null) { lines.push(f.per_meeting + " per meeting"); }
     }
     lines.push("Designation: " + (p.designation ? p.designation.charAt(0).toUpperCase() + p.designation.slice(1) +
       (p.designation_is_sample ? " (sample)" : "") + (p.designation_from ? " since " + p.designation_from : "") : "not recorded"));
@@ -66,23 +82,41 @@
     return box;
   }
 
+  function swatch(className, background) {
+    var node = element("span", "", "swatch " + className);
+    if (background) { node.style.background = background; }
+    return node;
+  }
+
+  function legendRow(mark, label, wards) {
+    var li = document.createElement("li");
+    li.append(mark, element("span", label, "legend-label"));
+    if (wards !== undefined) { li.append(" ", element("span", "(" + plural(wards, "ward") + ")", "muted")); }
+    return li;
+  }
+
   function drawLegend(data) {
-    var unit = measure === "per_meeting" ? "concerns per meeting held" : "concerns";
-    var rows = breaks.map(function (upper, i) {
-      var offset = RAMP.length - breaks.length, label;
-      if (measure === "count") {  // whole numbers: "0", "1", "2–4"
-        var lo = i === 0 ? 0 : Math.floor(breaks[i - 1]) + 1, hi = Math.floor(upper);
-        label = lo >= hi ? String(hi) : lo + "–" + hi;
-      } else {
-        label = i === 0 ? "up to " + upper : "over " + breaks[i - 1] + ", up to " + upper;
-      }
-      return "<li><span class='swatch swatch-" + (i + offset) + "'></span>" + label + "</li>";
-    }).join("");
-    legend.innerHTML = "<h2>Legend</h2><p>" + data.total + " " + (data.demo ? "demo " : "") +
-      (data.total === 1 ? "concern, " : "concerns, ") +
-      data.filters.from + " to " + data.filters.to + ".</p><p>Shaded by " + unit + "; classes: <strong>" + data.method +
-      "</strong>.</p><ul class='legend-classes'>" + (rows || "<li>No concerns match.</li>") + "</ul>" +
-      "<p><span class='swatch swatch-none'></span> not in your area</p>";
+    var perMeeting = measure === "per_meeting";
+    var unit = perMeeting ? "concerns per meeting held" : "concerns";
+    var intro = element("p", data.total + " " + (data.demo ? "demo " : "") + (data.total === 1 ? "concern, " : "concerns, ") +
+      data.filters.from + " to " + data.filters.to + ".");
+    var how = element("p", "Shaded by " + unit + "; classes: ");
+    how.append(element("strong", data.method), ".");
+    var list = document.createElement("ul");
+    list.className = "legend-classes";
+    list.append(legendRow(swatch("swatch-zero"), perMeeting ? "0 (meetings held, no concerns)" : "0 (no concerns)", data.zero));
+    data.classes.forEach(function (c, i) { list.append(legendRow(swatch("swatch-class", colour(i)), c.label, c.wards)); });
+    if (perMeeting) { list.append(legendRow(swatch("swatch-empty"), "no meeting held")); }
+    if (data.outside_selection.length) {
+      list.append(legendRow(swatch("swatch-outside"), "outside the selection", data.outside_selection.length));
+    }
+    list.append(legendRow(swatch("swatch-none"), "not in your area"));
+    var parts = [element("h2", "Legend"), intro, how];
+    if (data.note) { parts.push(element("p", data.note, "legend-note")); }
+    parts.push(list);
+    if (heatOn()) { parts.push(element("p", "Heat map on: ward colours are dimmed.", "muted")); }
+    legend.replaceChildren.apply(legend, parts);
+    legend.dataset.classes = String(data.classes.length);
   }
 
   // The real/demo switch (templates/_source_switch.html) keeps the filters chosen since the page loaded.
@@ -94,6 +128,7 @@
     link.href = "?" + other.toString();
   }
 
+  var latest = null;
   function refresh() {
     var params = query();
     measure = params.get("measure") || "count";
@@ -102,7 +137,9 @@
     return fetch("/api/v1/maps/wards?" + params.toString(), { credentials: "same-origin" })
       .then(function (r) { if (!r.ok) { throw new Error("map data: HTTP " + r.status); } return r.json(); })
       .then(function (data) {
-        figures = data.wards; breaks = data.breaks;
+        latest = data;
+        figures = data.wards; classes = data.classes; outside = {};
+        data.outside_selection.forEach(function (code) { outside[code] = true; });
         if (wardShapes) { wardShapes.setStyle(styleWard); }
         drawLegend(data);
         holder.dataset.total = String(data.total);
@@ -113,7 +150,7 @@
   }
 
   function refreshHeat() {
-    if (!heatLayer || !map.hasLayer(heatLayer)) { return Promise.resolve(); }
+    if (!heatOn()) { return Promise.resolve(); }
     var params = query();
     params.set("zoom", String(Math.round(map.getZoom())));
     return fetch("/api/v1/maps/heat?" + params.toString(), { credentials: "same-origin" })
@@ -126,6 +163,25 @@
       });
   }
 
+  // The chosen authority's wards fill the map; "All of Cleveland" shows every ward.
+  function zoomToAuthority() {
+    if (!wardShapes) { return; }
+    var bounds = L.latLngBounds([]);
+    wardShapes.eachLayer(function (layer) {
+      if (!lad || layer.feature.properties.lad_code === lad) { bounds.extend(layer.getBounds()); }
+    });
+    map.fitBounds(bounds.isValid() ? bounds : wardShapes.getBounds(), { padding: [10, 10] });
+  }
+
+  function layerToggled(e, on) {
+    if (e.layer === heatLayer) {
+      if (wardShapes) { wardShapes.setStyle(styleWard); }
+      if (latest) { drawLegend(latest); }
+      if (on) { refreshHeat(); }
+    }
+    if (e.layer === designationLayer) { designationLegend.hidden = !on; }
+  }
+
   Promise.all([
     fetch("/api/wards").then(function (r) { return r.json(); }),
     fetch("/api/authorities").then(function (r) { return r.json(); })
@@ -134,30 +190,45 @@
     wardShapes = L.geoJSON(wards, {
       style: styleWard,
       onEachFeature: function (feature, layer) {
+        // Read when the path is drawn: names each ward's path for styles and tests.
+        layer.options.className = "ward-shape ward-" + feature.properties.ward_code;
         layer.bindTooltip(function () { return describe(feature.properties); }, { sticky: true });
         layer.on("click", function () { window.location.href = "/wards/" + feature.properties.ward_code + "?source=" + query().get("source"); });
       }
     }).addTo(map);
-    designationLayer = L.geoJSON(wards, {
+    // Drawn over the shading and not interactive: the ward underneath keeps its tooltip and link.
+    designationLayer = L.geoJSON({
+      type: "FeatureCollection",
+      features: wards.features.filter(function (f) { return HATCH[f.properties.designation]; })
+    }, {
+      interactive: false,
       style: function (feature) {
-        var d = feature.properties.designation;
-        return { color: "#ffffff", weight: 1, fillColor: DESIGNATION[d] || "#c7ced4", fillOpacity: d ? 0.75 : 0.4 };
-      },
-      onEachFeature: function (feature, layer) { layer.bindTooltip(function () { return describe(feature.properties); }, { sticky: true }); }
+        return { color: "#1b2a38", weight: 2, fillColor: HATCH[feature.properties.designation], fillOpacity: 1 };
+      }
     });
     outlineLayer = L.geoJSON(authorities, {
-      style: { color: "#0b3c5d", weight: 3, fill: false, interactive: false }
+      interactive: false,
+      style: { color: "#0b3c5d", weight: 3, fill: false }
     }).addTo(map);
     var overlays = { "Local authority outlines": outlineLayer, "Designations (Strengthen / Support / Sustain)": designationLayer };
     if (heatLayer) { overlays["Heat map of concerns"] = heatLayer; }
-    L.control.layers({ "Concerns by ward": wardShapes }, overlays, { collapsed: false }).addTo(map);
-    map.fitBounds(wardShapes.getBounds(), { padding: [10, 10] });
+    // On a phone the control is a button that opens the list, so it does not cover the map.
+    L.control.layers({ "Concerns by ward": wardShapes }, overlays, { collapsed: narrow }).addTo(map);
+    map.on("moveend", function () { holder.dataset.bounds = map.getBounds().toBBoxString(); });
+    zoomToAuthority();
     holder.dataset.wards = String(wards.features.length);
-    map.on("overlayadd", function (e) { if (e.layer === heatLayer) { refreshHeat(); } });
+    map.on("overlayadd", function (e) { layerToggled(e, true); });
+    map.on("overlayremove", function (e) { layerToggled(e, false); });
     map.on("zoomend", refreshHeat);
     return refresh();
   });
 
-  form.addEventListener("change", function () { refresh(); });
+  form.addEventListener("change", function (e) {
+    if (e.target && e.target.name === "lad") {
+      lad = e.target.value;
+      zoomToAuthority();
+    }
+    refresh();
+  });
   form.addEventListener("submit", function (e) { e.preventDefault(); refresh(); });
 })();

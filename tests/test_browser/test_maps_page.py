@@ -73,7 +73,7 @@ def test_map_draws_79_wards_and_filters_update_it(page, live_server):
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "maps.png"), full_page=True)
     page.get_by_label("Designations (Strengthen / Support / Sustain)").check()
-    assert page.locator("#concern-map .leaflet-overlay-pane path").count() >= 2 * 79
+    page.locator("#designation-legend").wait_for()  # hatching: tests/test_browser/test_map_truth.py
     assert page.blocked_requests == []
 
     # Clicking a ward opens its drill-down.

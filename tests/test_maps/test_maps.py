@@ -6,7 +6,8 @@ import pytest
 from engage.accounts.policy import scope_for
 from engage.concerns.capture import raise_concern, record_meeting
 from engage.geography.boundaries import current_boundary_set
-from engage.maps.services import MapFilters, class_breaks, heat_cells, ward_counts
+from engage.maps.classes import class_breaks
+from engage.maps.services import MapFilters, heat_cells, ward_counts
 from tests.conftest import TODAY
 
 EVERYTHING = type("Staff", (), {"is_authenticated": True, "id": 1, "roles": {"staff"}, "teams": []})()

@@ -55,3 +55,20 @@ def test_maps_page_needs_log_in(client, officer_client):
     assert client.get("/maps").status_code == 302
     page = officer_client.get("/maps?category=drugs")
     assert page.status_code == 200 and 'value="drugs" selected' in page.get_data(as_text=True)
+
+
+def test_ward_map_answer_carries_its_classes_and_what_the_filters_leave_out(staff_client, officer_client):
+    for _ in range(3):
+        post(officer_client, "E05009857")  # Central, Middlesbrough
+    post(officer_client, "E05001552")  # Yarm, Stockton-on-Tees
+    data = staff_client.get("/api/v1/maps/wards").get_json()
+    assert [c["label"] for c in data["classes"]] == ["1", "3"] and data["few_values"] is True
+    assert data["zero"] == 77 and data["outside_selection"] == [] and data["breaks"] == [1, 3]
+    assert "2 different figures" in data["note"]
+
+    middlesbrough = staff_client.get("/api/v1/maps/wards?lad=E06000002").get_json()
+    assert "E05001552" in middlesbrough["outside_selection"]
+    assert "E05009857" not in middlesbrough["outside_selection"]
+    # Wards left out by the filter are neither a class nor "0".
+    assert [c["label"] for c in middlesbrough["classes"]] == ["3"]
+    assert middlesbrough["zero"] == 79 - len(middlesbrough["outside_selection"]) - 1

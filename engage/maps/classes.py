@@ -1,0 +1,76 @@
+"""The choropleth's classes: which figures share a colour, and how the legend names them.
+
+Plain functions over a list of figures (no database), so the map's answer and its tests
+share one rule. Wards with no concerns are not a class: the map leaves them unfilled and
+the legend gives them their own "0" entry, so one busy ward cannot make empty ones look busy.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import mapclassify
+import numpy as np
+
+BREAK_METHODS = {"quantiles": "Quantiles", "jenks": "Natural breaks (Fisher-Jenks)"}
+
+# Up to this many different figures get a class each: splitting three values into five
+# classes would invent distinctions the data does not have.
+FEW_VALUES = 3
+MAX_CLASSES = 5
+
+
+def class_breaks(values, method: str = "quantiles", k: int = MAX_CLASSES) -> list[float]:
+    """Upper bounds of the classes. Counts are skewed (a few wards raise most), so
+    equal intervals would put nearly every ward in the first class."""
+    data = np.asarray([v for v in values if v is not None], dtype=float)
+    if data.size == 0:
+        return []
+    k = max(1, min(k, len(np.unique(data))))
+    if k == 1:
+        return [float(data.max())]
+    with warnings.catch_warnings():
+        # mapclassify says when it falls back from numba or merges classes: fine here.
+        warnings.simplefilter("ignore")
+        scheme = mapclassify.FisherJenks(data, k=k) if method == "jenks" else mapclassify.Quantiles(data, k=k)
+    return [round(float(b), 2) for b in scheme.bins]
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{round(value, 2):g}"
+
+
+def _label(lower: float, upper: float) -> str:
+    return _number(upper) if lower == upper else f"{_number(lower)}–{_number(upper)}"
+
+
+def map_classes(values, method: str = "quantiles", k: int = MAX_CLASSES) -> dict:
+    """Classes over the figures above zero, for the map's answer.
+
+    `values` are the wards' figures: counts, or rates such as concerns per meeting (None
+    where there is no figure). Each class has `lower` and `upper`, the smallest and
+    largest figure a ward in it has (so a ward belongs to the first class whose `upper`
+    it does not exceed), `label` ("1–3", "10–27", "60") and `wards`. `zero` counts the
+    wards at 0; `few_values` says when each different figure has a class of its own."""
+    figures = [v for v in values if v is not None]
+    present = sorted(v for v in figures if v > 0)
+    distinct = sorted(set(present))
+    few = 0 < len(distinct) <= FEW_VALUES
+    uppers = distinct if few else class_breaks(present, method, k)
+    classes, start = [], 0
+    for i, upper in enumerate(uppers):
+        # The last break is the largest figure, rounded: it takes whatever is left.
+        members = present[start:] if i == len(uppers) - 1 else [v for v in present[start:] if v <= upper]
+        if members:  # an empty class says nothing
+            lower, top = members[0], members[-1]
+            classes.append({"lower": lower, "upper": top, "label": _label(lower, top), "wards": len(members)})
+            start += len(members)
+    if not present:
+        note = "No ward has a figure above 0."
+    elif len(distinct) == 1:
+        note = "Every ward above 0 has the same figure, so there is one class."
+    elif few:
+        note = f"Only {len(distinct)} different figures above 0, so one class for each."
+    else:
+        note = None
+    return {"classes": classes, "zero": len(figures) - len(present), "few_values": few, "note": note}
