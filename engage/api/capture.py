@@ -16,11 +16,13 @@ from engage.accounts.policy import (
     filter_meetings,
     meeting_or_404,
     scope_for,
+    visible_meeting,
 )
 from engage.api import schemas as s
 from engage.api.blueprint import bp
 from engage.api.document import INVALID, answer, described, error
 from engage.concerns.capture import (
+    DuplicateMeeting,
     EntryWithdrawn,
     MeetingChanged,
     TeamHasActed,
@@ -79,6 +81,9 @@ def _store(make, model, to_json, replayed):
     except EntryWithdrawn as exc:
         db.session.rollback()
         return jsonify(error=str(exc)), 410
+    except DuplicateMeeting as exc:
+        db.session.rollback()
+        return _duplicate_meeting(exc)
     except sa.exc.IntegrityError:
         # Another request stored the same id between our look-up and insert.
         db.session.rollback()
@@ -110,6 +115,15 @@ def _replayed(kind, entry, or_404, differences, to_json):
     body = to_json(entry)
     db.session.rollback()
     return jsonify(body), 200
+
+
+def _duplicate_meeting(exc: DuplicateMeeting):
+    """409 naming the meeting already stored, so the phone continues it; to a caller
+    who may not see it (none of the capture roles today), only that there is one."""
+    existing = visible_meeting(scope_for(current_user), exc.meeting.id)
+    if existing is None:
+        return jsonify(error="a held meeting with this ward, date and venue is already stored: nothing was stored"), 409
+    return jsonify(error=str(exc), existing=meeting_json(existing)), 409
 
 
 def _may_see_contact(concern) -> bool:
@@ -152,9 +166,10 @@ def categories():
             "of its content."
         ),
         409: answer(
-            s.ValidationErrorAnswer,
-            "Another meeting is stored with this id: nothing was stored; `fields` "
-            "names the fields that differ. Send it with a new id.",
+            s.MeetingRefused,
+            "Nothing was stored. Either another meeting is stored with this id (`fields` names the fields "
+            "that differ: send it with a new id), or a held meeting with the same ward, date and venue "
+            "(ignoring case and spacing) is stored under another id (`existing` is that meeting: continue it).",
         ),
         422: INVALID,
     },
