@@ -104,14 +104,14 @@ def test_the_api_answers_409_with_the_meeting_to_continue(officer_client, staff_
     assert second.status_code == 409
     answer = second.get_json()
     assert "continue that meeting" in answer["error"]
-    existing = answer["existing"]
-    assert (existing["id"], existing["ward_codes"], existing["ward_names"], existing["date"], existing["venue"]) == (
-        first["id"],
-        [CENTRAL],
-        ["Central"],
-        "2026-11-20",
-        "St Hilda's Community Centre",
-    )
+    assert answer["existing"] == {
+        "id": first["id"],
+        "ward_codes": [CENTRAL],
+        "ward_names": ["Central"],
+        "date": "2026-11-20",
+        "venue": "St Hilda's Community Centre",
+        "status": "held",
+    }
     assert meetings(db) == 1
     # A resend of the first, by its own id, is still "already stored".
     assert officer_client.post("/api/v1/meetings", json=first).status_code == 200
@@ -126,3 +126,30 @@ def test_the_api_takes_and_answers_the_teams_that_attended(officer_client, db, t
     assert other.status_code == 409 and "team_codes" in other.get_json()["fields"]
     bad = officer_client.post("/api/v1/meetings", json=body(venue="x", team_codes="INT-TEST"))
     assert bad.status_code == 422 and bad.get_json()["fields"] == {"team_codes": "must be a list of team codes"}
+
+
+def test_an_officer_is_named_a_colleagues_meeting_to_continue(app, officer_client, staff_client, db):
+    """Officers see every ward's meetings on its page, so the one to continue is named to
+    them, though the API lists them only their own."""
+    first = body()
+    assert staff_client.post("/api/v1/meetings", json=first).status_code == 201
+    second = officer_client.post("/api/v1/meetings", json=body(venue="st hilda's community centre"))
+    assert second.status_code == 409 and second.get_json()["existing"]["id"] == first["id"]
+    asked = officer_client.get(
+        f"/api/v1/meetings/same?ward_code={CENTRAL}&date=2026-11-20&venue=ST HILDA'S community centre"
+    )
+    assert asked.status_code == 200 and asked.get_json()["meeting"]["id"] == first["id"]
+    # The officer's concern goes to that meeting.
+    concern = {"id": str(uuid.uuid4()), "meeting_id": first["id"], "category": "parking", "description": "Vans"}
+    stored = officer_client.post("/api/v1/concerns", json=concern).get_json()
+    assert stored["meeting_id"] == first["id"] and stored["ward_code"] == CENTRAL
+
+
+def test_asking_for_the_same_meeting_names_none_when_there_is_none(officer_client, db):
+    assert officer_client.post("/api/v1/meetings", json=body()).status_code == 201
+    for query in ("venue=Elsewhere", "venue=", ""):
+        asked = officer_client.get(f"/api/v1/meetings/same?ward_code={CENTRAL}&date=2026-11-20&{query}")
+        assert asked.get_json() == {"meeting": None}
+    bad = officer_client.get(f"/api/v1/meetings/same?ward_code={CENTRAL}&date=20/11/2026")
+    assert bad.status_code == 400 and "2026-11-25" in bad.get_json()["error"]
+    assert officer_client.get("/api/v1/meetings/same?date=2026-11-20").status_code == 400
