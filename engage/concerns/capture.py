@@ -8,6 +8,7 @@ of a ward: a concern outside every ward is stored and flagged for review.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -87,7 +88,7 @@ def venue_key(venue: str) -> str:
     return " ".join(venue.split()).casefold()
 
 
-def held_meeting_like(ward_codes, day, venue: str, is_demo: bool = False) -> Meeting | None:
+def held_meeting_like(ward_codes, day: date, venue: str, is_demo: bool = False) -> Meeting | None:
     """A held meeting sharing a ward with `ward_codes`, on `day`, at the same venue
     (ignoring case and spacing): what a new held meeting would duplicate. With no venue
     named nothing shows it is the same meeting (two in a ward on one day happen, and a

@@ -67,10 +67,12 @@ def inside_viewport(page, selector):
     )
 
 
-def wait_until(check, seconds=10):
+def wait_until(page, check, seconds=10):
+    """Polls `check` while Playwright runs: the context's route handler lets the
+    phone's requests through only while the test is inside a Playwright call."""
     deadline = time.monotonic() + seconds
     while not check() and time.monotonic() < deadline:
-        time.sleep(0.1)
+        page.wait_for_timeout(100)
     return check()
 
 
@@ -128,7 +130,7 @@ def test_who_attended_for_police_and_partners_is_recorded(phone, live_server):
     assert serious_violations(page) == []
     start_meeting(page)
     mid = meeting_id(page)
-    assert wait_until(lambda: live_count(live_server, Meeting, id=mid) == 1)
+    assert wait_until(page, lambda: live_count(live_server, Meeting, id=mid) == 1)
     with live_server.app.app_context():
         stored = db.session.get(Meeting, mid)
         assert [t.code for t in stored.teams] == [code] and stored.police_partners == "PCSO Ahmed, Fire service"
@@ -218,10 +220,7 @@ def test_undo_refused_after_the_team_acted_says_so_and_offers_a_correction(phone
     )
     page.locator("#undo-bar").get_by_role("button", name="Undo", exact=True).click()
     expect(page.locator("#undo-text")).to_have_text("Undoing…")  # not "Undone" before the server answers
-    deadline = time.monotonic() + 10
-    while not held and time.monotonic() < deadline:
-        page.wait_for_timeout(50)  # lets Playwright hand the route over
-    assert held
+    assert wait_until(page, lambda: held)
     held[0].continue_()
 
     expect(page.locator("#undo-text")).to_contain_text("Not undone: the team has already acted")
