@@ -21,6 +21,7 @@ from engage.api import schemas as s
 from engage.api.blueprint import bp
 from engage.api.document import INVALID, answer, described, error
 from engage.concerns.capture import (
+    DuplicateMeeting,
     EntryWithdrawn,
     MeetingChanged,
     TeamHasActed,
@@ -29,6 +30,7 @@ from engage.concerns.capture import (
     amend_concern,
     amend_meeting,
     concern_differences,
+    held_meeting_like,
     meeting_differences,
     raise_concern,
     record_meeting,
@@ -80,6 +82,9 @@ def _store(make, model, to_json, replayed):
     except EntryWithdrawn as exc:
         db.session.rollback()
         return jsonify(error=str(exc)), 410
+    except DuplicateMeeting as exc:
+        db.session.rollback()
+        return _duplicate_meeting(exc)
     except sa.exc.IntegrityError:
         # Another request stored the same id between our look-up and insert.
         db.session.rollback()
@@ -111,6 +116,29 @@ def _replayed(kind, entry, or_404, differences, to_json):
     body = to_json(entry)
     db.session.rollback()
     return jsonify(body), 200
+
+
+def _named(meeting: Meeting | None) -> dict | None:
+    """A meeting named (id, wards, date, venue) for a caller who may see the meetings
+    of its wards, as on the wards' pages: officers see every ward's; else None."""
+    if meeting is None or not scope_for(current_user).sees_meetings_in([w.id for w in meeting.wards]):
+        return None
+    return {
+        "id": meeting.id,
+        "ward_codes": [w.code for w in meeting.wards],
+        "ward_names": [w.name for w in meeting.wards],
+        "date": meeting.date.isoformat(),
+        "venue": meeting.venue,
+        "status": meeting.status,
+    }
+
+
+def _duplicate_meeting(exc: DuplicateMeeting):
+    """409 naming the meeting already stored, so the phone continues it."""
+    existing = _named(exc.meeting)
+    if existing is None:
+        return jsonify(error="a held meeting with this ward, date and venue is already stored: nothing was stored"), 409
+    return jsonify(error=str(exc), existing=existing), 409
 
 
 def _may_see_contact(concern) -> bool:
@@ -160,9 +188,10 @@ def categories():
             "of its content."
         ),
         409: answer(
-            s.ValidationErrorAnswer,
-            "Another meeting is stored with this id: nothing was stored; `fields` "
-            "names the fields that differ. Send it with a new id.",
+            s.MeetingRefused,
+            "Nothing was stored. Either another meeting is stored with this id (`fields` names the fields "
+            "that differ: send it with a new id), or a held meeting with the same ward, date and venue "
+            "(ignoring case and spacing) is stored under another id (`existing` is that meeting: continue it).",
         ),
         422: INVALID,
     },
@@ -214,6 +243,28 @@ def create_concern():
         )
 
     return _store(raise_concern, Concern, to_json, replayed)
+
+
+@bp.route("/v1/meetings/same")
+@described(
+    "The held meeting that one with this ward, date and venue would repeat (officers, staff, admins), so "
+    "the phone asks to continue it before starting a second.",
+    {
+        200: answer(s.SameMeeting, "`meeting`: that meeting (its id, wards, date and venue), or null if none."),
+        400: error("`ward_code` or `date` is missing, or `date` is not a date."),
+    },
+    query=s.SameMeetingQuery,
+)
+@role_required(*CAPTURE_ROLES)
+def same_meeting():
+    ward_code = request.args.get("ward_code", "").strip()
+    try:
+        day = date.fromisoformat(request.args.get("date", ""))
+    except ValueError:
+        return jsonify(error=f"date '{request.args.get('date', '')}' is not like 2026-11-25"), 400
+    if not ward_code:
+        return jsonify(error="ward_code is required, e.g. E05009857"), 400
+    return jsonify(meeting=_named(held_meeting_like([ward_code], day, request.args.get("venue", ""))))
 
 
 @bp.route("/v1/meetings/<meeting_id>")

@@ -187,6 +187,8 @@ class MeetingAnswer(Schema):
     venue_lat = _maybe(fields.Float)
     status = _str(metadata={"enum": list(MEETING_STATUSES)})
     attendance = _maybe(fields.Integer, metadata={"minimum": 0})
+    team_codes = fields.List(fields.String(), required=True, metadata={"description": "The teams that attended."})
+    team_names = fields.List(fields.String(), required=True)
     police_partners = _str()
     pcc_attended = fields.Boolean(required=True)
     notes = _str()
@@ -196,6 +198,38 @@ class MeetingAnswer(Schema):
 
 class Meetings(Schema):
     meetings = fields.List(fields.Nested(MeetingAnswer), required=True)
+
+
+class MeetingRef(Schema):
+    """Enough to name a meeting and continue it: no more than a ward page shows of it."""
+
+    id = fields.UUID(required=True)
+    ward_codes = fields.List(fields.String(), required=True)
+    ward_names = fields.List(fields.String(), required=True)
+    date = fields.Date(required=True)
+    venue = _str()
+    status = _str(metadata={"enum": list(MEETING_STATUSES)})
+
+
+class SameMeeting(Schema):
+    meeting = fields.Nested(MeetingRef, required=True, allow_none=True)
+
+
+class MeetingRefused(Schema):
+    """409 to a new meeting: its id is another meeting's (`fields`), or it is a held
+    meeting already stored under another id (`existing`)."""
+
+    error = _str()
+    fields_ = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        data_key="fields",
+        metadata={"description": "Only when the id is taken: field name -> how it differs."},
+    )
+    existing = fields.Nested(
+        MeetingRef,
+        metadata={"description": "Only for the same ward, date and venue: the stored meeting to continue."},
+    )
 
 
 class MeetingConflict(Schema):
@@ -355,6 +389,12 @@ class LocateQuery(VintageQuery):
 
 class MeetingsQuery(Schema):
     date = fields.Date(metadata={"description": "Only meetings on this day."})
+
+
+class SameMeetingQuery(Schema):
+    ward_code = fields.String(required=True, metadata={"examples": ["E05009857"]})
+    date = fields.Date(required=True)
+    venue = fields.String(metadata={"description": "Compared ignoring case and spacing; none: no meeting is the same."})
 
 
 class ConcernsQuery(Schema):

@@ -8,6 +8,7 @@ of a ward: a concern outside every ward is stored and flagged for review.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -19,6 +20,7 @@ from engage.concerns.models import (
     ConcernCorrection,
     Meeting,
     StatusChange,
+    meeting_ward,
 )
 from engage.concerns.schemas import (
     ConcernChange,
@@ -35,6 +37,7 @@ from engage.geography.models import BoundarySet, Ward
 from engage.notify.services import withdraw_notifications
 from engage.platform.audit import AuditEvent
 from engage.platform.db import utcnow
+from engage.teams.models import Team
 from engage.teams.routing import route_concern
 from geodata import (
     CoordinateError,
@@ -68,9 +71,53 @@ def check(errors: dict[str, str]) -> None:
         raise ValidationFailed(errors)
 
 
+class DuplicateMeeting(Exception):
+    """A held meeting with the same ward, date and venue is stored under another id:
+    the same meeting started twice (two officers, or a phone that could not ask)."""
+
+    def __init__(self, meeting: Meeting):
+        wards = ", ".join(w.name for w in meeting.wards)
+        super().__init__(
+            f"a meeting held in {wards} on {meeting.date.isoformat()} at {meeting.venue} is already "
+            f"stored (id {meeting.id}): nothing was stored; continue that meeting instead"
+        )
+        self.meeting = meeting
+
+
+def venue_key(venue: str) -> str:
+    """A venue as compared for duplicates: "Central  library" is "central library"."""
+    return " ".join(venue.split()).casefold()
+
+
+def held_meeting_like(ward_codes, day: date, venue: str, is_demo: bool = False) -> Meeting | None:
+    """A held meeting sharing a ward with `ward_codes`, on `day`, at the same venue
+    (ignoring case and spacing): what a new held meeting would duplicate. With no venue
+    named nothing shows it is the same meeting (two in a ward on one day happen, and a
+    record refused here would be lost), so none is."""
+    if not venue_key(venue):
+        return None
+    sharing_a_ward = (
+        sa.select(meeting_ward.c.meeting_id)
+        .join(Ward, Ward.id == meeting_ward.c.ward_id)
+        .where(Ward.code.in_([c.upper() for c in ward_codes]))
+    )
+    candidates = db.session.scalars(
+        sa.select(Meeting)
+        .where(
+            Meeting.status == "held",
+            Meeting.date == day,
+            Meeting.is_demo == is_demo,
+            Meeting.id.in_(sharing_a_ward),
+        )
+        .order_by(Meeting.created_at, Meeting.id)
+    )
+    return next((m for m in candidates if venue_key(m.venue) == venue_key(venue)), None)
+
+
 def record_meeting(data, user=None, is_demo=False) -> tuple[Meeting, bool]:
     """Store a meeting; returns (meeting, created). An id already stored returns
-    the stored meeting unchanged (created False)."""
+    the stored meeting unchanged (created False). A second held meeting with the
+    ward, date and venue of a stored one raises DuplicateMeeting."""
     values, errors = read(MEETING_INPUT, data)
     meeting_id = values.get("id")
     if meeting_id and (existing := db.session.get(Meeting, meeting_id)) is not None:
@@ -80,6 +127,11 @@ def record_meeting(data, user=None, is_demo=False) -> tuple[Meeting, bool]:
     unknown = [c for c in codes if c not in wards]
     if unknown:
         errors["ward_codes"] = f"unknown ward {', '.join(unknown)}"
+    team_codes = values.get("team_codes", [])
+    found = db.session.scalars(sa.select(Team).where(sa.func.upper(Team.code).in_(team_codes)))
+    teams = {t.code.upper(): t for t in found}
+    if missing := [c for c in team_codes if c not in teams]:
+        errors["team_codes"] = f"unknown team {', '.join(missing)}"
     venue_lon = venue_lat = None
     if "venue_lon" in values or "venue_lat" in values:
         try:
@@ -87,6 +139,8 @@ def record_meeting(data, user=None, is_demo=False) -> tuple[Meeting, bool]:
         except CoordinateError as exc:
             errors["venue_lon"] = str(exc)
     check(errors)
+    if values["status"] == "held" and (same := held_meeting_like(codes, values["date"], values["venue"], is_demo)):
+        raise DuplicateMeeting(same)
     meeting = Meeting(
         id=meeting_id,
         kind=values["kind"],
@@ -104,6 +158,7 @@ def record_meeting(data, user=None, is_demo=False) -> tuple[Meeting, bool]:
         is_demo=is_demo,
     )
     meeting.wards = [wards[c] for c in codes]
+    meeting.teams = [teams[c] for c in team_codes]
     db.session.add(meeting)
     db.session.flush()
     # Concerns that arrived first (a phone's queue is not ordered) are linked now.
@@ -115,6 +170,17 @@ def record_meeting(data, user=None, is_demo=False) -> tuple[Meeting, bool]:
     )
     place_waiting_concerns(meeting)
     return meeting, True
+
+
+TEAM_KINDS = (("int", "Police: neighbourhood teams"), ("partner", "Partners"))
+
+
+def teams_who_attend() -> list[tuple[str, str, list[Team]]]:
+    """The teams a meeting's form offers for "who attended", as (kind, heading, teams):
+    the real teams, or the demo ones where there are none (a trial), never both."""
+    teams = db.session.scalars(sa.select(Team).order_by(Team.name, Team.code)).all()
+    shown = [t for t in teams if not t.is_demo] or teams
+    return [(kind, label, group) for kind, label in TEAM_KINDS if (group := [t for t in shown if t.kind == kind])]
 
 
 @dataclass
@@ -410,6 +476,8 @@ def meeting_differences(meeting: Meeting, data) -> dict[str, str]:
     compare("venue", values.get("venue"), meeting.venue)
     compare("status", values.get("status"), meeting.status)
     compare("attendance", values.get("attendance"), meeting.attendance)
+    if "team_codes" in errors or set(values.get("team_codes", [])) != {t.code.upper() for t in meeting.teams}:
+        differs["team_codes"] = DIFFERS
     compare("police_partners", values.get("police_partners"), meeting.police_partners)
     compare("pcc_attended", values.get("pcc_attended"), bool(meeting.pcc_attended))
     compare("notes", values.get("notes"), meeting.notes)

@@ -7,6 +7,7 @@ import os
 from flask import Blueprint, Response, current_app, render_template, url_for
 
 from engage.accounts.access import role_required
+from engage.concerns.capture import teams_who_attend
 from engage.concerns.schemas import page_contract
 from engage.platform.vendor import PACKAGES
 
@@ -21,11 +22,13 @@ SCRIPTS = (
     "store.js",
     "geo.js",
     "places.js",
+    "same.js",
     "sync.js",
     "location.js",
     "concern.js",
     "meeting.js",
     "list.js",
+    "logout.js",
     "app.js",
 )
 
@@ -44,7 +47,13 @@ DATA_ENDPOINTS = ("api.categories", "api.wards", "api.v1_wards")
 def index():
     # The limits and editable fields of the API's schemas, for the template's maxlength
     # attributes and (as a JSON block) for the page's scripts: see contract.js.
-    return render_template("capture/index.html", scripts=SCRIPTS, contract=page_contract())
+    return render_template(
+        "capture/index.html",
+        scripts=SCRIPTS,
+        contract=page_contract(),
+        teams=teams_who_attend(),
+        undo_minutes=current_app.config["ENGAGE_UNDO_MINUTES"],
+    )
 
 
 @bp.route("/capture/manifest.webmanifest")

@@ -25,6 +25,7 @@ from engage.concerns.models import (
     Meeting,
 )
 from engage.platform.text import text_problem
+from engage.teams.models import Team
 
 # The database's integer columns hold no more.
 DATABASE_MAX_INTEGER = 2**31 - 1
@@ -43,6 +44,7 @@ CONTACT_NAME = column_length(Concern.__table__.c.contact_name)
 CONTACT_DETAILS = column_length(Concern.__table__.c.contact_details)
 GRID_REF = column_length(Concern.__table__.c.grid_ref)
 WARD_CODE = 9  # ONS GSS codes: E05009857
+TEAM_CODE = column_length(Team.__table__.c.code)
 
 
 # --- fields: what each kind of value is, and what is said when it is not ------------
@@ -213,6 +215,26 @@ class WardCodes(fields.Raw):
         return codes
 
 
+class TeamCodes(fields.Raw):
+    """Who attended for the police and partners: codes of teams (any case), maybe none."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {}).update(
+            type="array",
+            items={"type": "string", "maxLength": TEAM_CODE, "examples": ["INT-MBRO-N"]},
+            description="Codes of the teams that attended (from the capture page's list).",
+        )
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, list) or not all(isinstance(c, str) and not text_problem(c) for c in value):
+            raise ValidationError("must be a list of team codes")
+        codes = [c.strip().upper() for c in value]
+        if any(not c or len(c) > TEAM_CODE for c in codes):
+            raise ValidationError(f"each team code is 1 to {TEAM_CODE} characters")
+        return list(dict.fromkeys(codes))
+
+
 # --- request bodies --------------------------------------------------------------------
 
 
@@ -259,7 +281,12 @@ class MeetingInput(Entry):
     venue = Text(max_length=VENUE, load_default="")
     status = Choice(MEETING_STATUSES, load_default="held")
     attendance = WholeNumber(minimum=0)
-    police_partners = Text(max_length=PARTNERS_TEXT, load_default="")
+    team_codes = TeamCodes(load_default=list)
+    police_partners = Text(
+        max_length=PARTNERS_TEXT,
+        load_default="",
+        metadata={"description": "Who else attended for the police and partners, as typed."},
+    )
     pcc_attended = Flag(load_default=False)
     notes = Text(max_length=LONG_TEXT, load_default="")
     venue_lon = Coordinate(-180, 180)
@@ -365,10 +392,11 @@ def _limits(schema: Schema) -> dict[str, int]:
 
 def page_contract() -> dict:
     """Rendered into the capture page (id="engage-contract") and read by its scripts:
-    the longest text each field takes, and which fields of a saved concern the officer
+    the longest text each field takes (of a meeting, a concern and a correction), and which fields of a saved concern the officer
     may still edit (the body of PATCH /api/v1/concerns/<id>)."""
     return {
         "meeting": {"maxLength": _limits(MeetingInput())},
         "concern": {"maxLength": _limits(ConcernInput())},
+        "correction": {"maxLength": _limits(CorrectionInput())},
         "concernEditable": list(ConcernChange().fields),
     }

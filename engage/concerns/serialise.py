@@ -24,6 +24,8 @@ def meeting_json(meeting) -> dict:
         "venue_lat": meeting.venue_lat,
         "status": meeting.status,
         "attendance": meeting.attendance,
+        "team_codes": [t.code for t in meeting.teams],
+        "team_names": [t.name for t in meeting.teams],
         "police_partners": meeting.police_partners,
         "pcc_attended": meeting.pcc_attended,
         "notes": meeting.notes,

@@ -269,3 +269,60 @@ test("undo of a concern that never left the phone forgets it without asking the 
   assert.equal(await store.get("concerns", "c1"), undefined);
   assert.deepEqual(requests, []);
 });
+
+test("undo refused because the team acted: kept, marked acted, and a correction goes to correction_url", async () => {
+  await store.put("concerns", concern("c1", "m1", { state: "sent", tried: true }));
+  await sync.undo("c1");
+  answer = () => json(409, { error: "The team has already acted", correction_url: "/api/v1/concerns/c1/corrections" });
+  await batch();
+  const kept = await store.get("concerns", "c1");
+  assert.equal(kept.acted, true);
+  assert.equal(kept.change, null);
+
+  answer = (method, url) => (method === "POST" ? json(201, { id: 7, text: "x" }) : accepting(method, url));
+  await sync.correct("c1", "It was Acklam Road, not Linthorpe Road");
+  assert.deepEqual(await queued(), ["c1"]); // waits with the queue, like any entry
+  await batch();
+
+  const post = requests.find((r) => r.url === "/api/v1/concerns/c1/corrections");
+  assert.deepEqual(post.body, { text: "It was Acklam Road, not Linthorpe Road" });
+  const after = await store.get("concerns", "c1");
+  assert.equal(after.change, null);
+  assert.ok(after.corrected_at);
+  assert.deepEqual(await queued(), []);
+});
+
+// --- the same meeting started twice -------------------------------------------------
+
+test("409 naming an existing meeting: the phone continues it, and its concerns are sent there", async () => {
+  await store.put("meetings", meeting("m1"));
+  await store.setMeta("current-meeting", "m1");
+  await store.put("concerns", concern("c1", "m1"));
+  const existing = {
+    id: "m-server", kind: "your_force_your_voice", ward_codes: ["E05009857"], ward_names: ["Central"],
+    date: "2026-05-14", start_time: "18:30", venue: "Central Library", attendance: 30, status: "held",
+    team_codes: [], police_partners: "", pcc_attended: false, notes: "",
+  };
+  answer = (method, url, body) => (url === "/api/v1/meetings"
+    ? json(409, { error: "a meeting held in Central ... is already stored", existing })
+    : accepting(method, url, body));
+
+  await batch();
+
+  assert.equal(await store.get("meetings", "m1"), undefined);
+  const continued = await store.get("meetings", "m-server");
+  assert.equal(continued.state, "sent");
+  assert.equal(continued.continued_from, "m1");
+  assert.equal(await store.getMeta("current-meeting"), "m-server");
+  const c1 = requests.find((r) => r.method === "POST" && r.id === "c1");
+  assert.equal(c1.body.meeting_id, "m-server");
+  assert.equal(c1.body.ward_code, undefined); // placed by the server's meeting, which it has
+  assert.deepEqual(await queued(), []);
+});
+
+test("a resend answered 200 for the same meeting id is stored, not continued elsewhere", async () => {
+  await store.put("meetings", meeting("m1"));
+  answer = (method, url, body) => json(200, { id: body.id });
+  await batch();
+  assert.equal((await store.get("meetings", "m1")).state, "sent");
+});

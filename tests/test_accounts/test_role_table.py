@@ -144,6 +144,7 @@ TABLE = [
     ("GET", "/api/v1/maps/heat", API_LOGGED_IN),
     ("GET", "/api/v1/meetings", API_LOGGED_IN),
     ("POST", "/api/v1/meetings", who(401, 422, 403, 422, 422, 403)),
+    ("GET", "/api/v1/meetings/same?ward_code={ward}&date=2026-01-01&venue=Hall", who(401, 200, 403, 200, 200, 403)),
     ("GET", "/api/v1/meetings/{meeting}", who(401, 200, 200, 200, 200, 404)),  # partners: no meetings
     ("GET", "/api/v1/meetings/{other_meeting}", who(401, 200, 404, 200, 200, 404)),
     ("PATCH", "/api/v1/meetings/{meeting}", who(401, 422, 403, 422, 422, 403)),

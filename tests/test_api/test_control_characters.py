@@ -416,7 +416,7 @@ def stored_with_control_characters(app, officer_client, inspector_client, db):
                     "ward_codes": ["E05009857"],
                     "attendance": 12,
                     "date": (today - timedelta(days=2)).isoformat(),
-                    "venue": "Hall",
+                    "venue": f"Hall {kind}",  # two meetings at one venue on one day would be one
                     "notes": "Notes",
                 },
             ).status_code

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # The node tests (tests/js/browser.js) give the phone's scripts this file as the page's block.
 JS_FIXTURE = ROOT / "tests" / "cases" / "page_contract.json"
 # Which part of the contract each box of the page belongs to.
-ENTRY_OF_FORM = {"meeting-form": "meeting", "concern-form": "concern"}
+ENTRY_OF_FORM = {"meeting-form": "meeting", "concern-form": "concern", "correction-form": "correction"}
 
 
 class CapturePage(HTMLParser):
@@ -58,11 +58,12 @@ def test_every_box_takes_as_many_characters_as_the_api_stores(officer_client):
     page = capture_page(officer_client)
     limits = page_contract()
     assert page.maxlength == {
-        "meeting": {"venue": str(limits["meeting"]["maxLength"]["venue"])},
+        "meeting": {name: str(limits["meeting"]["maxLength"][name]) for name in ("venue", "police_partners")},
         "concern": {
             name: str(limits["concern"]["maxLength"][name])
             for name in ("description", "contact_name", "contact_details")
         },
+        "correction": {"text": str(limits["correction"]["maxLength"]["text"])},
     }
 
 
@@ -107,3 +108,15 @@ def test_what_the_description_box_lets_through_the_server_stores_and_one_more_it
     refused = send("x" * (limit + 1))
     assert refused.status_code == 422
     assert refused.get_json()["fields"]["description"] == f"at most {limit} characters (got {limit + 1})"
+
+
+def test_the_meeting_form_offers_the_real_teams_and_the_page_knows_the_undo_window(app, officer_client, team, db):
+    from tests.conftest import make_team
+
+    demo = make_team(code="DEMO-INT")
+    demo.is_demo = True
+    db.session.commit()
+    html = officer_client.get("/capture").get_data(as_text=True)
+    assert 'name="team_codes" value="INT-TEST"' in html and "DEMO-INT" not in html
+    assert f'data-undo-minutes="{app.config["ENGAGE_UNDO_MINUTES"]}"' in html
+    assert "Who attended for police and partners" in html and "The Commissioner attended" in html

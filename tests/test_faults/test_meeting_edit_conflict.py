@@ -123,8 +123,8 @@ def test_simultaneous_saves_of_the_same_version_one_wins(live_server):
     one is stored, every other is told what it lost to."""
     officer = live_user_with_token(live_server, "officer")[1]
     tokens = [officer, officer] + [live_user_with_token(live_server, "staff")[1] for _ in range(2)]
-    for _ in range(5):
-        meeting = meeting_body()
+    for n in range(5):
+        meeting = meeting_body(venue=f"Hall {n}")  # one held meeting per ward, day and venue
         assert _call("POST", f"{live_server.url}/api/v1/meetings", tokens[0], meeting)[0] == 201
         url = f"{live_server.url}/api/v1/meetings/{meeting['id']}"
         start = threading.Barrier(len(tokens))

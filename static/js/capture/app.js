@@ -9,11 +9,13 @@ import { Location } from "./location.js";
 import { ConcernForm } from "./concern.js";
 import { MeetingForm } from "./meeting.js";
 import { SavedList } from "./list.js";
+import { LogoutGuard } from "./logout.js";
 
 const $ = (id) => document.getElementById(id);
 const root = $("capture");
 let meeting = null;
 let forms = null;
+const logout = new LogoutGuard(document.querySelector(`form[action="${root.dataset.logout}"]`));
 
 function registerWorker() {
   if (!("serviceWorker" in navigator)) return;
@@ -37,6 +39,15 @@ function refresh() {
     refreshQueued = false;
     await renderStatus();
     if (forms && meeting) {
+      // Continued under the server's id (it had this meeting already): follow it.
+      const currentId = await store.getMeta("current-meeting");
+      const moved = currentId && currentId !== meeting.id ? await store.get("meetings", currentId) : null;
+      if (moved && moved.continued_from === meeting.id) {
+        meeting = moved;
+        forms.concern.switchMeeting(moved);
+        forms.location.meeting = moved;
+        await forms.list.switchMeeting(moved.id);
+      }
       meeting = (await store.get("meetings", meeting.id)) || meeting;
       renderMeetingHeader();
       await forms.list.render();
@@ -75,6 +86,8 @@ async function renderStatus() {
   $("sync-detail").hidden = !detail.length;
   $("sync-detail").textContent = detail.join(" ");
 
+  logout.update(counts.total, navigator.onLine !== false);
+
   const prompt = $("login-prompt");
   prompt.hidden = !(s.loginNeeded && counts.total);
   $("login-link").textContent = `Log in again to send ${counts.total} waiting`;
@@ -99,6 +112,10 @@ function renderMeetingHeader() {
     ? `The server did not accept this meeting: ${Object.values(meeting.errors || {}).join(" ")}`
     : meeting.problem || "";
   $("fix-meeting").hidden = meeting.state === "sent";
+  $("meeting-notice").hidden = !meeting.continued_from;
+  $("meeting-notice").textContent = meeting.continued_from
+    ? "This meeting was already recorded (the same ward, date and venue), so you are continuing it: its concerns go there."
+    : "";
 }
 
 function showScreen(name) {
@@ -151,6 +168,7 @@ async function boot() {
   }
   const location = new Location(places);
   const list = new SavedList({
+    undoMinutes: Number(root.dataset.undoMinutes),
     onEdit: async (record) => {
       // Refused for its category? The list on the phone may be out of date: fetch it again.
       if (record.errors && record.errors.category) forms.concern.setCategories(await loadCategories());

@@ -86,6 +86,17 @@ export class ConcernForm {
     this.restoreDraft();
   }
 
+  // The meeting took the id of one the server already had: the same meeting, so what is
+  // being typed stays, and its draft follows it.
+  switchMeeting(meeting) {
+    const before = this.draftKey();
+    this.meeting = meeting;
+    try {
+      const draft = localStorage.getItem(before);
+      if (draft !== null) { localStorage.setItem(this.draftKey(), draft); localStorage.removeItem(before); }
+    } catch { /* storage unavailable: the form still holds the text */ }
+  }
+
   stepResidents(delta) {
     const input = $("concern-residents");
     input.value = String(Math.max(1, (parseInt(input.value, 10) || 1) + delta));

@@ -26,7 +26,12 @@ export class Location {
     $("grid-ref").addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); this.findGrid(); } });
     $("pick-ward").addEventListener("change", () => this.pickWard($("pick-ward").value));
     $("clear-place").addEventListener("click", () => this.reset());
-    $("place-more").addEventListener("toggle", () => { if ($("place-more").open) this.showMap(); });
+    $("place-more").addEventListener("toggle", () => {
+      if (!$("place-more").open) return;
+      this.showMap();
+      // The whole map above the sticky Save bar (its scroll-margin), ready to be tapped.
+      $("place-map").scrollIntoView({ block: "nearest" });
+    });
     this.fillWardPicker();
   }
 

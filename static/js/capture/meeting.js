@@ -1,16 +1,30 @@
-// The meeting form (Ward, Date, Venue, Attendance, Start meeting) and the list of
-// meetings kept on this phone, so an ended meeting can be reopened.
+// The meeting form (Ward, Date, Venue, Attendance, who attended, Start meeting) and the
+// list of meetings kept on this phone, so an ended meeting can be reopened. Starting one
+// already on the phone or the server (same ward, date and venue) asks to continue it.
 
+import { findSame, recordFromServer } from "./same.js";
 import * as store from "./store.js";
+import { sameOnServer } from "./sync.js";
 
 const $ = (id) => document.getElementById(id);
-const FIELDS = { ward_codes: "meeting-ward", date: "meeting-date", venue: "meeting-venue", attendance: "meeting-attendance" };
-const NAMES = { ward_codes: "Ward", date: "Date", venue: "Venue", attendance: "Attendance", kind: "Type of meeting", start_time: "Start time" };
+const FIELDS = {
+  ward_codes: "meeting-ward", date: "meeting-date", venue: "meeting-venue", attendance: "meeting-attendance",
+  police_partners: "meeting-partners",
+};
+const NAMES = {
+  ward_codes: "Ward", date: "Date", venue: "Venue", attendance: "Attendance", kind: "Type of meeting", start_time: "Start time",
+  team_codes: "Teams that attended", police_partners: "Anyone else",
+};
 
 // The phone's own calendar day and clock, not UTC's: a meeting at 00:30 is today's.
 function today() {
   const d = new Date();
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+// "2026-11-25" -> "Wed 25 Nov", read as the phone's own calendar day.
+function dayText(iso) {
+  const [y, m, d] = (iso || "").split("-").map(Number);
+  return y ? new Date(y, m - 1, d).toLocaleDateString(undefined, { weekday: "short", day: "numeric", month: "short" }) : iso;
 }
 function clock() {
   const d = new Date();
@@ -24,9 +38,13 @@ export class MeetingForm {
     this.onStart = onStart;
     this.onResume = onResume;
     this.editing = null;
+    this.same = null; // the meeting found to be this one, while the officer is asked
     this.form = $("meeting-form");
     this.fillWards();
     this.form.addEventListener("submit", (e) => { e.preventDefault(); this.save(); });
+    this.form.addEventListener("change", (e) => { if (e.target.name === "team_codes") this.countTeams(); });
+    $("meeting-same-continue").addEventListener("click", () => this.continueSame());
+    $("meeting-same-back").addEventListener("click", () => { this.hideSame(); $("meeting-venue").focus(); });
     $("meeting-cancel").addEventListener("click", () => onCancel(this.editing));
     $("recent-list").addEventListener("click", (e) => {
       const button = e.target.closest("button[data-meeting]");
@@ -47,6 +65,8 @@ export class MeetingForm {
   async show() {
     this.editing = null;
     this.form.reset();
+    this.hideSame();
+    this.countTeams();
     this.showErrors({});
     $("meeting-title").textContent = "Start a meeting";
     $("meeting-submit").textContent = "Start meeting";
@@ -71,6 +91,11 @@ export class MeetingForm {
     $("meeting-kind").value = d.kind;
     $("meeting-time").value = d.start_time || "";
     $("meeting-pcc").checked = Boolean(d.pcc_attended);
+    const teams = new Set(d.team_codes || []);
+    this.teamBoxes().forEach((box) => { box.checked = teams.has(box.value); });
+    $("meeting-partners").value = d.police_partners || "";
+    this.countTeams();
+    this.hideSame();
     this.showErrors(record.errors || {});
     $("meeting-ward").focus();
   }
@@ -86,6 +111,8 @@ export class MeetingForm {
       venue: $("meeting-venue").value.trim(),
       attendance: attendance === "" ? null : Number(attendance),
       status: "held",
+      team_codes: this.teamBoxes().filter((box) => box.checked).map((box) => box.value),
+      police_partners: $("meeting-partners").value.trim(),
       pcc_attended: $("meeting-pcc").checked,
       notes: "",
       _attendance_text: attendance,
@@ -100,11 +127,70 @@ export class MeetingForm {
     return errors;
   }
 
+  teamBoxes() {
+    return [...this.form.querySelectorAll("input[name=team_codes]")];
+  }
+
+  countTeams() {
+    const n = this.teamBoxes().filter((box) => box.checked).length;
+    $("meeting-who-count").textContent = n ? `(${n} team${n === 1 ? "" : "s"})` : "";
+  }
+
   async save() {
+    if (this.saving) return;
     const v = this.values();
     const errors = this.validate(v);
     if (Object.keys(errors).length) { this.showErrors(errors); return; }
     delete v._attendance_text;
+    if (!this.editing) {
+      // The same meeting already started (on this phone, or by a colleague): continue it.
+      this.saving = true;
+      $("meeting-submit").disabled = true;
+      try {
+        const records = await store.meetings();
+        const mine = findSame(v, { records });
+        const theirs = mine ? null : await sameOnServer(v);
+        const same = mine || findSame(v, { server: theirs ? [theirs] : [] });
+        if (same) { this.askSame(same); return; }
+      } finally {
+        this.saving = false;
+        $("meeting-submit").disabled = false;
+      }
+    }
+    await this.keep(v);
+  }
+
+  askSame(same) {
+    this.same = same;
+    const m = same.record ? { ...same.record.data, ward_name: same.record.label.ward_name } : { ...same.server, ward_name: same.server.ward_names[0] };
+    const where = [m.venue, m.ward_name].filter(Boolean).join(", ");
+    $("meeting-same-text").textContent = same.record
+      ? `A meeting at ${where} on ${dayText(m.date)} is already on this phone. Continue it, so its concerns stay together?`
+      : `A meeting at ${where} on ${dayText(m.date)} is already recorded, perhaps by a colleague. Continue it, so its concerns stay together?`;
+    $("meeting-same").hidden = false;
+    this.showErrors({});
+    $("meeting-same-title").focus();
+  }
+
+  hideSame() {
+    this.same = null;
+    $("meeting-same").hidden = true;
+  }
+
+  async continueSame() {
+    const same = this.same;
+    if (!same) return;
+    this.hideSame();
+    if (same.record) { await this.resume(same.record.id); return; }
+    const ward = this.places.ward(same.server.ward_codes[0]);
+    const fresh = recordFromServer(same.server, { owner: this.owner(), ladName: ward ? ward.lad_name : "" });
+    // Put only if the phone lacks it: never overwrite a copy with its own queued state.
+    const record = (await store.update("meetings", fresh.id, (r) => (r ? { ...r, ended_at: null } : fresh)));
+    await store.setMeta("last-ward", fresh.data.ward_codes[0]);
+    this.onResume(record);
+  }
+
+  async keep(v) {
     const ward = this.places.ward(v.ward_codes[0]);
     const label = { ward_name: ward ? ward.ward_name : v.ward_codes[0], lad_name: ward ? ward.lad_name : "" };
     let record;

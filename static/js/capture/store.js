@@ -109,6 +109,28 @@ export async function renumber(storeName, id, newId, fn) {
   return next ? { ...next, id: newId } : undefined;
 }
 
+// The meeting `fromId` is one the server already holds as `record` (the same ward, date
+// and venue, started on another phone or before this one could ask): in one transaction
+// `record` takes its place, its concerns move to `record`'s id, and it stays the current
+// meeting if it was. A copy of `record` already on the phone is kept (and reopened).
+export async function continueMeeting(fromId, record) {
+  const db = await open();
+  const tx = db.transaction(["meetings", "concerns", "meta"], "readwrite");
+  const meetingStore = tx.objectStore("meetings");
+  const old = await meetingStore.get(fromId);
+  const kept = await meetingStore.get(record.id);
+  const next = { ...(kept || record), ended_at: old ? old.ended_at || null : null, continued_from: fromId };
+  meetingStore.put(next);
+  if (fromId !== record.id) meetingStore.delete(fromId);
+  const concernStore = tx.objectStore("concerns");
+  for (const c of await concernStore.index("meeting").getAll(fromId)) concernStore.put({ ...c, meeting_id: record.id });
+  const meta = tx.objectStore("meta");
+  if ((await meta.get("current-meeting")) === fromId) meta.put(record.id, "current-meeting");
+  await tx.done;
+  changed();
+  return next;
+}
+
 export async function remove(storeName, id) {
   const db = await open();
   await db.delete(storeName, id);

@@ -8,14 +8,19 @@
 // for the officer to fix; a 401 stops everything until the officer logs in again.
 // A 409 (another entry is stored under this id) or 404 (one the officer may not see) to
 // a new entry keeps it too, as a "conflict": never sent again under that id, it waits
-// for the officer to send it as a new entry (`sendAsNew`).
+// for the officer to send it as a new entry (`sendAsNew`). A 409 naming an `existing`
+// meeting (held at the same ward, date and venue) continues that one: the phone's meeting
+// takes its id, and its concerns go there.
 
 import { concernEditable } from "./contract.js";
+import { recordFromServer } from "./same.js";
 import * as store from "./store.js";
 
 const MAX_DELAY_MS = 60000;
 const SLOW_RETRY_MS = 60000;
 const REQUEST_TIMEOUT_MS = 20000;
+// Asking whether a meeting is already recorded must not keep the officer waiting long.
+const LOOKUP_TIMEOUT_MS = 4000;
 // Entries in flight at once. Over a hall's mobile signal each answer takes a round
 // trip of a few hundred ms, and a queue of a whole meeting sent one by one waits for
 // every one of them; browsers open up to 6 connections to a server, so 3 leaves room
@@ -159,9 +164,9 @@ async function inLanes(records, send) {
   if (stopped) throw stopped;
 }
 
-async function call(method, url, body, token) {
+async function call(method, url, body, token, timeoutMs = REQUEST_TIMEOUT_MS) {
   const controller = new AbortController();
-  const timeout = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
+  const timeout = setTimeout(() => controller.abort(), timeoutMs);
   const headers = { Accept: "application/json" };
   if (body) headers["Content-Type"] = "application/json";
   if (token) headers["X-CSRFToken"] = token;
@@ -224,9 +229,27 @@ async function sendMeeting(id, session) {
       return { ...r, state: "sent", sent_at: now(), errors: null, problem: null };
     }
     if (status === 422) return { ...r, state: "rejected", errors: body.fields || { body: body.error } };
+    if (status === 409 && body.existing) return undefined; // continued below
     if (status === 409 || status === 404) return { ...r, state: "conflict", problem: conflictText(status, "meeting") };
     return { ...r, problem: problemText(status, body) };
   });
+  if (status === 409 && body.existing && body.existing.id) {
+    await store.continueMeeting(id, recordFromServer(body.existing, { owner: meeting.owner, ladName: meeting.label.lad_name }));
+  }
+}
+
+// The held meeting the server has that `wanted` ({ward_codes, date, venue}) would repeat,
+// or null when there is none or it cannot say (offline, logged out, slow): the phone
+// then asks nothing, and a 409 continues the meeting when it is sent.
+export async function sameOnServer(wanted) {
+  if (navigator.onLine === false || !wanted.venue) return null;
+  const query = new URLSearchParams({ ward_code: wanted.ward_codes[0], date: wanted.date, venue: wanted.venue });
+  try {
+    const { status, body } = await call("GET", `/api/v1/meetings/same?${query}`, null, null, LOOKUP_TIMEOUT_MS);
+    return status === 200 && body.meeting ? body.meeting : null;
+  } catch {
+    return null;
+  }
 }
 
 // The id is taken on the server: by another entry the officer may see (409), or by one
@@ -251,6 +274,7 @@ async function sendConcern(id, session) {
   const concern = await store.get("concerns", id);
   if (!concern) return;
   if (concern.change === "undo") return sendUndo(concern, session);
+  if (concern.change === "correction") return sendCorrection(concern, session);
   if (concern.state === "waiting") {
     // Its meeting's id is taken on the server by another meeting: not to be linked to that one.
     const meeting = await store.get("meetings", concern.meeting_id);
@@ -353,6 +377,30 @@ async function sendUndo(concern, session) {
   return store.update("concerns", id, (r) => (r ? {
     ...r, change: null, state: "sent", problem: `Not undone: ${(body && body.error) || status}`,
   } : undefined));
+}
+
+// For "Add a correction" to a concern the team has acted on: kept on the phone and sent
+// with the queue, like every entry.
+export async function correct(id, text) {
+  const result = await store.update("concerns", id, (r) => (r && r.state === "sent"
+    ? { ...r, change: "correction", correction: text, problem: null } : undefined));
+  soon();
+  return result;
+}
+
+async function sendCorrection(concern, session) {
+  const { id } = concern;
+  const { status, body } = await tracked(id, () => write("POST", `/api/v1/concerns/${id}/corrections`, { text: concern.correction }, session));
+  await store.update("concerns", id, (r) => {
+    if (!r || r.change !== "correction") return undefined;
+    if (status === 201) {
+      state.lastSentAt = now();
+      return { ...r, change: null, correction: null, corrected_at: now(), problem: null };
+    }
+    // Refused (the text, or not theirs): given up, its text kept for the officer to send again.
+    const why = (body && ((body.fields && body.fields.text) || body.error)) || status;
+    return { ...r, change: null, problem: `Your correction was not sent: ${why}` };
+  });
 }
 
 // For the undo button: a concern that never left the phone is simply forgotten; one
