@@ -6,16 +6,13 @@
   var form = document.getElementById("map-filters");
   var legend = document.getElementById("map-legend");
   if (!holder || typeof L === "undefined") { return; }
-  var config = JSON.parse(document.getElementById("map-config").textContent);
   // ColorBrewer YlOrRd, 5 classes: readable for colour-blind users and in print.
   var RAMP = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"];
   var DESIGNATION = { strengthen: "#a1261f", support: "#d08c00", sustain: "#1f6b3a" };
 
   var map = L.map(holder, { zoomSnap: 0.5, preferCanvas: false });
   map.attributionControl.setPrefix(false).addAttribution("Boundaries: ONS, Open Government Licence v3");
-  if (config.tileUrl) {
-    L.tileLayer(config.tileUrl, { attribution: config.tileAttribution || "" }).addTo(map);
-  }
+  if (window.EngageBasemap) { window.EngageBasemap.addTo(map); }
   var wardShapes = null, designationLayer = null, outlineLayer = null;
   var heatLayer = L.heatLayer ? L.heatLayer([], { radius: 22, blur: 18, minOpacity: 0.35 }) : null;
   var figures = {}, breaks = [], measure = "count";
