@@ -2,6 +2,7 @@
 // meetings kept on this phone, so an ended meeting can be reopened.
 
 import * as store from "./store.js";
+import { cacheMeetingTiles } from "./tiles.js";
 
 const $ = (id) => document.getElementById(id);
 const FIELDS = { ward_codes: "meeting-ward", date: "meeting-date", venue: "meeting-venue", attendance: "meeting-attendance" };
@@ -125,11 +126,13 @@ export class MeetingForm {
       return;
     }
     if (record) this.onStart(record);
+    if (record) cacheMeetingTiles(this.places, v.ward_codes[0]); // the streets around it, for offline
   }
 
   async resume(id) {
     const record = await store.update("meetings", id, (r) => (r ? { ...r, ended_at: null } : undefined));
     if (record) this.onResume(record);
+    if (record) cacheMeetingTiles(this.places, record.data.ward_codes[0]);
   }
 
   showErrors(errors) {
