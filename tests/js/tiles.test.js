@@ -19,6 +19,8 @@ test("tiles are numbered as the slippy map numbers them", () => {
   assert.deepEqual(tileRange([-1.2345, 54.5742, -1.2345, 54.5742], 14), { x0: 8135, x1: 8135, y0: 5215, y1: 5215 });
   assert.deepEqual(tileRange([-1.2345, 54.5742, -1.2345, 54.5742], 16), { x0: 32543, x1: 32543, y0: 20863, y1: 20863 });
   assert.deepEqual(tileRange([-180, -85, 180, 85], 0), { x0: 0, x1: 0, y0: 0, y1: 0 });
+  assert.deepEqual(tileRange([-1.2345, 54.5742, -1.2345, 54.5742], 14, 1), { x0: 8134, x1: 8136, y0: 5214, y1: 5216 });
+  assert.deepEqual(tileRange([-180, -85, 180, 85], 1, 1), { x0: 0, x1: 1, y0: 0, y1: 1 }, "never past the world's edge");
 });
 
 test("vector tiles are kept one zoom shallower than shown, within the archive's zooms", () => {
@@ -34,9 +36,11 @@ test("a town ward and its neighbours are kept down to street level, under the ca
   const zooms = new Set(tiles.map((t) => t.z));
   assert.deepEqual([...zooms], [11, 12, 13, 14, 15]);
   assert.ok(tiles.length <= MAX_TILES, `${tiles.length} tiles`);
-  // Every point of the box is on a kept tile at the deepest zoom.
-  const r = tileRange(TOWN, 15);
-  for (const [x, y] of [[r.x0, r.y0], [r.x1, r.y1]]) assert.ok(tiles.some((t) => t.z === 15 && t.x === x && t.y === y));
+  // Every point of the box is on a kept tile at every zoom, and so is a tile's width around it.
+  for (const z of zooms) {
+    const r = tileRange(TOWN, z, 1);
+    for (const [x, y] of [[r.x0, r.y0], [r.x1, r.y1]]) assert.ok(tiles.some((t) => t.z === z && t.x === x && t.y === y), `${z}/${x}/${y}`);
+  }
   assert.equal(new Set(tiles.map((t) => `${t.z}/${t.x}/${t.y}`)).size, tiles.length, "no tile twice");
 });
 
@@ -45,7 +49,7 @@ test("a large rural area stops at the last whole zoom that fits the cap", () => 
   const zooms = [...new Set(tiles.map((t) => t.z))];
   assert.ok(tiles.length <= MAX_TILES, `${tiles.length} tiles`);
   assert.ok(zooms.length >= 2 && zooms.at(-1) < 16, `zooms ${zooms}`);
-  const next = tileRange(RURAL, zooms.at(-1) + 1);
+  const next = tileRange(RURAL, zooms.at(-1) + 1, 1);
   assert.ok(tiles.length + (next.x1 - next.x0 + 1) * (next.y1 - next.y0 + 1) > MAX_TILES, "the next zoom would not have fitted");
   assert.ok(tileList(VECTOR, RURAL, 10).length <= 10);
 });

@@ -18,11 +18,15 @@ function latToY(lat, z) {
   return Math.floor(((1 - Math.asinh(Math.tan(rad)) / Math.PI) / 2) * 2 ** z);
 }
 
-// The tile columns and rows covering box [west, south, east, north] at zoom z.
-export function tileRange(box, z) {
+// The tile columns and rows covering box [west, south, east, north] at zoom z, and
+// `margin` more on every side.
+export function tileRange(box, z, margin = 0) {
   const last = 2 ** z - 1;
   const clamp = (v) => Math.max(0, Math.min(last, v));
-  return { x0: clamp(lonToX(box[0], z)), x1: clamp(lonToX(box[2], z)), y0: clamp(latToY(box[3], z)), y1: clamp(latToY(box[1], z)) };
+  return {
+    x0: clamp(lonToX(box[0], z) - margin), x1: clamp(lonToX(box[2], z) + margin),
+    y0: clamp(latToY(box[3], z) - margin), y1: clamp(latToY(box[1], z) + margin),
+  };
 }
 
 // The archive's zooms that draw the display zooms: protomaps-leaflet draws vector tiles
@@ -36,7 +40,8 @@ export function dataZooms(config) {
 }
 
 // The tiles to keep for a box: whole zoom levels from the widest down, while the total
-// stays within `cap`; only inside the archive's area.
+// stays within `cap`; only inside the archive's area. One tile more on every side, since
+// the phone's map shows the land around the wards too (a screen wider than they are).
 export function tileList(config, box, cap = MAX_TILES) {
   if (!box) return [];
   let area = box;
@@ -47,7 +52,7 @@ export function tileList(config, box, cap = MAX_TILES) {
   }
   const tiles = [];
   for (const z of dataZooms(config)) {
-    const r = tileRange(area, z);
+    const r = tileRange(area, z, 1);
     const count = (r.x1 - r.x0 + 1) * (r.y1 - r.y0 + 1);
     if (tiles.length + count > cap) break;
     for (let x = r.x0; x <= r.x1; x++) for (let y = r.y0; y <= r.y1; y++) tiles.push({ z, x, y });
