@@ -309,7 +309,7 @@ def _read(path: str, attribution: str | None = None, name: str | None = None) ->
         bounds=bounds if bounds[0] < bounds[2] and bounds[1] < bounds[3] else _parse_bounds(metadata.get("bounds")),
         min_zoom=header["min_zoom"],
         max_zoom=header["max_zoom"],
-        attribution=as_text(attribution) or as_text(metadata.get("attribution")) or DEFAULT_ATTRIBUTION,
+        attribution=as_text(attribution) or osm_credit(as_text(metadata.get("attribution"))) or DEFAULT_ATTRIBUTION,
         version=hashlib.sha256(f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}".encode()).hexdigest()[:10],
         layers=layers,
         tiles=header["addressed_tiles_count"],
@@ -322,6 +322,14 @@ def as_text(value) -> str:
     if not value or not isinstance(value, str):
         return ""
     return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", value)).split())[:300]
+
+
+def osm_credit(text: str) -> str:
+    """The ODbL asks for "© OpenStreetMap contributors"; archives often say less
+    (Protomaps builds: "Protomaps © OpenStreetMap")."""
+    if "openstreetmap" in text.lower() and "contributors" not in text.lower():
+        return re.sub(r"(?i)openstreetmap", "OpenStreetMap contributors", text, count=1)
+    return text
 
 
 def area() -> tuple[float, float, float, float]:

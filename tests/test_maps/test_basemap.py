@@ -196,3 +196,21 @@ def test_without_an_archive_the_tile_url_setting_is_used(app, users, instance, m
         "local": False,
         "attribution": "© Example",
     }
+
+
+@pytest.mark.parametrize(
+    "stored, shown",
+    [
+        (
+            '<a href="https://github.com/protomaps/basemaps">Protomaps</a> © <a href="https://openstreetmap.org">OpenStreetMap</a>',
+            "Protomaps © OpenStreetMap contributors",
+        ),
+        ("&copy; OpenStreetMap contributors", "© OpenStreetMap contributors"),
+        ("<script>alert(1)</script>Ordnance Survey", "alert(1) Ordnance Survey"),
+        ("", "© OpenStreetMap contributors"),
+    ],
+)
+def test_the_credit_is_plain_text_and_says_what_the_odbl_asks(tmp_path, stored, shown):
+    archive = tmp_path / "a.pmtiles"
+    write_raster_pmtiles(archive, zooms=range(8, 9), metadata={"attribution": stored} if stored else {})
+    assert basemap._read(str(archive)).attribution == shown
