@@ -110,8 +110,9 @@ def insist_on_password_change():
     return None
 
 
-# Files that are the same for everyone, whoever asks: a cache may keep them.
-SHARED_FILES = {"static", "vendor.file"}
+# Files that are the same for everyone, whoever asks: a cache may keep them. Base map
+# tiles are streets, not residents' data (log-in only keeps the app from being a public tile server).
+SHARED_FILES = {"static", "vendor.file", "maps.tile"}
 
 
 def is_personal(req) -> bool:

@@ -26,6 +26,7 @@ SCRIPTS = (
     "sync.js",
     "location.js",
     "concern.js",
+    "tiles.js",
     "meeting.js",
     "list.js",
     "logout.js",
@@ -36,7 +37,15 @@ STYLES = ("css/engage.css", "css/capture.css")
 
 ICONS = ("icons/capture-192.png", "icons/capture-512.png", "icons/capture-maskable-512.png", "icons/capture.svg")
 
-VENDOR = (("leaflet", "leaflet.js"), ("leaflet", "leaflet.css"), ("idb", "umd.js"))
+VENDOR = (
+    ("leaflet", "leaflet.js"),
+    ("leaflet", "leaflet.css"),
+    ("idb", "umd.js"),
+    ("protomaps-leaflet", "protomaps-leaflet.js"),
+)
+
+# Page scripts the capture page shares with the other map pages (the base map).
+SHARED_SCRIPTS = ("js/basemap.js",)
 
 # Reference data the page needs offline: fetched network-first, the cached copy used without signal.
 DATA_ENDPOINTS = ("api.categories", "api.wards", "api.v1_wards")
@@ -92,7 +101,7 @@ def shell_urls() -> list[str]:
         url_for("capture.manifest"),
         url_for("static", filename="favicon.svg"),
         *(url_for("static", filename=f"js/capture/{name}") for name in SCRIPTS),
-        *(url_for("static", filename=name) for name in STYLES),
+        *(url_for("static", filename=name) for name in STYLES + SHARED_SCRIPTS),
         *(url_for("static", filename=name) for name in ICONS),
         *(url_for("vendor.file", package=package, filename=name) for package, name in VENDOR),
     ]
@@ -107,7 +116,8 @@ def _shell_files() -> list[str]:
         os.path.join(templates, "base.html"),
         os.path.join(templates, "capture", "index.html"),
         *(os.path.join(static, "js", "capture", name) for name in SCRIPTS),
-        *(os.path.join(static, name) for name in STYLES + ICONS),
+        *(os.path.join(static, name) for name in STYLES + SHARED_SCRIPTS + ICONS),
+        os.path.join(templates, "maps", "_basemap.html"),
         *(os.path.join(node_modules, PACKAGES[package], name) for package, name in VENDOR),
     ]
 

@@ -1,7 +1,7 @@
 """The inspector's inbox and a concern's page: filter, act, record the outcome."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from engage.accounts.access import require_roles
@@ -163,12 +163,7 @@ def concern(concern_id):
         error=error,
         error_field=error_field,
         show_contact=show_contact,
-        where=whereabouts(
-            concern,
-            scope,
-            current_app.config["ENGAGE_TILE_URL"],
-            current_app.config["ENGAGE_TILE_ATTRIBUTION"],
-        ),
+        where=whereabouts(concern, scope),
         ward_form=ward_form,
     ), (422 if error or any(f.errors for form in (status_form, reroute_form, ward_form) for f in form or ()) else 200)
 

@@ -31,7 +31,7 @@ class Whereabouts:
     meeting_ward: Ward | None  # whose inbox page lists the meeting, if the user may open it
 
 
-def whereabouts(concern: Concern, scope: Scope, tile_url: str = "", tile_attribution: str = "") -> Whereabouts:
+def whereabouts(concern: Concern, scope: Scope) -> Whereabouts:
     how = HOW_PLACED.get(concern.location_source, concern.location_source)
     if concern.location_source == "ward" and concern.lon is not None:
         how += "; the point first recorded is still shown"
@@ -49,7 +49,7 @@ def whereabouts(concern: Concern, scope: Scope, tile_url: str = "", tile_attribu
             "properties": {"ward_name": concern.ward.name, "ward_code": concern.ward.code},
             "geometry": json.loads(concern.ward.geometry),
         }
-    map_data = {"point": point, "ward": outline, "tileUrl": tile_url, "tileAttribution": tile_attribution}
+    map_data = {"point": point, "ward": outline}
     meeting = concern.meeting
     return Whereabouts(how, grid_ref, worked_out, map_data, meeting, _meeting_ward(concern, meeting, scope))
 

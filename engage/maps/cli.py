@@ -1,14 +1,16 @@
 """`flask maps check-rollups` / `flask maps rebuild-rollups`: the map rollup tables
-against the concerns and meetings they summarise (engage/maps/rollup_check.py)."""
+against the concerns and meetings they summarise (engage/maps/rollup_check.py);
+`flask maps basemap FILE`: the offline base map (engage/maps/basemap.py)."""
 
 import sys
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
-from engage.maps import rollup_check
+from engage.maps import basemap, rollup_check
 
-maps_cli = AppGroup("maps", help="The map rollup tables: check them, rebuild them.")
+maps_cli = AppGroup("maps", help="The map rollup tables (check, rebuild) and the offline base map.")
 
 
 def _print_check(report: rollup_check.RollupCheck):
@@ -98,3 +100,44 @@ def rebuild_rollups_command(dry_run):
         click.echo(f"Dry run: a rebuild would write {counts}. Rolled back: nothing changed.")
     else:
         click.echo(f"Rebuilt the map rollups: wrote {counts}.")
+
+
+@maps_cli.command("basemap")
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option(
+    "--attribution",
+    help="Credit to show on the maps, if the archive's own is wrong or missing (default: the archive's, else \"© OpenStreetMap contributors\").",
+)
+@click.option(
+    "--remove", is_flag=True, help="Remove the installed base map: the maps go back to outlines (or ENGAGE_TILE_URL)."
+)
+def basemap_command(file, attribution, remove):
+    """Install FILE, a PMTiles or MBTiles archive of the area (e.g. an OpenStreetMap extract
+    of the four authorities, docs/deployment.md), as the maps' base map: it is checked, kept
+    in the instance folder in place of any earlier one, and served by the app itself. With
+    no FILE, say which base map is installed. Exit status 2 if FILE cannot be used."""
+    instance = current_app.instance_path
+    if remove:
+        removed = basemap.remove(instance)
+        click.echo("Removed the base map." if removed else "No base map was installed.")
+        return
+    if file is None:
+        described = basemap.describe(instance)
+        if described is None:
+            click.echo(
+                "No base map is installed: the maps show ward outlines only. Install one with `flask --app engage maps basemap FILE`."
+            )
+            return
+        source = basemap.installed_from(instance)
+        click.echo(f"Base map: {described.describe()}")
+        if source:
+            click.echo(f"Installed from {source.get('source')} at {source.get('installed_at')}.")
+        return
+    try:
+        described, warnings = basemap.install(file, instance, attribution)
+    except basemap.BasemapError as exc:
+        click.echo(f"Error: {exc} Nothing was changed.", err=True)
+        sys.exit(2)
+    click.echo(f"Installed the base map in {basemap.archive_path(instance)}: {described.describe()}")
+    for warning in warnings:
+        click.echo(f"Warning: {warning}", err=True)

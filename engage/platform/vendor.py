@@ -13,6 +13,8 @@ PACKAGES = {
     "leaflet.heat": "leaflet.heat/dist",
     "idb": "idb/build",
     "axe-core": "axe-core",
+    # Draws the offline base map's vector tiles (engage/maps/basemap.py) on a Leaflet map.
+    "protomaps-leaflet": "protomaps-leaflet/dist",
 }
 
 

@@ -1,6 +1,7 @@
 // A concern's place on its page: the point, and the outline of its ward (or only the
 // outline, when the ward is all that is known). Outlines on a plain background unless
-// the operator configured base tiles (ENGAGE_TILE_URL): no request leaves the app.
+// there is a base map (static/js/basemap.js): an installed archive served by the app, or
+// the operator's ENGAGE_TILE_URL.
 (function () {
   "use strict";
   var holder = document.getElementById("concern-map");
@@ -11,9 +12,7 @@
   // No scroll-wheel zoom: the map sits in a page people scroll past.
   var map = L.map(holder, { zoomSnap: 0.25, scrollWheelZoom: false });
   map.attributionControl.setPrefix(false).addAttribution("Boundaries: ONS, Open Government Licence v3");
-  if (data.tileUrl) {
-    L.tileLayer(data.tileUrl, { attribution: data.tileAttribution || "", maxZoom: 19 }).addTo(map);
-  }
+  var base = window.EngageBasemap ? window.EngageBasemap.addTo(map) : null;
 
   // The view first: Leaflet draws a vector layer only on a map that has one.
   var layers = [];
@@ -36,7 +35,7 @@
     }));
     drawn.push("point");
   }
-  if (point && (data.tileUrl || !ward)) {
+  if (point && (base || !ward)) {
     // Streets to read the place from (or nothing else to show): close in on the point.
     map.setView(point, 16);
   } else {

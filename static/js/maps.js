@@ -17,10 +17,7 @@
 
   var map = L.map(holder, { zoomSnap: 0.25, preferCanvas: false });  // fine steps: the area fills a phone too
   map.attributionControl.setPrefix(false).addAttribution("Boundaries: ONS, Open Government Licence v3");
-  // Base map: tiles from ENGAGE_TILE_URL when set; without it, outlines on a plain background.
-  if (config.tileUrl) {
-    L.tileLayer(config.tileUrl, { attribution: config.tileAttribution || "" }).addTo(map);
-  }
+  if (window.EngageBasemap) { window.EngageBasemap.addTo(map); }
   var wardShapes = null, designationLayer = null, outlineLayer = null;
   var heatLayer = L.heatLayer ? L.heatLayer([], { radius: 22, blur: 18, minOpacity: 0.35 }) : null;
   var figures = {}, classes = [], outside = {}, measure = "count", lad = config.filters.lad || "";

@@ -1,4 +1,4 @@
-// Draws a ward and its neighbours on a plain background: no base tiles, no internet.
+// Draws a ward and its neighbours over the base map (static/js/basemap.js), if any.
 (function () {
   "use strict";
   var holder = document.getElementById("ward-map");
@@ -8,6 +8,7 @@
 
   var map = L.map(holder, { zoomSnap: 0.25, attributionControl: true });
   map.attributionControl.setPrefix(false).addAttribution("Boundaries: ONS, Open Government Licence v3");
+  if (window.EngageBasemap) { window.EngageBasemap.addTo(map); }
 
   L.geoJSON({ type: "FeatureCollection", features: data.neighbours }, {
     style: { color: "#5b6770", weight: 1, fillColor: "#dfe5ea", fillOpacity: 0.7 },

@@ -13,7 +13,7 @@ route (or a new method on one) with no row here fails it, so whoever adds a rout
 decides who may use it. Rows for another team's concern, meeting and ward check that
 an inspector gets 404 there (not 403: whether it exists is not theirs to know).
 
-Every answer to someone signed in (but static and vendor files) must also say
+Every answer to someone signed in (but static and vendor files and base map tiles) must also say
 `Cache-Control: no-store`: `test_who_may_open_what` checks that on every row.
 """
 
@@ -65,6 +65,8 @@ TABLE = [
     # Capture, maps
     ("GET", "/capture", CAPTURE),
     ("GET", "/maps", LOGGED_IN),
+    # No base map installed here (tests/test_maps/test_basemap.py serves one's tiles).
+    ("GET", "/maps/tiles/12/2029/1303.mvt", who(302, 404, 404, 404, 404, 404)),
     # Inbox: inspectors see their teams' concerns and wards only
     ("GET", "/inbox", INBOX),
     ("GET", "/inbox/concerns/{concern}", who(302, 403, 200, 200, 200, 404)),
@@ -300,7 +302,7 @@ def test_who_may_open_what(app, callers, world, method, url, expected):
     assert {role: status for role, (status, _) in answers.items()} == expected
     # Whatever the status, an answer to someone signed in is kept by no cache (the
     # files that are the same for everyone aside).
-    shared_file = url.startswith(("/static/", "/vendor/"))
+    shared_file = url.startswith(("/static/", "/vendor/", "/maps/tiles/"))
     stored = {
         role: cache
         for role, (_, cache) in answers.items()

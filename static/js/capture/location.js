@@ -202,6 +202,7 @@ export class Location {
     if (!this.map) {
       this.map = L.map(holder, { zoomSnap: 0.25, attributionControl: true });
       this.map.attributionControl.setPrefix(false).addAttribution("Boundaries: ONS, Open Government Licence v3");
+      if (window.EngageBasemap) window.EngageBasemap.addTo(this.map);
       this.map.on("click", (e) => this.tapMap(e.latlng.lng, e.latlng.lat));
     }
     this.map.invalidateSize();

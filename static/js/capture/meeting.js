@@ -5,6 +5,7 @@
 import { findSame, recordFromServer } from "./same.js";
 import * as store from "./store.js";
 import { sameOnServer } from "./sync.js";
+import { cacheMeetingTiles } from "./tiles.js";
 
 const $ = (id) => document.getElementById(id);
 const FIELDS = {
@@ -211,11 +212,13 @@ export class MeetingForm {
       return;
     }
     if (record) this.onStart(record);
+    if (record) cacheMeetingTiles(this.places, v.ward_codes[0]); // the streets around it, for offline
   }
 
   async resume(id) {
     const record = await store.update("meetings", id, (r) => (r ? { ...r, ended_at: null } : undefined));
     if (record) this.onResume(record);
+    if (record) cacheMeetingTiles(this.places, record.data.ward_codes[0]);
   }
 
   showErrors(errors) {

@@ -7,6 +7,8 @@
  *   network first with a 3 s timeout (see pageNetworkFirst).
  * - Reference data (categories, wards) is network first with a short timeout, falling
  *   back to the last copy cached.
+ * - Base map tiles are answered from the cache static/js/capture/tiles.js fills when a
+ *   meeting starts (the streets around its ward), else from the network.
  * - Nothing else is touched: writes (POST, PATCH, DELETE) and all other pages go to the
  *   network as if there were no worker. The entries themselves are kept by the page in
  *   IndexedDB, never here.
@@ -18,6 +20,9 @@ const SHELL_CACHE = `capture-shell-${CAPTURE.version}`;
 const DATA_CACHE = "capture-data"; // not versioned: a new deployment keeps the last known wards
 const DATA_TIMEOUT_MS = 4000;
 const PAGE_TIMEOUT_MS = 3000;
+// Base map tiles (engage/maps/views.py tile), kept by static/js/capture/tiles.js when a meeting starts.
+const TILES = "/maps/tiles/";
+const TILE_CACHE = "capture-tiles";
 
 const shell = new Set(CAPTURE.shell);
 const data = new Set(CAPTURE.data);
@@ -61,6 +66,8 @@ self.addEventListener("fetch", (event) => {
   if (url.origin !== self.location.origin) return;
   if (url.pathname === CAPTURE.page && request.mode === "navigate") {
     event.respondWith(pageNetworkFirst(event));
+  } else if (url.pathname.startsWith(TILES)) {
+    event.respondWith(tileCacheFirst(request));
   } else if (data.has(url.pathname) && !url.search) {
     event.respondWith(networkFirst(request, url.pathname));
   } else if (shell.has(url.pathname)) {
@@ -102,6 +109,18 @@ async function cacheFirst(request, path) {
   const response = await fetch(request);
   if (keepable(response)) await cache.put(path, response.clone());
   return response;
+}
+
+// A meeting's tiles from the phone; others from the network, and none (an empty tile,
+// a blank square) without signal.
+async function tileCacheFirst(request) {
+  const cached = await (await caches.open(TILE_CACHE)).match(request, { ignoreVary: true });
+  if (cached) return cached;
+  try {
+    return await fetch(request);
+  } catch {
+    return new Response(null, { status: 504 });
+  }
 }
 
 async function networkFirst(request, path) {
