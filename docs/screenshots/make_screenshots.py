@@ -1,11 +1,13 @@
-"""Screenshots of the capture screens at 360 x 740, as an officer's phone shows them.
+"""Screenshots of the capture screens at 360 x 740, as an officer's phone shows them, and
+of the inspector's inbox, a concern's page and the concerns map, at 1280 px and 360 px.
 
-Serves the app on a throwaway SQLite database (the real 79 wards from ../shared/geodata),
-logs in through the real form and drives headless Chromium. From the repository root:
+Serves the app on a throwaway SQLite database (the real 79 wards from ../shared/geodata,
+and the demo data of `flask demo load`, labelled demo on every screen), logs in through
+the real form and drives headless Chromium. From the repository root:
 
     .venv/bin/python docs/screenshots/make_screenshots.py
 
-writes capture-meeting.png, capture-concern.png and capture-offline.png beside this file.
+writes the PNG files beside this file.
 """
 
 import sys
@@ -16,10 +18,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from engage.services.accounts import use_cheap_hashing  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
+from engage.accounts.services import create_user, use_cheap_hashing  # noqa: E402
+from engage.demo.services import load_demo  # noqa: E402
+from engage.extensions import db  # noqa: E402
+from engage.teams.models import Team  # noqa: E402
 from tests.conftest import CHROMIUM, make_test_app, prepare_database  # noqa: E402
 from tests.live import live_user_with_token  # noqa: E402
 
@@ -35,6 +40,42 @@ def serve():
     server.app = app
     server.url = f"http://127.0.0.1:{server.server_port}"
     return server
+
+
+def log_in(context, server, email, path):
+    page = context.new_page()
+    page.goto(f"{server.url}/login?next={path}")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    return page
+
+
+def inspector_screens(browser, server):
+    """The inspector of a demo INT (all data here is demo, so every page shows it, labelled)."""
+    with server.app.app_context():
+        load_demo()
+        team = db.session.scalars(db.select(Team).where(Team.is_demo, Team.kind == "int").order_by(Team.code)).first()
+        create_user("inspector@example.org", ["inspector"], password=PASSWORD, team_codes=[team.code])
+        db.session.commit()
+    for width, height, suffix in ((1280, 800, "desk"), (360, 740, "phone")):
+        context = browser.new_context(
+            viewport={"width": width, "height": height},
+            device_scale_factor=1 if width > 600 else 2,
+            locale="en-GB",
+            timezone_id="Europe/London",
+        )
+        page = log_in(context, server, "inspector@example.org", "/inbox")
+        page.wait_for_url("**/inbox**")
+        page.screenshot(path=HERE / f"inbox-{suffix}.png")
+        page.locator(".concern-item a").first.click()
+        page.locator("#concern-map[data-drawn]").wait_for(state="attached")
+        page.screenshot(path=HERE / f"concern-{suffix}.png", full_page=width > 600)
+        page.goto(f"{server.url}/maps")
+        page.locator("#class-legend li").first.wait_for()
+        page.wait_for_timeout(500)
+        page.screenshot(path=HERE / f"maps-{suffix}.png")
+        context.close()
 
 
 def concern(page, category, text, residents=1):
@@ -91,6 +132,8 @@ def main():
         # The status line stays at the top; the list of what is waiting below it.
         page.evaluate("window.scrollBy(0, document.getElementById('saved-title').getBoundingClientRect().top - 64)")
         page.screenshot(path=HERE / "capture-offline.png")
+        context.close()
+        inspector_screens(browser, server)
         browser.close()
     server.shutdown()
 

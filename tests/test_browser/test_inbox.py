@@ -63,7 +63,7 @@ def team_with_concerns(live_server, *texts, days_old=10):
                 officer,
             )
             # Led by this test's team, whatever other tests' teams cover Central.
-            concern.lead_team_id = team.id
+            concern.lead_team = team
             concern.due_date = None
             ids.append(concern.id)
         db.session.commit()
