@@ -61,7 +61,6 @@ def test_only_the_ward_known_draws_its_outline_and_says_no_exact_place(officer_c
     assert "A ward chosen by hand" in html and "None: no exact place was given" in html
     data = map_data(html)
     assert data["point"] is None and data["ward"]["properties"]["ward_code"] == CENTRAL
-    assert data["tileUrl"] == ""  # outlines only unless an operator configured tiles
 
 
 def test_unplaced_has_no_map(officer_client, staff_client):
