@@ -201,5 +201,6 @@ from engage.concerns import models as _concerns_models  # noqa: E402,F401
 from engage.geography import models as _geography_models  # noqa: E402,F401
 from engage.notify import models as _notify_models  # noqa: E402,F401
 from engage.platform import audit as _audit_models  # noqa: E402,F401  (the audit trail's table)
+from engage.platform import settings as _settings_models  # noqa: E402,F401  (settings an admin edits once)
 from engage.reports import models as _reports_models  # noqa: E402,F401
 from engage.teams import models as _teams_models  # noqa: E402,F401

@@ -18,6 +18,8 @@ MEETING_KINDS = {
     "pact": "PACT / ward panel",
     "partner_event": "Partner event",
     "school_youth": "School or youth event",
+    "scrutiny": "Scrutiny meeting",
+    "partnership": "Partnership meeting",
 }
 
 MEETING_STATUSES = ("planned", "held", "cancelled")
