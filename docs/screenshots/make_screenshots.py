@@ -65,13 +65,14 @@ def inspector_screens(browser, server):
             locale="en-GB",
             timezone_id="Europe/London",
         )
-        page = log_in(context, server, "inspector@example.org", "/inbox")
+        # The officer's screens above made real data, so the demo is asked for by name.
+        page = log_in(context, server, "inspector@example.org", "/inbox?source=demo")
         page.wait_for_url("**/inbox**")
         page.screenshot(path=HERE / f"inbox-{suffix}.png")
         page.locator(".concern-item a").first.click()
         page.locator("#concern-map[data-drawn]").wait_for(state="attached")
         page.screenshot(path=HERE / f"concern-{suffix}.png", full_page=width > 600)
-        page.goto(f"{server.url}/maps")
+        page.goto(f"{server.url}/maps?source=demo")
         page.locator("#class-legend li").first.wait_for()
         page.wait_for_timeout(500)
         page.screenshot(path=HERE / f"maps-{suffix}.png")
