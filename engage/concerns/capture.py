@@ -366,6 +366,10 @@ def amend_concern(concern: Concern, data) -> None:
         if category is None:
             errors["category"] = f"unknown category '{code}'"
         else:
+            # A due date still at the old category's target follows the new one; one a
+            # team set by hand stays.
+            if concern.due_date == default_due_date(concern.category, concern.raised_at):
+                concern.due_date = default_due_date(category, concern.raised_at)
             concern.category = category
     check(errors)
     for name, value in values.items():

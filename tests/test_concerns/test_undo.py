@@ -77,3 +77,23 @@ def test_once_a_team_has_acted_undo_and_edit_are_refused(db, team, app_ctx, to, 
         )
         == 0
     )
+
+
+def test_a_category_corrected_in_the_undo_window_moves_the_default_due_date(db, team, app_ctx):
+    from engage.concerns.models import Category
+
+    bikes = db.session.scalar(sa.select(Category).where(Category.code == "off_road_bikes"))
+    speeding = db.session.scalar(sa.select(Category).where(Category.code == "speeding"))
+    bikes.target_days, speeding.target_days = 28, 14
+    db.session.commit()
+    first, second = concerns(db, 2)
+    raised = first.raised_at
+    assert (first.due_date - raised.date()).days in (27, 28, 29)  # 28 days after the office's day it was raised
+    amend_concern(first, {"category": "speeding"})
+    assert first.due_date == second.due_date - timedelta(days=14)
+
+    # A due date set by hand is the team's decision: a correction leaves it.
+    by_hand = second.due_date + timedelta(days=3)
+    second.due_date = by_hand
+    amend_concern(second, {"category": "speeding"})
+    assert second.due_date == by_hand
