@@ -5,6 +5,9 @@
   var dataEl = document.getElementById("ward-data");
   if (!holder || !dataEl || typeof L === "undefined") { return; }
   var data = JSON.parse(dataEl.textContent);
+  // A neighbour opens on the same data (real or demo) as this page.
+  var source = new URLSearchParams(window.location.search).get("source");
+  var sourceQuery = source ? "?source=" + encodeURIComponent(source) : "";
 
   var map = L.map(holder, { zoomSnap: 0.25, attributionControl: true });
   map.attributionControl.setPrefix(false).addAttribution("Boundaries: ONS, Open Government Licence v3");
@@ -18,7 +21,7 @@
       var name = document.createElement("span");
       name.textContent = p.ward_name;
       layer.bindTooltip(name, { sticky: true });
-      layer.on("click", function () { window.location.href = "/wards/" + p.ward_code; });
+      layer.on("click", function () { window.location.href = "/wards/" + p.ward_code + sourceQuery; });
     }
   }).addTo(map);
 

@@ -55,3 +55,10 @@ def test_leaflet_is_served_by_the_app(client):
     assert response.status_code == 200 and b"Leaflet" in response.data[:2000]
     assert client.get("/vendor/nothing/x.js").status_code == 404
     assert client.get("/vendor/leaflet/../../package.json").status_code == 404
+
+
+def test_neighbour_links_keep_the_data_source_chosen(client):
+    html = client.get("/wards/E05009857?source=demo").get_data(as_text=True)
+    assert 'href="/wards/E05009866?source=demo"' in html
+    plain = client.get("/wards/E05009857").get_data(as_text=True)
+    assert 'href="/wards/E05009866"' in plain
