@@ -35,7 +35,7 @@ class WardUpdate(db.Model):
     published_by: so.Mapped[str] = so.mapped_column(sa.String(254), default="")
     # A published update taken down again: kept (the public saw it), never shown.
     withdrawn_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
-    withdrawn_by: so.Mapped[str] = so.mapped_column(sa.String(254), default="")
+    withdrawn_by: so.Mapped[str] = so.mapped_column(sa.String(254), default="", server_default="")
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     is_demo: so.Mapped[bool] = so.mapped_column(default=False)
 

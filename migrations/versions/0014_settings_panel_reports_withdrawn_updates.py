@@ -17,7 +17,8 @@ rebuild of `meeting` would drop the rollup and link-column triggers of 0007 and 
 0013): the constraint's text is replaced in place instead (writable_schema, then a new
 schema_version), which is safe because every stored row already satisfies both the old
 and the new condition. Downgrading narrows them again and refuses while rows use the
-new values.
+new values. `withdrawn_by` keeps its '' default on both engines, so a loader that names
+the older columns only (bench/dataset.py's COPY) still writes rows.
 """
 
 import sqlalchemy as sa
@@ -114,7 +115,6 @@ def upgrade():
         op.add_column(
             "ward_update", sa.Column("withdrawn_by", sa.String(length=254), nullable=False, server_default="")
         )
-        op.alter_column("ward_update", "withdrawn_by", server_default=None)
     for table, name, old, new in CHECKS:
         _replace_check(table, name, old, new)
 
