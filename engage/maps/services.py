@@ -11,7 +11,7 @@ counted from the concerns directly; `use_rollup=False` counts everything that wa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -30,7 +30,7 @@ from engage.extensions import db
 from engage.geography.models import BoundarySet, LocalAuthority, Ward
 from engage.geography.register import register_entries
 from engage.maps import rollup
-from engage.platform.dates import day_range
+from engage.platform.dates import day_range, last_twelve_months
 
 # No concern or meeting is older; earlier filter dates are refused.
 EARLIEST_FILTER_DATE = date(1900, 1, 1)
@@ -79,10 +79,11 @@ class MapFilters:
             return value
 
         date_to = day("to", today)
-        date_from = day("from", date_to - timedelta(days=365))
+        year_from, _ = last_twelve_months(date_to)
+        date_from = day("from", year_from)
         if date_from > date_to:
             errors.append("from: the period starts after it ends")
-            date_from = date_to - timedelta(days=365)
+            date_from = year_from
         source, wrong = parse_source(args.get("source"), default_source)
         if wrong:
             errors.append(wrong)

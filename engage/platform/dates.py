@@ -24,3 +24,21 @@ def office_day(moment: datetime | None = None) -> date:
     """The calendar day on the office's wall at `moment` (an aware datetime; now when
     None): what "raised on", "due" and "overdue" count in."""
     return (moment or datetime.now(UTC)).astimezone(OFFICE_ZONE).date()
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` calendar months on (or back), on the month's last day when
+    it has no such day: 31 August + 6 months is 28 (or 29) February."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    next_first = date(year + (month == 12), month % 12 + 1, 1)
+    last_day = (next_first - date.resolution).day
+    return date(year, month, min(day.day, last_day))
+
+
+def last_twelve_months(today: date) -> tuple[date, date]:
+    """The twelve months ending today, today included: from the day after the same date
+    a year ago. A meeting held today counts in it; one held exactly a year ago does not
+    (it is in the twelve months before)."""
+    return add_months(today, -12) + date.resolution, today

@@ -18,7 +18,7 @@ from engage.concerns.models import Category, Concern, Meeting
 from engage.concerns.workflow import OPEN_STATUSES
 from engage.extensions import db
 from engage.geography.boundaries import current_boundary_set
-from engage.geography.models import LocalAuthority, Ward
+from engage.geography.models import Ward
 from engage.geography.register import register_entries
 from engage.platform.dates import day_range
 
@@ -254,62 +254,31 @@ def concerns_per_meeting(meeting_ids) -> dict[str, int]:
 # --- coverage ----------------------------------------------------------------------
 
 
-@dataclass
-class WardCoverage:
-    code: str
-    name: str
-    authority: str
-    visited: bool
-    last_meeting: date | None
-    next_planned: date | None
-    overdue: bool
-
-
-def coverage(period: Period, source: str, today: date | None = None) -> list[WardCoverage]:
-    """Per ward of the current set: visited in the period (a Your Force Your Voice
-    meeting held), the last meeting ever, the next planned, and overdue = no meeting
-    in the 12 months before the period's end (the programme's promise)."""
-    today = today or date.today()
-    boundary_set = current_boundary_set()
-    wards = db.session.scalars(
-        sa.select(Ward)
-        .join(Ward.local_authority)
-        .where(Ward.boundary_set_id == boundary_set.id)
-        .options(so.contains_eager(Ward.local_authority))
-        .order_by(LocalAuthority.code, Ward.name)
-    ).all()
-    # By ward code: a meeting recorded against an older vintage's ward still counts.
-    # Per ward (of any vintage), one probe each along ix_meeting_ward_ward_status_date
-    # (meeting_ward carries the meeting's date, status, kind and source): the last
-    # held on or before the period's end, the first planned from today.
+def ward_meetings(period: Period, source: str, today: date) -> dict[str, tuple[bool, date | None, date | None]]:
+    """{ward code: (a Your Force Your Voice meeting held in the period, the last held up
+    to today, the first planned from today)}, for wards with any. By ward code: a meeting
+    recorded against an older vintage's ward still counts. Per ward (of any vintage), three
+    probes along ix_meeting_ward_ward_status_date (meeting_ward carries the meeting's date,
+    status, kind and source), whatever the number of meetings."""
     links = link_columns.c
     mine = [links.ward_id == Ward.id, links.kind == YFYV, links.is_demo.is_(source == "demo")]
-    last, planned = {}, {}
-    for code, held_on, planned_on in db.session.execute(
+    held = [*mine, links.status == "held"]
+    out: dict[str, tuple[bool, date | None, date | None]] = {}
+    for code, in_period_last, last, planned in db.session.execute(
         sa.select(
             Ward.code,
-            sa.select(sa.func.max(links.date))
-            .where(*mine, links.status == "held", links.date <= period.end)
-            .scalar_subquery(),
+            sa.select(sa.func.max(links.date)).where(*held, links.date <= period.end).scalar_subquery(),
+            sa.select(sa.func.max(links.date)).where(*held, links.date <= today).scalar_subquery(),
             sa.select(sa.func.min(links.date))
             .where(*mine, links.status == "planned", links.date >= today)
             .scalar_subquery(),
         )
     ):
-        if held_on is not None and (code not in last or held_on > last[code]):
-            last[code] = held_on
-        if planned_on is not None and (code not in planned or planned_on < planned[code]):
-            planned[code] = planned_on
-    year_before = period.end - timedelta(days=365)
-    return [
-        WardCoverage(
-            w.code,
-            w.name,
-            w.local_authority.name,
-            w.code in last and last[w.code] >= period.start,
-            last.get(w.code),
-            planned.get(w.code),
-            last.get(w.code) is None or last[w.code] <= year_before,
+        visited = in_period_last is not None and in_period_last >= period.start
+        was = out.get(code, (False, None, None))
+        out[code] = (
+            was[0] or visited,
+            max(filter(None, (was[1], last)), default=None),
+            min(filter(None, (was[2], planned)), default=None),
         )
-        for w in wards
-    ]
+    return {code: v for code, v in out.items() if any(v)}

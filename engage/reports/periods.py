@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from engage.extensions import db
+from engage.platform import dates
 from engage.platform.audit import AuditEvent, current_actor
 from engage.platform.db import utcnow
 from engage.reports.aggregation import Period
@@ -23,7 +24,7 @@ def last_quarter(today: date) -> Period:
 
 
 def last_twelve_months(today: date) -> Period:
-    return Period(today - timedelta(days=365), today - timedelta(days=1))
+    return Period(*dates.last_twelve_months(today))
 
 
 def last_report_end() -> date | None:

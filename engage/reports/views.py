@@ -1,6 +1,6 @@
 """The office's reports pages: the Panel report in HTML, Word and PDF, coverage."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import (
     Blueprint,
@@ -8,12 +8,12 @@ from flask import (
     current_app,
     render_template,
     request,
+    url_for,
 )
 
 from engage.accounts.access import require_roles
 from engage.demo.source import source_from
 from engage.extensions import db
-from engage.reports.aggregation import coverage as ward_coverage
 from engage.reports.panel_report import (
     NARRATIVE_KEYS,
     build_panel_report,
@@ -23,6 +23,13 @@ from engage.reports.panel_report import (
     render_pdf,
 )
 from engage.reports.periods import last_twelve_months, parse_period, presets, record_report
+from engage.reports.visits import (
+    DUE_WINDOW_DAYS,
+    coverage_csv,
+    due_with_nothing_planned,
+)
+from engage.reports.visits import plan as ward_plan
+from engage.reports.visits import targets as coverage_targets
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -97,26 +104,15 @@ def coverage():
     source = source_from(request.args)
     if source.error:
         errors.append(source.error)
-    rows = ward_coverage(period, source.name, today)
+    show_due = request.args.get("show") == "due"
+    rows = ward_plan(period, source.name, today)
+    listed = due_with_nothing_planned(rows) if show_due else rows
     if request.args.get("format") == "csv" and not errors:  # else the page, saying what is wrong
-        import csv
-        import io
-
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(
-            ["ward_code", "ward_name", "authority", "visited_in_period", "last_meeting", "next_planned", "overdue"]
-        )
-        for w in rows:
-            writer.writerow(
-                [w.code, w.name, w.authority, w.visited, w.last_meeting or "", w.next_planned or "", w.overdue]
-            )
+        name = f"ward-coverage{'-due' if show_due else ''}{'-DEMO' if source.is_demo else ''}.csv"
         return Response(
-            out.getvalue(),
+            coverage_csv(listed),
             mimetype="text/csv",
-            headers={
-                "Content-Disposition": f'attachment; filename="ward-coverage{"-DEMO" if source.is_demo else ""}.csv"'
-            },
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
     status = {
         w.code: ("visited" if w.visited else "planned" if w.next_planned else "overdue" if w.overdue else "not visited")
@@ -126,8 +122,21 @@ def coverage():
         "reports/coverage.html",
         rows=rows,
         period=period,
+        today=today,
         errors=errors,
         source=source,
+        show_due=show_due,
+        due=due_with_nothing_planned(rows),
         not_visited=[w for w in rows if not w.visited],
+        targets=coverage_targets(),
+        window=DUE_WINDOW_DAYS,
+        due_by=today + timedelta(days=DUE_WINDOW_DAYS),
+        csv_url=url_for(
+            "reports.coverage",
+            format="csv",
+            source=source.name,
+            show="due" if show_due else None,
+            **{"from": period.start.isoformat(), "to": period.end.isoformat()},
+        ),
         status=status,
-    )
+    ), (400 if errors else 200)

@@ -116,6 +116,8 @@ TABLE = [
     ("GET", "/admin/teams/{team}", ADMIN),
     ("POST", "/admin/teams/{team}", ADMIN_FORM),
     ("GET", "/admin/categories", ADMIN),
+    ("GET", "/admin/coverage-targets", ADMIN),
+    ("POST", "/admin/coverage-targets", ADMIN_FORM),
     ("GET", "/admin/categories/new", ADMIN),
     ("POST", "/admin/categories/new", ADMIN_FORM),
     ("GET", "/admin/categories/{category}", ADMIN),

@@ -168,7 +168,9 @@ def test_outcome_figures(dataset, db):
 
 
 def test_coverage(dataset, db):
-    rows = agg.coverage(PERIOD, "real", today=date(2026, 7, 1))
+    from engage.reports.visits import plan
+
+    rows = plan(PERIOD, "real", today=date(2026, 7, 1))
     assert len(rows) == 79
     visited = sql(
         db,

@@ -112,7 +112,7 @@ def test_coverage_names_the_wards_not_visited(officer_client, staff_client):
     page = staff_client.get("/reports/coverage").get_data(as_text=True)
     assert "<strong>1 of 79</strong>" in page and "Yarm" in page and "never recorded" in page
     rows = list(csv.DictReader(io.StringIO(staff_client.get("/reports/coverage?format=csv").get_data(as_text=True))))
-    assert len(rows) == 79 and sum(r["visited_in_period"] == "True" for r in rows) == 1
+    assert len(rows) == 79 and sum(r["visited_in_period"] == "yes" for r in rows) == 1
 
 
 def test_exports_scoped_neutralised_and_audited(officer_client, inspector_client, staff_client, db):
