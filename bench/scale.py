@@ -170,6 +170,11 @@ CASES = [
     Case("`/api/authorities`", "officer", "/api/authorities"),
     Case("`/api/locate?lon=&lat=`", "officer", "/api/locate?lon={lon}&lat={lat}"),
     Case("`/api/v1/meetings?date=` (a day's meetings)", "officer", "/api/v1/meetings?date={meeting_date}"),
+    Case(
+        "`/api/v1/meetings/same` (is this meeting recorded already?)",
+        "officer",
+        "/api/v1/meetings/same?ward_code={ward}&date={meeting_date}&venue=Community+Centre",
+    ),
     Case("`/api/v1/meetings/<id>`", "officer", "/api/v1/meetings/{meeting}"),
     Case("`/api/v1/concerns?meeting=` (a meeting's concerns)", "officer", "/api/v1/concerns?meeting={meeting}"),
     Case("`/api/v1/concerns/<id>`", "officer", "/api/v1/concerns/{own_concern}"),
@@ -344,6 +349,7 @@ CASES = [
 NOT_TIMED = {
     "static": "files from disk (as `/vendor/...`, timed)",
     "open311.unknown": "answers 404 to any other Open311 path",
+    "maps.tile": "base map tiles, read from the operator's archive file, not the database (404 when none is installed)",
 }
 
 

@@ -109,13 +109,30 @@ def themes(period: Period, source: str) -> list[ThemeRow]:
     return sorted(rows, key=lambda r: (-r.count, r.label))
 
 
-def designation_by_ward_code(on: date) -> dict[str, str]:
+def current_ward_count() -> int:
+    """The wards of the current boundary set: the programme's "all of Cleveland's 79"."""
     boundary_set = current_boundary_set()
-    return {e.ward.code: e.designation for e in register_entries(boundary_set, on=on) if e.designation}
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Ward).where(Ward.boundary_set_id == boundary_set.id)
+    )
+
+
+def designation_by_ward_code(on: date) -> dict[str, str]:
+    """{ward code: "Strengthen", or "Strengthen (sample)" for a sample designation}: a
+    sample designation is labelled wherever it shows, the report included."""
+    boundary_set = current_boundary_set()
+    return {
+        e.ward.code: e.designation.capitalize() + (" (sample)" if e.designation_is_sample else "")
+        for e in register_entries(boundary_set, on=on)
+        if e.designation
+    }
+
+
+DESIGNATION_ORDER = ("Strengthen", "Support", "Sustain", "Not recorded")
 
 
 def themes_by_designation(period: Period, source: str) -> dict[str, dict[str, int]]:
-    """{designation: {category label: count}}, wards without one under "Not recorded"."""
+    """{designation label: {category label: count}}, wards without one under "Not recorded"."""
     designations = designation_by_ward_code(period.end)
     sub = _concerns_in(period, source).subquery()
     rows = db.session.execute(
@@ -126,11 +143,11 @@ def themes_by_designation(period: Period, source: str) -> dict[str, dict[str, in
     ).all()
     out: dict[str, dict[str, int]] = {}
     for code, label, n in rows:
-        key = (designations.get(code) or "not recorded").capitalize()
+        key = designations.get(code) or "Not recorded"
         out.setdefault(key, {})
         out[key][label] = out[key].get(label, 0) + n
-    order = ["Strengthen", "Support", "Sustain", "Not recorded"]
-    return {k: dict(sorted(out[k].items(), key=lambda kv: (-kv[1], kv[0]))) for k in order if k in out}
+    ordered = sorted(out, key=lambda k: (DESIGNATION_ORDER.index(k.split(" (")[0]), k))
+    return {k: dict(sorted(out[k].items(), key=lambda kv: (-kv[1], kv[0]))) for k in ordered}
 
 
 @dataclass

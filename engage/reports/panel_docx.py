@@ -13,7 +13,9 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt, RGBColor
 
+from engage.platform.english import long_date, plain_date
 from engage.platform.text import printable
+from engage.reports.panel_sections import Bullets, Figure, Paragraph, Table
 
 
 def _para(doc, number: str, text: str):
@@ -41,6 +43,55 @@ def _table(doc, header, rows, numeric=()):
     return table
 
 
+def _heading(doc, number, title: str):
+    p = doc.add_paragraph()
+    p.paragraph_format.space_before, p.paragraph_format.keep_with_next = Pt(12), True
+    run = p.add_run(f"{number}. {printable(title)}" if number else printable(title))
+    run.bold, run.font.size = True, Pt(12)
+    return p
+
+
+def _letterhead(doc, office):
+    lines = [office.name, *office.address]
+    p = doc.add_paragraph()
+    for i, line in enumerate(lines):
+        run = p.add_run(printable(line))
+        run.bold = True
+        if i < len(lines) - 1:
+            run.add_break()
+    contact = doc.add_paragraph()
+    if office.email:
+        contact.add_run(printable(f"Email: {office.email}"))
+    if office.website:
+        if office.email:
+            contact.add_run().add_break()
+        contact.add_run(printable(f"Website: {office.website}"))
+    if office.holders:
+        table = doc.add_table(rows=0, cols=3)
+        for h in office.holders:
+            cells = table.add_row().cells
+            cells[0].text = printable(f"{h.role}:")
+            cells[1].text = printable(h.name)
+            cells[2].text = printable(f"Tel: {h.telephone}" if h.telephone else "")
+        doc.add_paragraph()
+
+
+def _block(doc, b):
+    if isinstance(b, Table):
+        _table(doc, b.header, b.rows or [(b.empty, *[""] * (len(b.header) - 1))], numeric=b.numeric)
+    elif isinstance(b, Figure):
+        _figure(doc, b.png, b.caption)
+    elif isinstance(b, Bullets):
+        for item in b.items:
+            doc.add_paragraph(printable(item), style="List Bullet")
+
+
+def _figure(doc, png: bytes, caption: str):
+    doc.add_picture(io.BytesIO(png), width=Cm(16))
+    p = doc.add_paragraph()
+    p.add_run(printable(caption)).italic = True
+
+
 def build_docx(r) -> Document:
     doc = Document()
     style = doc.styles["Normal"]
@@ -53,115 +104,36 @@ def build_docx(r) -> Document:
         run = header.add_run("DEMO DATA: invented figures, not for the Panel")
         run.bold, run.font.color.rgb = True, RGBColor(0x8A, 0x1D, 0x18)
         header.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    doc.add_paragraph().add_run("Police & Crime Commissioner for Cleveland").bold = True
-    doc.add_heading(
-        "Report of the Police and Crime Commissioner to the Chair and Members of the Police and Crime Panel", 1
-    )
-    doc.add_paragraph(r.generated_at.strftime("%-d %B %Y"))
-    doc.add_heading("Programme of Engagement", 0)
+    _letterhead(doc, r.office)
+    title = doc.add_paragraph()
+    title.add_run(
+        "Report of the Police and Crime Commissioner to the Chair and Members of the Police and Crime Panel"
+    ).bold = True
+    when = doc.add_paragraph()
+    when.add_run(long_date(r.report_date)).bold = True
+    if r.panel_date:
+        when.add_run().add_break()
+        when.add_run(f"For the Panel meeting of {long_date(r.panel_date)}")
+    heading = doc.add_paragraph()
+    heading_run = heading.add_run("Programme of Engagement")
+    heading_run.bold, heading_run.font.size = True, Pt(14)
 
-    doc.add_heading("1. Purpose of Report", 2)
-    _para(doc, "1.1", r.narrative["purpose"])
-    doc.add_heading("2. Background", 2)
-    _para(doc, "2.1", r.narrative["background"])
+    for s in r.sections:
+        _heading(doc, s.number, s.title)
+        for b in s.blocks:
+            if isinstance(b, Paragraph):
+                _para(doc, b.number, b.text)
+            else:
+                _block(doc, b)
 
-    doc.add_heading("3. Your Force Your Voice", 2)
-    n = len(r.meetings)
-    attendance = f" ({r.without_attendance} without a recorded attendance)" if r.without_attendance else ""
-    _para(
-        doc,
-        "3.1",
-        f"{r.narrative['yfyv']} Between {r.period.label()}, {n} Your Force Your Voice "
-        f"meeting{'' if n == 1 else 's'} were held, attended by {r.residents} residents{attendance}. "
-        f"Since the programme began on {r.programme_start:%-d %B %Y}, {r.total_since_start} meetings "
-        "have been held.",
-    )
-    _para(doc, "3.2", "Meetings held in the period by local authority:")
-    _table(
-        doc,
-        ["Local authority", "Meetings", "Residents", "Wards visited (meetings)"],
-        [
-            (a.name, a.meetings, a.residents, ", ".join(f"{w} ({k})" if k > 1 else w for w, k in a.wards))
-            for a in r.by_authority
-        ]
-        or [("No meetings held in the period.", "", "", "")],
-        numeric=(1, 2),
-    )
-    _para(
-        doc,
-        "3.3",
-        f"{r.narrative['themes']} The themes raised, with the change against the previous "
-        f"{r.period.days} days ({r.period.previous().label()}):",
-    )
-    _table(
-        doc,
-        ["Theme", "Concerns", "Residents", "Previous period", "Change"],
-        [(t.label, t.count, t.residents, t.previous, t.change_label) for t in r.themes]
-        or [("No concerns raised in the period.", "", "", "", "")],
-        numeric=(1, 2, 3, 4),
-    )
-    if r.map_png:
-        doc.add_picture(io.BytesIO(r.map_png), width=Cm(16))
-    _para(
-        doc,
-        "3.4",
-        "Each ward is designated Strengthen, Support or Sustain under the force's demand-based model "
-        "for neighbourhood policing. Themes by designation:",
-    )
-    _table(
-        doc,
-        ["Designation", "Themes (concerns)"],
-        [(d, ", ".join(f"{label} ({k})" for label, k in cats.items())) for d, cats in r.by_designation.items()]
-        or [("No concerns raised in the period.", "")],
-    )
-
-    doc.add_heading("4. You said, we did", 2)
-    o = r.outcomes
-    median = (
-        f" The median time from a concern being raised to the first action on it was "
-        f"{o.median_days_to_first_action} days."
-        if o.median_days_to_first_action is not None
-        else ""
-    )
-    _para(
-        doc,
-        "4.1",
-        f"Of the {o.raised} concerns raised in the period, {o.actioned} have been actioned, "
-        f"{o.no_action} closed without action and {o.open} remain open.{median}",
-    )
-    _para(doc, "4.2", r.narrative["outcomes"])
-    for label, ward, did in o.examples:
-        doc.add_paragraph(printable(f"{label}{', ' + ward if ward else ''}: {did}"), style="List Bullet")
-
-    doc.add_heading("5. Other Meetings", 2)
-    _para(doc, "5.1", r.narrative["other"])
-    for i, m in enumerate(r.other_meetings, start=2):
-        wards = f" ({', '.join(w.name for w in m.wards)})" if m.wards else ""
-        _para(
-            doc,
-            f"5.{i}",
-            f"On {m.date:%-d %B} the {'PCC' if m.pcc_attended else 'office'} attended a "
-            f"{m.kind_label.lower()}{' at ' + m.venue if m.venue else ''}{wards}."
-            f"{' ' + m.notes if m.notes else ''}",
-        )
-    if not r.other_meetings:
-        _para(doc, "5.2", "No other meetings were recorded in the period.")
-
-    doc.add_heading("6. Future Engagement / Meetings", 2)
-    _para(doc, "6.1", r.narrative["future"])
-    for m in r.future_meetings:
-        wards = ", ".join(w.name for w in m.wards)
-        doc.add_paragraph(
-            printable(
-                f"{m.date:%-d %B %Y}: {m.kind_label}{', ' + wards if wards else ''}{', ' + m.venue if m.venue else ''}"
-            ),
-            style="List Bullet",
-        )
-    if not r.future_meetings:
-        doc.add_paragraph("No meetings are planned yet.", style="List Bullet")
+    signature = doc.add_paragraph()
+    signature.paragraph_format.space_before = Pt(18)
+    signature.add_run(printable(r.office.signature_name or "[Name: set by an admin]")).bold = True
+    signature.add_run().add_break()
+    signature.add_run(printable(r.office.signature_title)).bold = True
 
     doc.add_page_break()
-    doc.add_heading(f"Appendix: meetings held, {r.period.label()}", 2)
+    _heading(doc, "", f"Appendix: meetings held, {plain_date(r.period.start)} to {plain_date(r.period.end)}")
     _table(
         doc,
         ["Date", "Meeting", "Ward", "Venue", "Attendance", "Concerns raised"],

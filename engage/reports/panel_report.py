@@ -1,9 +1,9 @@
 """The Panel report ("Programme of Engagement"), built from the aggregation service.
 
-Its structure follows the PCC's report to the Police and Crime Panel of 3 July 2018:
-purpose, background, Your Force Your Voice, what was done, other meetings, future
-meetings, and an appendix of every meeting. Narrative paragraphs may be edited by
-staff; every number is computed and cannot be.
+Its structure follows the PCC's report to the Police and Crime Panel of 3 July 2018
+(`panel_sections.py`: five numbered sections, then an appendix of every meeting), under
+the office's letterhead and signature (`office.py`). Paragraphs may be reworded by staff;
+every number is computed and cannot be.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from datetime import UTC, date, datetime
 from engage.platform.text import printable, text_problem
 from engage.reports import aggregation as agg
 from engage.reports.aggregation import Period
-
-NARRATIVE_KEYS = ("purpose", "background", "yfyv", "themes", "outcomes", "other", "future")
+from engage.reports.office import Office, office
+from engage.reports.panel_sections import Section, build_sections
 
 
 @dataclass
@@ -25,6 +25,10 @@ class PanelReport:
     source: str
     programme_start: date
     generated_at: datetime
+    report_date: date
+    panel_date: date | None
+    office: Office
+    ward_count: int
     meetings: list
     by_authority: list
     total_since_start: int
@@ -36,58 +40,36 @@ class PanelReport:
     other_meetings: list
     future_meetings: list
     appendix: list  # (meeting, concerns raised)
-    narrative: dict = field(default_factory=dict)
     map_png: bytes | None = None
+    sections: list[Section] = field(default_factory=list)
 
     @property
     def is_demo(self) -> bool:
         return self.source == "demo"
 
     @property
-    def top_themes(self) -> list:
-        return self.themes[:5]
-
-
-def default_narrative(r: PanelReport) -> dict[str, str]:
-    top = ", ".join(t.label.lower() for t in r.themes[:3]) or "none recorded"
-    return {
-        "purpose": (
-            f"The purpose of this report is to provide Members of the Cleveland Police and Crime Panel "
-            f"with an update on the Commissioner's programme of engagement from {r.period.label()}. "
-            "Future meetings are also summarised."
-        ),
-        "background": (
-            "The Commissioner's consultation and engagement activities focus on increasing understanding "
-            "of the communities of Cleveland, ensuring clear and consistent communication with the public "
-            "and ensuring effective consultation and community engagement."
-        ),
-        "yfyv": (
-            "The 'Your Force Your Voice' engagement initiative continues with community meetings in all of "
-            "Cleveland's 79 ward areas revisited on an annual basis."
-        ),
-        "themes": (
-            f"The main themes residents raised in the period were {top}. All of the issues raised at "
-            "community meetings are raised with the local Integrated Neighbourhood Teams for action."
-        ),
-        "outcomes": "Residents hear back through 'You said, we did' updates published for each ward.",
-        "other": "Below is a summary of other meetings attended in the period.",
-        "future": "Meetings planned after the end of the period include:",
-    }
+    def wording(self) -> dict[str, str]:
+        """Every paragraph's text by key, as the report says it."""
+        return {p.key: p.text for s in self.sections for p in s.paragraphs}
 
 
 def narrative_problems(narrative: dict | None) -> dict[str, str]:
-    """What is wrong with wording staff typed, by paragraph ({} when nothing is)."""
-    found = {
-        key: text_problem(value)
-        for key, value in (narrative or {}).items()
-        if key in NARRATIVE_KEYS and isinstance(value, str)
-    }
+    """What is wrong with wording staff typed, by paragraph key ({} when nothing is)."""
+    found = {key: text_problem(value) for key, value in (narrative or {}).items() if isinstance(value, str)}
     return {key: problem for key, problem in found.items() if problem}
 
 
 def build_panel_report(
-    period: Period, source: str, programme_start: date, narrative: dict | None = None, with_map: bool = True
+    period: Period,
+    source: str,
+    programme_start: date,
+    narrative: dict | None = None,
+    with_map: bool = True,
+    report_date: date | None = None,
+    panel_date: date | None = None,
 ) -> PanelReport:
+    """The report for a period; `narrative` is staff's wording by paragraph key (a key
+    not given, or given empty, reads as the computed text)."""
     # Every meeting held, read once (a year at 100,000 meetings is some 44,000 of them):
     # Your Force Your Voice ones and the others are that list filtered, in its order.
     appendix_meetings = agg.held_meetings(period, source, kind=None)
@@ -98,6 +80,10 @@ def build_panel_report(
         source=source,
         programme_start=programme_start,
         generated_at=datetime.now(UTC),
+        report_date=report_date or date.today(),
+        panel_date=panel_date,
+        office=office(),
+        ward_count=agg.current_ward_count(),
         meetings=meetings,
         by_authority=agg.meetings_by_authority(meetings),
         total_since_start=agg.meetings_since(programme_start, period.end, source),
@@ -110,15 +96,11 @@ def build_panel_report(
         future_meetings=agg.future_meetings(period.end, source),
         appendix=[(m, per_meeting.get(m.id, 0)) for m in appendix_meetings],
     )
-    text = default_narrative(report)
-    for key, value in (narrative or {}).items():
-        if key in NARRATIVE_KEYS and value and value.strip():
-            text[key] = value.strip()
-    report.narrative = text
     if with_map:
         from engage.reports.report_map import choropleth_png
 
         report.map_png = choropleth_png(period, source)
+    report.sections = build_sections(report, narrative)
     return report
 
 

@@ -1,5 +1,6 @@
 """The office's reports pages: the Panel report in HTML, Word and PDF, coverage."""
 
+import base64
 from datetime import date, timedelta
 
 from flask import (
@@ -14,8 +15,8 @@ from flask import (
 from engage.accounts.access import require_roles
 from engage.demo.source import source_from
 from engage.extensions import db
+from engage.platform import english
 from engage.reports.panel_report import (
-    NARRATIVE_KEYS,
     build_panel_report,
     narrative_problems,
     render_docx,
@@ -32,6 +33,17 @@ from engage.reports.visits import plan as ward_plan
 from engage.reports.visits import targets as coverage_targets
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+
+# The report's dates as the office writes them ("3rd July 2018"), on every page that shows them.
+bp.add_app_template_filter(english.long_date, "long_date")
+bp.add_app_template_filter(english.plain_date, "plain_date")
+bp.add_app_template_filter(english.day_month, "day_month")
+
+
+@bp.app_template_filter("b64")
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
 
 
 @bp.before_request
@@ -60,26 +72,50 @@ def index():
     )
 
 
+def _report_dates(values, today: date) -> tuple[date, date | None, list[str]]:
+    """The report's own date (default today) and the Panel meeting's (optional)."""
+    errors = []
+    dates = {}
+    for name, label, default in (("report_date", "report date", today), ("panel_date", "Panel meeting date", None)):
+        raw = (values.get(name) or "").strip()
+        try:
+            dates[name] = date.fromisoformat(raw) if raw else default
+        except ValueError:
+            errors.append(f"The {label} '{raw}' is not a date like 2026-07-03.")
+            dates[name] = default
+    return dates["report_date"], dates["panel_date"], errors
+
+
+def typed_wording(form) -> dict[str, str]:
+    """The paragraphs staff typed, by key (fields named p:<key>)."""
+    return {name[2:]: value for name, value in form.items() if name.startswith("p:")}
+
+
 @bp.route("/panel", methods=["GET", "POST"])
 def panel():
-    period, errors = parse_period(request.values, date.today())
+    today = date.today()
+    period, errors = parse_period(request.values, today)
     source = source_from(request.values)
     if source.error:
         errors.append(source.error)
     if errors:
         return render_template(
             "reports/index.html",
-            presets=presets(date.today()),
-            today=date.today(),
+            presets=presets(today),
+            today=today,
             errors=errors,
             values=request.values,
             source=source,
         ), 400
-    narrative = {k: request.form.get(k, "") for k in NARRATIVE_KEYS} if request.method == "POST" else None
-    problems = narrative_problems(narrative)
-    report = build_panel_report(period, source.name, programme_start(), narrative)
+    report_date, panel_date, date_errors = _report_dates(request.values, today)
+    typed = typed_wording(request.form) if request.method == "POST" else {}
+    problems = narrative_problems(typed)
+    wording = {k: v for k, v in typed.items() if k not in problems}
+    report = build_panel_report(
+        period, source.name, programme_start(), wording, report_date=report_date, panel_date=panel_date
+    )
     fmt = request.form.get("format") if request.method == "POST" else None
-    if fmt in FORMATS and not problems:
+    if fmt in FORMATS and not problems and not date_errors:
         body = {"docx": render_docx, "pdf": render_pdf, "html": render_html}[fmt](report)
         record_report(period, fmt, report.source)
         db.session.commit()
@@ -89,10 +125,10 @@ def panel():
         "reports/panel.html",
         r=report,
         source=source,
-        keys=NARRATIVE_KEYS,
         problems=problems,
-        map_data=__import__("base64").b64encode(report.map_png).decode() if report.map_png else None,
-    ), (422 if problems else 200)
+        typed=typed,
+        errors=date_errors,
+    ), (422 if problems or date_errors else 200)
 
 
 @bp.route("/coverage")

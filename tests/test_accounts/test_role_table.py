@@ -117,6 +117,8 @@ TABLE = [
     ("POST", "/admin/teams/{team}", ADMIN_FORM),
     ("GET", "/admin/categories", ADMIN),
     ("GET", "/admin/coverage-targets", ADMIN),
+    ("GET", "/admin/office", ADMIN),
+    ("POST", "/admin/office", ADMIN_FORM),
     ("POST", "/admin/coverage-targets", ADMIN_FORM),
     ("GET", "/admin/categories/new", ADMIN),
     ("POST", "/admin/categories/new", ADMIN_FORM),

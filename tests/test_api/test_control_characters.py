@@ -300,12 +300,12 @@ def test_panel_report_wording_with_one_is_shown_back_not_exported(staff_client):
             "from": (today - timedelta(days=30)).isoformat(),
             "to": today.isoformat(),
             "format": "docx",
-            "purpose": "The purpose\x0bof this report",
+            "p:purpose": "The purpose\x0bof this report",
         },
     )
     assert response.status_code == 422 and "attachment" not in response.headers.get("Content-Disposition", "")
     page = response.get_data(as_text=True)
-    assert 'id="n-purpose-error">Must not contain the invisible control character U+000B' in page
+    assert 'id="p-1.1-error">Must not contain the invisible control character U+000B' in page
     assert ">The purpose\x0bof this report</textarea>" in page
 
 

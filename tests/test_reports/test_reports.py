@@ -59,7 +59,7 @@ def test_panel_report_preview_docx_and_pdf(officer_client, staff_client, db):
     assert 'Off-road motorbikes and quads</td><td class="n">2</td>' in preview
     assert "data:image/png;base64," in preview  # the map
     yesterday = (TODAY - timedelta(days=1)).isoformat()
-    edited = {"from": FROM, "to": yesterday, "purpose": "A purpose written by staff.", "format": "docx"}
+    edited = {"from": FROM, "to": yesterday, "p:purpose": "A purpose written by staff.", "format": "docx"}
     docx = staff_client.post("/reports/panel", data=edited)
     assert docx.status_code == 200 and "attachment" in docx.headers["Content-Disposition"]
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.data)).paragraphs)
