@@ -249,6 +249,7 @@ CASES = [
     ),
     Case("coverage `/reports/coverage`", "staff", "/reports/coverage"),
     Case("coverage CSV", "staff", "/reports/coverage?format=csv"),
+    Case("coverage: due in 60 days, nothing planned", "staff", "/reports/coverage?show=due"),
     Case("`/exports`", "staff", "/exports"),
     Case(
         "export concerns CSV, a month, one ward",
@@ -298,6 +299,8 @@ CASES = [
     Case("`/admin/routing/<id>`", "admin", "/admin/routing/{rule}"),
     Case("`/admin/routing/new`", "admin", "/admin/routing/new"),
     Case("`/admin/categories`", "admin", "/admin/categories"),
+    Case("`/admin/coverage-targets`", "admin", "/admin/coverage-targets"),
+    Case("`/admin/office`", "admin", "/admin/office"),
     Case("`/admin/categories/<id>`", "admin", "/admin/categories/{category}"),
     Case("`/admin/categories/new`", "admin", "/admin/categories/new"),
     Case("audit trail `/admin/audit`", "admin", "/admin/audit"),
