@@ -131,7 +131,11 @@ def register_blueprints(app):
     from engage.notify import admin as notify_admin  # noqa: F401
     from engage.open311.views import bp as open311_bp
     from engage.platform.vendor import bp as vendor_bp
-    from engage.reports import office_admin, visits_admin  # noqa: F401  (screens on the admin blueprint)
+    from engage.reports import (  # noqa: F401  (screens on the admin blueprint)
+        office_admin,
+        panel_views,  # noqa: F401  (the Panel report's pages, on the reports blueprint)
+        visits_admin,
+    )
     from engage.reports.exports_views import bp as exports_bp
     from engage.reports.public_views import bp as public_bp
     from engage.reports.updates_views import bp as updates_bp

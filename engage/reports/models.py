@@ -48,7 +48,7 @@ class PanelReportDraft(db.Model):
     and who changed it last. Once sent to the Panel its Word and PDF files are kept
     exactly as sent, and the report is frozen."""
 
-    __tablename__ = "panel_report"
+    __tablename__ = "panel_report_draft"
     __audited__ = True
     # Wording is saved as staff type (the row keeps who changed it last); sending and
     # the dates are what the trail needs, and the files would swamp it.
@@ -59,7 +59,9 @@ class PanelReportDraft(db.Model):
         sa.CheckConstraint(
             "sent_at IS NULL OR (sent_docx IS NOT NULL AND sent_pdf IS NOT NULL)", name="sent_keeps_files"
         ),
-        sa.UniqueConstraint("period_start", "period_end", "report_date", "source", name="uq_panel_report_period_date"),
+        sa.UniqueConstraint(
+            "period_start", "period_end", "report_date", "source", name="uq_panel_report_draft_period_date"
+        ),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

@@ -1,4 +1,5 @@
-"""The office's reports pages: the Panel report in HTML, Word and PDF, coverage."""
+"""The office's reports pages: the reports index and ward coverage (the Panel report's own
+pages are in panel_views.py, on this blueprint)."""
 
 import base64
 from datetime import date, timedelta
@@ -14,16 +15,9 @@ from flask import (
 
 from engage.accounts.access import require_roles
 from engage.demo.source import source_from
-from engage.extensions import db
 from engage.platform import english
-from engage.reports.panel_report import (
-    build_panel_report,
-    narrative_problems,
-    render_docx,
-    render_html,
-    render_pdf,
-)
-from engage.reports.periods import last_twelve_months, parse_period, presets, record_report
+from engage.reports.drafts import recent_reports
+from engage.reports.periods import last_twelve_months, parse_period, presets
 from engage.reports.visits import (
     DUE_WINDOW_DAYS,
     coverage_csv,
@@ -51,13 +45,6 @@ def staff_only():
     return require_roles("staff", "admin")
 
 
-FORMATS = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-    "html": "text/html; charset=utf-8",
-}
-
-
 def programme_start() -> date:
     return date.fromisoformat(current_app.config["ENGAGE_PROGRAMME_START"])
 
@@ -67,68 +54,9 @@ def index():
     today = date.today()
     source = source_from(request.args)
     errors = [source.error] if source.error else []
-    return render_template("reports/index.html", presets=presets(today), today=today, source=source, errors=errors), (
-        400 if errors else 200
-    )
-
-
-def _report_dates(values, today: date) -> tuple[date, date | None, list[str]]:
-    """The report's own date (default today) and the Panel meeting's (optional)."""
-    errors = []
-    dates = {}
-    for name, label, default in (("report_date", "report date", today), ("panel_date", "Panel meeting date", None)):
-        raw = (values.get(name) or "").strip()
-        try:
-            dates[name] = date.fromisoformat(raw) if raw else default
-        except ValueError:
-            errors.append(f"The {label} '{raw}' is not a date like 2026-07-03.")
-            dates[name] = default
-    return dates["report_date"], dates["panel_date"], errors
-
-
-def typed_wording(form) -> dict[str, str]:
-    """The paragraphs staff typed, by key (fields named p:<key>)."""
-    return {name[2:]: value for name, value in form.items() if name.startswith("p:")}
-
-
-@bp.route("/panel", methods=["GET", "POST"])
-def panel():
-    today = date.today()
-    period, errors = parse_period(request.values, today)
-    source = source_from(request.values)
-    if source.error:
-        errors.append(source.error)
-    if errors:
-        return render_template(
-            "reports/index.html",
-            presets=presets(today),
-            today=today,
-            errors=errors,
-            values=request.values,
-            source=source,
-        ), 400
-    report_date, panel_date, date_errors = _report_dates(request.values, today)
-    typed = typed_wording(request.form) if request.method == "POST" else {}
-    problems = narrative_problems(typed)
-    wording = {k: v for k, v in typed.items() if k not in problems}
-    report = build_panel_report(
-        period, source.name, programme_start(), wording, report_date=report_date, panel_date=panel_date
-    )
-    fmt = request.form.get("format") if request.method == "POST" else None
-    if fmt in FORMATS and not problems and not date_errors:
-        body = {"docx": render_docx, "pdf": render_pdf, "html": render_html}[fmt](report)
-        record_report(period, fmt, report.source)
-        db.session.commit()
-        name = f"programme-of-engagement-{period.start}-to-{period.end}{'-DEMO' if report.is_demo else ''}.{fmt}"
-        return Response(body, mimetype=FORMATS[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
     return render_template(
-        "reports/panel.html",
-        r=report,
-        source=source,
-        problems=problems,
-        typed=typed,
-        errors=date_errors,
-    ), (422 if problems or date_errors else 200)
+        "reports/index.html", presets=presets(today), today=today, source=source, errors=errors, recent=recent_reports()
+    ), (400 if errors else 200)
 
 
 @bp.route("/coverage")

@@ -6,7 +6,7 @@ Revises: 0013
 Create Date: 2026-12-05 22:30:00
 
 Issue #19. `setting`: one JSON value per key (the office's letterhead, the target
-interval between meetings per designation). `panel_report`: a report's period, report
+interval between meetings per designation). `panel_report_draft`: a report's period, report
 date and Panel date, the wording staff changed, and once sent to the Panel its Word and
 PDF files exactly as sent. `ward_update` may be 'withdrawn' (with who and when).
 `meeting.kind` also takes 'scrutiny' and 'partnership', the "Other Meetings" of the
@@ -84,7 +84,7 @@ def upgrade():
         sa.PrimaryKeyConstraint("key", name=op.f("pk_setting")),
     )
     op.create_table(
-        "panel_report",
+        "panel_report_draft",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("period_start", sa.Date(), nullable=False),
         sa.Column("period_end", sa.Date(), nullable=False),
@@ -98,14 +98,16 @@ def upgrade():
         sa.Column("sent_by", sa.String(length=254), nullable=False),
         sa.Column("sent_docx", sa.LargeBinary(), nullable=True),
         sa.Column("sent_pdf", sa.LargeBinary(), nullable=True),
-        sa.CheckConstraint("period_end >= period_start", name=op.f("ck_panel_report_period_ordered")),
-        sa.CheckConstraint("source IN ('real', 'demo')", name=op.f("ck_panel_report_source_known")),
+        sa.CheckConstraint("period_end >= period_start", name=op.f("ck_panel_report_draft_period_ordered")),
+        sa.CheckConstraint("source IN ('real', 'demo')", name=op.f("ck_panel_report_draft_source_known")),
         sa.CheckConstraint(
             "sent_at IS NULL OR (sent_docx IS NOT NULL AND sent_pdf IS NOT NULL)",
-            name=op.f("ck_panel_report_sent_keeps_files"),
+            name=op.f("ck_panel_report_draft_sent_keeps_files"),
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_panel_report")),
-        sa.UniqueConstraint("period_start", "period_end", "report_date", "source", name="uq_panel_report_period_date"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_panel_report_draft")),
+        sa.UniqueConstraint(
+            "period_start", "period_end", "report_date", "source", name="uq_panel_report_draft_period_date"
+        ),
     )
     if _sqlite():
         op.execute("ALTER TABLE ward_update ADD COLUMN withdrawn_at DATETIME")
@@ -133,5 +135,5 @@ def downgrade():
     else:
         op.drop_column("ward_update", "withdrawn_by")
         op.drop_column("ward_update", "withdrawn_at")
-    op.drop_table("panel_report")
+    op.drop_table("panel_report_draft")
     op.drop_table("setting")

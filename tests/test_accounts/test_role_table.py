@@ -90,6 +90,12 @@ TABLE = [
     ("GET", "/reports/coverage", STAFF),
     ("GET", "/reports/panel", who(302, 403, 403, 400, 400, 403)),  # 400: no period given
     ("POST", "/reports/panel", who(302, 403, 403, 400, 400, 403)),
+    # 400: no period given, each says so
+    ("POST", "/reports/panel/draft", who(302, 403, 403, 400, 400, 403)),
+    ("POST", "/reports/panel/revert", who(302, 403, 403, 400, 400, 403)),
+    ("POST", "/reports/panel/send", who(302, 403, 403, 400, 400, 403)),
+    ("POST", "/reports/panel/meeting", who(302, 403, 403, 400, 400, 403)),
+    ("GET", "/reports/panel/sent/999.docx", who(302, 403, 403, 404, 404, 403)),
     ("GET", "/exports", INBOX),
     ("GET", "/exports/concerns.csv", INBOX),
     ("GET", "/exports/meetings.xlsx", INBOX),
