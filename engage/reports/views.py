@@ -103,4 +103,4 @@ def coverage():
             **{"from": period.start.isoformat(), "to": period.end.isoformat()},
         ),
         status=status,
-    ), (400 if errors else 200)
+    )

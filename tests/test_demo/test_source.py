@@ -173,7 +173,7 @@ def test_reports_show_real_by_default_and_demo_on_request(db, staff_client):
     rows = {
         r["ward_code"]: r["visited_in_period"] for r in csv.DictReader(io.StringIO(download.get_data(as_text=True)))
     }
-    assert rows[NEWPORT] == "True" and rows[CENTRAL] == "False"
+    assert rows[NEWPORT] == "yes" and rows[CENTRAL] == "no"
 
 
 def test_exports_are_real_by_default_and_demo_ones_say_so(db, inspector_client):
