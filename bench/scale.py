@@ -276,6 +276,18 @@ CASES = [
         why_not_judged=GROWS,
     ),
     Case(
+        "export wards XLSX (per ward, a month)",
+        "staff",
+        "/exports/wards.xlsx?from={month_from}&to={month_to}",
+        why_not_judged="it counts every concern and meeting of the month: its cost grows with them",
+    ),
+    Case(
+        "export wards CSV (per ward, a month)",
+        "inspector",
+        "/exports/wards.csv?from={month_from}&to={month_to}",
+        why_not_judged="it counts every concern and meeting of the month in the area: its cost grows with them",
+    ),
+    Case(
         "export concerns CSV, a month, one ward",
         "inspector",
         "/exports/concerns.csv?from={month_from}&to={month_to}&ward={ward}",

@@ -6,29 +6,80 @@ from __future__ import annotations
 import csv
 import io
 import json
-import tempfile
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from engage.accounts.policy import Scope, filter_concerns, filter_meetings
 from engage.concerns.models import Category, Concern, Meeting
+from engage.concerns.workflow import LABELS as STATUS_LABELS
 from engage.demo.source import parse_source
 from engage.extensions import db
 from engage.geography.models import LocalAuthority, Ward
 from engage.platform.audit import AuditEvent, current_actor
 from engage.platform.dates import day_range
 from engage.platform.db import utcnow
-from engage.platform.text import printable
+from engage.reports.spreadsheet import Column, write_xlsx
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+# Each export's columns: the CSV keeps its column names and order (scripts and re-imports
+# read them), labels beside the codes; the spreadsheet has the same data under headers in
+# words, the words first and the codes after, for re-import.
+CONCERN_SHEET = [
+    Column("raised_at", "Raised at (UK time)", 18),
+    Column("category_label", "Category", 28),
+    Column("description", "What was raised", 60),
+    Column("ward_name", "Ward", 22),
+    Column("authority", "Local authority", 20),
+    Column("status_label", "Status", 14),
+    Column("lead_team", "Lead team", 30),
+    Column("we_did", "What was done", 50),
+    Column("residents", "Residents", 10),
+    Column("priority", "Priority", 10),
+    Column("grid_ref", "Grid reference", 15),
+    Column("lon", "Longitude", 11),
+    Column("lat", "Latitude", 11),
+    Column("channel", "How it came in", 14),
+    Column("needs_review", "Needs review", 12),
+    Column("meeting_id", "Meeting id", 38),
+    Column("vintage", "Boundary set", 12),
+    Column("category", "Category code", 18),
+    Column("status", "Status code", 14),
+    Column("ward_code", "Ward code", 12),
+    Column("id", "Concern id", 38),
+    Column("is_demo", "Demo", 8),
+]
+CONTACT_SHEET = [
+    Column("contact_name", "Contact name", 24),
+    Column("contact_details", "Contact details", 28),
+    Column("contact_consent_at", "Consent given at (UK time)", 18),
+]
+MEETING_SHEET = [
+    Column("date", "Date", 12),
+    Column("start_time", "Start time", 10),
+    Column("kind", "Kind", 24),
+    Column("status_label", "Status", 12),
+    Column("ward_names", "Wards", 28),
+    Column("venue", "Venue", 32),
+    Column("attendance", "Attendance", 11),
+    Column("pcc_attended", "PCC attended", 12),
+    Column("police_partners", "Police and partners", 30),
+    Column("notes", "Notes", 50),
+    Column("ward_codes", "Ward codes", 14),
+    Column("kind_code", "Kind code", 22),
+    Column("status", "Status code", 12),
+    Column("id", "Meeting id", 38),
+    Column("is_demo", "Demo", 8),
+]
 
 CONCERN_COLUMNS = [
     "id",
     "raised_at",
     "category",
+    "category_label",
     "description",
     "ward_code",
     "ward_name",
@@ -40,6 +91,7 @@ CONCERN_COLUMNS = [
     "residents",
     "priority",
     "status",
+    "status_label",
     "lead_team",
     "we_did",
     "meeting_id",
@@ -55,7 +107,9 @@ MEETING_COLUMNS = [
     "date",
     "start_time",
     "kind",
+    "kind_code",
     "status",
+    "status_label",
     "ward_codes",
     "ward_names",
     "venue",
@@ -65,6 +119,9 @@ MEETING_COLUMNS = [
     "notes",
     "is_demo",
 ]
+
+
+MEETING_STATUS_LABELS = {"planned": "Planned", "held": "Held", "cancelled": "Cancelled"}
 
 
 def neutralise(value):
@@ -147,8 +204,9 @@ def concern_rows(f: ExportFilters, scope: Scope, with_contact: bool):
     for c in stream:
         row = {
             "id": c.id,
-            "raised_at": c.raised_at.isoformat(),
+            "raised_at": c.raised_at,
             "category": c.category.code,
+            "category_label": c.category.label,
             "description": c.description,
             "ward_code": c.ward.code if c.ward else "",
             "ward_name": c.ward.name if c.ward else "",
@@ -160,6 +218,7 @@ def concern_rows(f: ExportFilters, scope: Scope, with_contact: bool):
             "residents": c.residents,
             "priority": c.priority,
             "status": c.status,
+            "status_label": STATUS_LABELS.get(c.status, c.status),
             "lead_team": c.lead_team.name if c.lead_team else "triage",
             "we_did": c.we_did or "",
             "meeting_id": c.meeting_ref or "",
@@ -172,7 +231,7 @@ def concern_rows(f: ExportFilters, scope: Scope, with_contact: bool):
             row.update(
                 contact_name=(c.contact_name or "") if consented else "",
                 contact_details=(c.contact_details or "") if consented else "",
-                contact_consent_at=c.contact_consent_at.isoformat() if consented and c.contact_consent_at else "",
+                contact_consent_at=c.contact_consent_at if consented and c.contact_consent_at else None,
             )
         yield row, c
 
@@ -193,14 +252,16 @@ def meeting_rows(f: ExportFilters, scope: Scope):
         yield (
             {
                 "id": m.id,
-                "date": m.date.isoformat(),
+                "date": m.date,
                 "start_time": m.start_time.strftime("%H:%M") if m.start_time else "",
                 "kind": m.kind_label,
+                "kind_code": m.kind,
                 "status": m.status,
+                "status_label": MEETING_STATUS_LABELS.get(m.status, m.status),
                 "ward_codes": ";".join(w.code for w in m.wards),
                 "ward_names": ";".join(w.name for w in m.wards),
                 "venue": m.venue,
-                "attendance": m.attendance if m.attendance is not None else "",
+                "attendance": m.attendance,
                 "pcc_attended": m.pcc_attended,
                 "police_partners": m.police_partners,
                 "notes": m.notes,
@@ -218,7 +279,7 @@ def stream_csv(columns, rows):
     for row, _ in rows:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow([neutralise(row[c]) for c in columns])
+        writer.writerow([neutralise(as_text(row[c])) for c in columns])
         yield buffer.getvalue()
 
 
@@ -226,7 +287,8 @@ def stream_geojson(rows, geometry_of):
     yield '{"type":"FeatureCollection","features":['
     first = True
     for row, obj in rows:
-        feature = {"type": "Feature", "properties": row, "geometry": geometry_of(obj)}
+        properties = {k: v.isoformat() if isinstance(v, date | datetime) else v for k, v in row.items()}
+        feature = {"type": "Feature", "properties": properties, "geometry": geometry_of(obj)}
         yield ("" if first else ",") + json.dumps(feature, default=str)
         first = False
     yield "]}"
@@ -244,21 +306,15 @@ def meeting_point(m):
     return None
 
 
-def write_xlsx(columns, rows, sheet_title: str):
-    """A write-only workbook, spooled to a temporary file rather than held in memory."""
-    from openpyxl import Workbook
+def as_text(value):
+    """A value as the CSV has always written it: ISO dates and moments, empty for none."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return "" if value is None else value
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title)
-    sheet.append(columns)
-    for row, _ in rows:
-        # printable first: openpyxl refuses control characters (stored before they
-        # were refused at input), and the formula check must see what is written.
-        sheet.append([neutralise(printable(row[c])) for c in columns])
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    workbook.save(spool)
-    spool.seek(0)
-    return spool
+
+def xlsx(columns: list[Column], rows, sheet_title: str, note: str = ""):
+    return write_xlsx(columns, rows, sheet_title, neutralise=neutralise, note=note)
 
 
 def record_export(what: str, fmt: str, f: ExportFilters, with_contact: bool) -> None:

@@ -100,6 +100,9 @@ TABLE = [
     ("GET", "/exports/concerns.csv", INBOX),
     ("GET", "/exports/meetings.xlsx", INBOX),
     ("GET", "/exports/concerns.geojson", INBOX),
+    ("GET", "/exports/wards.csv", INBOX),
+    ("GET", "/exports/wards.xlsx", INBOX),
+    ("GET", "/exports/wards.geojson", who(302, 403, 404, 404, 404, 404)),
     ("GET", "/exports/nothing.csv", who(302, 403, 404, 404, 404, 404)),
     ("GET", "/updates", STAFF),
     ("POST", "/updates/draft", who(302, 403, 403, 400, 400, 403)),  # 400: no ward given, the form says so

@@ -131,7 +131,7 @@ def test_exports_scoped_neutralised_and_audited(officer_client, inspector_client
     )
     assert len(mine) == 3 and "contact_name" not in mine[0]
     workbook = load_workbook(io.BytesIO(staff_client.get("/exports/meetings.xlsx").data))
-    assert workbook.active.max_row == 2 and workbook.active["H2"].value == "Town Hall"
+    assert workbook.active.max_row == 2 and workbook.active["F2"].value == "Town Hall"  # Venue
     geo = json.loads(staff_client.get("/exports/concerns.geojson").data)
     assert geo["type"] == "FeatureCollection" and len(geo["features"]) == 4
     assert staff_client.get("/exports/concerns.csv?from=never").status_code == 400
