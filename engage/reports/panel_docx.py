@@ -11,6 +11,8 @@ import io
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from engage.platform.english import long_date, plain_date
@@ -27,20 +29,70 @@ def _para(doc, number: str, text: str):
     return p
 
 
+# A4 with 2 cm margins left and right: the text is 17 cm wide.
+PAGE_WIDTH, PAGE_HEIGHT, SIDE_MARGIN, TEXT_WIDTH = Cm(21.0), Cm(29.7), Cm(2.0), 17.0
+TABLE_FONT_PT = 9.5
+# An Arial/Liberation Sans character at 9.5 pt is about 0.19 cm on average (bold a little
+# more), and a cell has 0.19 cm of padding each side.
+CHAR_CM, CELL_PADDING_CM = 0.2, 0.4
+
+
+def column_widths(header, rows, total: float = TEXT_WIDTH) -> list[float]:
+    """Widths (cm) in which no column breaks a word: each gets at least its longest word,
+    and the room left goes to the columns whose text is longest."""
+    texts = [[str(h)] + [str(r[i]) for r in rows] for i, h in enumerate(header)]
+    least = [max(len(w) for t in col for w in (t.split() or [""])) * CHAR_CM + CELL_PADDING_CM for col in texts]
+    wanted = [min(max(len(t) for t in col), 60) * CHAR_CM + CELL_PADDING_CM for col in texts]
+    wanted = [max(w, m) for w, m in zip(wanted, least)]
+    if sum(wanted) <= total:
+        spare = total - sum(wanted)
+        return [w + spare * w / sum(wanted) for w in wanted]
+    if sum(least) >= total:  # nothing fits: shrink all alike (some word must break)
+        return [m * total / sum(least) for m in least]
+    spare, extra = total - sum(least), [w - m for w, m in zip(wanted, least)]
+    return [m + spare * e / sum(extra) for m, e in zip(least, extra)]
+
+
 def _table(doc, header, rows, numeric=()):
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
+    table.autofit = False
     for cell, text in zip(table.rows[0].cells, header):
         cell.text = ""
-        cell.paragraphs[0].add_run(printable(text)).bold = True
+        run = cell.paragraphs[0].add_run(printable(text))
+        run.bold, run.font.size = True, Pt(TABLE_FONT_PT)
     for row in rows:
         cells = table.add_row().cells
         for i, (cell, value) in enumerate(zip(cells, row)):
-            cell.text = printable(str(value))
+            cell.text = ""
+            cell.paragraphs[0].add_run(printable(str(value))).font.size = Pt(TABLE_FONT_PT)
             if i in numeric:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    # Word reads the cells' widths, LibreOffice the grid's: both are set.
+    for column, width in zip(table.columns, column_widths(header, rows)):
+        column.width = Cm(width)
+        for cell in column.cells:
+            cell.width = Cm(width)
     doc.add_paragraph()
     return table
+
+
+def _page_numbers(section):
+    """ "Page 3 of 9" in the footer, as fields Word and LibreOffice fill in."""
+    p = section.footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for i, part in enumerate(("Page ", "PAGE", " of ", "NUMPAGES")):
+        if i % 2 == 0:
+            p.add_run(part).font.size = Pt(8)
+            continue
+        field = OxmlElement("w:fldSimple")
+        field.set(qn("w:instr"), part)
+        run = OxmlElement("w:r")
+        text = OxmlElement("w:t")
+        text.text = "1"
+        run.append(text)
+        field.append(run)
+        p._p.append(field)
 
 
 def _heading(doc, number, title: str):
@@ -67,12 +119,16 @@ def _letterhead(doc, office):
             contact.add_run().add_break()
         contact.add_run(printable(f"Website: {office.website}"))
     if office.holders:
+        rows = [(f"{h.role}:", h.name, f"Tel: {h.telephone}" if h.telephone else "") for h in office.holders]
         table = doc.add_table(rows=0, cols=3)
-        for h in office.holders:
-            cells = table.add_row().cells
-            cells[0].text = printable(f"{h.role}:")
-            cells[1].text = printable(h.name)
-            cells[2].text = printable(f"Tel: {h.telephone}" if h.telephone else "")
+        table.autofit = False
+        for row in rows:
+            for cell, text in zip(table.add_row().cells, row):
+                cell.text = printable(text)
+        for column, width in zip(table.columns, column_widths(["", "", ""], rows)):
+            column.width = Cm(width)
+            for cell in column.cells:
+                cell.width = Cm(width)
         doc.add_paragraph()
 
 
@@ -87,7 +143,7 @@ def _block(doc, b):
 
 
 def _figure(doc, png: bytes, caption: str):
-    doc.add_picture(io.BytesIO(png), width=Cm(16))
+    doc.add_picture(io.BytesIO(png), width=Cm(TEXT_WIDTH))
     p = doc.add_paragraph()
     p.add_run(printable(caption)).italic = True
 
@@ -95,9 +151,14 @@ def _figure(doc, png: bytes, caption: str):
 def build_docx(r) -> Document:
     doc = Document()
     style = doc.styles["Normal"]
-    style.font.name, style.font.size = "Arial", Pt(10.5)
+    # Arial as the seed; LibreOffice shows Liberation Sans, metric-compatible, in its place.
+    style.font.name, style.font.size = "Arial", Pt(11)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "Arial")
     section = doc.sections[0]
-    section.left_margin = section.right_margin = Cm(2)
+    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+    section.left_margin = section.right_margin = SIDE_MARGIN
+    section.top_margin, section.bottom_margin = Cm(2.2), Cm(2.0)
+    _page_numbers(section)
     if r.is_demo:
         # In the header, so the warning is on every page.
         header = section.header.paragraphs[0]
