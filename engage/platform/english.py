@@ -5,7 +5,7 @@ pages say them the same way."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
@@ -66,3 +66,23 @@ def percent(part: int, whole: int) -> str:
     if not whole:
         return "none"
     return f"{round(100 * part / whole)}%"
+
+
+def weekday_date(d: date) -> str:
+    """ "Tuesday 8th February 2027", as a public page gives a meeting's day."""
+    return f"{d:%A} {long_date(d)}"
+
+
+def clock(t: time) -> str:
+    """ "6:30pm", "7pm", "noon": a time as a poster gives it."""
+    if t.hour == 12 and t.minute == 0:
+        return "noon"
+    hour = t.hour % 12 or 12
+    minutes = f":{t.minute:02d}" if t.minute else ""
+    return f"{hour}{minutes}{'am' if t.hour < 12 else 'pm'}"
+
+
+def meeting_when(d: date, t: time | None = None, venue: str = "") -> str:
+    """ "Tuesday 8th February 2027 at 6:30pm, St Mary's Hall" (the time and venue when known)."""
+    text = weekday_date(d) + (f" at {clock(t)}" if t is not None else "")
+    return f"{text}, {venue.strip()}" if venue.strip() else text

@@ -51,6 +51,8 @@ TABLE = [
     ("GET", "/wards/{ward}", EVERYONE),
     ("GET", "/wards/E05999999", who(404, 404, 404, 404, 404, 404)),
     ("GET", "/public/wards/{ward}", EVERYONE),
+    ("GET", "/public/wards/{ward}/updates", EVERYONE),
+    ("GET", "/public/wards/E05999999/updates", who(404, 404, 404, 404, 404, 404)),
     ("GET", "/static/css/engage.css", EVERYONE),
     ("GET", "/vendor/leaflet/leaflet.js", EVERYONE),
     ("GET", "/vendor/nothing/x.js", who(404, 404, 404, 404, 404, 404)),
@@ -108,6 +110,11 @@ TABLE = [
     ("POST", "/updates/draft", who(302, 403, 403, 400, 400, 403)),  # 400: no ward given, the form says so
     ("GET", "/updates/{update}", STAFF),
     ("POST", "/updates/{update}", who(302, 403, 403, 302, 302, 403)),
+    # Publishing: without the confirm, the preview of the public page (nothing published)
+    ("POST", "/updates/{update}/publish", STAFF),
+    # Withdrawing a draft: nothing to withdraw, back to its editor
+    ("GET", "/updates/{update}/withdraw", who(302, 403, 403, 302, 302, 403)),
+    ("POST", "/updates/{update}/withdraw", who(302, 403, 403, 302, 302, 403)),
     # Admin
     ("GET", "/admin/", who(302, 403, 403, 403, 302, 403)),  # to the users list
     ("GET", "/admin/audit", ADMIN),

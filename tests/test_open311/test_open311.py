@@ -457,7 +457,8 @@ PUBLISHED = "Warrants executed on two addresses; patrols stepped up around the p
 
 def publish_you_said_we_did(staff_client, db, ward_code, start, end, we_did):
     """Staff draft the ward's update, rewrite each theme's "we did" as `we_did[category]`
-    (a category left out is emptied, so not published) and publish it, through the pages."""
+    (a category left out is emptied, so not published) and publish it, through the pages
+    (the preview, then its confirm step)."""
     assert (
         staff_client.post(
             "/updates/draft", data={"ward": ward_code, "from": start.isoformat(), "to": end.isoformat()}
@@ -477,7 +478,8 @@ def publish_you_said_we_did(staff_client, db, ward_code, start, end, we_did):
                 f"we_did-{i}": text,
             }
         )
-    assert staff_client.post(f"/updates/{update_id}", data=form).status_code == 302
+    assert staff_client.post(f"/updates/{update_id}", data=form).status_code == 200  # the preview
+    assert staff_client.post(f"/updates/{update_id}/publish", data=form | {"confirm": "yes"}).status_code == 302
     update = db.session.get(WardUpdate, update_id)
     assert update.state == "published"
     return update

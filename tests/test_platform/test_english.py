@@ -27,3 +27,15 @@ def test_counts_for_none_one_and_two():
 def test_whole_days_and_no_zero_point_zero():
     assert days(2.6) == "3 days" and days(1) == "1 day" and days(0) == "0 days"
     assert percent(0, 0) == "none" and percent(2, 5) == "40%"
+
+
+def test_a_meeting_as_a_public_page_gives_it():
+    from datetime import time
+
+    from engage.platform.english import clock, meeting_when
+
+    assert meeting_when(date(2027, 2, 8), time(18, 30), "St Mary's Hall") == (
+        "Monday 8th February 2027 at 6:30pm, St Mary's Hall"
+    )
+    assert meeting_when(date(2027, 2, 9), None, "") == "Tuesday 9th February 2027"
+    assert [clock(time(h, m)) for h, m in ((19, 0), (12, 0), (0, 15), (9, 5))] == ["7pm", "noon", "12:15am", "9:05am"]
