@@ -59,8 +59,14 @@ def _table(doc, header, rows, numeric=()):
     table.autofit = False
     for cell, text in zip(table.rows[0].cells, header):
         cell.text = ""
+        cell.paragraphs[0].paragraph_format.keep_with_next = True  # never a header alone at a page's foot
         run = cell.paragraphs[0].add_run(printable(text))
         run.bold, run.font.size = True, Pt(TABLE_FONT_PT)
+    # The header row repeats on each page the table runs onto.
+    header_props = table.rows[0]._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    header_props.append(repeat)
     for row in rows:
         cells = table.add_row().cells
         for i, (cell, value) in enumerate(zip(cells, row)):
@@ -88,6 +94,10 @@ def _page_numbers(section):
         field = OxmlElement("w:fldSimple")
         field.set(qn("w:instr"), part)
         run = OxmlElement("w:r")
+        props, size = OxmlElement("w:rPr"), OxmlElement("w:sz")
+        size.set(qn("w:val"), "16")  # half-points: 8 pt, as "Page" and "of"
+        props.append(size)
+        run.append(props)
         text = OxmlElement("w:t")
         text.text = "1"
         run.append(text)
