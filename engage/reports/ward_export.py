@@ -56,11 +56,11 @@ def ward_csv_columns(cats: list[Category]) -> list[str]:
 def _concern_counts(period: Period, source: str, scope: Scope):
     start, end = day_range(period.start, period.end)
     stmt = (
-        sa.select(Ward.code, Category.code, Concern.status.in_(OPEN_STATUSES), sa.func.count())
+        sa.select(Ward.code, Category.code, Concern.status, sa.func.count())
         .join(Ward, Ward.id == Concern.ward_id)
         .join(Category, Category.id == Concern.category_id)
         .where(Concern.raised_at.between(start, end), Concern.is_demo.is_(source == "demo"))
-        .group_by(Ward.code, Category.code, Concern.status.in_(OPEN_STATUSES))
+        .group_by(Ward.code, Category.code, Concern.status)
     )
     return db.session.execute(filter_concerns(scope, stmt)).all()
 
@@ -86,7 +86,8 @@ def ward_rows(period: Period, source: str, scope: Scope, today: date):
     """(row, entry) per ward in the user's area, in authority then name order."""
     cats = categories()
     counts: dict[str, dict] = {}
-    for code, category, is_open, n in _concern_counts(period, source, scope):
+    for code, category, status, n in _concern_counts(period, source, scope):
+        is_open = status in OPEN_STATUSES
         ward = counts.setdefault(code, {"open": 0, "closed": 0})
         ward[f"category:{category}"] = ward.get(f"category:{category}", 0) + n
         ward["open" if is_open else "closed"] += n

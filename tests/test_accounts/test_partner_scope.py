@@ -145,7 +145,7 @@ def test_exports_hold_only_what_is_routed(concerns, partner_client):
     rows = list(csv.DictReader(io.StringIO(partner_client.get("/exports/concerns.csv").get_data(as_text=True))))
     assert {r["description"] for r in rows} == ROUTED
     sheet = load_workbook(io.BytesIO(partner_client.get("/exports/concerns.xlsx").data)).active
-    column = [c.value for c in sheet[1]].index("description")
+    column = [c.value for c in sheet[1]].index("What was raised")
     assert {row[column] for row in sheet.iter_rows(min_row=2, values_only=True)} == ROUTED
     features = json.loads(partner_client.get("/exports/concerns.geojson").data)["features"]
     assert {f["properties"]["description"] for f in features} == ROUTED
