@@ -233,6 +233,8 @@ CASES = [
     Case("`/updates`", "staff", "/updates"),
     Case("`/updates/<id>`", "staff", "/updates/{update}"),
     Case("public ward page `/public/wards/<code>`", "anon", "/public/wards/{ward}"),
+    Case("public past updates `/public/wards/<code>/updates`", "anon", "/public/wards/{ward}/updates"),
+    Case("`/updates/<id>/withdraw` (asks to confirm)", "staff", "/updates/{update}/withdraw"),
     # Reports and exports
     Case("`/reports`", "staff", "/reports"),
     Case(
@@ -364,6 +366,7 @@ CASES = [
 NOT_TIMED = {
     "static": "files from disk (as `/vendor/...`, timed)",
     "open311.unknown": "answers 404 to any other Open311 path",
+    "reports.sent_file": "a Panel report's files as sent, read by id (the loaded data holds no sent report)",
     "maps.tile": "base map tiles, read from the operator's archive file, not the database (404 when none is installed)",
 }
 
