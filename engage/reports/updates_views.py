@@ -4,6 +4,7 @@ previewing the public page and publishing it (a confirm step), and withdrawing i
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -48,7 +49,12 @@ def index():
 
 def _index(ward=None, errors=None, status=200):
     """The list and the draft form; after a refused draft, with what was typed and why."""
-    updates = db.session.scalars(sa.select(WardUpdate).order_by(WardUpdate.updated_at.desc()).limit(200)).all()
+    updates = db.session.scalars(
+        sa.select(WardUpdate)
+        .options(so.selectinload(WardUpdate.ward))  # one query for the wards, not one per update
+        .order_by(WardUpdate.updated_at.desc())
+        .limit(200)
+    ).all()
     today = office_day()
     return render_template(
         "updates/index.html",
