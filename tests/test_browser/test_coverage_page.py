@@ -49,11 +49,13 @@ def test_a_meeting_today_counts_and_the_due_list_is_one_click_away(page, live_se
     expect(row.locator("td").nth(3)).to_have_text("yes")
     if width > 600:
         page.locator("#coverage-map[data-wards='79']").wait_for(state="attached")
+    page.wait_for_load_state("load")  # the stylesheet too: a busy server can still be sending it
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert serious_violations(page) == []
 
     page.get_by_role("link", name="Due in the next 60 days, nothing planned").click()
     expect(page.get_by_role("heading", name="Due in the next 60 days with nothing planned")).to_be_visible()
     expect(page.get_by_role("link", name="Hemlington", exact=True)).to_have_count(0)
+    page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert serious_violations(page) == []

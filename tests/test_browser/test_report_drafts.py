@@ -54,5 +54,11 @@ def test_wording_is_saved_as_typed_and_survives_a_reload(page, live_server, widt
     added = page.locator("#report-editor textarea[data-paragraph^='other:']", has_text=f"Hub {width}")
     expect(added).to_have_value(re.compile(f"the PCC attended a partnership meeting at Hub {width}, Central"))
     expect(page.get_by_label("1.2", exact=True)).to_have_value("Future meetings are summarised at the end.")
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.wait_for_load_state("load")  # the stylesheet too: a busy server can still be sending it
+    wide = page.evaluate(
+        "() => Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > "
+        + str(width + 10)
+        + ").slice(0, 6).map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right))"
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, wide
     assert serious_violations(page) == []
