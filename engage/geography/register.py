@@ -21,6 +21,14 @@ class RegisterEntry:
     designation_from: date | None
     designation_is_sample: bool
 
+    @property
+    def designation_label(self) -> str:
+        """ "Strengthen", or "Strengthen (sample)": a sample designation says so wherever it
+        shows (pages, reports, exports); "" when none is recorded."""
+        if not self.designation:
+            return ""
+        return self.designation.capitalize() + (" (sample)" if self.designation_is_sample else "")
+
     def as_row(self) -> dict:
         return {
             "ward_code": self.ward.code,

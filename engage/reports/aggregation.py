@@ -121,11 +121,7 @@ def designation_by_ward_code(on: date) -> dict[str, str]:
     """{ward code: "Strengthen", or "Strengthen (sample)" for a sample designation}: a
     sample designation is labelled wherever it shows, the report included."""
     boundary_set = current_boundary_set()
-    return {
-        e.ward.code: e.designation.capitalize() + (" (sample)" if e.designation_is_sample else "")
-        for e in register_entries(boundary_set, on=on)
-        if e.designation
-    }
+    return {e.ward.code: e.designation_label for e in register_entries(boundary_set, on=on) if e.designation}
 
 
 DESIGNATION_ORDER = ("Strengthen", "Support", "Sustain", "Not recorded")

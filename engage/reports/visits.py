@@ -60,7 +60,7 @@ class WardPlan:
     name: str
     authority: str
     designation: str | None
-    designation_is_sample: bool
+    designation_label: str  # "Support (sample)", or "not recorded"
     visited: bool  # a Your Force Your Voice meeting held in the period
     last_meeting: date | None  # the last held, up to today
     next_planned: date | None  # the first planned, from today
@@ -75,12 +75,6 @@ class WardPlan:
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
-
-    @property
-    def designation_label(self) -> str:
-        if not self.designation:
-            return "not recorded"
-        return self.designation.capitalize() + (" (sample)" if self.designation_is_sample else "")
 
 
 def _status(due: date | None, today: date) -> str:
@@ -109,7 +103,7 @@ def plan(period: Period, source: str, today: date) -> list[WardPlan]:
                 e.ward.name,
                 e.ward.local_authority.name,
                 e.designation,
-                e.designation_is_sample,
+                e.designation_label or "not recorded",
                 held_in_period,
                 last,
                 planned,

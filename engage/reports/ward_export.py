@@ -100,9 +100,7 @@ def ward_rows(period: Period, source: str, scope: Scope, today: date):
             "ward_code": e.ward.code,
             "ward_name": e.ward.name,
             "authority": e.ward.local_authority.name,
-            "designation": (e.designation.capitalize() + (" (sample)" if e.designation_is_sample else ""))
-            if e.designation
-            else "",
+            "designation": e.designation_label,
             "meetings": held,
             **{f"category:{cat.code}": c.get(f"category:{cat.code}", 0) for cat in cats},
             "concerns": c["open"] + c["closed"],
