@@ -74,6 +74,18 @@ def _page_args(key: ReportKey, panel_date: date | None = None, **extra) -> dict:
     return {**args, **extra}
 
 
+def _report_with_draft(key: ReportKey, draft: PanelReportDraft | None, panel_date: date | None):
+    """The report as staff left its wording."""
+    return build_panel_report(
+        key.period,
+        key.source,
+        programme_start(),
+        draft.wording if draft else {},
+        report_date=key.report_date,
+        panel_date=panel_date,
+    )
+
+
 def typed_wording(form) -> dict[str, str]:
     """The paragraphs staff typed, by key (fields named p:<key>)."""
     return {name[2:]: value for name, value in form.items() if name.startswith("p:")}
@@ -178,14 +190,7 @@ def send():
     if key.source == "demo":
         flash("A report built from demo data cannot be sent to the Panel: its figures are invented.", "error")
         return redirect(url_for("reports.panel", **_page_args(key, panel_date))), 303
-    report = build_panel_report(
-        key.period,
-        key.source,
-        programme_start(),
-        draft.wording if draft else {},
-        report_date=key.report_date,
-        panel_date=panel_date,
-    )
+    report = _report_with_draft(key, draft, panel_date)
     if request.form.get("confirm") != "yes":
         return render_template("reports/panel_send.html", r=report, page_args=_page_args(key, panel_date))
     docx, pdf = render_docx(report), render_pdf(report)
@@ -238,14 +243,7 @@ def add_meeting():
             flash(f"Added the {meeting.kind_label.lower()} of {meeting.date:%-d %B %Y}.", "info")
             return redirect(url_for("reports.panel", **_page_args(key, panel_date)) + "#sec-4")
     draft = find_draft(key)
-    report = build_panel_report(
-        key.period,
-        key.source,
-        programme_start(),
-        draft.wording if draft else {},
-        report_date=key.report_date,
-        panel_date=panel_date,
-    )
+    report = _report_with_draft(key, draft, panel_date)
     return render_template(
         "reports/panel.html",
         r=report,
