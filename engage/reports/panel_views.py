@@ -102,22 +102,21 @@ def panel():
     if panel_date is None and draft is not None and "panel_date" not in request.values:
         panel_date = draft.panel_date
     typed = typed_wording(request.form) if request.method == "POST" else {}
+    if request.form.get("revert"):
+        typed[request.form["revert"]] = ""
     problems = narrative_problems(typed)
-    wording = dict(draft.wording if draft else {})
-    if request.method == "POST" and not problems:
-        # Without JavaScript the form is the draft: keep what differs from the computed text.
-        computed = build_panel_report(key.period, key.source, programme_start(), with_map=False).wording
-        if request.form.get("revert"):
-            typed[request.form["revert"]] = ""
-        changes = {k: ("" if v.strip() == computed.get(k, "").strip() else v) for k, v in typed.items()}
-        if any((wording.get(k) or "") != v.strip() for k, v in changes.items()):
-            draft = save_wording(key, changes, current_user.email, panel_date)
-            db.session.commit()
-            wording = dict(draft.wording)
-    wording.update({k: v for k, v in typed.items() if k not in problems and request.form.get("revert") != k})
+    saved = dict(draft.wording if draft else {})
+    wording = {**saved, **{k: v for k, v in typed.items() if k not in problems}}
     report = build_panel_report(
         key.period, key.source, programme_start(), wording, report_date=key.report_date, panel_date=panel_date
     )
+    if request.method == "POST" and not problems:
+        # Without JavaScript the form is the draft: keep what differs from the computed text.
+        computed = {p.key: p.computed for section in report.sections for p in section.paragraphs}
+        changes = {k: ("" if v.strip() == computed.get(k, "").strip() else v) for k, v in typed.items()}
+        if any((saved.get(k) or "") != v.strip() for k, v in changes.items()):
+            draft = save_wording(key, changes, current_user.email, panel_date)
+            db.session.commit()
     fmt = request.form.get("format") if request.method == "POST" else None
     if fmt in FORMATS and not problems and not date_errors:
         body = {"docx": render_docx, "pdf": render_pdf, "html": render_html}[fmt](report)
