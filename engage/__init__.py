@@ -85,7 +85,7 @@ CONTENT_SECURITY_POLICY = {
 def register_extensions(app):
     from engage.accounts.access import init_app as init_access
     from engage.extensions import csrf, db, limiter, mail, migrate, talisman
-    from engage.platform import audit
+    from engage.platform import assets, audit, compression
     from engage.platform import sqlite as sqlite_setup
 
     sqlite_setup.init_app(app)
@@ -97,6 +97,8 @@ def register_extensions(app):
     limiter.init_app(app)
     mail.init_app(app)
     init_access(app)
+    assets.init_app(app)
+    compression.init_app(app)
     https = app.config["ENGAGE_HTTPS"]
     policy = dict(CONTENT_SECURITY_POLICY)
     if app.config.get("ENGAGE_TILE_URL"):

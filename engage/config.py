@@ -74,6 +74,11 @@ class Config:
     # internet); a tile URL here is also allowed by the Content-Security-Policy.
     ENGAGE_TILE_URL = os.environ.get("ENGAGE_TILE_URL", "")
     ENGAGE_TILE_ATTRIBUTION = os.environ.get("ENGAGE_TILE_ATTRIBUTION", "")
+    # Flask-Compress: brotli where the browser takes it, else gzip; registered by
+    # engage/platform/compression.py, which keeps it off pages that echo a request.
+    COMPRESS_REGISTER = False
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_ALGORITHM_STREAMING = ["br", "gzip"]
     # When "Your Force Your Voice" began: the PCC took office in November 2012.
     ENGAGE_PROGRAMME_START = os.environ.get("ENGAGE_PROGRAMME_START", "2012-11-22")
     # How long residents' contact details are kept before `flask purge` empties them.

@@ -1,5 +1,6 @@
 """Extension objects, created unbound so that models and blueprints can import them freely."""
 
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -35,4 +36,6 @@ csrf = CSRFProtect()
 # app processes must share counts).
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 talisman = Talisman()
+# Registered by engage/platform/compression.py, which decides what may be compressed.
+compress = Compress()
 mail = Mail()

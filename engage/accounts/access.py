@@ -112,7 +112,9 @@ def insist_on_password_change():
 
 # Files that are the same for everyone, whoever asks: a cache may keep them. Base map
 # tiles are streets, not residents' data (log-in only keeps the app from being a public tile server).
-SHARED_FILES = {"static", "vendor.file", "maps.tile"}
+# The ward outlines (/api/wards) are the public register's: a phone keeps them and asks
+# with their ETag (issue #20) rather than fetching 140 KB again on every visit.
+SHARED_FILES = {"static", "vendor.file", "maps.tile", "api.wards"}
 
 
 def is_personal(req) -> bool:

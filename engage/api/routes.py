@@ -5,7 +5,7 @@ from engage.api.blueprint import bp
 from engage.api.document import answer, described, error
 from engage.geography.boundaries import boundary_set_for
 from engage.geography.locating import locate_grid_reference, locate_lonlat
-from engage.geography.register import feature_collection, register_entries
+from engage.geography.register import RESOLUTIONS, feature_collection, register_entries
 from geodata import CoordinateError, GridRefError
 
 
@@ -22,17 +22,27 @@ def _boundary_set():
     "Every ward of a boundary set, as GeoJSON with today's designations.",
     {
         200: answer(s.WardCollection, "The wards.", "application/geo+json"),
+        304: {"description": "Not modified: the outlines named by If-None-Match are still current."},
         404: error("No boundary set with that vintage."),
     },
     public=True,
-    query=s.VintageQuery,
+    query=s.WardsQuery,
     tag="register",
 )
 def wards():
+    resolution = request.args.get("resolution", "full")
+    if resolution not in RESOLUTIONS:
+        return jsonify(error=f"resolution '{resolution}' is not one of: {', '.join(RESOLUTIONS)}"), 400
     boundary_set = _boundary_set()
-    response = jsonify(feature_collection(register_entries(boundary_set, outlines=True), boundary_set))
+    collection = feature_collection(register_entries(boundary_set, outlines=True), boundary_set, resolution)
+    response = jsonify(collection)
     response.headers["Content-Type"] = "application/geo+json"
-    return response
+    # The same outlines until the set or a designation changes: a phone asks with the
+    # ETag it has and gets 304, not the outlines again (Cache-Control: no-cache means
+    # "ask first", not "do not keep").
+    response.headers["Cache-Control"] = "public, no-cache"
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.route("/locate")

@@ -381,6 +381,16 @@ class VintageQuery(Schema):
     )
 
 
+class WardsQuery(VintageQuery):
+    resolution = fields.String(
+        metadata={
+            "enum": ["full", "display"],
+            "description": "full (the default): the outlines points are located in. display: simplified "
+            "together for drawing on a map (shared edges kept, no gaps between neighbours; about 25 m).",
+        }
+    )
+
+
 class LocateQuery(VintageQuery):
     lon = fields.Float()
     lat = fields.Float()

@@ -7,7 +7,7 @@
   var COLOURS = { visited: "#1f6b3a", planned: "#d08c00", overdue: "#a1261f", "not visited": "#c7ced4" };
   var map = L.map(holder, { zoomSnap: 0.5 });
   map.attributionControl.setPrefix(false).addAttribution("Boundaries: ONS, Open Government Licence v3");
-  fetch("/api/wards").then(function (r) { return r.json(); }).then(function (wards) {
+  fetch("/api/wards?resolution=display").then(function (r) { return r.json(); }).then(function (wards) {
     var layer = L.geoJSON(wards, {
       style: function (f) {
         return { color: "#ffffff", weight: 1, fillColor: COLOURS[status[f.properties.ward_code]] || "#eeeeee", fillOpacity: 0.85 };

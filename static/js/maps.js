@@ -180,7 +180,7 @@
   }
 
   Promise.all([
-    fetch("/api/wards").then(function (r) { return r.json(); }),
+    fetch("/api/wards?resolution=display").then(function (r) { return r.json(); }),
     fetch("/api/authorities").then(function (r) { return r.json(); })
   ]).then(function (results) {
     var wards = results[0], authorities = results[1];

@@ -4,6 +4,7 @@ serves its tiles to people signed in, and every map page is told what to draw.""
 import gzip
 import json
 import os
+import re
 import sqlite3
 
 import mapbox_vector_tile
@@ -180,7 +181,8 @@ def test_map_pages_are_told_to_draw_the_installed_archive(app, users, runner, in
         assert config["kind"] == "vector" and config["local"] is True, url
         assert config["url"] == f"/maps/tiles/{{z}}/{{x}}/{{y}}.mvt?v={version}"
         assert config["attribution"] == "© OpenStreetMap contributors"
-        assert "/vendor/protomaps-leaflet/protomaps-leaflet.js" in html and "/static/js/basemap.js" in html
+        assert re.search(r"/vendor/protomaps-leaflet/[0-9a-f]{12}/protomaps-leaflet\.js", html)
+        assert re.search(r"/static/[0-9a-f]{12}/js/basemap\.js", html)
     # The public ward page, to someone not signed in: no tiles they could not fetch.
     anonymous = app.test_client().get("/wards/E05009857").get_data(as_text=True)
     assert page_config(anonymous) == {"kind": None} and "protomaps-leaflet" not in anonymous
