@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, render_template, url_for
 from engage.accounts.access import role_required
 from engage.concerns.capture import teams_who_attend
 from engage.concerns.schemas import page_contract
+from engage.maps.views import basemap_config
 from engage.platform.vendor import PACKAGES
 
 bp = Blueprint("capture", __name__)
@@ -27,6 +28,7 @@ SCRIPTS = (
     "location.js",
     "concern.js",
     "tiles.js",
+    "maplib.js",
     "meeting.js",
     "list.js",
     "logout.js",
@@ -37,14 +39,12 @@ STYLES = ("css/engage.css", "css/capture.css")
 
 ICONS = ("icons/capture-192.png", "icons/capture-512.png", "icons/capture-maskable-512.png", "icons/capture.svg")
 
-VENDOR = (
-    ("leaflet", "leaflet.js"),
-    ("leaflet", "leaflet.css"),
-    ("idb", "umd.js"),
-    ("protomaps-leaflet", "protomaps-leaflet.js"),
-)
+VENDOR = (("idb", "umd.js"),)
 
-# Page scripts the capture page shares with the other map pages (the base map).
+# The map, loaded after the form is usable (static/js/capture/maplib.js), in order:
+# Leaflet, the vector base map's renderer when one is installed, the page's base layer.
+MAP_STYLES = (("leaflet", "leaflet.css"),)
+MAP_SCRIPTS = (("leaflet", "leaflet.js"), ("protomaps-leaflet", "protomaps-leaflet.js"))
 SHARED_SCRIPTS = ("js/basemap.js",)
 
 # Reference data the page needs offline: fetched network-first, the cached copy used without signal.
@@ -94,16 +94,31 @@ def manifest():
     return Response(json.dumps(body, indent=1), mimetype="application/manifest+json")
 
 
+@bp.app_template_global()
+def map_library(basemap: dict) -> dict:
+    """The map's files for static/js/capture/maplib.js: protomaps-leaflet only when the
+    installed base map is vector tiles (128 KB a phone need not fetch otherwise)."""
+    scripts = [(p, n) for p, n in MAP_SCRIPTS if p != "protomaps-leaflet" or basemap.get("kind") == "vector"]
+    return {
+        "styles": [url_for("vendor.file", package=p, filename=n) for p, n in MAP_STYLES],
+        "scripts": [url_for("vendor.file", package=p, filename=n) for p, n in scripts]
+        + [url_for("static", filename=name) for name in SHARED_SCRIPTS],
+    }
+
+
 def shell_urls() -> list[str]:
-    """Everything the capture page needs to start with no network."""
+    """Everything the capture page needs to start with no network. Not the manifest's
+    icons: the browser fetches those itself when the app is added to the home screen."""
+    library = map_library(basemap_config())
     return [
         url_for("capture.index"),
         url_for("capture.manifest"),
         url_for("static", filename="favicon.svg"),
         *(url_for("static", filename=f"js/capture/{name}") for name in SCRIPTS),
-        *(url_for("static", filename=name) for name in STYLES + SHARED_SCRIPTS),
-        *(url_for("static", filename=name) for name in ICONS),
+        *(url_for("static", filename=name) for name in STYLES),
         *(url_for("vendor.file", package=package, filename=name) for package, name in VENDOR),
+        *library["styles"],
+        *library["scripts"],
     ]
 
 
@@ -118,7 +133,7 @@ def _shell_files() -> list[str]:
         *(os.path.join(static, "js", "capture", name) for name in SCRIPTS),
         *(os.path.join(static, name) for name in STYLES + SHARED_SCRIPTS + ICONS),
         os.path.join(templates, "maps", "_basemap.html"),
-        *(os.path.join(node_modules, PACKAGES[package], name) for package, name in VENDOR),
+        *(os.path.join(node_modules, PACKAGES[package], name) for package, name in VENDOR + MAP_STYLES + MAP_SCRIPTS),
     ]
 
 

@@ -10,12 +10,21 @@ import { ConcernForm } from "./concern.js";
 import { MeetingForm } from "./meeting.js";
 import { SavedList } from "./list.js";
 import { LogoutGuard } from "./logout.js";
+import { loadMapLibrary } from "./maplib.js";
 
 const $ = (id) => document.getElementById(id);
 const root = $("capture");
 let meeting = null;
 let forms = null;
 const logout = new LogoutGuard(document.querySelector(`form[action="${root.dataset.logout}"]`));
+
+// Once the form is usable: the outlines and the map library, then the service worker,
+// whose install finds them in the browser's cache rather than fetching them again
+// (their URLs carry digests, so the cached copy is the right one).
+async function prepareForLater(places) {
+  await Promise.allSettled([places.loadOutlines(), loadMapLibrary()]);
+  registerWorker();
+}
 
 function registerWorker() {
   if (!("serviceWorker" in navigator)) return;
@@ -155,12 +164,12 @@ function keepLogoutTokenFresh() {
 }
 
 async function boot() {
-  registerWorker();
   store.askToPersist();
   store.prune().catch(() => {});
   const [categories, places] = await Promise.all([loadCategories(), loadPlaces()]);
   if (!categories.length || !places.ready) {
     $("boot-message").textContent = "The categories and wards are not on this phone yet. Open this page once with signal, then it works without.";
+    registerWorker();
     sync.onState(refresh);
     sync.start(); // anything already queued can still go
     await renderStatus();
@@ -209,6 +218,7 @@ async function boot() {
   sync.start();
   await renderStatus();
   root.dataset.ready = "true";
+  prepareForLater(places);
 }
 
 boot().catch((err) => {

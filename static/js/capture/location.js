@@ -4,6 +4,7 @@
 
 import { GridRefError, parseGridRef } from "./geo.js";
 import { OUTSIDE, locateGridRef, locatePoint } from "./places.js";
+import { loadMapLibrary } from "./maplib.js";
 
 const $ = (id) => document.getElementById(id);
 const OUTSIDE_WARNING = "Outside the Cleveland wards. It will still be saved, and flagged for the office to check.";
@@ -195,9 +196,17 @@ export class Location {
     this.render();
   }
 
-  // Leaflet is drawn only when the officer opens the map (most concerns never need it).
-  showMap() {
-    if (typeof L === "undefined" || !this.meeting) return;
+  // Leaflet is drawn only when the officer opens the map (most concerns never need it),
+  // once the library and the outlines have arrived (both follow the form: app.js).
+  async showMap() {
+    if (!this.meeting) return;
+    try {
+      await Promise.all([loadMapLibrary(), this.places.loadOutlines()]);
+    } catch {
+      $("place-map").dataset.unavailable = "true"; // offline before the map was ever fetched
+      return;
+    }
+    if (!this.meeting || !$("place-more").open) return;
     const holder = $("place-map");
     if (!this.map) {
       this.map = L.map(holder, { zoomSnap: 0.25, attributionControl: true });

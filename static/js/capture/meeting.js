@@ -212,13 +212,13 @@ export class MeetingForm {
       return;
     }
     if (record) this.onStart(record);
-    if (record) cacheMeetingTiles(this.places, v.ward_codes[0]); // the streets around it, for offline
+    if (record) this.places.loadOutlines().then(() => cacheMeetingTiles(this.places, v.ward_codes[0])); // the streets around it, for offline
   }
 
   async resume(id) {
     const record = await store.update("meetings", id, (r) => (r ? { ...r, ended_at: null } : undefined));
     if (record) this.onResume(record);
-    if (record) cacheMeetingTiles(this.places, record.data.ward_codes[0]);
+    if (record) this.places.loadOutlines().then(() => cacheMeetingTiles(this.places, record.data.ward_codes[0]));
   }
 
   showErrors(errors) {

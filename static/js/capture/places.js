@@ -38,24 +38,39 @@ export async function loadCategories() {
   return body ? body.categories : [];
 }
 
+// The ward list first (a few KB: what the Ward select needs). The outlines (the map, and
+// locating a point on the phone) follow when app.js asks, once the form is usable, so
+// on one bar of signal the officer is not kept waiting for them.
 export async function loadPlaces() {
-  const [shapes, list] = await Promise.all([
-    loadKept("/api/wards", "ward-shapes", (b) => Array.isArray(b.features) && b.features.length),
-    loadKept("/api/v1/wards", "ward-list", (b) => Array.isArray(b.wards) && b.wards.length),
-  ]);
-  return new Places(shapes, list);
+  const list = await loadKept("/api/v1/wards", "ward-list", (b) => Array.isArray(b.wards) && b.wards.length);
+  const places = new Places(null, list);
+  if (!list) await places.loadOutlines(); // never had the list: the outlines name the wards too
+  return places;
 }
 
 export const OUTSIDE = "outside";
 
 export class Places {
   constructor(shapes, list) {
+    this.list = list;
+    this.setShapes(shapes);
+    this.fetching = null;
+  }
+
+  setShapes(shapes) {
     this.features = shapes ? shapes.features : [];
     this.attribution = shapes ? shapes.attribution : "";
     this.boxes = new Map(this.features.map((f) => [f.properties.ward_code, bbox(f.geometry)]));
     // The officer's own list (/api/v1/wards) when we have it, else the outlines' properties.
-    const rows = list ? list.wards : this.features.map((f) => f.properties);
+    const rows = this.list ? this.list.wards : this.features.map((f) => f.properties);
     this.wards = new Map(rows.map((w) => [w.ward_code, w]));
+  }
+
+  // Fetched once (the worker's copy, or the one kept on the phone, without signal).
+  loadOutlines() {
+    this.fetching ??= loadKept("/api/wards", "ward-shapes", (b) => Array.isArray(b.features) && b.features.length)
+      .then((shapes) => { if (shapes) this.setShapes(shapes); else this.fetching = null; return this; });
+    return this.fetching;
   }
 
   get ready() { return this.wards.size > 0; }
@@ -114,12 +129,14 @@ export async function locateGridRef(places, text) {
   const [lon, lat] = gridRefToLonLat(text); // throws GridRefError for text that is not a reference
   const online = navigator.onLine !== false ? await locateOnline({ grid: text }) : null;
   if (online && online.error) throw new Error(online.error);
+  if (!online) await places.loadOutlines();
   const ward = online ? online.ward : places.locate(lon, lat);
   return { lon, lat, ward: ward && ward !== OUTSIDE ? (places.ward(ward.ward_code) || ward) : ward };
 }
 
 export async function locatePoint(places, lon, lat) {
   // The outlines are on the phone: no need to wait for the network for a point.
+  await places.loadOutlines();
   let ward = places.locate(lon, lat);
   if (ward === null && navigator.onLine !== false) {
     const online = await locateOnline({ lon, lat });

@@ -1,8 +1,11 @@
 /* The capture app's service worker, served at /sw.js by engage/concerns/capture_views.py, which
  * puts `CAPTURE` above this line: {version, shell: [urls], data: [urls], page}.
  *
- * - The shell (the /capture page, its scripts and styles, Leaflet, idb, icons) is
- *   cached when the worker installs, in a cache named after the deployment's version.
+ * - The shell (the /capture page, its scripts and styles, Leaflet, idb) is cached when
+ *   the worker installs, in a cache named after the deployment's version. The page
+ *   registers the worker once it has fetched them itself, and their URLs carry digests,
+ *   so the install takes them from the browser's cache: on one bar of signal the first
+ *   visit pays for each file once (issue #20).
  *   Scripts and styles are answered from that cache (cache first). The page itself is
  *   network first with a 3 s timeout (see pageNetworkFirst).
  * - Reference data (categories, wards) is network first with a short timeout, falling
@@ -30,11 +33,11 @@ const data = new Set(CAPTURE.data);
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(SHELL_CACHE);
-    // `cache: reload` skips the HTTP cache so the shell matches this version exactly.
+    // The browser's cache may answer: a URL with a digest names one version of a file.
     // Not cache.addAll: it would follow a redirect to the log-in form and keep that
     // as the capture page. Any failure fails the install, retried on the next visit.
     await Promise.all(CAPTURE.shell.map(async (url) => {
-      const response = await fetch(url, { cache: "reload", credentials: "same-origin" });
+      const response = await fetch(url, { credentials: "same-origin" });
       if (!keepable(response)) throw new Error(`could not cache ${url}: ${response.status}`);
       await cache.put(url, response);
     }));
@@ -43,7 +46,8 @@ self.addEventListener("install", (event) => {
     const dataCache = await caches.open(DATA_CACHE);
     await Promise.all(CAPTURE.data.map(async (url) => {
       try {
-        const response = await fetch(url, { credentials: "same-origin", cache: "no-store" });
+        // Revalidated, not fetched again: the outlines answer 304 to the ETag the page got.
+        const response = await fetch(url, { credentials: "same-origin", cache: "no-cache" });
         if (response.ok) await dataCache.put(url, response);
       } catch { /* offline during install: the page's own copy covers it */ }
     }));
