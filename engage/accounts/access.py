@@ -5,6 +5,7 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
 from engage.accounts.models import User
@@ -99,9 +100,9 @@ def is_safe_next(target: str | None) -> bool:
 def insist_on_password_change():
     """Someone logged in with a one-time password may only change it or log out."""
     if (
-        current_user.is_authenticated
+        request.endpoint not in {"auth.change_password", "auth.logout", *SHARED_FILES}
+        and current_user.is_authenticated
         and current_user.must_change_password
-        and request.endpoint not in {"auth.change_password", "auth.logout", "static", "vendor.file"}
         and not request.headers.get("Authorization")
     ):
         if wants_json():
@@ -139,6 +140,18 @@ def note_who_asked():
     g.signed_in_when_asked = bool(session.get("_user_id"))
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, except that a shared file's answer carries no
+    session cookie and so no `Vary: Cookie`. The cookie is renewed with every answer
+    (its value changes), and a browser holding a file kept for a year would otherwise
+    ask for it again whenever the cookie it sends differs from the one it sent then."""
+
+    def save_session(self, app, session, response):
+        if request.endpoint in SHARED_FILES and not session.modified:
+            return
+        super().save_session(app, session, response)
+
+
 def keep_personal_answers_out_of_caches(response):
     """`Cache-Control: no-store` on every personal answer: neither the browser (its
     Back button, its disk) nor a proxy keeps a copy once the user has moved on or
@@ -149,6 +162,7 @@ def keep_personal_answers_out_of_caches(response):
 
 
 def init_app(app):
+    app.session_interface = SessionInterface()
     login_manager.init_app(app)
     app.before_request(note_who_asked)
     app.before_request(insist_on_password_change)

@@ -27,7 +27,7 @@ import hashlib
 import os
 import re
 
-from flask import Flask, current_app, send_from_directory
+from flask import Flask, current_app, request, send_from_directory
 
 DIGEST = re.compile(r"[0-9a-f]{12}")
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -35,10 +35,26 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 _digests: dict[tuple, str] = {}
 
 
+# Headers for a document (the policy a page runs under, whether it may be framed),
+# which a script or a stylesheet does not read: about 500 bytes on each of the 20-odd
+# files a page fetches, over a phone's slowest link.
+DOCUMENT_ONLY = ("Content-Security-Policy", "X-Frame-Options", "Permissions-Policy", "Referrer-Policy")
+CODE_TYPES = {"text/javascript", "application/javascript", "text/css"}
+
+
 def init_app(app: Flask) -> None:
     app.url_defaults(_hashed_urls)
     # The static route keeps Flask's rule (/static/<path:filename>); only its view reads the digest.
     app.view_functions["static"] = serve_static
+    # Registered before Talisman, so this runs after it has added its headers.
+    app.after_request(_lean_headers)
+
+
+def _lean_headers(response):
+    if request.endpoint in ("static", "vendor.file") and response.mimetype in CODE_TYPES:
+        for name in DOCUMENT_ONLY:
+            response.headers.pop(name, None)
+    return response
 
 
 def _hashed_urls(endpoint: str, values: dict) -> None:
@@ -72,6 +88,7 @@ def serve_static(filename: str):
 def send_hashed(folder: str, filename: str, asked: str | None, current: str | None):
     """The file, immutable when the URL carries its current digest, else revalidated."""
     response = send_from_directory(folder, filename)
+    response.headers.pop("Content-Disposition", None)  # "inline; filename=...": what a browser does anyway
     if asked and asked == current:
         response.headers["Cache-Control"] = IMMUTABLE
     else:

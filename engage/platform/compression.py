@@ -39,6 +39,8 @@ def init_app(app: Flask) -> None:
 
 
 def compress_response(response: Response) -> Response:
+    if response.status_code == 206:  # a range of the file's own bytes: not to be compressed
+        return response
     if response.mimetype == "text/html" and not page_may_be_compressed():
         return response
     if response.status_code == 200 and _unchanging(response):

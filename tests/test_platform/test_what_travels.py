@@ -169,3 +169,40 @@ def test_an_unknown_resolution_is_refused_with_a_message(client):
     response = client.get("/api/wards?resolution=tiny")
     assert response.status_code == 400
     assert "resolution 'tiny'" in response.get_json()["error"] and "display" in response.get_json()["error"]
+
+
+def test_a_kept_file_does_not_vary_with_the_session_cookie(app, officer_client):
+    # The session cookie is renewed with every answer: a file that varied by Cookie would
+    # be fetched again by a browser that holds it, each time the cookie had changed.
+    with app.test_request_context():
+        from flask import url_for
+
+        url = url_for("static", filename="js/capture/app.js")
+    response = officer_client.get(url)
+    assert "Cookie" not in response.headers.get("Vary", "")
+    assert "Set-Cookie" not in response.headers
+    page = officer_client.get("/capture")
+    assert "Cookie" in page.headers["Vary"] and page.headers["Cache-Control"] == "no-store"
+
+
+def test_scripts_carry_no_document_headers_and_pages_keep_theirs(app, client):
+    with app.test_request_context():
+        from flask import url_for
+
+        script = client.get(url_for("static", filename="js/capture/app.js"))
+        style = client.get(url_for("static", filename="css/engage.css"))
+    for response in (script, style):
+        assert "Content-Security-Policy" not in response.headers
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+    page = client.get("/login")
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Frame-Options"] == "DENY"
+    # The worker's script is one the policy applies to: it keeps it.
+    assert "Content-Security-Policy" in client.get("/sw.js").headers
+
+
+def test_a_range_of_a_file_is_sent_as_stored(client):
+    whole = client.get("/static/css/engage.css", headers={"Accept-Encoding": "identity"}).get_data()
+    part = client.get("/static/css/engage.css", headers={"Range": "bytes=0-99", "Accept-Encoding": "br"})
+    assert part.status_code == 206 and "Content-Encoding" not in part.headers
+    assert part.get_data() == whole[:100]
