@@ -5,11 +5,13 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import bng
 import numpy as np
-from pyproj import Transformer
+
+if TYPE_CHECKING:
+    from pyproj import Transformer
 
 # Extent of the British National Grid lettered squares (7 x 13 squares of 100 km).
 MAX_EASTING = 700_000
@@ -108,11 +110,15 @@ def _number(label: str, value: Any) -> float:
 def _bng_to_wgs84() -> Transformer:
     # Building a Transformer costs milliseconds; transforming one point, microseconds.
     # pyproj >= 3.1 Transformers are thread-safe, so one shared instance is fine.
+    from pyproj import Transformer  # heavy (0.1 s): loaded on first use (issue #20)
+
     return Transformer.from_crs(27700, 4326, always_xy=True)
 
 
 @lru_cache(maxsize=1)
 def _wgs84_to_bng() -> Transformer:
+    from pyproj import Transformer  # heavy (0.1 s): loaded on first use (issue #20)
+
     return Transformer.from_crs(4326, 27700, always_xy=True)
 
 

@@ -60,21 +60,26 @@ class Locator:
 
     def locate_many(self, lons: Any, lats: Any) -> list[str | None]:
         """locate() over arrays in one tree query; NaN or inf coordinates give None."""
+        return np.append(self._codes, None)[self.locate_indices(lons, lats)].tolist()
+
+    def locate_indices(self, lons: Any, lats: Any) -> np.ndarray:
+        """locate_many() as an array of positions in `codes`, len(self) for a point in no
+        ward (or with NaN or inf coordinates): for callers that want no Python object
+        per point, such as `wards locate --csv`."""
         x = np.asarray(lons, dtype=float).ravel()
         y = np.asarray(lats, dtype=float).ravel()
         if x.shape != y.shape:
             raise ValueError(f"{x.size} longitudes but {y.size} latitudes")
-        result = np.full(x.shape, None, dtype=object)
+        none = len(self._codes)
+        result = np.full(x.shape, none, dtype=np.intp)
         finite = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
         points = shapely.points(x[finite], y[finite])
         point_i, ward_i = self._tree.query(points, predicate="intersects")
         # Several hits for one point (boundary cases): keep the lowest ward index.
-        none = len(self._codes)
         best = np.full(finite.size, none, dtype=np.intp)
         np.minimum.at(best, point_i, ward_i)
-        hit = best < none
-        result[finite[hit]] = self._codes[best[hit]]
-        return result.tolist()
+        result[finite] = best
+        return result
 
     def neighbours(self, code: str) -> list[str]:
         """Sorted codes of the wards that touch or overlap ward `code`."""

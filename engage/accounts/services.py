@@ -12,7 +12,6 @@ import sqlalchemy.orm as so
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from email_validator import EmailNotValidError, validate_email
-from zxcvbn import zxcvbn
 
 from engage.accounts.models import ROLES, ApiToken, LoginSession, User, UserRole
 from engage.concerns.models import Concern
@@ -24,8 +23,18 @@ from engage.teams.models import Team
 _hasher = PasswordHasher()
 
 # Verified against when the email is unknown, so a wrong email costs the same time as
-# a wrong password and the two cannot be told apart.
-_DUMMY_HASH = _hasher.hash("not a real password")
+# a wrong password and the two cannot be told apart. Made by the first log-in rather
+# than on import: hashing takes 0.1 s and 64 MiB, which every command and worker paid
+# (issue #20).
+_DUMMY_HASH: str | None = None
+
+
+def _dummy_hash() -> str:
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = _hasher.hash("not a real password")
+    return _DUMMY_HASH
+
 
 MIN_PASSWORD_LENGTH = 12
 
@@ -45,7 +54,7 @@ def use_cheap_hashing() -> None:
     test costs microseconds. Never called by the app."""
     global _hasher, _DUMMY_HASH
     _hasher = PasswordHasher.from_parameters(profiles.CHEAPEST)
-    _DUMMY_HASH = _hasher.hash("not a real password")
+    _DUMMY_HASH = None  # made again, with the cheap profile, on first use
 
 
 def normalise_email(email: str) -> str:
@@ -73,6 +82,8 @@ def password_problem(password: str, email: str) -> str | None:
     name = (email or "").split("@", 1)[0].lower()
     if len(name) >= 3 and name in password.lower():
         return f"the password must not contain the name of the e-mail address ('{name}')"
+    from zxcvbn import zxcvbn  # heavy (its word lists): loaded on first use (issue #20)
+
     estimate = zxcvbn(password[:_ESTIMATE_CHARACTERS], user_inputs=[name] if name else [])
     if estimate["score"] < MIN_PASSWORD_SCORE:
         why = estimate["feedback"]["warning"] or "it is a common password or close to one"
@@ -188,8 +199,11 @@ def set_disabled(user: User, disabled: bool) -> Ended:
 def authenticate(email: str, password: str) -> User | None:
     """The user if the email and password match an enabled account, else None;
     the caller says the same thing whichever part was wrong."""
+    # Asked for whoever logs in, so that the first log-in's cost of making it says
+    # nothing about whether the email is known.
+    dummy = _dummy_hash()
     user = find_user(email or "")
-    stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
+    stored = user.password_hash if user and user.password_hash else dummy
     try:
         _hasher.verify(stored, password or "")
     except (VerifyMismatchError, VerificationError, InvalidHashError):

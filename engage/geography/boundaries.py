@@ -28,7 +28,7 @@ from engage.concerns.models import Concern
 from engage.extensions import db
 from engage.geography.locating import locator_for
 from engage.geography.models import BoundarySet, LocalAuthority, Ward
-from geodata import CLEVELAND_LADS, BoundaryFileError, read_boundaries
+from geodata import CLEVELAND_LADS
 
 OGL_ATTRIBUTION = (
     "Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
@@ -113,6 +113,8 @@ def import_boundary_file(
     source: str | None = None,
     attribution: str | None = None,
 ) -> ImportResult:
+    from geodata import BoundaryFileError, read_boundaries  # heavy (geopandas): loaded on first use (issue #20)
+
     try:
         boundary_file = read_boundaries(path)
     except BoundaryFileError as exc:

@@ -1,6 +1,7 @@
 """Command-line interface: thin wrappers over the same services the web pages call."""
 
 import csv
+import gc
 import sys
 
 import click
@@ -134,13 +135,21 @@ def locate_command(lon, lat, grid, easting, northing, csv_path, vintage):
     """Print WARD_CODE<TAB>WARD_NAME<TAB>LAD_NAME for a point, or `outside` (exit 1)."""
     boundary_set = _boundary_set(vintage)
     if csv_path:
+        # The app's own objects (modules, models, the locator) live until the command
+        # exits: frozen, they are not walked again by each collection that the shapely
+        # points of a chunk set off (0.2 s of 1.7 s at 100,000 points).
+        gc.freeze()
         try:
             with open(csv_path, newline="", encoding="utf-8-sig") as fh:
                 counts = locate_csv(boundary_set, fh, sys.stdout)
         except FileNotFoundError:
             _fail(f"no such file: {csv_path}")
+        except UnicodeDecodeError as exc:
+            _fail(f"{csv_path}: not UTF-8 text ({exc.reason})")
         except LocateCsvError as exc:
             _fail(f"{csv_path}: {exc}")
+        finally:
+            gc.unfreeze()
         click.echo(
             f"{counts['rows']} rows: {counts['located']} located, {counts['outside']} outside, "
             f"{counts['invalid']} without valid lon/lat",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import warnings
 
-import mapclassify
 import numpy as np
 
 BREAK_METHODS = {"quantiles": "Quantiles", "jenks": "Natural breaks (Fisher-Jenks)"}
@@ -29,6 +28,8 @@ def class_breaks(values, method: str = "quantiles", k: int = MAX_CLASSES) -> lis
     k = max(1, min(k, len(np.unique(data))))
     if k == 1:
         return [float(data.max())]
+    import mapclassify  # heavy (scipy, scikit-learn, matplotlib): loaded on first use (issue #20)
+
     with warnings.catch_warnings():
         # mapclassify says when it falls back from numba or merges classes: fine here.
         warnings.simplefilter("ignore")

@@ -78,6 +78,15 @@ def test_locate_many_nan_and_lists(locator):
     assert locator.locate_many(lons, lats) == ["E05000003", None, None, None]
 
 
+def test_locate_indices_are_positions_in_codes(locator):
+    lons = [centre(0)[0], math.nan, centre(2)[0], X0 - 1, X0 + STEP]
+    lats = [centre(0)[1], Y0, centre(2)[1], Y0, Y0 + 0.5 * STEP]
+    index = locator.locate_indices(lons, lats)
+    assert index.dtype == np.intp
+    assert [locator.codes[i] if i < len(locator) else None for i in index] == locator.locate_many(lons, lats)
+    assert index.tolist()[1::2] == [len(locator), len(locator)]
+
+
 def test_locate_many_empty(locator):
     assert locator.locate_many(np.array([]), np.array([])) == []
 

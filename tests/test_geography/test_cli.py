@@ -30,6 +30,10 @@ def test_locate_csv(runner, tmp_path):
     assert rows[0]["ward_code"].startswith("E05") and rows[1]["ward_code"] == ""
     missing = runner.invoke(args=["wards", "locate", "--csv", str(tmp_path / "nope.csv")])
     assert missing.exit_code == 2 and "no such file" in missing.output
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes("ref,lon,lat\ncafé,-1.2345,54.5742\n".encode("latin-1"))
+    refused = runner.invoke(args=["wards", "locate", "--csv", str(latin1)])
+    assert refused.exit_code == 2 and "not UTF-8 text" in refused.output
 
 
 def test_list_as_csv(runner):
