@@ -84,13 +84,19 @@ CONTENT_SECURITY_POLICY = {
 
 def register_extensions(app):
     from engage.accounts.access import init_app as init_access
-    from engage.extensions import csrf, db, limiter, mail, migrate, talisman
+    from engage.extensions import csrf, db, limiter, mail, talisman
     from engage.platform import assets, audit, compression
     from engage.platform import sqlite as sqlite_setup
 
     sqlite_setup.init_app(app)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    if app.config["ENGAGE_MIGRATIONS"]:
+        # Flask-Migrate brings alembic (0.17 s to import): `flask db`, the tests and the
+        # checks that read the schema's version need it; a served app (wsgi.py) never
+        # migrates, so its workers start without it (issue #20).
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     audit.init_app(app)
 
     csrf.init_app(app)

@@ -74,6 +74,8 @@ class Config:
     # internet); a tile URL here is also allowed by the Content-Security-Policy.
     ENGAGE_TILE_URL = os.environ.get("ENGAGE_TILE_URL", "")
     ENGAGE_TILE_ATTRIBUTION = os.environ.get("ENGAGE_TILE_ATTRIBUTION", "")
+    # Whether `flask db` and the migrations are wired in: off only for the served app (wsgi.py).
+    ENGAGE_MIGRATIONS = True
     # Flask-Compress: brotli where the browser takes it, else gzip; registered by
     # engage/platform/compression.py, which keeps it off pages that echo a request.
     COMPRESS_REGISTER = False

@@ -106,3 +106,16 @@ def test_a_heavy_library_loads_when_its_feature_is_used(database_url):
     )
     loaded, _ = _heavy_loaded(code, database_url=database_url)
     assert "mapclassify" in loaded
+
+
+def test_the_served_app_starts_without_the_migration_tool(database_url):
+    # gunicorn's workers load wsgi.py: they never migrate, so alembic stays out, and
+    # an e-mail address is checked only when one is typed.
+    code = "import wsgi\nimport sys\nprint(sorted(m for m in ('alembic', 'flask_migrate', 'email_validator') if m in sys.modules))\n"
+    loaded, output = _heavy_loaded(code, database_url=database_url)
+    assert loaded == [] and output.splitlines()[-1] == "[]"
+
+
+def test_the_command_line_still_migrates(database_url):
+    _, output = _heavy_loaded(FLASK_COMMAND, "db", "current", database_url=database_url)
+    assert "(head)" in output
