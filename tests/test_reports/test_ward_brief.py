@@ -234,3 +234,28 @@ def test_demo_data_is_labelled_and_never_mixed_in(app_ctx, db, staff_client, cen
     pdf = staff_client.get(f"/wards/{CENTRAL}/brief.pdf?source=demo")
     assert all("DEMO DATA" in page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "-DEMO.pdf" in pdf.headers["Content-Disposition"]
+
+
+def test_the_last_published_you_said_we_did_and_the_coverage_link(staff_client, central):
+    from engage.reports.models import WardUpdate
+
+    ward = find_ward(current_boundary_set(), CENTRAL)
+    items = [{"category": "speeding", "label": "Speeding", "you_said": "Cars race on Union Street", "we_did": "Checks"}]
+    for end, state, said in ((60, "published", "Older"), (30, "published", "Newer"), (1, "draft", "Draft")):
+        db.session.add(
+            WardUpdate(
+                ward=ward,
+                period_start=TODAY - timedelta(days=end + 30),
+                period_end=TODAY - timedelta(days=end),
+                state=state,
+                intro=f"{said} introduction",
+                items=items,
+                published_at=datetime.now(UTC) if state == "published" else None,
+            )
+        )
+    db.session.commit()
+    page = staff_client.get(f"/wards/{CENTRAL}/brief").get_data(as_text=True)
+    assert "Newer introduction" in page and "Cars race on Union Street" in page
+    assert "Older introduction" not in page and "Draft introduction" not in page
+    coverage = staff_client.get("/reports/coverage").get_data(as_text=True)
+    assert f"/wards/{CENTRAL}/brief" in coverage  # beside its next planned meeting
