@@ -144,6 +144,7 @@ def register_blueprints(app):
         panel_views,  # noqa: F401  (the Panel report's pages, on the reports blueprint)
         visits_admin,
     )
+    from engage.reports.brief_views import bp as brief_bp
     from engage.reports.exports_views import bp as exports_bp
     from engage.reports.public_views import bp as public_bp
     from engage.reports.updates_views import bp as updates_bp
@@ -160,6 +161,7 @@ def register_blueprints(app):
         updates_bp,
         public_bp,
         reports_bp,
+        brief_bp,
         exports_bp,
         admin_bp,
         open311_bp,

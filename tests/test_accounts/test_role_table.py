@@ -50,6 +50,14 @@ TABLE = [
     ("GET", "/", EVERYONE),
     ("GET", "/wards/{ward}", EVERYONE),
     ("GET", "/wards/E05999999", who(404, 404, 404, 404, 404, 404)),
+    # The ward brief (issue #21): anyone signed in, for a ward in their area (the inbox's 404 otherwise)
+    ("GET", "/wards/{ward}/brief", LOGGED_IN),
+    ("GET", "/wards/{other_ward}/brief", who(302, 200, 404, 200, 200, 200)),  # partner: covers all
+    ("GET", "/wards/E05999999/brief", who(302, 404, 404, 404, 404, 404)),
+    ("GET", "/wards/{ward}/brief?on=2026-01-01", who(302, 400, 400, 400, 400, 400)),
+    ("GET", "/wards/{ward}/brief.pdf", LOGGED_IN),
+    ("GET", "/wards/{other_ward}/brief.docx", who(302, 200, 404, 200, 200, 200)),
+    ("GET", "/wards/{ward}/brief.xlsx", who(302, 404, 404, 404, 404, 404)),
     ("GET", "/public/wards/{ward}", EVERYONE),
     ("GET", "/public/wards/{ward}/updates", EVERYONE),
     ("GET", "/public/wards/E05999999/updates", who(404, 404, 404, 404, 404, 404)),
