@@ -182,6 +182,25 @@ def entry(action: str, obj, actor_id, actor, now, changes=None) -> dict | None:
     }
 
 
+def record_taken(entity: str, entity_id: str, label: str, facts: dict) -> None:
+    """A report or an export taken away, in the append-only trail: nothing the ORM hook
+    sees is written (only a file leaves), so it is recorded here, with who took it and
+    `facts` (its filters, format, period) as new values. The caller commits."""
+    actor_id, actor = current_actor()
+    db.session.execute(
+        sa.insert(AuditEvent.__table__).values(
+            at=utcnow(),
+            actor_id=actor_id,
+            actor=actor,
+            action="create",
+            entity=entity,
+            entity_id=entity_id,
+            label=label[:255],
+            changes={name: [None, value] for name, value in facts.items()},
+        )
+    )
+
+
 def write_entries(connection, rows: list[dict]) -> None:
     if rows:
         connection.execute(sa.insert(AuditEvent.__table__), rows)

@@ -18,9 +18,8 @@ from engage.concerns.workflow import LABELS as STATUS_LABELS
 from engage.demo.source import parse_source
 from engage.extensions import db
 from engage.geography.models import LocalAuthority, Ward
-from engage.platform.audit import AuditEvent, current_actor
+from engage.platform.audit import record_taken
 from engage.platform.dates import day_range
-from engage.platform.db import utcnow
 from engage.reports.spreadsheet import Column, write_xlsx
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -318,17 +317,10 @@ def xlsx(columns: list[Column], rows, sheet_title: str, note: str = ""):
 
 
 def record_export(what: str, fmt: str, f: ExportFilters, with_contact: bool) -> None:
-    actor_id, actor = current_actor()
-    db.session.execute(
-        sa.insert(AuditEvent.__table__).values(
-            at=utcnow(),
-            actor_id=actor_id,
-            actor=actor,
-            action="create",
-            entity="export",
-            entity_id=f"{what}.{fmt}",
-            label=f"Export of {what} ({fmt}){' with contact details' if with_contact else ''}",
-            changes={"filters": [None, f.as_dict()], "contact_details": [None, with_contact]},
-        )
+    record_taken(
+        "export",
+        f"{what}.{fmt}",
+        f"Export of {what} ({fmt}){' with contact details' if with_contact else ''}",
+        {"filters": f.as_dict(), "contact_details": with_contact},
     )
     db.session.commit()

@@ -8,8 +8,7 @@ import sqlalchemy as sa
 
 from engage.extensions import db
 from engage.platform import dates
-from engage.platform.audit import AuditEvent, current_actor
-from engage.platform.db import utcnow
+from engage.platform.audit import AuditEvent, record_taken
 from engage.reports.aggregation import Period
 
 REPORT_ENTITY = "panel_report"
@@ -53,23 +52,16 @@ def presets(today: date) -> dict[str, Period]:
 
 def record_report(period: Period, fmt: str, source: str) -> None:
     """Kept in the append-only audit trail: who produced which report, for what period."""
-    actor_id, actor = current_actor()
-    db.session.execute(
-        sa.insert(AuditEvent.__table__).values(
-            at=utcnow(),
-            actor_id=actor_id,
-            actor=actor,
-            action="create",
-            entity=REPORT_ENTITY,
-            entity_id=f"{period.start}..{period.end}",
-            label=f"Panel report ({fmt}, {source} data)",
-            changes={
-                "period_start": [None, period.start.isoformat()],
-                "period_end": [None, period.end.isoformat()],
-                "format": [None, fmt],
-                "source": [None, source],
-            },
-        )
+    record_taken(
+        REPORT_ENTITY,
+        f"{period.start}..{period.end}",
+        f"Panel report ({fmt}, {source} data)",
+        {
+            "period_start": period.start.isoformat(),
+            "period_end": period.end.isoformat(),
+            "format": fmt,
+            "source": source,
+        },
     )
 
 

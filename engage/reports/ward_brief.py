@@ -28,9 +28,8 @@ from engage.geography.boundaries import current_boundary_set, find_ward
 from engage.geography.models import Ward
 from engage.geography.register import RegisterEntry
 from engage.maps.drilldown import ward_meetings
-from engage.platform.audit import AuditEvent, current_actor
+from engage.platform.audit import record_taken
 from engage.platform.dates import OFFICE_ZONE, day_range, last_twelve_months, office_day
-from engage.platform.db import utcnow
 from engage.platform.english import percent, plain_date
 from engage.reports.models import WardUpdate
 from engage.reports.public_page import PUBLIC_MEETING_KINDS, Shown, shown
@@ -335,18 +334,11 @@ def build_ward_brief(ward: Ward, today: date, scope: Scope, source: str = "real"
 
 def record_brief_download(brief: WardBrief, fmt: str) -> None:
     """In the append-only audit trail, as exports are: who took which ward's brief away."""
-    actor_id, actor = current_actor()
-    db.session.execute(
-        sa.insert(AuditEvent.__table__).values(
-            at=utcnow(),
-            actor_id=actor_id,
-            actor=actor,
-            action="create",
-            entity="export",
-            entity_id=f"ward-brief-{brief.ward.code}.{fmt}",
-            label=f"Ward brief for {brief.ward.name} ({fmt}, {brief.source} data)",
-            changes={"ward": [None, brief.ward.code], "format": [None, fmt], "source": [None, brief.source]},
-        )
+    record_taken(
+        "export",
+        f"ward-brief-{brief.ward.code}.{fmt}",
+        f"Ward brief for {brief.ward.name} ({fmt}, {brief.source} data)",
+        {"ward": brief.ward.code, "format": fmt, "source": brief.source},
     )
     db.session.commit()
 
