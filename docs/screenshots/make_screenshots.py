@@ -1,5 +1,6 @@
 """Screenshots of the capture screens at 360 x 740, as an officer's phone shows them, and
-of the inspector's inbox, a concern's page and the concerns map, at 1280 px and 360 px.
+of the inspector's inbox, a concern's page, the concerns map and a ward brief, at 1280 px
+and 360 px.
 
 Serves the app on a throwaway SQLite database (the real 79 wards from ../shared/geodata,
 and the demo data of `flask demo load`, labelled demo on every screen), logs in through
@@ -29,6 +30,7 @@ from tests.conftest import CHROMIUM, make_test_app, prepare_database  # noqa: E4
 from tests.live import live_user_with_token  # noqa: E402
 
 PASSWORD = "screenshot password"
+GRANGETOWN = "E05001509"
 
 
 def serve():
@@ -57,6 +59,7 @@ def inspector_screens(browser, server):
         load_demo()
         team = db.session.scalars(db.select(Team).where(Team.is_demo, Team.kind == "int").order_by(Team.code)).first()
         create_user("inspector@example.org", ["inspector"], password=PASSWORD, team_codes=[team.code])
+        create_user("staff@example.org", ["staff"], password=PASSWORD)
         db.session.commit()
     for width, height, suffix in ((1280, 800, "desk"), (360, 740, "phone")):
         context = browser.new_context(
@@ -76,6 +79,17 @@ def inspector_screens(browser, server):
         page.locator("#class-legend li").first.wait_for()
         page.wait_for_timeout(500)
         page.screenshot(path=HERE / f"maps-{suffix}.png")
+        context.close()
+        # The ward brief, as staff (or the officer) would take it into Grangetown's hall.
+        context = browser.new_context(
+            viewport={"width": width, "height": height},
+            device_scale_factor=1 if width > 600 else 2,
+            locale="en-GB",
+            timezone_id="Europe/London",
+        )
+        page = log_in(context, server, "staff@example.org", f"/wards/{GRANGETOWN}/brief?source=demo")
+        page.wait_for_url("**/brief**")
+        page.screenshot(path=HERE / f"brief-{suffix}.png", full_page=width > 600)
         context.close()
 
 
