@@ -2,7 +2,8 @@
 page and map filters through here, so what someone sees cannot differ between screens.
 
 - staff and admin: everything;
-- officer: every ward (they log meetings anywhere), and the entries they logged;
+- officer: every ward (they log meetings anywhere), and the entries they logged; in a
+  ward's brief, every concern of that ward (`for_briefing`: they read it to the hall);
 - inspector of an INT: the concerns in the wards their INT covers, and what is routed
   (as lead or copy) to their teams; the meetings in those wards;
 - inspector of a partner agency (Team.kind 'partner', e.g. the fire brigade): only the
@@ -17,7 +18,7 @@ those pages then show only what the rest of this module lets it see.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 from werkzeug.exceptions import NotFound
@@ -43,6 +44,8 @@ class Scope:
     reads_all_wards: bool = False
     # Officers, staff and admins: the meetings of any ward page they open.
     meetings_anywhere: bool = False
+    # Officers: every concern of a ward in its brief (`for_briefing`), nowhere else.
+    briefs_every_ward: bool = False
 
     def ward_ids(self):
         """A SELECT of the ids of the wards in the user's area (their teams' coverage),
@@ -124,7 +127,19 @@ def scope_for(user: User | None) -> Scope:
         area_team_ids=frozenset(t.id for t in ints),
         reads_all_wards=reads_all,
         meetings_anywhere=everything or "officer" in roles,
+        briefs_every_ward="officer" in roles,
     )
+
+
+def for_briefing(scope: Scope) -> Scope:
+    """What a ward brief may list. The engagement officer goes back to each ward every
+    year and reads out what happened to what residents raised there, whoever wrote it
+    down last time, so in a brief an officer reads every concern of the ward, as an INT
+    covering all of Cleveland does. Only there: their inbox, the API and the exports
+    still hold only what they logged, and the brief holds no contact details."""
+    if scope.briefs_every_ward and not scope.sees_everything:
+        return replace(scope, reads_all_wards=True)
+    return scope
 
 
 def routed_to_teams(team_ids):

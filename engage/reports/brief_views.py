@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user
 
 from engage.accounts.access import login_required_any_role
-from engage.accounts.policy import scope_for
+from engage.accounts.policy import for_briefing, scope_for
 from engage.demo.source import source_from
 from engage.reports.ward_brief import (
     WardNotFound,
@@ -32,7 +32,7 @@ KNOWN_ARGS = {"source"}
 
 def _brief(code: str):
     """(the brief, the data source) or the 404 / 400 the request deserves."""
-    scope = scope_for(current_user)
+    scope = for_briefing(scope_for(current_user))
     try:
         ward = find_brief_ward(code, scope)
     except WardNotFound as exc:

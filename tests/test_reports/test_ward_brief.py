@@ -259,3 +259,16 @@ def test_the_last_published_you_said_we_did_and_the_coverage_link(staff_client, 
     assert "Older introduction" not in page and "Draft introduction" not in page
     coverage = staff_client.get("/reports/coverage").get_data(as_text=True)
     assert f"/wards/{CENTRAL}/brief" in coverage  # beside its next planned meeting
+
+
+def test_an_officer_reads_every_concern_of_the_ward_in_its_brief_and_nowhere_else(app, users, central):
+    # Concerns someone else wrote down at the last meeting: the officer reads them out
+    # at the next one (policy.for_briefing), but they do not join the officer's lists.
+    officer = logged_in_client(app, users["officer"])
+    page = officer.get(f"/wards/{CENTRAL}/brief").get_data(as_text=True)
+    assert "Racing on Union Street" in page and "Speed checks on Tuesdays" in page
+    assert "you may see" not in page
+    listed = officer.get("/api/v1/concerns").get_json()
+    assert all(c["id"] != str(central["overdue"].id) for c in listed.get("concerns", listed.get("items", [])))
+    assert "Racing on Union Street" not in officer.get("/api/v1/concerns").get_data(as_text=True)
+    # An inspector's brief is still their scope's alone (test_an_inspector_sees_their_scope_only).
