@@ -77,6 +77,7 @@ def inspector_screens(browser, server):
         page.screenshot(path=HERE / f"concern-{suffix}.png", full_page=width > 600)
         page.goto(f"{server.url}/maps?source=demo")
         page.locator("#class-legend li").first.wait_for()
+        page.locator("#concern-map[data-wards='79']").wait_for(state="attached")
         page.wait_for_timeout(500)
         page.screenshot(path=HERE / f"maps-{suffix}.png")
         context.close()
