@@ -53,20 +53,34 @@ def column_widths(header, rows, total: float = TEXT_WIDTH) -> list[float]:
     return [m + spare * e / sum(extra) for m, e in zip(least, extra)]
 
 
-def _table(doc, header, rows, numeric=()):
+def table_with_header(doc, header):
+    """A grid table with its bold header row, which repeats on each page the table runs
+    onto and is never left alone at a page's foot. The Panel report's and the ward brief's."""
     table = doc.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.autofit = False
     for cell, text in zip(table.rows[0].cells, header):
         cell.text = ""
-        cell.paragraphs[0].paragraph_format.keep_with_next = True  # never a header alone at a page's foot
+        cell.paragraphs[0].paragraph_format.keep_with_next = True
         run = cell.paragraphs[0].add_run(printable(text))
         run.bold, run.font.size = True, Pt(TABLE_FONT_PT)
-    # The header row repeats on each page the table runs onto.
     header_props = table.rows[0]._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     header_props.append(repeat)
+    return table
+
+
+def fit_columns(table, header, rows, total: float = TEXT_WIDTH) -> None:
+    # Word reads the cells' widths, LibreOffice the grid's: both are set.
+    for column, width in zip(table.columns, column_widths(header, rows, total)):
+        column.width = Cm(width)
+        for cell in column.cells:
+            cell.width = Cm(width)
+
+
+def _table(doc, header, rows, numeric=()):
+    table = table_with_header(doc, header)
     for row in rows:
         cells = table.add_row().cells
         for i, (cell, value) in enumerate(zip(cells, row)):
@@ -74,11 +88,7 @@ def _table(doc, header, rows, numeric=()):
             cell.paragraphs[0].add_run(printable(str(value))).font.size = Pt(TABLE_FONT_PT)
             if i in numeric:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    # Word reads the cells' widths, LibreOffice the grid's: both are set.
-    for column, width in zip(table.columns, column_widths(header, rows)):
-        column.width = Cm(width)
-        for cell in column.cells:
-            cell.width = Cm(width)
+    fit_columns(table, header, rows)
     doc.add_paragraph()
     return table
 

@@ -8,7 +8,6 @@ every number is computed and cannot be.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -17,6 +16,7 @@ from engage.reports import aggregation as agg
 from engage.reports.aggregation import Period
 from engage.reports.office import Office, office
 from engage.reports.panel_sections import Section, build_sections
+from engage.reports.printing import docx_bytes, pdf_from_html
 
 
 @dataclass
@@ -116,16 +116,10 @@ def render_html(report: PanelReport, for_pdf: bool = False) -> str:
 
 
 def render_pdf(report: PanelReport) -> bytes:
-    from flask import current_app
-    from weasyprint import CSS, HTML
-
-    stylesheet = CSS(filename=f"{current_app.static_folder}/css/report.css")
-    return HTML(string=render_html(report, for_pdf=True)).write_pdf(stylesheets=[stylesheet])
+    return pdf_from_html(render_html(report, for_pdf=True), "css/report.css")
 
 
 def render_docx(report: PanelReport) -> bytes:
-    from engage.reports.panel_docx import build_docx
+    from engage.reports.panel_docx import build_docx  # python-docx: loaded on first use
 
-    out = io.BytesIO()
-    build_docx(report).save(out)
-    return out.getvalue()
+    return docx_bytes(build_docx(report))

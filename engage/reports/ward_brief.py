@@ -12,7 +12,6 @@ one `WardBrief` (docs/ward-brief.md)."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -32,6 +31,7 @@ from engage.platform.audit import record_taken
 from engage.platform.dates import OFFICE_ZONE, day_range, last_twelve_months, office_day
 from engage.platform.english import percent, plain_date
 from engage.reports.models import WardUpdate
+from engage.reports.printing import docx_bytes, pdf_from_html
 from engage.reports.public_page import PUBLIC_MEETING_KINDS, Shown, shown
 
 # Two A4 pages for a typical ward: longer lists end "and N more".
@@ -352,16 +352,10 @@ def render_html(brief: WardBrief, for_pdf: bool = False) -> str:
 
 
 def render_pdf(brief: WardBrief) -> bytes:
-    from flask import current_app
-    from weasyprint import CSS, HTML  # heavy: loaded on first use
-
-    stylesheet = CSS(filename=f"{current_app.static_folder}/css/brief.css")
-    return HTML(string=render_html(brief, for_pdf=True)).write_pdf(stylesheets=[stylesheet])
+    return pdf_from_html(render_html(brief, for_pdf=True), "css/brief.css")
 
 
 def render_docx(brief: WardBrief) -> bytes:
     from engage.reports.ward_brief_docx import build_docx  # heavy: python-docx, loaded on first use
 
-    out = io.BytesIO()
-    build_docx(brief).save(out)
-    return out.getvalue()
+    return docx_bytes(build_docx(brief))

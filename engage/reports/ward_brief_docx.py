@@ -11,7 +11,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from engage.platform.english import percent, plain_date
 from engage.platform.text import printable
-from engage.reports.panel_docx import PAGE_HEIGHT, PAGE_WIDTH, _page_numbers, column_widths
+from engage.reports.panel_docx import PAGE_HEIGHT, PAGE_WIDTH, _page_numbers, fit_columns, table_with_header
 
 TABLE_FONT_PT = 8
 MARGIN = Cm(1.5)
@@ -33,14 +33,7 @@ def _note(doc, text: str, italic: bool = False):
 
 
 def _table(doc, header, rows, bold_rows=(), flagged=()):
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    table.autofit = False
-    for cell, text in zip(table.rows[0].cells, header):
-        cell.text = ""
-        cell.paragraphs[0].paragraph_format.keep_with_next = True  # never a header alone at a page's foot
-        run = cell.paragraphs[0].add_run(printable(text))
-        run.bold, run.font.size = True, Pt(TABLE_FONT_PT)
+    table = table_with_header(doc, header)
     for i, row in enumerate(rows):
         cells = table.add_row().cells
         for cell, value in zip(cells, row):
@@ -50,11 +43,7 @@ def _table(doc, header, rows, bold_rows=(), flagged=()):
             run.bold = i in bold_rows
             if i in flagged:
                 run.font.color.rgb = RGBColor(0x8A, 0x1D, 0x18)
-    widths = column_widths(header, rows, total=TEXT_WIDTH)
-    for column, width in zip(table.columns, widths):
-        column.width = Cm(width)
-        for cell in column.cells:
-            cell.width = Cm(width)
+    fit_columns(table, header, rows, total=TEXT_WIDTH)
     return table
 
 
