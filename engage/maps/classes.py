@@ -28,13 +28,26 @@ def class_breaks(values, method: str = "quantiles", k: int = MAX_CLASSES) -> lis
     k = max(1, min(k, len(np.unique(data))))
     if k == 1:
         return [float(data.max())]
+    if method != "jenks":
+        return [round(float(b), 2) for b in _quantile_bins(data, k)]
     import mapclassify  # heavy (scipy, scikit-learn, matplotlib): loaded on first use (issue #20)
 
     with warnings.catch_warnings():
         # mapclassify says when it falls back from numba or merges classes: fine here.
         warnings.simplefilter("ignore")
-        scheme = mapclassify.FisherJenks(data, k=k) if method == "jenks" else mapclassify.Quantiles(data, k=k)
+        scheme = mapclassify.FisherJenks(data, k=k)
     return [round(float(b), 2) for b in scheme.bins]
+
+
+def _quantile_bins(data: np.ndarray, k: int) -> np.ndarray:
+    """mapclassify's Quantiles, as it computes them (the k-th percentiles, linearly
+    interpolated, repeats merged), with numpy alone: the default map, asked for on every
+    map view, then never waits for the 1.2 s import of mapclassify and scipy that a
+    worker would pay on its first map (bench/load.py found it; natural breaks still use
+    mapclassify). tests/test_maps checks the two agree."""
+    step = 100.0 / k
+    percentiles = np.minimum(np.arange(step, 100.0 + step, step)[:k], 100.0)
+    return np.unique(np.percentile(data, percentiles))
 
 
 def _number(value: float) -> str:

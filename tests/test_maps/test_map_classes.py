@@ -1,7 +1,14 @@
 """The choropleth's classes (engage/maps/classes.py): wards at 0 in none, ranges the
 legend can print, and no invented classes when the figures are few."""
 
-from engage.maps.classes import map_classes
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engage.maps.classes import class_breaks, map_classes
 
 
 def labels(answer):
@@ -54,3 +61,23 @@ def test_rates_keep_their_decimals_and_wards_without_a_figure_are_left_out():
     assert answer["classes"][0]["lower"] == 0.5 and answer["classes"][-1]["upper"] == 8.0
     assert any("." in label for label in labels(answer))
     assert "0.5" in labels(answer)[0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(min_value=0, max_value=400), min_size=2, max_size=120),
+    st.integers(min_value=2, max_value=5),
+)
+def test_quantile_classes_are_mapclassifys_without_loading_it(counts, k):
+    # The default map computes quantiles with numpy (engage/maps/classes.py): the same
+    # bounds as mapclassify's Quantiles, which natural breaks still use.
+    import mapclassify
+
+    data = np.asarray(counts, dtype=float)
+    k = min(k, len(np.unique(data)))
+    if k < 2:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = [round(float(b), 2) for b in mapclassify.Quantiles(data, k=k).bins]
+    assert class_breaks(counts, "quantiles", k) == pytest.approx(expected, abs=0.011)
