@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import gzip
 import http.client
 import json
 import os
@@ -32,6 +33,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import brotli
 import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,7 +117,12 @@ def main():
         meeting = str(uuid.uuid4())
 
         def call(kind, method, path, token, body=None):
-            headers = {"Authorization": f"Bearer {token}"}
+            # As a browser or a phone asks since issue #20: answers come compressed, and
+            # the server's time to compress them is in the figures.
+            headers = {
+                "Authorization": f"Bearer {token}",
+                "Accept-Encoding": os.environ.get("BENCH_ACCEPT_ENCODING", "br, gzip"),
+            }
             if body is not None:
                 headers["Content-Type"] = "application/json"
             started = time.perf_counter()
@@ -125,6 +132,11 @@ def main():
                 response = conn.getresponse()
                 data = response.read()
                 status = response.status
+                encoding = response.getheader("Content-Encoding")
+                if encoding == "br":
+                    data = brotli.decompress(data)
+                elif encoding == "gzip":
+                    data = gzip.decompress(data)
             except (OSError, http.client.HTTPException) as exc:
                 client.c = None
                 errors[kind].append(str(exc))
