@@ -212,8 +212,10 @@ def register_commands(app):
 # string, and those resolve only once every model module is imported, whichever module
 # a process imports first (the app, a CLI command, a test, a benchmark).
 from engage.accounts import models as _accounts_models  # noqa: E402,F401
+from engage.actions import models as _actions_models  # noqa: E402,F401
 from engage.concerns import models as _concerns_models  # noqa: E402,F401
 from engage.geography import models as _geography_models  # noqa: E402,F401
+from engage.minutes import models as _minutes_models  # noqa: E402,F401
 from engage.notify import models as _notify_models  # noqa: E402,F401
 from engage.platform import audit as _audit_models  # noqa: E402,F401  (the audit trail's table)
 from engage.platform import settings as _settings_models  # noqa: E402,F401  (settings an admin edits once)

@@ -32,6 +32,9 @@ PRIORITIES = ("normal", "high")
 
 CONCERN_STATUSES = ("new", "acknowledged", "in_progress", "action_taken", "closed", "no_action")
 
+# How residents judged what was done, when the officer read it back at the next meeting.
+REPORT_BACK_VIEWS = {"satisfied": "Satisfied", "partly": "Partly satisfied", "not_satisfied": "Not satisfied"}
+
 
 meeting_ward = sa.Table(
     "meeting_ward",
@@ -99,11 +102,22 @@ class Meeting(db.Model):
     # Optimistic locking: a save based on an old version is refused, never silently overwrites.
     version: so.Mapped[int] = so.mapped_column(default=1)
     is_demo: so.Mapped[bool] = so.mapped_column(default=False, index=True)
+    # Partnership and scrutiny meetings: the series ("Working Together") whose previous
+    # meeting's open actions a new one carries, and when its minutes were approved.
+    series: so.Mapped[str | None] = so.mapped_column(sa.String(120), index=True)
+    minutes_approved_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    minutes_approved_by: so.Mapped[str] = so.mapped_column(sa.String(254), default="", server_default="")
 
     wards = so.relationship("Ward", secondary=meeting_ward, lazy="selectin", order_by="Ward.code")
     teams = so.relationship("Team", secondary=meeting_team, lazy="selectin", order_by="Team.code")
     concerns: so.Mapped[list[Concern]] = so.relationship(back_populates="meeting", foreign_keys="Concern.meeting_id")
     created_by = so.relationship("User")
+    agenda = so.relationship(
+        "AgendaItem", back_populates="meeting", order_by="AgendaItem.number", cascade="all, delete-orphan"
+    )
+    attendees = so.relationship(
+        "MeetingAttendee", back_populates="meeting", order_by="MeetingAttendee.position", cascade="all, delete-orphan"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -301,3 +315,30 @@ class StatusChange(db.Model):
     actor: so.Mapped[str] = so.mapped_column(sa.String(254))
 
     concern = so.relationship("Concern")
+
+
+class ReportBack(db.Model):
+    """A concern read back to residents at a later meeting, and how they judged what was
+    done. The phone gives each mark its id, so a resend is recognised; marks from two
+    phones are both kept, in the order they were made (`marked_at`, the phone's clock)."""
+
+    __tablename__ = "report_back"
+    __table_args__ = (
+        sa.CheckConstraint(one_of("view", REPORT_BACK_VIEWS), name="view_known"),
+        sa.Index("ix_report_back_concern_marked", "concern_id", "marked_at"),
+    )
+
+    id: so.Mapped[str] = so.mapped_column(sa.String(36), primary_key=True)
+    concern_id: so.Mapped[str] = so.mapped_column(sa.ForeignKey("concern.id", ondelete="CASCADE"))
+    # The meeting it was read back at (none: read back elsewhere).
+    meeting_id: so.Mapped[str | None] = so.mapped_column(sa.ForeignKey("meeting.id", ondelete="SET NULL"), index=True)
+    view: so.Mapped[str] = so.mapped_column(sa.String(16))
+    note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    marked_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    recorded_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    actor_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    actor: so.Mapped[str] = so.mapped_column(sa.String(254))
+    is_demo: so.Mapped[bool] = so.mapped_column(default=False, index=True)
+
+    concern = so.relationship("Concern")
+    meeting = so.relationship("Meeting")
