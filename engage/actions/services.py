@@ -1,0 +1,182 @@
+"""Making and changing actions: the checks every screen shares (an owner, a due date not
+already past, a reason to drop one) and the history each change leaves. Who may see or
+change an action is the policy's (engage/accounts/policy.py); these functions trust
+their caller to have asked."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from engage.actions.models import ACTION_STATUSES, Action, ActionUpdate
+from engage.extensions import db
+from engage.platform.db import utcnow
+
+TITLE_LIMIT = 500
+OWNER_NAME_LIMIT = 254
+
+STATUS_LABELS = {"open": "Open", "done": "Done", "dropped": "Dropped"}
+
+
+class ActionError(ValueError):
+    """What is wrong with an action, and which field it is about (a form marks it)."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
+
+
+def owner_label(action: Action) -> str:
+    """The owner as people say it: "A Smith (Redcar INT)", "Redcar INT", or the name as minuted."""
+    user = action.owner_user
+    person = (user.name or user.email) if user is not None else action.owner_name
+    team = action.owner_team.name if action.owner_team else ""
+    if person and team:
+        return f"{person} ({team})"
+    return person or team
+
+
+def is_overdue(action: Action, today: date) -> bool:
+    return action.status == "open" and action.due_date is not None and action.due_date < today
+
+
+def overdue(today: date):
+    """The SQL condition for `is_overdue`."""
+    return sa.and_(Action.status == "open", Action.due_date.isnot(None), Action.due_date < today)
+
+
+def _title(title: str) -> str:
+    title = " ".join((title or "").split())
+    if not title:
+        raise ActionError("say what is to be done", "title")
+    if len(title) > TITLE_LIMIT:
+        raise ActionError(f"the action is {len(title)} characters long; at most {TITLE_LIMIT}", "title")
+    return title
+
+
+def _owner_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if len(name) > OWNER_NAME_LIMIT:
+        raise ActionError(f"the owner's name is {len(name)} characters long; at most {OWNER_NAME_LIMIT}", "owner")
+    return name
+
+
+def create_action(
+    *,
+    title: str,
+    due_date: date | None,
+    today: date,
+    actor_id: int | None,
+    actor: str,
+    owner_user=None,
+    owner_team=None,
+    owner_name: str = "",
+    concern=None,
+    agenda_item=None,
+    require_due_date: bool = True,
+) -> Action:
+    """A new open action. It needs an owner (a user, a team, or a name as minuted), a
+    source (a concern or an agenda item) and, unless `require_due_date` is false (a
+    minuted action with no date), a due date from today on."""
+    title = _title(title)
+    owner_name = _owner_name(owner_name)
+    if owner_user is None and owner_team is None and not owner_name:
+        raise ActionError("say who owns the action: a person, a team, or a name as minuted", "owner")
+    if owner_user is not None and owner_team is not None and owner_team not in owner_user.teams:
+        raise ActionError(f"{owner_user.name or owner_user.email} is not a member of {owner_team.name}", "owner")
+    if due_date is None and require_due_date:
+        raise ActionError("give the date the action is due", "due_date")
+    if due_date is not None and due_date < today:
+        raise ActionError(f"the due date {due_date:%-d %B %Y} is already past: give today or a later day", "due_date")
+    if (concern is None) == (agenda_item is None):
+        raise ValueError("an action comes from one concern or one agenda item")
+    if owner_user is not None and not owner_name:
+        owner_name = owner_user.name or owner_user.email
+    source_demo = concern.is_demo if concern is not None else agenda_item.meeting.is_demo
+    action = Action(
+        title=title,
+        owner_user=owner_user,
+        owner_team=owner_team,
+        owner_name=owner_name,
+        due_date=due_date,
+        status="open",
+        concern=concern,
+        agenda_item=agenda_item,
+        created_by_id=actor_id,
+        created_by=actor,
+        is_demo=bool(source_demo),
+    )
+    db.session.add(action)
+    action.updates.append(
+        ActionUpdate(
+            note="Action agreed",
+            status="open",
+            owner=owner_label(action),
+            due_date=due_date,
+            actor_id=actor_id,
+            actor=actor,
+        )
+    )
+    return action
+
+
+_UNCHANGED = object()
+
+
+def update_action(
+    action: Action,
+    *,
+    actor_id: int | None,
+    actor: str,
+    note: str = "",
+    status: str | None = None,
+    dropped_reason: str = "",
+    due_date=_UNCHANGED,
+    owner_user=_UNCHANGED,
+    owner_team=_UNCHANGED,
+    owner_name=_UNCHANGED,
+) -> ActionUpdate:
+    """Change an action and write down what changed. A note on its own is an update
+    too ("spoke to the council on Monday"). Dropping needs a reason; re-opening a done or
+    dropped action clears when it was closed. A due date may move into the past here:
+    an action agreed in good time can still be late."""
+    note = (note or "").strip()
+    update = ActionUpdate(note=note, status="", owner="", due_date=None, actor_id=actor_id, actor=actor)
+    changed = bool(note)
+    if status is not None and status != action.status:
+        if status not in ACTION_STATUSES:
+            raise ActionError(f"'{status}' is not a status: one of {', '.join(ACTION_STATUSES)}", "status")
+        if status == "dropped":
+            dropped_reason = (dropped_reason or note).strip()
+            if not dropped_reason:
+                raise ActionError("say why the action is dropped", "dropped_reason")
+            action.dropped_reason = dropped_reason
+        action.status = status
+        action.closed_at = None if status == "open" else utcnow()
+        update.status = status
+        changed = True
+    if due_date is not _UNCHANGED and due_date != action.due_date:
+        action.due_date = due_date
+        update.due_date = due_date
+        changed = True
+    owner_changes = {
+        k: v
+        for k, v in (("owner_user", owner_user), ("owner_team", owner_team), ("owner_name", owner_name))
+        if v is not _UNCHANGED
+    }
+    if owner_changes:
+        before = owner_label(action)
+        for key, value in owner_changes.items():
+            setattr(action, key, _owner_name(value) if key == "owner_name" else value)
+        if "owner_user" in owner_changes and action.owner_user is not None and "owner_name" not in owner_changes:
+            action.owner_name = action.owner_user.name or action.owner_user.email
+        if action.owner_user is None and action.owner_team is None and not action.owner_name:
+            raise ActionError("say who owns the action: a person, a team, or a name as minuted", "owner")
+        if owner_label(action) != before:
+            update.owner = owner_label(action)
+            changed = True
+    if not changed:
+        raise ActionError("nothing to record: change something or write a note", "note")
+    action.updates.append(update)
+    return update
