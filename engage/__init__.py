@@ -134,6 +134,7 @@ def register_blueprints(app):
     from engage.concerns import categories_admin, inbox_actions  # noqa: F401  (inbox_actions: routes on the inbox)
     from engage.concerns.capture_views import bp as capture_bp
     from engage.concerns.inbox_views import bp as inbox_bp
+    from engage.concerns.planning_views import bp as meetings_bp
     from engage.geography.views import bp as wards_bp
     from engage.maps.views import bp as maps_bp
     from engage.notify import admin as notify_admin  # noqa: F401
@@ -157,6 +158,7 @@ def register_blueprints(app):
         accounts_bp,
         capture_bp,
         inbox_bp,
+        meetings_bp,
         maps_bp,
         updates_bp,
         public_bp,

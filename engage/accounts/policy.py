@@ -2,8 +2,9 @@
 page and map filters through here, so what someone sees cannot differ between screens.
 
 - staff and admin: everything;
-- officer: every ward (they log meetings anywhere), and the entries they logged; in a
-  ward's brief, every concern of that ward (`for_briefing`: they read it to the hall);
+- officer: every ward (they log meetings anywhere), and the entries they logged; every
+  planned meeting (they hold them); in a ward's brief, every concern of that ward
+  (`for_briefing`: they read it to the hall);
 - inspector of an INT: the concerns in the wards their INT covers, and what is routed
   (as lead or copy) to their teams; the meetings in those wards;
 - inspector of a partner agency (Team.kind 'partner', e.g. the fire brigade): only the
@@ -168,13 +169,16 @@ def filter_concerns(scope: Scope, stmt):
 
 
 def filter_meetings(scope: Scope, stmt):
-    """Meetings this user may see: those they logged, and those in their INTs' wards.
-    A partner agency sees none through its team."""
+    """Meetings this user may see: those they logged, and those in their INTs' wards;
+    for officers, every planned meeting too (staff plan them, any officer may go and
+    hold one). A partner agency sees none through its team."""
     if scope.sees_everything:
         return stmt
     conditions = []
     if scope.user_id is not None:
         conditions.append(Meeting.created_by_id == scope.user_id)
+    if scope.briefs_every_ward:
+        conditions.append(Meeting.status == "planned")
     if scope.reads_all_wards:
         conditions.append(Meeting.id.in_(sa.select(meeting_ward.c.meeting_id)))
     elif scope.area_team_ids:

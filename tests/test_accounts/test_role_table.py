@@ -77,6 +77,11 @@ TABLE = [
     ("POST", "/account/password", LOGGED_IN),
     # Capture, maps
     ("GET", "/capture", CAPTURE),
+    # Planned meetings (issue #21): those who run meetings; an empty form is answered with what is missing
+    ("GET", "/meetings/planned", CAPTURE),
+    ("POST", "/meetings/planned", who(302, 422, 403, 422, 422, 403)),
+    ("POST", "/meetings/{meeting}/cancel", who(302, 302, 403, 302, 302, 403)),  # held: refused, said on the page
+    ("POST", "/meetings/nothing/cancel", who(302, 404, 403, 404, 404, 403)),
     ("GET", "/maps", LOGGED_IN),
     # No base map installed here (tests/test_maps/test_basemap.py serves one's tiles).
     ("GET", "/maps/tiles/12/2029/1303.mvt", who(302, 404, 404, 404, 404, 404)),

@@ -1,0 +1,99 @@
+"""Planning a meeting in a ward (issue #21): staff put it in the diary from today on,
+the list shows what is coming, a past date or an unknown ward is said beside the field
+with what was typed kept, and a planned meeting can be cancelled, a held one not."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from engage.accounts.policy import scope_for
+from engage.concerns.capture import ValidationFailed
+from engage.concerns.models import Meeting
+from engage.concerns.planning import cancel_planned, plan_meeting, upcoming_planned
+from engage.extensions import db
+from tests.conftest import TODAY
+
+GRANGETOWN = "Grangetown"
+
+
+def test_a_planned_meeting_is_listed_for_those_who_may_see_it(app_ctx, users):
+    day = TODAY + timedelta(days=7)
+    meeting = plan_meeting(
+        ward_code="E05009857", day=day, start_time=None, venue="Hall", kind="pact", today=TODAY, user=users["staff"]
+    )
+    db.session.commit()
+    assert meeting.status == "planned" and meeting.kind == "pact"
+    assert meeting in upcoming_planned(scope_for(users["officer"]), TODAY, demo=False)
+    assert meeting in upcoming_planned(scope_for(users["inspector"]), TODAY, demo=False)  # their ward
+    assert meeting not in upcoming_planned(scope_for(users["officer"]), day + timedelta(days=1), demo=False)
+
+
+def test_a_past_day_is_refused_and_a_held_meeting_cannot_be_cancelled(app_ctx, users):
+    with pytest.raises(ValidationFailed) as raised:
+        plan_meeting(
+            ward_code="E05009857",
+            day=TODAY - timedelta(days=1),
+            start_time=None,
+            venue="",
+            kind="pact",
+            today=TODAY,
+            user=None,
+        )
+    assert "past" in raised.value.errors["date"]
+    meeting = plan_meeting(
+        ward_code="E05009857", day=TODAY, start_time=None, venue="", kind="pact", today=TODAY, user=None
+    )
+    cancel_planned(meeting)
+    assert meeting.status == "cancelled"
+    with pytest.raises(ValidationFailed, match="only a planned one"):
+        cancel_planned(meeting)
+
+
+def test_staff_plan_a_meeting_in_grangetown_by_its_name(staff_client, today):
+    day = (today + timedelta(days=10)).isoformat()
+    page = staff_client.get("/meetings/planned?ward=Grangetown")
+    assert 'value="Grangetown"' in page.text
+    answer = staff_client.post(
+        "/meetings/planned",
+        data={
+            "ward": GRANGETOWN,
+            "day": day,
+            "start_time": "18:30",
+            "venue": "Grangetown Library",
+            "kind": "your_force_your_voice",
+        },
+        follow_redirects=True,
+    )
+    assert answer.status_code == 200
+    assert "Planned: Your Force Your Voice in Grangetown" in answer.text
+    assert "Grangetown Library" in answer.text and "18:30" in answer.text
+    stored = db.session.scalar(sa.select(Meeting).where(Meeting.venue == "Grangetown Library"))
+    assert stored.status == "planned" and [w.name for w in stored.wards] == ["Grangetown"]
+
+
+def test_bad_input_is_said_beside_each_field_and_kept(staff_client, today):
+    answer = staff_client.post(
+        "/meetings/planned",
+        data={"ward": "Grangetwon Nowhere", "day": "31/02/2026", "start_time": "half six", "venue": "Kept Hall"},
+    )
+    assert answer.status_code == 422
+    assert "Nothing was planned: 3 things need correcting" in answer.text
+    assert 'value="Kept Hall"' in answer.text and 'value="half six"' in answer.text
+    assert "like 18:30" in answer.text and "like 2026-12-15" in answer.text
+    past = staff_client.post(
+        "/meetings/planned", data={"ward": GRANGETOWN, "day": (today - timedelta(days=3)).isoformat(), "kind": "pact"}
+    )
+    assert past.status_code == 422 and "is past" in past.text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Meeting)) == 0
+
+
+def test_cancelling_from_the_list(staff_client, users, today):
+    meeting = plan_meeting(
+        ward_code="E05009857", day=today, start_time=None, venue="Cancel Hall", kind="pact", today=today, user=None
+    )
+    db.session.commit()
+    answer = staff_client.post(f"/meetings/{meeting.id}/cancel", follow_redirects=True)
+    assert "Cancelled the meeting" in answer.text and "Cancel Hall" not in answer.text
