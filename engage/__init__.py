@@ -137,6 +137,7 @@ def register_blueprints(app):
     from engage.concerns.planning_views import bp as meetings_bp
     from engage.geography.views import bp as wards_bp
     from engage.maps.views import bp as maps_bp
+    from engage.minutes.views import bp as minutes_bp
     from engage.notify import admin as notify_admin  # noqa: F401
     from engage.open311.views import bp as open311_bp
     from engage.platform.vendor import bp as vendor_bp
@@ -161,6 +162,7 @@ def register_blueprints(app):
         meetings_bp,
         maps_bp,
         updates_bp,
+        minutes_bp,
         public_bp,
         reports_bp,
         brief_bp,

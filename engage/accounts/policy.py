@@ -11,6 +11,9 @@ page and map filters through here, so what someone sees cannot differ between sc
   concerns routed to their team, wherever they are, whatever the team's coverage, and
   no meetings through that team (a partner is told about the concerns it has to act
   on, not everything residents raise in its area: docs/security.md).
+- the office's own partnership and scrutiny meetings (agenda, attendance, minutes, the
+  actions agreed there: engage/minutes/): staff and admin only, who run them
+  (`runs_office_meetings`); officers and inspectors neither see nor edit them there.
 Someone with several roles or teams sees the union.
 
 A partner's coverage still names the wards whose pages it may open (`may_open_ward`);
@@ -101,6 +104,14 @@ class Scope:
             return True
         routed = {concern.lead_team_id, *(t.id for t in concern.copied_teams)}
         return bool(self.team_ids & routed)
+
+    @property
+    def runs_office_meetings(self) -> bool:
+        """Whether the user may open and edit the office's partnership and scrutiny
+        meetings (their agenda, attendance, minutes, actions and Word files): staff and
+        admin, who run them. An inspector whose team owns one of their actions follows
+        it through the actions' own pages, not the minutes (docs/minutes.md)."""
+        return self.sees_everything
 
     def leads(self, concern) -> bool:
         """Whether the user may say who owns the concern and when it is due: staff and
