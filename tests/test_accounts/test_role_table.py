@@ -131,6 +131,29 @@ TABLE = [
     # Withdrawing a draft: nothing to withdraw, back to its editor
     ("GET", "/updates/{update}/withdraw", who(302, 403, 403, 302, 302, 403)),
     ("POST", "/updates/{update}/withdraw", who(302, 403, 403, 302, 302, 403)),
+    # Partnership and scrutiny meetings (issue #21): the office's, so staff and admin only
+    # (400: an empty form, refused with its reason; 404: not a partnership or scrutiny meeting)
+    ("GET", "/minutes", STAFF),
+    ("POST", "/minutes", who(302, 403, 403, 400, 400, 403)),
+    ("GET", "/minutes/{office_meeting}", STAFF),
+    ("GET", "/minutes/{meeting}", who(302, 403, 403, 404, 404, 403)),
+    ("POST", "/minutes/{office_meeting}/items", who(302, 403, 403, 400, 400, 403)),
+    ("POST", "/minutes/{office_meeting}/items/{agenda_item}", who(302, 403, 403, 302, 302, 403)),  # nothing changed
+    ("POST", "/minutes/{office_meeting}/items/{agenda_item}/move", who(302, 403, 403, 400, 400, 403)),
+    (
+        "POST",
+        "/minutes/{office_meeting}/items/{agenda_item}/delete",
+        who(302, 403, 403, 400, 400, 403),
+    ),  # has an action
+    ("POST", "/minutes/{office_meeting}/attendance", who(302, 403, 403, 302, 302, 403)),
+    ("POST", "/minutes/{office_meeting}/items/{agenda_item}/actions", who(302, 403, 403, 400, 400, 403)),
+    ("POST", "/minutes/{office_meeting}/actions/{minuted_action}", who(302, 403, 403, 400, 400, 403)),
+    ("POST", "/minutes/{office_meeting}/approve-previous", who(302, 403, 403, 400, 400, 403)),  # no previous
+    ("GET", "/minutes/{office_meeting}/agenda.docx", STAFF),
+    ("GET", "/minutes/{office_meeting}/minutes.docx", STAFF),
+    ("GET", "/minutes/{meeting}/minutes.docx", who(302, 403, 403, 404, 404, 403)),
+    ("GET", "/minutes/{office_meeting}/import", STAFF),
+    ("POST", "/minutes/{office_meeting}/import", who(302, 403, 403, 400, 400, 403)),  # no file
     # Admin
     ("GET", "/admin/", who(302, 403, 403, 403, 302, 403)),  # to the users list
     ("GET", "/admin/audit", ADMIN),
@@ -237,6 +260,7 @@ def world(app, users, team, partner_team):
     from engage.concerns.models import Category
     from engage.geography.boundaries import current_boundary_set
     from engage.geography.models import Ward
+    from engage.minutes.services import add_item, add_item_action, create_meeting
     from engage.notify.models import OutboxMessage
     from engage.reports.updates import draft_update
     from engage.teams.models import RoutingRule
@@ -289,6 +313,19 @@ def world(app, users, team, partner_team):
             sa.select(Ward).where(Ward.boundary_set_id == boundary_set.id, Ward.code == "E05009857")
         )
         update = draft_update(ward, TODAY - timedelta(days=90), TODAY)
+        office_meeting = create_meeting(
+            kind="partnership",
+            series="Working Together",
+            day=TODAY,
+            start_time=None,
+            venue="",
+            today=TODAY,
+            actor_id=None,
+        )
+        agenda_item = add_item(office_meeting, "Off-road bikes", "Insp Smith")
+        minuted_action = add_item_action(
+            agenda_item, title="Report back", due_date=None, today=TODAY, actor_id=None, actor="x", owner_name="J Feaks"
+        )
         db.session.commit()
         assert concern.lead_team_id == team.id and other_concern.lead_team_id == other_team.id
         assert partner_concern.lead_team_id == other_team.id and partner_concern.copied_teams == [partner_team]
@@ -306,6 +343,9 @@ def world(app, users, team, partner_team):
             "category": category.id,
             "rule": rule.id,
             "update": update.id,
+            "office_meeting": office_meeting.id,
+            "agenda_item": agenda_item.id,
+            "minuted_action": minuted_action.id,
             "message": db.session.scalar(sa.select(OutboxMessage.id).order_by(OutboxMessage.id)),
         }
     return values
@@ -368,6 +408,9 @@ def test_the_table_covers_every_route(app):
             "category",
             "rule",
             "update",
+            "office_meeting",
+            "agenda_item",
+            "minuted_action",
             "message",
         )
     }
