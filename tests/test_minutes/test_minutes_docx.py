@@ -70,3 +70,18 @@ def test_the_agenda_numbers_its_items_with_presenters(held):
     assert " | Item | Presented by" in lines
     assert "1. | Off-road bikes | Insp Smith" in lines
     assert "2. | Discarded needles | J Hodgkinson" in lines
+
+
+def test_text_stored_with_a_control_character_still_exports(held):
+    """Put there with SQL, past the forms' check: the Word file still writes."""
+    import sqlalchemy as sa
+
+    from engage.minutes.models import AgendaItem
+
+    db.session.execute(
+        sa.update(AgendaItem).where(AgendaItem.id == held["bikes"].id).values(discussion="Quads\x0bon the hills\x1b")
+    )
+    db.session.commit()
+    db.session.expire_all()
+    lines = _read(services.render_document(held["meeting"], "minutes"))
+    assert any(line.startswith("Quads") and "hills" in line for line in lines)
