@@ -3,7 +3,7 @@ page and map filters through here, so what someone sees cannot differ between sc
 
 - staff and admin: everything;
 - officer: every ward (they log meetings anywhere), and the entries they logged; every
-  planned meeting (they hold them); in a ward's brief, every concern of that ward
+  planned ward meeting (they hold them; not the office's partnership and scrutiny ones); in a ward's brief, every concern of that ward
   (`for_briefing`: they read it to the hall);
 - inspector of an INT: the concerns in the wards their INT covers, and what is routed
   (as lead or copy) to their teams; the meetings in those wards;
@@ -31,6 +31,7 @@ from engage.accounts.models import User
 from engage.concerns.models import Concern, Meeting, concern_copy, meeting_ward
 from engage.extensions import db
 from engage.geography.models import Ward
+from engage.minutes.models import OFFICE_MEETING_KINDS
 from engage.teams.coverage import wards_covered_by
 
 
@@ -181,7 +182,7 @@ def filter_concerns(scope: Scope, stmt):
 
 def filter_meetings(scope: Scope, stmt):
     """Meetings this user may see: those they logged, and those in their INTs' wards;
-    for officers, every planned meeting too (staff plan them, any officer may go and
+    for officers, every planned ward meeting too (staff plan them, any officer may go and
     hold one). A partner agency sees none through its team."""
     if scope.sees_everything:
         return stmt
@@ -189,7 +190,8 @@ def filter_meetings(scope: Scope, stmt):
     if scope.user_id is not None:
         conditions.append(Meeting.created_by_id == scope.user_id)
     if scope.briefs_every_ward:
-        conditions.append(Meeting.status == "planned")
+        # Not the office's own partnership and scrutiny meetings: staff and admin's.
+        conditions.append(sa.and_(Meeting.status == "planned", Meeting.kind.notin_(OFFICE_MEETING_KINDS)))
     if scope.reads_all_wards:
         conditions.append(Meeting.id.in_(sa.select(meeting_ward.c.meeting_id)))
     elif scope.area_team_ids:

@@ -14,6 +14,9 @@ from engage.platform.db import one_of
 # 'previous_notes' and 'previous_actions' open a meeting of a series, filled in from the
 # last one; the rest are the meeting's own items.
 AGENDA_ITEM_KINDS = ("item", "previous_notes", "previous_actions")
+# The meetings the office runs itself (Meeting.kind): staff and admin only
+# (engage/accounts/policy.py `runs_office_meetings`), never a ward's planned meeting.
+OFFICE_MEETING_KINDS = ("partnership", "scrutiny")
 ATTENDANCE = ("present", "apologies")
 
 

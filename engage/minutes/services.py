@@ -19,7 +19,7 @@ from engage.actions.models import Action
 from engage.actions.services import ActionError, create_action, update_action
 from engage.concerns.models import MEETING_KINDS, Meeting
 from engage.extensions import db
-from engage.minutes.models import ATTENDANCE, AgendaItem, MeetingAttendee
+from engage.minutes.models import ATTENDANCE, OFFICE_MEETING_KINDS, AgendaItem, MeetingAttendee
 from engage.platform.audit import record_taken
 from engage.platform.dates import OFFICE_ZONE, day_range
 from engage.platform.db import utcnow
@@ -28,7 +28,7 @@ from engage.platform.text import text_problem
 from engage.reports.office import office
 
 # The meetings the office runs itself; a ward meeting's concerns are another matter.
-OFFICE_KINDS = ("partnership", "scrutiny")
+OFFICE_KINDS = OFFICE_MEETING_KINDS
 
 SERIES_LIMIT = 120
 VENUE_LIMIT = 200

@@ -125,3 +125,13 @@ def test_the_next_meeting_marks_a_carried_action_done_and_approves_the_minutes(s
     assert db.session.get(Meeting, first.rsplit("/", 1)[-1]).minutes_approved_by == "staff@example.org"
     again = staff_client.post(f"{second}/approve-previous")
     assert again.status_code == 400 and "already approved" in again.text
+
+
+def test_an_officer_is_not_shown_the_offices_planned_meetings(staff_client, officer_client):
+    """Officers see every planned ward meeting (they hold them), not the office's own."""
+    page = _create(staff_client, day=TODAY + timedelta(days=7))
+    meeting_id = page.rsplit("/", 1)[-1]
+    assert db.session.get(Meeting, meeting_id).status == "planned"
+    assert officer_client.get(f"/api/v1/meetings/{meeting_id}").status_code == 404
+    assert meeting_id not in officer_client.get("/api/v1/meetings").text
+    assert officer_client.get(page).status_code == 403
