@@ -3,8 +3,9 @@ page and map filters through here, so what someone sees cannot differ between sc
 
 - staff and admin: everything;
 - officer: every ward (they log meetings anywhere), and the entries they logged; every
-  planned ward meeting (they hold them; not the office's partnership and scrutiny ones); in a ward's brief, every concern of that ward
-  (`for_briefing`: they read it to the hall);
+  planned ward meeting (they hold them; not the office's partnership and scrutiny
+  ones); in a ward's brief, every concern of that ward (`for_briefing`: they read it
+  to the hall);
 - inspector of an INT: the concerns in the wards their INT covers, and what is routed
   (as lead or copy) to their teams; the meetings in those wards;
 - inspector of a partner agency (Team.kind 'partner', e.g. the fire brigade): only the
