@@ -127,6 +127,7 @@ def register_extensions(app):
 
 def register_blueprints(app):
     from engage.accounts.views import bp as accounts_bp
+    from engage.actions import views as actions_views  # noqa: F401  (routes on the inbox)
     from engage.admin import audit as admin_audit  # noqa: F401  (screens on the admin blueprint)
     from engage.admin.views import bp as admin_bp
     from engage.api import capture, document, maps, routes, v1  # noqa: F401  (each adds its routes to the blueprint)
