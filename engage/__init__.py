@@ -183,6 +183,7 @@ def register_errorhandlers(app):
 def register_commands(app):
     """`flask --help` lists them; each domain keeps its own."""
     from engage.accounts.cli import status_command, users_cli
+    from engage.actions.cli import actions_cli
     from engage.concerns.import_cli import import_cli
     from engage.concerns.privacy_cli import purge_command, subject_access_command
     from engage.demo.cli import demo_cli
@@ -199,6 +200,7 @@ def register_commands(app):
         users_cli,
         status_command,
         outbox_cli,
+        actions_cli,
         report_cli,
         purge_command,
         subject_access_command,
