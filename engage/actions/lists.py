@@ -149,6 +149,7 @@ class WardActions:
     items: list[WardAction]
     total: int
     overdue: int
+    recent_days: int = RECENT_DAYS  # closed within this many days are listed
 
     @property
     def more(self) -> int:

@@ -3,13 +3,22 @@ and the form to update it), and proposing one on a concern's page
 (`templates/actions/_concern_actions.html`). Routes on the inbox's blueprint, so the
 inbox's roles apply; who may see or change each action is the policy's."""
 
+import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from engage.accounts.policy import action_or_404, concern_or_404, may_change_action, scope_for
 from engage.actions.forms import ProposeForm, UpdateForm
-from engage.actions.lists import SHOW, STATUS_FILTERS, ActionFilters, concern_actions, inbox_actions, inbox_counts
+from engage.actions.lists import (
+    SHOW,
+    STATUS_FILTERS,
+    ActionFilters,
+    concern_actions,
+    inbox_actions,
+    inbox_counts,
+    ward_actions,
+)
 from engage.actions.services import (
     STATUS_LABELS,
     ActionError,
@@ -24,8 +33,11 @@ from engage.actions.services import (
 )
 from engage.concerns.inbox_views import bp
 from engage.extensions import db
+from engage.geography.models import Ward
 from engage.platform.dates import office_day
 from engage.platform.parameters import whole_number
+
+WARD_PAGE_ACTIONS = 30
 
 
 def _sentence(exc: Exception) -> str:
@@ -73,10 +85,18 @@ def actions_panel(concern, propose_form: ProposeForm | None = None, failed: Upda
     }
 
 
+def ward_action_list(ward, demo: bool = False):
+    """The ward page's actions: from its concerns (any vintage of the ward), the open
+    ones and those closed lately, as the user may see them."""
+    ward_ids = db.session.scalars(sa.select(Ward.id).where(Ward.code == ward.code)).all()
+    return ward_actions(ward_ids, scope_for(current_user), office_day(), demo, limit=WARD_PAGE_ACTIONS)
+
+
 @bp.context_processor
 def _action_helpers():
     return {
         "actions_panel": actions_panel,
+        "ward_action_list": ward_action_list,
         "action_counts": lambda: inbox_counts(scope_for(current_user), office_day()),
         "action_owner": owner_label,
         "action_overdue": lambda a: is_overdue(a, office_day()),
