@@ -20,8 +20,8 @@ def _day(field):
 class ProposeForm(Form):
     title = TextAreaField("What will be done", render_kw={"maxlength": TITLE_LIMIT, "rows": 2})
     # Checked against the team's members by the service, which says who is not one.
-    owner = SelectField("Owner", coerce=str, validate_choice=False)
-    due_date = StringField("Due date", render_kw={"type": "date"})
+    owner = SelectField("Who will do it", coerce=str, validate_choice=False)
+    due_date = StringField("Due by", render_kw={"type": "date"})
 
     def validate_due_date(self, field):
         self.due = _day(field)
@@ -29,10 +29,10 @@ class ProposeForm(Form):
 
 class UpdateForm(Form):
     note = TextAreaField("Update", render_kw={"rows": 2})
-    status = RadioField("Status", choices=list(STATUS_LABELS.items()), validate_choice=False)
+    status = RadioField("The action is", choices=list(STATUS_LABELS.items()), validate_choice=False)
     dropped_reason = StringField("Why it is dropped")
-    due_date = StringField("Due date", render_kw={"type": "date"})
-    owner = SelectField("Owner", coerce=str, validate_choice=False)
+    due_date = StringField("Due by", render_kw={"type": "date"})
+    owner = SelectField("Who will do it", coerce=str, validate_choice=False)
 
     def validate_status(self, field):
         if field.data not in STATUS_LABELS:
