@@ -20,6 +20,18 @@ REMINDERS_EVERY_SECONDS = 600
 outbox_cli = AppGroup("outbox", help="The e-mail outbox.")
 
 
+def _remind():
+    """The actions' reminders, before sending: one that cannot be written is logged and
+    left for the next round, and never stops the e-mails already queued."""
+    try:
+        queue_reminders(office_day())
+    except sa.exc.OperationalError:
+        raise  # the database away: the round's own handling below
+    except Exception:  # noqa: BLE001  (the worker must keep sending)
+        db.session.rollback()
+        current_app.logger.exception("outbox: the actions' reminders could not be queued")
+
+
 @outbox_cli.command("send")
 @click.option("--loop", is_flag=True, help="Keep running, sending what falls due.")
 @click.option("--interval", default=10.0, show_default=True, help="Seconds between rounds with --loop.")
@@ -33,8 +45,8 @@ def send_command(loop, interval):
     while True:
         try:
             if reminded_at is None or time.monotonic() - reminded_at >= REMINDERS_EVERY_SECONDS:
-                queue_reminders(office_day())
                 reminded_at = time.monotonic()
+                _remind()
             report = send_due()
             if report.sent or report.failed or not loop:
                 click.echo(f"outbox: {report}")

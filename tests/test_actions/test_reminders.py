@@ -137,3 +137,13 @@ def test_demo_actions_are_never_reminded(db, app_ctx, concern):
     db.session.commit()
     agree(db, concern, TODAY - timedelta(days=1))
     assert str(queue_reminders(TODAY)) == "0 reminders of actions due, 0 weekly lists"
+
+
+def test_the_outbox_worker_queues_the_reminders_itself(smtp, db, runner, users, concern):
+    agree(db, concern, TODAY, owner_user=users["inspector"], title="Due today")
+    smtp.start()
+    assert runner.invoke(args=["outbox", "send"]).exit_code == 0
+    assert runner.invoke(args=["outbox", "send"]).exit_code == 0
+    assert [m["Subject"] for m in smtp.messages if "Action due today" in m["Subject"]] == [
+        "[engage] Action due today: Due today"
+    ]
