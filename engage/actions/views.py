@@ -97,7 +97,7 @@ def _action_helpers():
     return {
         "actions_panel": actions_panel,
         "ward_action_list": ward_action_list,
-        "action_counts": lambda: inbox_counts(scope_for(current_user), office_day()),
+        "action_counts": lambda demo=False: inbox_counts(scope_for(current_user), office_day(), demo=demo),
         "action_owner": owner_label,
         "action_overdue": lambda a: is_overdue(a, office_day()),
         "action_labels": STATUS_LABELS,
