@@ -127,6 +127,7 @@ def register_extensions(app):
 
 def register_blueprints(app):
     from engage.accounts.views import bp as accounts_bp
+    from engage.actions import views as actions_views  # noqa: F401  (routes on the inbox)
     from engage.admin import audit as admin_audit  # noqa: F401  (screens on the admin blueprint)
     from engage.admin.views import bp as admin_bp
     from engage.api import capture, document, maps, routes, v1  # noqa: F401  (each adds its routes to the blueprint)
@@ -184,6 +185,7 @@ def register_errorhandlers(app):
 def register_commands(app):
     """`flask --help` lists them; each domain keeps its own."""
     from engage.accounts.cli import status_command, users_cli
+    from engage.actions.cli import actions_cli
     from engage.concerns.import_cli import import_cli
     from engage.concerns.privacy_cli import purge_command, subject_access_command
     from engage.demo.cli import demo_cli
@@ -200,6 +202,7 @@ def register_commands(app):
         users_cli,
         status_command,
         outbox_cli,
+        actions_cli,
         report_cli,
         purge_command,
         subject_access_command,

@@ -19,6 +19,14 @@ Someone with several roles or teams sees the union.
 
 A partner's coverage still names the wards whose pages it may open (`may_open_ward`);
 those pages then show only what the rest of this module lets it see.
+
+Actions (engage/actions/, docs/actions.md), `filter_actions` and `may_change_action`:
+- staff and admin: every action, and may change any;
+- an action from a concern: whoever may see the concern sees it; its lead team
+  (`Scope.leads`, who also propose one) and its owner change it;
+- an action from a partnership meeting's agenda item: staff and admin, and its owner;
+- the owner of any action (the person, or a member of the owning team) sees and
+  changes it, wherever it came from.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ import sqlalchemy as sa
 from werkzeug.exceptions import NotFound
 
 from engage.accounts.models import User
+from engage.actions.models import Action
 from engage.concerns.models import Concern, Meeting, concern_copy, meeting_ward
 from engage.extensions import db
 from engage.geography.models import Ward
@@ -202,6 +211,47 @@ def filter_meetings(scope: Scope, stmt):
             )
         )
     return stmt.where(sa.or_(*conditions)) if conditions else stmt.where(sa.false())
+
+
+def _owns(scope: Scope):
+    """Actions the user owns: theirs, or their teams'."""
+    conditions = []
+    if scope.user_id is not None:
+        conditions.append(Action.owner_user_id == scope.user_id)
+    if scope.team_ids:
+        conditions.append(Action.owner_team_id.in_(scope.team_ids))
+    return conditions
+
+
+def filter_actions(scope: Scope, stmt):
+    """Actions this user may see (a statement over Action): those they or their teams
+    own, and those from a concern they may see. One from an agenda item, only staff
+    and its owner."""
+    if scope.sees_everything:
+        return stmt
+    conditions = [*_owns(scope), Action.concern_id.in_(filter_concerns(scope, sa.select(Concern.id)))]
+    return stmt.where(sa.or_(*conditions))
+
+
+def may_change_action(scope: Scope, action: Action) -> bool:
+    """Whether the user may add an update to an action, mark it done, drop it, re-date
+    or re-assign it: staff and admin; its owner (the person, or a member of the owning
+    team); for one from a concern, the concern's lead team too."""
+    if scope.sees_everything:
+        return True
+    if scope.user_id is not None and action.owner_user_id == scope.user_id:
+        return True
+    if action.owner_team_id is not None and action.owner_team_id in scope.team_ids:
+        return True
+    return action.concern is not None and scope.leads(action.concern)
+
+
+def action_or_404(scope: Scope, action_id: int) -> Action:
+    """The action, or the same 404 as for one that does not exist."""
+    action = db.session.scalar(filter_actions(scope, sa.select(Action).where(Action.id == action_id)))
+    if action is None:
+        raise NotFound(f"no action {action_id} that you can see")
+    return action
 
 
 def visible_concern(scope: Scope, concern_id) -> Concern | None:

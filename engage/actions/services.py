@@ -9,6 +9,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from engage.accounts.models import User, team_member
 from engage.actions.models import ACTION_STATUSES, Action, ActionUpdate
 from engage.extensions import db
 from engage.platform.db import utcnow
@@ -152,6 +153,8 @@ def update_action(
             if not dropped_reason:
                 raise ActionError("say why the action is dropped", "dropped_reason")
             action.dropped_reason = dropped_reason
+            # The history says why, even when the reason was typed apart from a note.
+            update.note = update.note or dropped_reason
         action.status = status
         action.closed_at = None if status == "open" else utcnow()
         update.status = status
@@ -180,3 +183,72 @@ def update_action(
         raise ActionError("nothing to record: change something or write a note", "note")
     action.updates.append(update)
     return update
+
+
+# --- owners as a form offers them ------------------------------------------------------
+
+TEAM_ONLY = "team"  # the owner list's "the whole team"
+
+
+def owning_team(action: Action | None = None, concern=None):
+    """The team an action is owned within: its own, else its concern's lead team."""
+    if action is not None and action.owner_team is not None:
+        return action.owner_team
+    concern = concern if concern is not None else (action.concern if action is not None else None)
+    return concern.lead_team if concern is not None else None
+
+
+def team_members(team) -> list:
+    """Who in a team may own an action: its members whose accounts are in use, by name."""
+    if team is None:
+        return []
+    by_name = sa.func.lower(sa.func.coalesce(sa.func.nullif(User.name, ""), User.email))
+    return db.session.scalars(
+        sa.select(User)
+        .join(team_member, team_member.c.user_id == User.id)
+        .where(team_member.c.team_id == team.id, ~User.is_disabled)
+        .order_by(by_name, User.email)
+    ).all()
+
+
+def owner_options(team, action: Action | None = None) -> list[tuple[str, str]]:
+    """(value, label) for an owner list: the team itself, then each member; an owner no
+    longer among them stays on the list while nobody changes it."""
+    options = []
+    if team is not None:
+        options.append((TEAM_ONLY, f"{team.name} (the team)"))
+        options += [(f"user:{u.id}", f"{u.name or u.email} ({team.name})") for u in team_members(team)]
+    if action is not None:
+        current = owner_value(action)
+        if current not in {value for value, _ in options}:
+            options.append((current, owner_label(action)))
+    return options
+
+
+def owner_value(action: Action) -> str:
+    if action.owner_user_id is not None:
+        return f"user:{action.owner_user_id}"
+    if action.owner_team_id is not None:
+        return TEAM_ONLY
+    return "as-minuted"
+
+
+def chosen_owner(value: str, team, action: Action | None = None) -> dict:
+    """The owner a list's value names, as create_action and update_action take it, or an
+    ActionError naming the owner field."""
+    value = (value or "").strip()
+    if not value:
+        raise ActionError("choose who owns the action: the team or one of its members", "owner")
+    if action is not None and value == owner_value(action):
+        return {"owner_user": action.owner_user, "owner_team": action.owner_team}
+    if value == TEAM_ONLY and team is not None:
+        return {"owner_user": None, "owner_team": team}
+    if value.startswith("user:") and value[5:].isdigit() and len(value) < 15 and team is not None:
+        members = {u.id: u for u in team_members(team)}
+        user = members.get(int(value[5:]))
+        if user is None:
+            other = db.session.get(User, int(value[5:]))
+            who = (other.name or other.email) if other is not None else "That person"
+            raise ActionError(f"{who} is not a member of {team.name}", "owner")
+        return {"owner_user": user, "owner_team": team}
+    raise ActionError("choose the owner from the list", "owner")

@@ -99,9 +99,12 @@ def withdraw_notifications(concern: Concern) -> int:
     return result.rowcount
 
 
-def make_message_id() -> str:
+def make_message_id(key: str | None = None) -> str:
+    """A new Message-ID; with `key`, always the same one for that key, so that queuing a
+    message twice (a reminder for the same action and due date) is refused by the
+    outbox's unique message_id."""
     domain = current_app.config.get("ENGAGE_MAIL_DOMAIN") or "engage.local"
-    return f"<{uuid.uuid4()}@{domain}>"
+    return f"<{key or uuid.uuid4()}@{domain}>"
 
 
 # --- the worker ------------------------------------------------------------------
@@ -218,7 +221,8 @@ def send_due(now: datetime | None = None, limit: int = 100) -> SendReport:
 
 def build_digests(now: datetime) -> int:
     """Once a day (after ENGAGE_DIGEST_HOUR, UTC), fold each digest team's waiting
-    notifications into one message."""
+    notifications into one message per recipient: the team's address for concerns, a
+    member's own for the action reminders addressed to them (engage/actions/reminders.py)."""
     if now.hour < current_app.config["ENGAGE_DIGEST_HOUR"]:
         return 0
     cutoff = now.replace(hour=current_app.config["ENGAGE_DIGEST_HOUR"], minute=0, second=0, microsecond=0)
@@ -227,15 +231,17 @@ def build_digests(now: datetime) -> int:
         .where(OutboxMessage.state == "digest", OutboxMessage.created_at <= cutoff)
         .order_by(OutboxMessage.team_id, OutboxMessage.created_at)
     ).all()
-    by_team: dict[int, list[OutboxMessage]] = {}
+    by_team: dict[tuple[int, str], list[OutboxMessage]] = {}
     for item in waiting:
-        by_team.setdefault(item.team_id, []).append(item)
-    for team_id, items in by_team.items():
+        by_team.setdefault((item.team_id, item.recipient), []).append(item)
+    for (team_id, recipient), items in by_team.items():
         team = db.session.get(Team, team_id)
+        # "3 concerns" when it is all routings (reminders name no concern); "3 items" once one is in it.
+        what = plural(len(items), "concern" if all(i.concern_id for i in items) else "item")
         digest = OutboxMessage(
             team_id=team_id,
-            recipient=items[0].recipient,
-            subject=f"[engage] Daily digest for {team.name if team else 'your team'}: {plural(len(items), 'concern')}",
+            recipient=recipient,
+            subject=f"[engage] Daily digest for {team.name if team else 'your team'}: {what}",
             body="\n\n----------\n\n".join(i.body for i in items),
             message_id=make_message_id(),
             state="pending",

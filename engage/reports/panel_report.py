@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from engage.actions.figures import ActionFigures, action_figures
 from engage.platform.text import printable, text_problem
 from engage.reports import aggregation as agg
 from engage.reports.aggregation import Period
@@ -40,6 +41,7 @@ class PanelReport:
     other_meetings: list
     future_meetings: list
     appendix: list  # (meeting, concerns raised)
+    actions: ActionFigures | None = None  # the actions due in the period (engage/actions/figures.py)
     map_png: bytes | None = None
     sections: list[Section] = field(default_factory=list)
 
@@ -96,6 +98,7 @@ def build_panel_report(
         future_meetings=agg.future_meetings(period.end, source),
         appendix=[(m, per_meeting.get(m.id, 0)) for m in appendix_meetings],
     )
+    report.actions = action_figures(period.start, period.end, source, report.report_date)
     if with_map:
         from engage.reports.report_map import choropleth_png
 

@@ -217,6 +217,8 @@ def your_force_your_voice(r) -> list:
                 f"{where} raised concerns about {label[:1].lower() + label[1:]}. {did}{'' if did.endswith('.') else '.'}",
             )
         )
+    if r.actions is not None:
+        blocks += actions(r.actions)
     blocks.append(
         Paragraph(
             "int",
@@ -226,6 +228,33 @@ def your_force_your_voice(r) -> list:
         )
     )
     return blocks
+
+
+def actions(a) -> list:
+    """The actions due in the period (engage/actions/figures.py): a sentence and a table."""
+    t = a.total
+    if not t.due:
+        text = "No actions agreed with an owner and a due date fell due in the period."
+    else:
+        overdue = f", {_figure(t.overdue)} of them overdue" if t.open else ""
+        text = (
+            f"Of the {count(t.due, 'action', words=False)} agreed with an owner and due in the period, "
+            f"{_figure(t.on_time)} {'was' if t.on_time == 1 else 'were'} done on time, {_figure(t.late)} done late, "
+            f"{_figure(t.dropped)} dropped and {_figure(t.open)} {'remains' if t.open == 1 else 'remain'} "
+            f"open{overdue}."
+        )
+    rows = [row for row in (a.from_concerns, a.from_minutes) if row.due]
+    if len(rows) > 1:
+        rows.append(t)
+    return [
+        Paragraph("actions", text),
+        Table(
+            ["Actions due in the period", "Due", "Done on time", "Done late", "Dropped", "Still open", "Overdue"],
+            [(r.label, r.due, r.on_time, r.late, r.dropped, r.open, r.overdue) for r in rows],
+            numeric=(1, 2, 3, 4, 5, 6),
+            empty="No actions fell due in the period.",
+        ),
+    ]
 
 
 def other_meeting_text(m) -> str:

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from engage.accounts.policy import Scope, filter_concerns
+from engage.actions.lists import WardActions, ward_actions
 from engage.concerns.link_columns import link_columns
 from engage.concerns.models import Category, Concern, Meeting
 from engage.concerns.workflow import LABELS, OPEN_STATUSES
@@ -40,6 +41,7 @@ PLANNED_SHOWN = 5
 SINCE_SHOWN = 15
 EARLIER_OPEN_SHOWN = 8
 THEMES_SHOWN = 8
+ACTIONS_SHOWN = 8
 DESCRIPTION_CHARS = 140
 
 
@@ -134,6 +136,8 @@ class WardBrief:
     themes: Themes
     you_said_we_did: Shown | None
     whole: bool  # the user sees every concern of the ward
+    # From the ward's concerns: open ones by due date, then those closed lately (engage/actions/lists.py).
+    actions: WardActions = field(default_factory=lambda: WardActions([], 0, 0))
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
@@ -329,6 +333,7 @@ def build_ward_brief(ward: Ward, today: date, scope: Scope, source: str = "real"
         themes=_themes(ward, ward_ids, scope, today, demo, scope.sees_everything or scope.reads_all_wards),
         you_said_we_did=_last_published(ward, demo),
         whole=scope.reads_every_concern_in(ward_ids),
+        actions=ward_actions(ward_ids, scope, today, demo, limit=ACTIONS_SHOWN),
     )
 
 

@@ -75,6 +75,32 @@ def _concerns(doc, concerns):
     )
 
 
+def _actions(doc, a):
+    _note(doc, "Actions agreed on the ward's concerns").runs[0].bold = True
+    if not a.items:
+        _note(doc, "No actions open or closed lately on the ward's concerns.", True)
+        return
+    overdue = f"; {a.overdue} overdue" if a.overdue else ""
+    _note(
+        doc, f"{a.total} action{'' if a.total == 1 else 's'} open or closed in the last {a.recent_days} days{overdue}."
+    )
+    rows, flagged = [], []
+    for i, x in enumerate(a.items):
+        closed = f" {plain_date(x.closed_on)}" if x.closed_on else ""
+        rows.append(
+            (
+                x.title,
+                x.owner,
+                plain_date(x.due_date) if x.due_date else "–",
+                f"{x.status} OVERDUE" if x.overdue else f"{x.status}{closed}",
+            )
+        )
+        if x.overdue:
+            flagged.append(i)
+    _table(doc, ["Action", "Owner", "Due", "Status"], rows, flagged=flagged)
+    _more(doc, a, "action")
+
+
 def build_docx(b) -> Document:
     doc = Document()
     style = doc.styles["Normal"]
@@ -144,6 +170,7 @@ def build_docx(b) -> Document:
         _note(doc, f"Still open from before {plain_date(b.since)}, oldest first:")
         _concerns(doc, b.earlier_open.items)
         _more(doc, b.earlier_open, "open concern")
+    _actions(doc, b.actions)
 
     t = b.themes
     _heading(doc, f"4. Themes, {plain_date(t.start)} to {plain_date(t.end)}")

@@ -101,6 +101,22 @@ TABLE = [
     ("POST", "/inbox/concerns/{concern}/assignment", who(302, 403, 302, 302, 302, 404)),
     ("POST", "/inbox/concerns/{other_concern}/assignment", who(302, 403, 404, 302, 302, 404)),
     ("POST", "/inbox/concerns/{partner_concern}/assignment", who(302, 403, 404, 302, 302, 403)),
+    # Actions (issue #21): the user's and their teams' list; an action's page as its
+    # concern's (another team's: 404); changing one, or agreeing one on a concern, its
+    # lead team and staff (422: the empty form is refused), a copied team (the partner) 403
+    ("GET", "/inbox/actions", INBOX),
+    ("GET", "/inbox/actions/{action}", who(302, 403, 200, 200, 200, 404)),
+    ("POST", "/inbox/actions/{action}", who(302, 403, 422, 422, 422, 404)),
+    ("GET", "/inbox/actions/{other_action}", who(302, 403, 404, 200, 200, 404)),
+    ("POST", "/inbox/actions/{other_action}", who(302, 403, 404, 422, 422, 404)),
+    ("GET", "/inbox/actions/{partner_action}", who(302, 403, 404, 200, 200, 200)),
+    ("POST", "/inbox/actions/{partner_action}", who(302, 403, 404, 422, 422, 403)),
+    # A minuted action owned by a name only: the office's (staff and admin)
+    ("GET", "/inbox/actions/{minuted_action}", who(302, 403, 404, 200, 200, 404)),
+    ("GET", "/inbox/actions/999999", who(302, 403, 404, 404, 404, 404)),
+    ("POST", "/inbox/concerns/{concern}/actions", who(302, 403, 422, 422, 422, 404)),
+    ("POST", "/inbox/concerns/{other_concern}/actions", who(302, 403, 404, 422, 422, 404)),
+    ("POST", "/inbox/concerns/{partner_concern}/actions", who(302, 403, 404, 422, 422, 403)),
     # Bulk actions (422: nothing ticked; each concern is then checked as on its own page)
     ("POST", "/inbox/bulk", who(302, 403, 422, 422, 422, 422)),
     # Reports, exports, "you said, we did"
@@ -256,6 +272,7 @@ def world(app, users, team, partner_team):
     second team covers a Stockton ward the inspector must not see into."""
     from engage.accounts.models import ApiToken
     from engage.accounts.services import issue_token
+    from engage.actions.services import create_action
     from engage.concerns.capture import raise_concern, record_meeting
     from engage.concerns.models import Category
     from engage.geography.boundaries import current_boundary_set
@@ -326,6 +343,18 @@ def world(app, users, team, partner_team):
         minuted_action = add_item_action(
             agenda_item, title="Report back", due_date=None, today=TODAY, actor_id=None, actor="x", owner_name="J Feaks"
         )
+        actions = {
+            name: create_action(
+                title="Patrol",
+                due_date=TODAY,
+                today=TODAY,
+                actor_id=None,
+                actor="test",
+                concern=c,
+                owner_team=c.lead_team,
+            )
+            for name, c in (("action", concern), ("other_action", other_concern), ("partner_action", partner_concern))
+        }
         db.session.commit()
         assert concern.lead_team_id == team.id and other_concern.lead_team_id == other_team.id
         assert partner_concern.lead_team_id == other_team.id and partner_concern.copied_teams == [partner_team]
@@ -347,6 +376,7 @@ def world(app, users, team, partner_team):
             "agenda_item": agenda_item.id,
             "minuted_action": minuted_action.id,
             "message": db.session.scalar(sa.select(OutboxMessage.id).order_by(OutboxMessage.id)),
+            **{name: action.id for name, action in actions.items()},
         }
     return values
 
@@ -412,6 +442,9 @@ def test_the_table_covers_every_route(app):
             "agenda_item",
             "minuted_action",
             "message",
+            "action",
+            "other_action",
+            "partner_action",
         )
     }
     covered = set()
