@@ -134,7 +134,7 @@ export class BriefView {
     const label = BUTTONS.find(([v]) => v === view)[1];
     $("brief-status").textContent = `Marked ${label}: kept on this phone${navigator.onLine === false ? ", sent when there is signal" : ""}.`;
     soon();
-    await this.render();
+    await this.renderMarks(); // not the whole brief: a note typed on another item stays
   }
 
   async refresh() {
@@ -150,11 +150,14 @@ export class BriefView {
       body.replaceChildren();
       return;
     }
+    // Notes being typed survive a redraw (the fresh copy arriving after the kept one).
+    const typed = new Map([...body.querySelectorAll("textarea")].map((t) => [t.id, t.value]));
     const m = b.meeting;
     $("brief-ward").textContent = m.ward_names.join(", ");
     $("brief-summary").textContent = [dayText(m.date), m.venue, m.is_demo ? "DEMO DATA" : ""].filter(Boolean).join(" · ");
     body.replaceChildren(...b.briefs.map((w) => this.wardSection(w)));
     if (!b.briefs.length) body.append(el("p", { class: "muted", text: "No ward of this meeting is in your area." }));
+    for (const [id, value] of typed) if (value && $(id)) $(id).value = value;
     await this.renderMarks();
   }
 
