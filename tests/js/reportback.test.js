@@ -103,3 +103,14 @@ test("the count line counts each concern once, by its latest view", () => {
   assert.equal(countLine(["satisfied", "not_satisfied", "satisfied", null]), "3 concerns reported back: 2 satisfied, 1 not satisfied");
   assert.equal(countLine(["partly"]), "1 concern reported back: 1 partly satisfied");
 });
+
+test("pruning forgets sent marks and past briefs after a fortnight, never a mark still to send", async () => {
+  const old = "2020-01-01T19:00:00.000Z";
+  await store.put("marks", mark("gone", "satisfied", old, { state: "sent", sent_at: old }));
+  await store.put("marks", mark("kept", "satisfied", old));
+  await store.put("briefs", { meeting: { id: "m-old", date: "2020-01-02" }, briefs: [] });
+  await store.put("briefs", { meeting: { id: "m-new", date: "2999-01-01" }, briefs: [] });
+  await store.prune();
+  assert.deepEqual((await store.marksFor(["c1"])).map((m) => m.id), ["kept"]);
+  assert.deepEqual((await store.briefs()).map((b) => b.meeting.id), ["m-new"]);
+});

@@ -232,4 +232,18 @@ export async function prune() {
     }
   }
   await tx.done;
+  // Sent marks, and the briefs of meetings a fortnight past, likewise; an unsent mark stays.
+  const day = cutoff.slice(0, 10);
+  const rest = db.transaction(["marks", "briefs"], "readwrite");
+  let mark = await rest.objectStore("marks").openCursor();
+  while (mark) {
+    if (mark.value.state === "sent" && (mark.value.sent_at || "") < cutoff) mark.delete();
+    mark = await mark.continue();
+  }
+  let brief = await rest.objectStore("briefs").openCursor();
+  while (brief) {
+    if ((brief.value.meeting.date || "") < day) brief.delete();
+    brief = await brief.continue();
+  }
+  await rest.done;
 }
