@@ -14,7 +14,6 @@ from engage.accounts.policy import (
     concern_or_404,
     filter_concerns,
     filter_meetings,
-    for_briefing,
     meeting_or_404,
     scope_for,
 )
@@ -317,8 +316,7 @@ def edit_meeting(meeting_id):
 
 @bp.route("/v1/meetings")
 @described(
-    "Meetings the user may see, newest first (at most 500); planned ones (`status=planned`) soonest first, "
-    "every one the user may brief.",
+    "Meetings the user may see, newest first (at most 500); planned ones (`status=planned`) soonest first.",
     {200: answer(s.Meetings, "The meetings."), 400: error("`date` or `from` is not a date, or `status` is unknown.")},
     query=s.MeetingsQuery,
 )
@@ -334,12 +332,9 @@ def list_meetings():
     status = request.args.get("status")
     if status and status not in MEETING_STATUSES:
         return jsonify(error=f"status '{status}' is not one of {', '.join(MEETING_STATUSES)}"), 400
-    scope = scope_for(current_user)
     if status == "planned":
-        # The meetings an officer goes to with a brief: those in wards they may brief
-        # (the policy's `for_briefing`), whoever planned them.
+        # What is coming, soonest first (officers see every planned meeting: the policy).
         stmt = sa.select(Meeting).order_by(Meeting.date, Meeting.start_time, Meeting.id)
-        scope = for_briefing(scope)
     else:
         stmt = sa.select(Meeting).order_by(Meeting.date.desc(), Meeting.start_time)
     if status:
@@ -348,7 +343,7 @@ def list_meetings():
         stmt = stmt.where(Meeting.date == days["date"])
     if "from" in days:
         stmt = stmt.where(Meeting.date >= days["from"])
-    meetings = db.session.scalars(filter_meetings(scope, stmt.limit(500))).all()
+    meetings = db.session.scalars(filter_meetings(scope_for(current_user), stmt.limit(500))).all()
     return jsonify(meetings=[meeting_json(m) for m in meetings])
 
 

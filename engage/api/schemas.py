@@ -506,8 +506,8 @@ class MeetingsQuery(Schema):
     status = fields.String(
         metadata={
             "enum": list(MEETING_STATUSES),
-            "description": "Only meetings of this status. `planned`: soonest first, every meeting the user may "
-            "brief (an officer: every ward's, as the ward pages show them).",
+            "description": "Only meetings of this status. `planned`: soonest first (officers see every "
+            "planned meeting, as they hold them).",
         }
     )
     from_ = fields.Date(data_key="from", metadata={"description": "Only meetings on or after this day."})
