@@ -138,3 +138,34 @@ def test_the_brief_reads_offline_and_two_marks_reach_the_server(phone, live_serv
         told = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.concern_id == second)).all()
         assert [m.team_id for m in told] == [team_id]
     assert page.errors == []
+
+
+def test_starting_a_meeting_in_a_ward_brings_its_planned_brief(phone, live_server):  # noqa: F811
+    from tests.test_browser.test_capture_app import NEWPORT, start_meeting
+
+    with live_server.app.app_context():
+        planned, _ = record_meeting(
+            {
+                "id": str(uuid.uuid4()),
+                "ward_codes": [NEWPORT],
+                "date": date.today().isoformat(),
+                "venue": "Newport Hub",
+                "status": "planned",
+            }
+        )
+        c, _ = raise_concern(
+            {"id": str(uuid.uuid4()), "ward_code": NEWPORT, "category": "drugs", "description": f"Dealing {letters()}"},
+            notify=False,
+        )
+        db.session.commit()
+        planned_id, text = planned.id, c.description
+    page = open_capture(phone, live_server)
+    expect(page.locator(f'button[data-brief="{planned_id}"]')).to_be_visible()
+    start_meeting(page, ward=NEWPORT)
+    page.get_by_role("button", name="Read the ward brief").click()
+    expect(page.locator("#brief-screen")).to_be_visible()
+    expect(page.locator("#brief-summary")).to_contain_text("Newport Hub")
+    expect(page.get_by_text(text)).to_be_visible()
+    page.get_by_role("button", name="Back").click()
+    expect(page.locator("#concern-screen")).to_be_visible()
+    assert page.errors == []

@@ -214,7 +214,12 @@ async function boot() {
   });
   const meetingForm = new MeetingForm({
     places, owner,
-    onStart: async (record) => { sync.soon(); await openMeeting(record); },
+    onStart: async (record) => {
+      sync.soon();
+      await openMeeting(record);
+      // Starting a meeting in a ward brings its brief too, when one is planned there.
+      brief.fetchForWard(record.data.ward_codes[0], record.data.date).then(renderBriefButton).catch(() => {});
+    },
     onResume: (record) => openMeeting(record),
     onCancel: (record) => (record ? openMeeting(record) : forms.meeting.show()),
   });

@@ -99,6 +99,16 @@ export class BriefView {
     $("planned-none").hidden = Boolean(planned.length);
   }
 
+  // Kept on the phone without showing it: a meeting started in a ward brings the brief
+  // of the ward's planned meeting (that day's, else the next) if there is signal.
+  async fetchForWard(wardCode, day) {
+    const planned = ((await store.getMeta("planned-meetings")) || []).filter((m) => m.ward_codes.includes(wardCode));
+    const chosen = planned.find((m) => m.date === day) || planned[0];
+    if (!chosen || navigator.onLine === false || (await store.get("briefs", chosen.id))) return;
+    const fresh = await getJSON(`/api/v1/meetings/${encodeURIComponent(chosen.id)}/brief`);
+    if (fresh && fresh.meeting) await store.put("briefs", { ...fresh, fetched_at: new Date().toISOString() });
+  }
+
   // Downloads the brief with the meeting (kept for offline), or reads the kept copy.
   async open(meetingId) {
     this.onOpen();
