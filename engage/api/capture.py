@@ -38,7 +38,7 @@ from engage.concerns.capture import (
 from engage.concerns.capture import (
     undo_concern as undo,
 )
-from engage.concerns.models import Category, Concern, Meeting
+from engage.concerns.models import MEETING_STATUSES, Category, Concern, Meeting
 from engage.concerns.privacy import record_contact_views
 from engage.concerns.serialise import concern_json, correction_json, meeting_json
 from engage.extensions import db
@@ -316,20 +316,34 @@ def edit_meeting(meeting_id):
 
 @bp.route("/v1/meetings")
 @described(
-    "Meetings the user may see, newest first (at most 500).",
-    {200: answer(s.Meetings, "The meetings."), 400: error("`date` is not a date.")},
+    "Meetings the user may see, newest first (at most 500); planned ones (`status=planned`) soonest first.",
+    {200: answer(s.Meetings, "The meetings."), 400: error("`date` or `from` is not a date, or `status` is unknown.")},
     query=s.MeetingsQuery,
 )
 @login_required_any_role
 def list_meetings():
-    stmt = sa.select(Meeting).order_by(Meeting.date.desc(), Meeting.start_time).limit(500)
-    if request.args.get("date"):
-        try:
-            day = date.fromisoformat(request.args["date"])
-        except ValueError:
-            return jsonify(error=f"date '{request.args['date']}' is not like 2026-11-25"), 400
-        stmt = stmt.where(Meeting.date == day)
-    meetings = db.session.scalars(filter_meetings(scope_for(current_user), stmt)).all()
+    days = {}
+    for name in ("date", "from"):
+        if request.args.get(name):
+            try:
+                days[name] = date.fromisoformat(request.args[name])
+            except ValueError:
+                return jsonify(error=f"{name} '{request.args[name]}' is not like 2026-11-25"), 400
+    status = request.args.get("status")
+    if status and status not in MEETING_STATUSES:
+        return jsonify(error=f"status '{status}' is not one of {', '.join(MEETING_STATUSES)}"), 400
+    if status == "planned":
+        # What is coming, soonest first (officers see every planned meeting: the policy).
+        stmt = sa.select(Meeting).order_by(Meeting.date, Meeting.start_time, Meeting.id)
+    else:
+        stmt = sa.select(Meeting).order_by(Meeting.date.desc(), Meeting.start_time)
+    if status:
+        stmt = stmt.where(Meeting.status == status)
+    if "date" in days:
+        stmt = stmt.where(Meeting.date == days["date"])
+    if "from" in days:
+        stmt = stmt.where(Meeting.date >= days["from"])
+    meetings = db.session.scalars(filter_meetings(scope_for(current_user), stmt.limit(500))).all()
     return jsonify(meetings=[meeting_json(m) for m in meetings])
 
 

@@ -13,6 +13,7 @@ from engage.concerns.models import (
     MEETING_KINDS,
     MEETING_STATUSES,
     PRIORITIES,
+    REPORT_BACK_VIEWS,
 )
 from engage.concerns.schemas import DATABASE_MAX_INTEGER
 from engage.concerns.schemas import (
@@ -22,6 +23,7 @@ from engage.concerns.schemas import ConcernInput as ConcernInput
 from engage.concerns.schemas import CorrectionInput as CorrectionInput
 from engage.concerns.schemas import MeetingChange as MeetingChange
 from engage.concerns.schemas import MeetingInput as MeetingInput
+from engage.concerns.schemas import ReportBackInput as ReportBackInput
 from engage.geography.models import DESIGNATIONS
 from engage.maps.classes import BREAK_METHODS
 
@@ -299,6 +301,108 @@ class CorrectionAnswer(Schema):
     created_at = fields.DateTime(required=True)
 
 
+class ReportBackAnswer(Schema):
+    id = fields.UUID(required=True)
+    concern_id = fields.UUID(required=True)
+    meeting_id = _maybe(fields.UUID)
+    view = _str(metadata={"enum": list(REPORT_BACK_VIEWS)})
+    view_label = _str()
+    note = _str()
+    marked_at = fields.DateTime(required=True)
+    recorded_at = fields.DateTime(required=True)
+    actor = _str(metadata={"description": "The e-mail address of who marked it."})
+    is_demo = fields.Boolean(required=True)
+
+
+class BriefMark(Schema):
+    view = _str(metadata={"enum": list(REPORT_BACK_VIEWS)})
+    view_label = _str()
+    marked_on = fields.Date(required=True)
+    note = _str()
+
+
+class BriefItem(Schema):
+    """A concern in the brief: what the officer reads back."""
+
+    id = fields.UUID(required=True)
+    section = _str(
+        metadata={
+            "enum": ["since", "earlier_open"],
+            "description": "since: raised since the previous meeting; earlier_open: raised before, still open.",
+        }
+    )
+    raised_on = fields.Date(required=True)
+    category = _str()
+    description = _str(metadata={"description": "What residents said, cut to 140 characters."})
+    status = _str(metadata={"description": "The status as the inbox names it: In progress."})
+    is_open = fields.Boolean(required=True)
+    lead_team = _str(metadata={"description": "Empty when not yet routed."})
+    owner = _str(metadata={"description": "Empty when nobody owns it."})
+    age_days = fields.Integer(required=True, metadata={"minimum": 0})
+    due_date = _maybe(fields.Date)
+    overdue = fields.Boolean(required=True)
+    we_did = _str()
+    marks = fields.List(
+        fields.Nested(BriefMark), required=True, metadata={"description": "Reported back, in the order marked."}
+    )
+
+
+class BriefMeeting(Schema):
+    date = fields.Date(required=True)
+    kind = _str()
+    venue = _str()
+    attendance = _maybe(fields.Integer, metadata={"minimum": 0})
+
+
+class ReportedBackCount(Schema):
+    satisfied = fields.Integer(required=True, metadata={"minimum": 0})
+    partly = fields.Integer(required=True, metadata={"minimum": 0})
+    not_satisfied = fields.Integer(required=True, metadata={"minimum": 0})
+    total = fields.Integer(required=True, metadata={"minimum": 0})
+    sentence = _str(metadata={"example": "3 concerns reported back: 2 satisfied, 1 not satisfied"})
+
+
+class WardBriefAnswer(Schema):
+    ward_code = _str()
+    ward_name = _str()
+    authority = _str()
+    designation = _str()
+    whole = fields.Boolean(
+        required=True, metadata={"description": "False: only the concerns the user may see are listed."}
+    )
+    meetings_shown = fields.Boolean(required=True)
+    held = fields.List(fields.Nested(BriefMeeting), required=True, metadata={"description": "Most recent first."})
+    planned = fields.List(fields.Nested(BriefMeeting), required=True, metadata={"description": "Soonest first."})
+    previous_meeting = _maybe(fields.Date)
+    since = fields.Date(required=True)
+    since_phrase = _str()
+    items = fields.List(fields.Nested(BriefItem), required=True)
+    since_more = fields.Integer(required=True, metadata={"minimum": 0})
+    earlier_open_more = fields.Integer(required=True, metadata={"minimum": 0})
+    open_total = fields.Integer(required=True, metadata={"minimum": 0})
+    overdue_total = fields.Integer(required=True, metadata={"minimum": 0})
+    reported_back = fields.Nested(ReportedBackCount, required=True)
+
+
+class BriefMeetingRef(Schema):
+    id = fields.UUID(required=True)
+    kind_label = _str()
+    ward_codes = fields.List(fields.String(), required=True)
+    ward_names = fields.List(fields.String(), required=True)
+    date = fields.Date(required=True)
+    start_time = _maybe(fields.String, metadata={"pattern": r"^\d\d:\d\d$"})
+    venue = _str()
+    status = _str(metadata={"enum": list(MEETING_STATUSES)})
+    is_demo = fields.Boolean(required=True)
+
+
+class MeetingBrief(Schema):
+    meeting = fields.Nested(BriefMeetingRef, required=True)
+    prepared_on = fields.Date(required=True)
+    source = _str(metadata={"enum": ["real", "demo"]})
+    briefs = fields.List(fields.Nested(WardBriefAnswer), required=True, metadata={"description": "One per ward."})
+
+
 class MapFilters(Schema):
     """The map's filters, as a query (every one may be left out) and as answered back."""
 
@@ -399,6 +503,14 @@ class LocateQuery(VintageQuery):
 
 class MeetingsQuery(Schema):
     date = fields.Date(metadata={"description": "Only meetings on this day."})
+    status = fields.String(
+        metadata={
+            "enum": list(MEETING_STATUSES),
+            "description": "Only meetings of this status. `planned`: soonest first (officers see every "
+            "planned meeting, as they hold them).",
+        }
+    )
+    from_ = fields.Date(data_key="from", metadata={"description": "Only meetings on or after this day."})
 
 
 class SameMeetingQuery(Schema):

@@ -31,6 +31,8 @@ SCRIPTS = (
     "maplib.js",
     "meeting.js",
     "list.js",
+    "reportback.js",
+    "brief.js",
     "logout.js",
     "app.js",
 )

@@ -21,6 +21,7 @@ from engage.concerns.models import (
     MEETING_KINDS,
     MEETING_STATUSES,
     PRIORITIES,
+    REPORT_BACK_VIEWS,
     Concern,
     Meeting,
 )
@@ -361,6 +362,29 @@ class CorrectionInput(Entry):
     )
 
 
+class ReportBackInput(Entry):
+    """A concern read back at a meeting and how residents judged it, marked on the phone."""
+
+    id = Uuid(
+        required=True,
+        metadata={"description": "Made on the device: sending the same mark again stores nothing new."},
+    )
+    concern_id = Uuid(required=True, error_messages={"required": "required: the concern read back"})
+    meeting_id = Uuid(metadata={"description": "The meeting it was read back at, if any."})
+    view = Choice(
+        REPORT_BACK_VIEWS,
+        required=True,
+        error_messages={"required": "required: " + ", ".join(REPORT_BACK_VIEWS)},
+        metadata={"description": "How residents judged what was done."},
+    )
+    note = Text(max_length=LONG_TEXT, load_default="", metadata={"description": "What residents said, if anything."})
+    marked_at = Moment(
+        required=True,
+        error_messages={"required": "required: when it was marked, as an ISO 8601 date and time"},
+        metadata={"description": "When it was marked, by the phone's clock: marks are kept in this order."},
+    )
+
+
 def read(schema: Schema, data) -> tuple[dict, dict[str, str]]:
     """The fields of `data` that are valid, read, and what is wrong with each of the
     others, as one sentence per field (a body that is not an object: under `body`)."""
@@ -398,5 +422,6 @@ def page_contract() -> dict:
         "meeting": {"maxLength": _limits(MeetingInput())},
         "concern": {"maxLength": _limits(ConcernInput())},
         "correction": {"maxLength": _limits(CorrectionInput())},
+        "reportBack": {"maxLength": _limits(ReportBackInput()), "views": REPORT_BACK_VIEWS},
         "concernEditable": list(ConcernChange().fields),
     }

@@ -81,6 +81,29 @@ def queue_routing_notifications(concern: Concern) -> list[OutboxMessage]:
     return queued
 
 
+def queue_report_back_notification(concern: Concern, text: str) -> OutboxMessage | None:
+    """Residents were not satisfied when the concern was read back at a meeting: its
+    lead team is told, as it is told of a new concern (digest teams in their digest),
+    with the residents' words and never their contact details."""
+    if concern.is_demo or not concern.lead_team_id:
+        return None
+    team = concern.lead_team or db.session.get(Team, concern.lead_team_id)
+    if not team.contact_email:
+        return None
+    category, ward = _category_and_ward(concern)
+    message = OutboxMessage(
+        team=team,
+        concern=concern,
+        recipient=team.contact_email,
+        subject=f"[engage] Residents not satisfied: {category.label} in {ward.name if ward else 'no ward'}",
+        body=render_email("reported_back.txt", team=team, concern=concern, category=category, ward=ward, text=text),
+        message_id=make_message_id(),
+        state="digest" if team.notify_mode == "digest" else "pending",
+    )
+    db.session.add(message)
+    return message
+
+
 # What a worker has not yet taken: withdrawn when the concern is undone. A message
 # already 'sending' is in a worker's hands and may go; 'sent' and 'folded' have gone.
 WITHDRAWABLE = ("pending", "digest", "failed")

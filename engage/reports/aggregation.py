@@ -14,7 +14,8 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from engage.concerns.link_columns import link_columns
-from engage.concerns.models import Category, Concern, Meeting
+from engage.concerns.models import Category, Concern, Meeting, ReportBack
+from engage.concerns.reporting_back import Judged, judged
 from engage.concerns.workflow import OPEN_STATUSES
 from engage.extensions import db
 from engage.geography.boundaries import current_boundary_set
@@ -295,3 +296,18 @@ def ward_meetings(period: Period, source: str, today: date) -> dict[str, tuple[b
             min(filter(None, (was[2], planned)), default=None),
         )
     return {code: v for code, v in out.items() if any(v)}
+
+
+def reported_back(period: Period, source: str) -> Judged:
+    """How many concerns were reported back at meetings in the period (marked then, UTC
+    days as every figure here), and how residents judged what was done: each concern
+    once, by its latest mark in the period. Demo marks only in a demo report."""
+    lo, hi = period.moments()
+    latest: dict[str, str] = {}
+    for concern_id, view in db.session.execute(
+        sa.select(ReportBack.concern_id, ReportBack.view)
+        .where(ReportBack.marked_at.between(lo, hi), _demo(ReportBack, source))
+        .order_by(ReportBack.marked_at, ReportBack.recorded_at, ReportBack.id)
+    ):
+        latest[concern_id] = view
+    return judged(latest.values())

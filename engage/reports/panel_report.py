@@ -43,6 +43,8 @@ class PanelReport:
     appendix: list  # (meeting, concerns raised)
     actions: ActionFigures | None = None  # the actions due in the period (engage/actions/figures.py)
     map_png: bytes | None = None
+    # Concerns reported back at meetings in the period, and how residents judged them.
+    reported_back: agg.Judged | None = None
     sections: list[Section] = field(default_factory=list)
 
     @property
@@ -103,6 +105,7 @@ def build_panel_report(
         from engage.reports.report_map import choropleth_png
 
         report.map_png = choropleth_png(period, source)
+    report.reported_back = agg.reported_back(period, source)
     report.sections = build_sections(report, narrative)
     return report
 

@@ -257,6 +257,28 @@ def actions(a) -> list:
     ]
 
 
+def reported_back(r) -> list[Paragraph]:
+    """Section 3's closing paragraph (issue #21): the concerns read back to residents at
+    meetings in the period, and how residents judged what was done."""
+    j = getattr(r, "reported_back", None)
+    if j is None:
+        return []
+    if not j.total:
+        return [Paragraph("reported_back", "No concerns were reported back to residents at meetings in the period.")]
+    text = (
+        f"At meetings in the period {count(j.total, 'concern', words=False)} raised earlier "
+        f"{'was' if j.total == 1 else 'were'} reported back to residents: they were satisfied with the outcome of "
+        f"{_figure(j.satisfied)}, partly satisfied with {_figure(j.partly)} and not satisfied with "
+        f"{_figure(j.not_satisfied)}."
+    )
+    if j.not_satisfied:
+        text += (
+            f" {'That concern was' if j.not_satisfied == 1 else 'Those concerns were'} put back to "
+            f"{'its' if j.not_satisfied == 1 else 'their'} lead team with the residents' comments."
+        )
+    return [Paragraph("reported_back", text)]
+
+
 def other_meeting_text(m) -> str:
     who = "the PCC" if m.pcc_attended else "OPCC staff"
     place = _meeting_place(m)
@@ -290,7 +312,7 @@ def build_sections(r, wording: dict | None = None) -> list[Section]:
     sections = [
         Section(1, "Purpose of Report", purpose(r)),
         Section(2, "Background", background(r)),
-        Section(3, "Your Force Your Voice", your_force_your_voice(r)),
+        Section(3, "Your Force Your Voice", your_force_your_voice(r) + reported_back(r)),
         Section(4, "Other Meetings", other_meetings(r)),
         Section(5, "Future Engagement / Meetings", future(r)),
     ]

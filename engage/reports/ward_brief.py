@@ -12,7 +12,7 @@ one `WardBrief` (docs/ward-brief.md)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
@@ -21,7 +21,8 @@ import sqlalchemy.orm as so
 from engage.accounts.policy import Scope, filter_concerns
 from engage.actions.lists import WardActions, ward_actions
 from engage.concerns.link_columns import link_columns
-from engage.concerns.models import Category, Concern, Meeting
+from engage.concerns.models import REPORT_BACK_VIEWS, Category, Concern, Meeting
+from engage.concerns.reporting_back import Judged, judged, marks_for
 from engage.concerns.workflow import LABELS, OPEN_STATUSES
 from engage.extensions import db
 from engage.geography.boundaries import current_boundary_set, find_ward
@@ -65,6 +66,19 @@ class BriefMeeting:
 
 
 @dataclass(frozen=True)
+class BriefMark:
+    """A "reported back" mark: how residents judged the concern when it was read back."""
+
+    view: str  # satisfied, partly, not_satisfied
+    marked_on: date
+    note: str
+
+    @property
+    def label(self) -> str:
+        return REPORT_BACK_VIEWS[self.view]
+
+
+@dataclass(frozen=True)
 class BriefConcern:
     id: str
     raised_on: date
@@ -78,6 +92,12 @@ class BriefConcern:
     due_date: date | None
     overdue: bool
     we_did: str
+    marks: tuple[BriefMark, ...] = ()  # reported back, in the order marked
+
+    @property
+    def judged(self) -> BriefMark | None:
+        """The latest mark: how residents judged it last."""
+        return self.marks[-1] if self.marks else None
 
 
 @dataclass(frozen=True)
@@ -139,6 +159,8 @@ class WardBrief:
     # From the ward's concerns: open ones by due date, then those closed lately (engage/actions/lists.py).
     actions: WardActions = field(default_factory=lambda: WardActions([], 0, 0))
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # The listed concerns reported back, each by its latest mark.
+    reported_back: Judged = field(default_factory=Judged)
 
     @property
     def is_demo(self) -> bool:
@@ -268,6 +290,21 @@ def _last_published(ward: Ward, demo: bool) -> Shown | None:
     return shown(update) if update else None
 
 
+def _with_marks(lists: list[Capped], demo: bool) -> Judged:
+    """Each listed concern with its "reported back" marks (demo marks only in a demo
+    brief), and how residents judged them, each concern by its latest mark."""
+    marks = marks_for([c.id for capped in lists for c in capped.items], demo)
+    for capped in lists:
+        capped.items = [
+            replace(
+                c,
+                marks=tuple(BriefMark(m.view, office_day(m.marked_at), m.note or "") for m in marks.get(c.id, [])),
+            )
+            for c in capped.items
+        ]
+    return judged(ms[-1].view for ms in marks.values())
+
+
 def build_ward_brief(ward: Ward, today: date, scope: Scope, source: str = "real") -> WardBrief:
     """The brief for a ward (one the user may open: `find_brief_ward`) as it stands today."""
     demo = source == "demo"
@@ -308,6 +345,7 @@ def build_ward_brief(ward: Ward, today: date, scope: Scope, source: str = "real"
         EARLIER_OPEN_SHOWN,
         lambda c: _brief_concern(c, today),
     )
+    reported_back = _with_marks([since_concerns, earlier_open], demo)
     open_now = in_ward.where(still_open).subquery()
     open_total, overdue_total = db.session.execute(
         sa.select(
@@ -334,6 +372,7 @@ def build_ward_brief(ward: Ward, today: date, scope: Scope, source: str = "real"
         you_said_we_did=_last_published(ward, demo),
         whole=scope.reads_every_concern_in(ward_ids),
         actions=ward_actions(ward_ids, scope, today, demo, limit=ACTIONS_SHOWN),
+        reported_back=reported_back,
     )
 
 

@@ -53,6 +53,10 @@ def _more(doc, capped, what: str):
         _note(doc, f"… and {capped.more} more {what}{plural}, not listed here to keep the brief to two pages.", True)
 
 
+def _mark(m) -> str:
+    return f"Reported back {plain_date(m.marked_on)}: {m.label}" + (f" ({m.note})" if m.note else "")
+
+
 def _concerns(doc, concerns):
     rows, flagged = [], []
     for i, c in enumerate(concerns):
@@ -65,7 +69,7 @@ def _concerns(doc, concerns):
                 status,
                 f"{team}, {c.owner}" if c.owner else team,
                 f"{c.age_days} day{'' if c.age_days == 1 else 's'}",
-                c.we_did or "–",
+                "\n".join([c.we_did or "–", *(_mark(m) for m in c.marks)]),
             )
         )
         if c.overdue:
@@ -146,6 +150,10 @@ def build_docx(b) -> Document:
 
     _heading(doc, f"2. Raised {b.since_phrase}")
     s = b.since_concerns
+    if b.reported_back.total:
+        _note(
+            doc, f"{b.reported_back.sentence} (of the concerns listed in this brief; each by residents' latest view)."
+        )
     if s.items:
         _note(doc, f"{s.total} concern{'' if s.total == 1 else 's'}, still open first (oldest first).")
         _concerns(doc, s.items)

@@ -227,6 +227,13 @@ TABLE = [
     ("GET", "/api/v1/meetings/{meeting}", who(401, 200, 200, 200, 200, 404)),  # partners: no meetings
     ("GET", "/api/v1/meetings/{other_meeting}", who(401, 200, 404, 200, 200, 404)),
     ("PATCH", "/api/v1/meetings/{meeting}", who(401, 422, 403, 422, 422, 403)),
+    # The brief of a meeting for the phone (issue #21): whoever may brief its ward (`for_briefing`)
+    ("GET", "/api/v1/meetings/{meeting}/brief", who(401, 200, 200, 200, 200, 404)),  # partners: no meetings
+    ("GET", "/api/v1/meetings/{other_meeting}/brief", who(401, 200, 404, 200, 200, 404)),
+    ("GET", "/api/v1/meetings?status=planned&from=2026-01-01", API_LOGGED_IN),
+    ("GET", "/api/v1/meetings?status=later", who(401, 400, 400, 400, 400, 400)),
+    # "Reported back" marks: anyone signed in, for a concern they may brief (422: the empty mark)
+    ("POST", "/api/v1/report-backs", who(401, 422, 422, 422, 422, 422)),
     ("GET", "/api/v1/concerns", API_LOGGED_IN),
     ("POST", "/api/v1/concerns", who(401, 422, 403, 422, 422, 403)),
     ("GET", "/api/v1/concerns/{concern}", who(401, 200, 200, 200, 200, 404)),

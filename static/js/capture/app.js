@@ -10,6 +10,7 @@ import { ConcernForm } from "./concern.js";
 import { MeetingForm } from "./meeting.js";
 import { SavedList } from "./list.js";
 import { LogoutGuard } from "./logout.js";
+import { BriefView } from "./brief.js";
 import { loadMapLibrary } from "./maplib.js";
 
 const $ = (id) => document.getElementById(id);
@@ -59,6 +60,7 @@ function refresh() {
       }
       meeting = (await store.get("meetings", meeting.id)) || meeting;
       renderMeetingHeader();
+      await renderBriefButton();
       await forms.list.render();
     }
   }, 0);
@@ -79,6 +81,7 @@ async function renderStatus() {
     const parts = [];
     if (counts.meetings) parts.push(plural(counts.meetings, "meeting"));
     if (counts.concerns) parts.push(plural(counts.concerns, "concern"));
+    if (counts.marks) parts.push(plural(counts.marks, "reported-back mark"));
     detail.push(`${parts.join(" and ")} kept safe on this phone until sent.`);
   }
   if (counts.rejected) {
@@ -127,9 +130,25 @@ function renderMeetingHeader() {
     : "";
 }
 
+// While recording a meeting: the brief downloaded for a planned meeting in its ward, if any.
+async function briefForMeeting() {
+  if (!meeting) return null;
+  const ward = meeting.data.ward_codes[0];
+  const kept = (await store.briefs()).filter((b) => b.meeting.ward_codes.includes(ward));
+  const sameDay = kept.find((b) => b.meeting.date === meeting.data.date);
+  return sameDay || kept[0] || null;
+}
+
+async function renderBriefButton() {
+  const found = await briefForMeeting();
+  $("open-brief").hidden = !found;
+  $("open-brief").dataset.meeting = found ? found.meeting.id : "";
+}
+
 function showScreen(name) {
   $("meeting-screen").hidden = name !== "meeting";
   $("concern-screen").hidden = name !== "concern";
+  $("brief-screen").hidden = name !== "brief";
   root.dataset.screen = name;
 }
 
@@ -137,6 +156,7 @@ async function openMeeting(record, { focus = true } = {}) {
   meeting = record;
   await store.setMeta("current-meeting", record.id);
   renderMeetingHeader();
+  await renderBriefButton();
   forms.location.setMeeting(record);
   forms.concern.setMeeting(record);
   await forms.list.setMeeting(record.id);
@@ -194,12 +214,24 @@ async function boot() {
   });
   const meetingForm = new MeetingForm({
     places, owner,
-    onStart: async (record) => { sync.soon(); await openMeeting(record); },
+    onStart: async (record) => {
+      sync.soon();
+      await openMeeting(record);
+      // Starting a meeting in a ward brings its brief too, when one is planned there.
+      brief.fetchForWard(record.data.ward_codes[0], record.data.date).then(renderBriefButton).catch(() => {});
+    },
     onResume: (record) => openMeeting(record),
     onCancel: (record) => (record ? openMeeting(record) : forms.meeting.show()),
   });
-  forms = { location, list, concern, meeting: meetingForm };
+  const brief = new BriefView({
+    owner,
+    onOpen: () => { showScreen("brief"); window.scrollTo(0, 0); },
+    // Back where the officer was: the meeting being recorded, else the start screen.
+    onClose: () => { showScreen(meeting ? "concern" : "meeting"); window.scrollTo(0, 0); },
+  });
+  forms = { location, list, concern, meeting: meetingForm, brief };
   $("end-meeting").addEventListener("click", endMeeting);
+  $("open-brief").addEventListener("click", () => brief.open($("open-brief").dataset.meeting));
   $("fix-meeting").addEventListener("click", () => { showScreen("meeting"); meetingForm.edit(meeting); });
 
   const currentId = await store.getMeta("current-meeting");
@@ -212,8 +244,14 @@ async function boot() {
     showScreen("meeting");
   }
   store.onChange(refresh);
+  store.onChange(() => brief.refresh());
+  brief.showPlanned().catch(() => {});
   sync.onState(() => { keepLogoutTokenFresh(); refresh(); });
-  window.addEventListener("online", async () => { refresh(); concern.setCategories(await loadCategories()); });
+  window.addEventListener("online", async () => {
+    refresh();
+    brief.showPlanned().catch(() => {});
+    concern.setCategories(await loadCategories());
+  });
   window.addEventListener("offline", refresh);
   sync.start();
   await renderStatus();

@@ -11,7 +11,9 @@
 // `change` still to send: "edit" (PATCH) or "undo" (DELETE).
 
 const DB_NAME = "engage-capture";
-const DB_VERSION = 1;
+// 2: the briefs of planned meetings, kept for offline reading, and the "reported back"
+// marks made on them (issue #21).
+const DB_VERSION = 2;
 const SENT_KEPT_DAYS = 14;
 
 let opening = null;
@@ -19,13 +21,23 @@ let opening = null;
 function open() {
   if (!opening) {
     opening = idb.openDB(DB_NAME, DB_VERSION, {
-      upgrade(db) {
-        const meetings = db.createObjectStore("meetings", { keyPath: "id" });
-        meetings.createIndex("state", "state");
-        const concerns = db.createObjectStore("concerns", { keyPath: "id" });
-        concerns.createIndex("meeting", "meeting_id");
-        concerns.createIndex("state", "state");
-        db.createObjectStore("meta");
+      upgrade(db, oldVersion) {
+        if (oldVersion < 1) {
+          const meetings = db.createObjectStore("meetings", { keyPath: "id" });
+          meetings.createIndex("state", "state");
+          const concerns = db.createObjectStore("concerns", { keyPath: "id" });
+          concerns.createIndex("meeting", "meeting_id");
+          concerns.createIndex("state", "state");
+          db.createObjectStore("meta");
+        }
+        if (oldVersion < 2) {
+          // A planned meeting's brief, as GET /api/v1/meetings/<id>/brief answered it.
+          db.createObjectStore("briefs", { keyPath: "meeting.id" });
+          // Marks are never overwritten: each tap is a record of its own, with its own id.
+          const marks = db.createObjectStore("marks", { keyPath: "id" });
+          marks.createIndex("concern", "concern_id");
+          marks.createIndex("state", "state");
+        }
       },
       // A newer page in another tab wants to upgrade the database: let it.
       blocking() { opening.then((db) => db.close()); opening = null; },
@@ -157,6 +169,18 @@ export async function meetings() {
   return all.sort((a, b) => (b.saved_at || "").localeCompare(a.saved_at || ""));
 }
 
+export async function briefs() {
+  const all = await (await open()).getAll("briefs");
+  return all.sort((a, b) => (a.meeting.date || "").localeCompare(b.meeting.date || ""));
+}
+
+// Every mark made on this phone for these concerns, in the order made.
+export async function marksFor(concernIds) {
+  const db = await open();
+  const lists = await Promise.all(concernIds.map((id) => db.getAllFromIndex("marks", "concern", id)));
+  return lists.flat().sort((a, b) => (a.marked_at || "").localeCompare(b.marked_at || ""));
+}
+
 export async function concernsFor(meetingId) {
   const all = await (await open()).getAllFromIndex("concerns", "meeting", meetingId);
   return all.filter((c) => c.change !== "undo").sort((a, b) => (b.saved_at || "").localeCompare(a.saved_at || ""));
@@ -174,18 +198,21 @@ export function needsFixing(record) {
 
 // What is still to reach the server, meetings first (the server copes with either order,
 // but a concern then finds its meeting at once).
+// "Reported back" marks come last: they name concerns the server already holds.
 export async function queue() {
   const db = await open();
   const meetingList = (await db.getAll("meetings")).filter(needsSending);
   const concernList = (await db.getAll("concerns")).filter(needsSending);
+  const markList = (await db.getAll("marks")).filter((m) => m.state === "waiting");
   const bySaved = (a, b) => (a.saved_at || "").localeCompare(b.saved_at || "");
-  return { meetings: meetingList.sort(bySaved), concerns: concernList.sort(bySaved) };
+  return { meetings: meetingList.sort(bySaved), concerns: concernList.sort(bySaved), marks: markList.sort(bySaved) };
 }
 
 export async function counts() {
-  const { meetings: m, concerns: c } = await queue();
+  const { meetings: m, concerns: c, marks: k } = await queue();
   const rejected = m.concat(c).filter(needsFixing).length;
-  return { meetings: m.length, concerns: c.length, total: m.length + c.length, rejected, records: m.concat(c) };
+  const total = m.length + c.length + k.length;
+  return { meetings: m.length, concerns: c.length, marks: k.length, total, rejected, records: m.concat(c) };
 }
 
 // Sent records older than a fortnight are only clutter; unsent ones are never pruned.
@@ -205,4 +232,18 @@ export async function prune() {
     }
   }
   await tx.done;
+  // Sent marks, and the briefs of meetings a fortnight past, likewise; an unsent mark stays.
+  const day = cutoff.slice(0, 10);
+  const rest = db.transaction(["marks", "briefs"], "readwrite");
+  let mark = await rest.objectStore("marks").openCursor();
+  while (mark) {
+    if (mark.value.state === "sent" && (mark.value.sent_at || "") < cutoff) mark.delete();
+    mark = await mark.continue();
+  }
+  let brief = await rest.objectStore("briefs").openCursor();
+  while (brief) {
+    if ((brief.value.meeting.date || "") < day) brief.delete();
+    brief = await brief.continue();
+  }
+  await rest.done;
 }

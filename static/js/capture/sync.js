@@ -119,7 +119,7 @@ async function withLock(fn) {
 
 async function sendAll() {
   const queue = await store.queue();
-  if (!queue.meetings.length && !queue.concerns.length) {
+  if (!queue.meetings.length && !queue.concerns.length && !queue.marks.length) {
     Object.assign(state, { problem: null, heldFor: null, loginNeeded: false });
     return "done";
   }
@@ -139,6 +139,7 @@ async function sendAll() {
   // Meetings first, so their concerns are placed by a meeting the server already has.
   await inLanes(queue.meetings.filter(mine), (meeting) => sendMeeting(meeting.id, session));
   await inLanes(queue.concerns.filter(mine), (concern) => sendConcern(concern.id, session));
+  await inLanes(queue.marks.filter(mine), (mark) => sendMark(mark.id, session));
   state.heldFor = heldFor;
   return "done";
 }
@@ -416,4 +417,33 @@ export async function undo(id) {
   });
   soon();
   return result;
+}
+
+// A "reported back" mark (issue #21): sent as made, under its own id, so a resend is
+// stored once and two phones' marks for one concern are both kept. 422 (the server
+// refused a field) or 409/404 (its id is another mark's, or the concern is not the
+// officer's to brief) keep it on the phone, not sent again, with the reason.
+async function sendMark(id, session) {
+  const mark = await store.get("marks", id);
+  if (!mark || mark.state !== "waiting") return;
+  const payload = markPayload(mark);
+  const { status, body } = await tracked(id, () => write("POST", "/api/v1/report-backs", payload, session));
+  checkStored(status, body, id);
+  await store.update("marks", id, (r) => {
+    if (!r) return undefined;
+    if (status === 200 || status === 201) {
+      state.lastSentAt = now();
+      return { ...r, state: "sent", sent_at: now(), problem: null };
+    }
+    if (status === 422) return { ...r, state: "rejected", problem: `Not sent: ${Object.values(body.fields || {}).join(" ") || body.error}` };
+    if (status === 409 || status === 404) return { ...r, state: "conflict", problem: `Not sent: ${body.error || status}` };
+    return { ...r, problem: problemText(status, body) };
+  });
+}
+
+// The body of POST /api/v1/report-backs: what the officer tapped, nothing of the phone's own.
+export function markPayload(mark) {
+  const body = { id: mark.id, concern_id: mark.concern_id, view: mark.view, note: mark.note || "", marked_at: mark.marked_at };
+  if (mark.meeting_id) body.meeting_id = mark.meeting_id;
+  return body;
 }
