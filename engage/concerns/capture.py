@@ -12,6 +12,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from engage.accounts.policy import scope_for, visible_meeting
 from engage.concerns.assignment import default_due_date
 from engage.concerns.linking import place_waiting_concerns
 from engage.concerns.models import (
@@ -114,13 +115,27 @@ def held_meeting_like(ward_codes, day: date, venue: str, is_demo: bool = False) 
     return next((m for m in candidates if venue_key(m.venue) == venue_key(venue)), None)
 
 
+def _holds_planned(existing: Meeting, values: dict, user, is_demo: bool) -> bool:
+    """Whether a held meeting sent under a planned meeting's id is that meeting being
+    held: the officer opened the planned meeting on the phone and started it, so the
+    marks of its brief and the concerns raised belong to one meeting. Same wards, same
+    data (real or demo), and a plan the sender may see; anything else is a replay."""
+    if existing.status != "planned" or values.get("status") != "held" or existing.is_demo != is_demo:
+        return False
+    if sorted(w.code for w in existing.wards) != sorted(str(c).upper() for c in values.get("ward_codes", [])):
+        return False
+    return user is None or visible_meeting(scope_for(user), existing.id) is not None
+
+
 def record_meeting(data, user=None, is_demo=False) -> tuple[Meeting, bool]:
     """Store a meeting; returns (meeting, created). An id already stored returns
-    the stored meeting unchanged (created False). A second held meeting with the
-    ward, date and venue of a stored one raises DuplicateMeeting."""
+    the stored meeting unchanged (created False), except a planned meeting sent back
+    as held (`_holds_planned`), which becomes what was sent (created True). A second
+    held meeting with the ward, date and venue of a stored one raises DuplicateMeeting."""
     values, errors = read(MEETING_INPUT, data)
     meeting_id = values.get("id")
-    if meeting_id and (existing := db.session.get(Meeting, meeting_id)) is not None:
+    existing = db.session.get(Meeting, meeting_id) if meeting_id else None
+    if existing is not None and not _holds_planned(existing, values, user, is_demo):
         return existing, False
     codes = values.get("ward_codes", [])
     wards = wards_by_code(current_boundary_set(), codes)
@@ -141,25 +156,27 @@ def record_meeting(data, user=None, is_demo=False) -> tuple[Meeting, bool]:
     check(errors)
     if values["status"] == "held" and (same := held_meeting_like(codes, values["date"], values["venue"], is_demo)):
         raise DuplicateMeeting(same)
-    meeting = Meeting(
-        id=meeting_id,
-        kind=values["kind"],
-        date=values["date"],
-        start_time=values.get("start_time"),
-        venue=values["venue"],
-        status=values["status"],
-        attendance=values.get("attendance"),
-        police_partners=values["police_partners"],
-        pcc_attended=values["pcc_attended"],
-        notes=values["notes"],
-        venue_lon=venue_lon,
-        venue_lat=venue_lat,
-        created_by_id=getattr(user, "id", None),
-        is_demo=is_demo,
-    )
+    if existing is not None:
+        # The planned meeting, now held: what the phone recorded replaces the plan, and the
+        # officer who held it logged it (who planned it stays in the audit trail).
+        meeting = existing
+        # Nothing of the plan is kept where the phone sent nothing, so a resend matches.
+        meeting.created_by_id = getattr(user, "id", None) or meeting.created_by_id
+    else:
+        meeting = Meeting(id=meeting_id, created_by_id=getattr(user, "id", None), is_demo=is_demo)
+        db.session.add(meeting)
+    meeting.kind = values["kind"]
+    meeting.date = values["date"]
+    meeting.start_time = values.get("start_time")
+    meeting.venue = values["venue"]
+    meeting.status = values["status"]
+    meeting.attendance = values.get("attendance")
+    meeting.police_partners = values["police_partners"]
+    meeting.pcc_attended = values["pcc_attended"]
+    meeting.notes = values["notes"]
+    meeting.venue_lon, meeting.venue_lat = venue_lon, venue_lat
     meeting.wards = [wards[c] for c in codes]
     meeting.teams = [teams[c] for c in team_codes]
-    db.session.add(meeting)
     db.session.flush()
     # Concerns that arrived first (a phone's queue is not ordered) are linked now.
     db.session.execute(

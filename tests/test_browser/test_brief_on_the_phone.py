@@ -169,3 +169,36 @@ def test_starting_a_meeting_in_a_ward_brings_its_planned_brief(phone, live_serve
     page.get_by_role("button", name="Back").click()
     expect(page.locator("#concern-screen")).to_be_visible()
     assert page.errors == []
+
+
+def test_starting_the_planned_meeting_holds_it_under_its_id(phone, live_server):  # noqa: F811
+    """Start, beside today's planned meeting: the form is filled from the plan, and the
+    server holds that meeting, so the night's concerns and the brief's marks share it."""
+    from engage.concerns.models import Meeting
+    from tests.test_browser.test_capture_app import NEWPORT, save_concern
+
+    venue = f"Newport Hub {letters()}"
+    with live_server.app.app_context():
+        planned, _ = record_meeting(
+            {"id": str(uuid.uuid4()), "ward_codes": [NEWPORT], "date": date.today().isoformat()}
+            | {"venue": venue, "status": "planned", "kind": "pact"}
+        )
+        db.session.commit()
+        planned_id = planned.id
+    page = open_capture(phone, live_server)
+    start = page.locator(f'button[data-start="{planned_id}"]')
+    expect(start).to_have_accessible_name(re.compile(r"^Start the meeting in Newport, "))
+    start.click()
+    expect(page.get_by_label("Venue")).to_have_value(venue)
+    expect(page.get_by_label("Ward", exact=True)).to_have_value(NEWPORT)
+    page.get_by_label("Attendance").fill("17")
+    page.get_by_role("button", name="Start meeting").click()
+    expect(page.locator("#concern-screen")).to_be_visible()
+    save_concern(page, "Speeding and road safety", f"Vans speeding on Newport Road {letters()}")
+    expect(status(page)).to_have_text("All saved", timeout=20000)
+    with live_server.app.app_context():
+        meeting = db.session.get(Meeting, planned_id)
+        assert (meeting.status, meeting.attendance, meeting.kind) == ("held", 17, "pact")
+        assert [c.meeting_id for c in meeting.concerns] == [planned_id]
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Meeting).where(Meeting.venue == venue)) == 1
+    assert page.errors == []

@@ -97,3 +97,43 @@ def test_cancelling_from_the_list(staff_client, users, today):
     db.session.commit()
     answer = staff_client.post(f"/meetings/{meeting.id}/cancel", follow_redirects=True)
     assert "Cancelled the meeting" in answer.text and "Cancel Hall" not in answer.text
+
+
+def _hold(client, meeting, **changes):
+    body = {"id": meeting["id"], "ward_codes": ["E05009857"], "date": meeting["date"], "status": "held"}
+    body |= {"attendance": 23} | changes
+    return client.post("/api/v1/meetings", json=body)
+
+
+def test_the_phone_holds_the_planned_meeting_under_its_id(officer_client, today):
+    """The officer opens a planned meeting on the phone and starts it: the plan becomes
+    the meeting, so its brief's marks and the night's concerns share one meeting."""
+    meeting = plan_meeting(
+        ward_code="E05009857",
+        day=today,
+        start_time=None,
+        venue="Planned Hall",
+        kind="your_force_your_voice",
+        today=today,
+        user=None,
+    )
+    db.session.commit()
+    meeting = {"id": meeting.id, "date": meeting.date.isoformat()}
+    answer = _hold(officer_client, meeting, venue="Planned Hall")
+    assert answer.status_code == 201, answer.json
+    assert answer.json["status"] == "held" and answer.json["venue"] == "Planned Hall"
+    assert answer.json["attendance"] == 23
+    again = _hold(officer_client, meeting, venue="Planned Hall")  # a resend is a resend
+    assert again.status_code == 200
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Meeting)) == 1
+
+
+def test_a_plan_is_not_taken_over_by_another_ward_or_a_second_plan(officer_client, today):
+    meeting = plan_meeting(
+        ward_code="E05009857", day=today, start_time=None, venue="", kind="pact", today=today, user=None
+    )
+    db.session.commit()
+    meeting_id, meeting = meeting.id, {"id": meeting.id, "date": meeting.date.isoformat()}
+    assert _hold(officer_client, meeting, ward_codes=["E05009866"]).status_code == 409
+    assert _hold(officer_client, meeting, status="planned").status_code == 409
+    assert db.session.get(Meeting, meeting_id).status == "planned"

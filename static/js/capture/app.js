@@ -226,6 +226,7 @@ async function boot() {
   const brief = new BriefView({
     owner,
     onOpen: () => { showScreen("brief"); window.scrollTo(0, 0); },
+    onStart: (plan) => meetingForm.startPlanned(plan),
     // Back where the officer was: the meeting being recorded, else the start screen.
     onClose: () => { showScreen(meeting ? "concern" : "meeting"); window.scrollTo(0, 0); },
   });

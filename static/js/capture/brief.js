@@ -60,14 +60,18 @@ function markState(m) {
 }
 
 export class BriefView {
-  constructor({ owner, onOpen, onClose }) {
+  constructor({ owner, onOpen, onClose, onStart }) {
     this.owner = owner;
     this.onOpen = onOpen;
+    this.planned = [];
     this.brief = null; // the stored answer of GET /api/v1/meetings/<id>/brief
     this.noteMax = (pageContract().reportBack || { maxLength: {} }).maxLength.note || 10000;
     $("planned-list").addEventListener("click", (e) => {
       const button = e.target.closest("button[data-brief]");
       if (button) this.open(button.dataset.brief);
+      const start = e.target.closest("button[data-start]");
+      const plan = start && this.planned.find((m) => m.id === start.dataset.start);
+      if (plan && onStart) onStart(plan);
     });
     $("brief-close").addEventListener("click", () => { this.brief = null; onClose(); });
     $("brief-body").addEventListener("click", (e) => {
@@ -84,6 +88,7 @@ export class BriefView {
     const kept = fresh ? fresh.meetings : (await store.getMeta("planned-meetings")) || [];
     const stored = new Set((await store.briefs()).map((b) => b.meeting.id));
     const planned = kept.filter((m) => m.date >= today());
+    this.planned = planned;
     const list = $("planned-list");
     list.replaceChildren(...planned.map((m) => {
       const where = [m.ward_names.join(", "), m.venue].filter(Boolean).join(" · ");
@@ -94,7 +99,11 @@ export class BriefView {
         el("button", {
           type: "button", class: "button", "data-brief": m.id, text: "Brief",
           "aria-label": `Open the brief for ${m.ward_names.join(", ")}, ${label}`,
-        }));
+        }),
+        m.date === today() ? el("button", {
+          type: "button", class: "button", "data-start": m.id, text: "Start",
+          "aria-label": `Start the meeting in ${m.ward_names.join(", ")}, ${label}`,
+        }) : null);
     }));
     $("planned-none").hidden = Boolean(planned.length);
   }

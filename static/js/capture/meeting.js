@@ -65,6 +65,7 @@ export class MeetingForm {
 
   async show() {
     this.editing = null;
+    this.planned = null;
     this.form.reset();
     this.hideSame();
     this.countTeams();
@@ -76,6 +77,20 @@ export class MeetingForm {
     const last = await store.getMeta("last-ward");
     if (last && this.places.ward(last)) $("meeting-ward").value = last;
     await this.renderRecent();
+  }
+
+  // Start a planned meeting: the form filled from the plan, and the meeting kept under
+  // the plan's id, so the server holds that meeting (its brief's marks and the night's
+  // concerns then belong to one meeting) rather than recording a second one.
+  async startPlanned(plan) {
+    await this.show();
+    this.planned = plan;
+    $("meeting-ward").value = plan.ward_codes[0] || "";
+    $("meeting-venue").value = plan.venue || "";
+    if (plan.kind) $("meeting-kind").value = plan.kind;
+    $("meeting-time").value = plan.start_time || "";
+    $("meeting-title").textContent = "Start the planned meeting";
+    $("meeting-attendance").focus();
   }
 
   // Fix a meeting the server refused, or correct one not yet sent.
@@ -201,8 +216,9 @@ export class MeetingForm {
           ...r, data: v, label, rev: r.rev + 1, state: r.state === "sent" ? "sent" : "waiting", errors: null, problem: null,
         } : undefined));
       } else {
+        const plan = this.planned && this.planned.ward_codes.includes(v.ward_codes[0]) ? this.planned : null;
         record = await store.put("meetings", {
-          id: store.newId(), owner: this.owner(), rev: 1, state: "waiting", errors: null, problem: null,
+          id: plan ? plan.id : store.newId(), owner: this.owner(), rev: 1, state: "waiting", errors: null, problem: null,
           saved_at: new Date().toISOString(), data: v, label,
         });
       }
