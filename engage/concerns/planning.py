@@ -14,6 +14,7 @@ from engage.accounts.policy import Scope, filter_meetings
 from engage.concerns.capture import ValidationFailed, record_meeting
 from engage.concerns.models import Meeting
 from engage.extensions import db
+from engage.minutes.models import OFFICE_MEETING_KINDS
 
 PLANNED_SHOWN = 200
 
@@ -35,10 +36,12 @@ def plan_meeting(
 
 
 def upcoming_planned(scope: Scope, today: date, demo: bool) -> list[Meeting]:
-    """Planned meetings from today on that the user may see, soonest first."""
+    """Planned ward meetings from today on that the user may see, soonest first (the
+    office's own partnership and scrutiny meetings are on the minutes pages)."""
     stmt = (
         sa.select(Meeting)
         .where(Meeting.status == "planned", Meeting.date >= today, Meeting.is_demo.is_(demo))
+        .where(Meeting.kind.notin_(OFFICE_MEETING_KINDS))
         .order_by(Meeting.date, Meeting.start_time)
         .limit(PLANNED_SHOWN)
     )

@@ -137,3 +137,23 @@ def test_a_plan_is_not_taken_over_by_another_ward_or_a_second_plan(officer_clien
     assert _hold(officer_client, meeting, ward_codes=["E05009866"]).status_code == 409
     assert _hold(officer_client, meeting, status="planned").status_code == 409
     assert db.session.get(Meeting, meeting_id).status == "planned"
+
+
+def test_the_offices_own_meetings_are_not_in_the_ward_diary(app_ctx, users):
+    from engage.minutes.services import create_meeting
+
+    office = create_meeting(
+        kind="partnership",
+        series="Working Together",
+        day=TODAY,
+        start_time=None,
+        venue="HQ",
+        today=TODAY,
+        actor_id=None,
+    )
+    ward = plan_meeting(
+        ward_code="E05009857", day=TODAY, start_time=None, venue="", kind="pact", today=TODAY, user=None
+    )
+    db.session.commit()
+    listed = upcoming_planned(scope_for(users["staff"]), TODAY, demo=False)
+    assert ward in listed and office not in listed

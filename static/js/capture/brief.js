@@ -87,7 +87,8 @@ export class BriefView {
     if (fresh && Array.isArray(fresh.meetings)) await store.setMeta("planned-meetings", fresh.meetings);
     const kept = fresh ? fresh.meetings : (await store.getMeta("planned-meetings")) || [];
     const stored = new Set((await store.briefs()).map((b) => b.meeting.id));
-    const planned = kept.filter((m) => m.date >= today());
+    // A ward's meetings only: the office's partnership meetings have no ward to brief.
+    const planned = kept.filter((m) => m.date >= today() && m.ward_codes.length);
     this.planned = planned;
     const list = $("planned-list");
     list.replaceChildren(...planned.map((m) => {
