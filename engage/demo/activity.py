@@ -14,6 +14,7 @@ import shapely
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from engage.actions.services import create_action
 from engage.concerns.capture import raise_concern, record_meeting
 from engage.concerns.models import Concern, Meeting, StatusChange, concern_copy
 from engage.concerns.workflow import change_status
@@ -192,6 +193,30 @@ def _progress(concern: Concern, category: str, raised: datetime, age: int, rng: 
                 change_status(concern, "closed", "", None, "demo", at=step + timedelta(days=rng.randint(7, 30)))
         else:
             change_status(concern, "in_progress", "", None, "demo", at=step)
+            _agree_action(concern, step.date(), rng)
+
+
+# What a lead team agrees to do about a concern it is still working on (demo, invented).
+DEMO_ACTIONS = (
+    "Patrol the area on Tuesday and Friday evenings",
+    "Speak to the housing provider about the site",
+    "Arrange a joint visit with the council's ASB officer",
+    "Report back to the residents' association",
+)
+
+
+def _agree_action(concern: Concern, on: date, rng: random.Random) -> None:
+    """The lead team's action on a concern in progress: due four weeks after it was
+    agreed, so the older ones are overdue in the inbox, as real ones would be."""
+    create_action(
+        title=rng.choice(DEMO_ACTIONS),
+        due_date=on + timedelta(days=28),
+        today=on,
+        actor_id=None,
+        actor="demo",
+        owner_team=concern.lead_team,
+        concern=concern,
+    )
 
 
 def clear_demo_activity() -> list[str]:

@@ -2,6 +2,7 @@ import uuid
 
 import sqlalchemy as sa
 
+from engage.actions.models import Action
 from engage.concerns.capture import raise_concern
 from engage.concerns.models import Concern, Meeting, StatusChange
 from engage.demo.services import clear_demo, load_demo
@@ -30,14 +31,17 @@ def test_a_year_of_demo_meetings_and_concerns_marked_demo(db):
     assert all(c.ward_id == c.meeting.wards[0].id and c.lead_team is not None for c in located)
     assert count(db, StatusChange) > 0 and count(db, Concern, Concern.we_did != "") > 0
     assert any("demo" in line for line in lines)
+    # Concerns still being worked on carry the lead team's action, marked demo.
+    actions = count(db, Action)
+    assert actions > 0 and count(db, Action, ~Action.is_demo) == 0
 
     load_demo()
     db.session.commit()
-    assert (count(db, Meeting), count(db, Concern)) == (meetings, concerns)
+    assert (count(db, Meeting), count(db, Concern), count(db, Action)) == (meetings, concerns, actions)
 
     clear_demo()
     db.session.commit()
-    assert count(db, Meeting) == 0 and count(db, Team, Team.is_demo) == 0
+    assert count(db, Meeting) == 0 and count(db, Team, Team.is_demo) == 0 and count(db, Action) == 0
     assert [c.id for c in db.session.scalars(sa.select(Concern))] == [real.id]
 
 
