@@ -10,8 +10,7 @@ from dataclasses import dataclass
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt
 
 from engage.actions.services import STATUS_LABELS, owner_label
 from engage.concerns.models import Meeting
@@ -19,8 +18,8 @@ from engage.platform.dates import OFFICE_ZONE
 from engage.platform.english import clock, plain_date, weekday_date
 from engage.platform.text import printable
 from engage.reports.office import Office
-from engage.reports.panel_docx import PAGE_HEIGHT, PAGE_WIDTH, fit_columns, table_with_header
-from engage.reports.printing import docx_bytes
+from engage.reports.panel_docx import fit_columns, table_with_header
+from engage.reports.printing import arial_document, docx_bytes
 
 MARGIN = Cm(2)
 TEXT_WIDTH = 17.0  # cm, between the margins
@@ -51,24 +50,6 @@ def action_line(action) -> str:
     due = f" (due {plain_date(action.due_date)})" if action.due_date else ""
     status = "" if action.status == "open" else f" [{STATUS_LABELS[action.status]}]"
     return f"ACTION – {owner_label(action)}: {action.title}{due}{status}"
-
-
-def _document() -> Document:
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name, style.font.size = "Arial", Pt(11)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "Arial")
-    for name, size in (("Heading 1", 15), ("Heading 2", 12)):
-        heading = doc.styles[name]
-        heading.font.name, heading.font.size, heading.font.bold = "Arial", Pt(size), True
-        heading.font.color.rgb = RGBColor(0, 0, 0)
-        fonts = heading.element.rPr.rFonts
-        for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-            fonts.attrib.pop(qn(theme), None)
-    section = doc.sections[0]
-    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
-    section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = MARGIN
-    return doc
 
 
 def _para(doc, text: str, bold: bool = False, italic: bool = False, size: float | None = None, after: float = 4):
@@ -106,7 +87,7 @@ def _letterhead(doc, office: Office, meeting: Meeting, what: str) -> None:
 
 
 def agenda_document(d: MinutesDocument) -> Document:
-    doc = _document()
+    doc = arial_document(MARGIN)
     _letterhead(doc, d.office, d.meeting, "Agenda")
     header = ["", "Item", "Presented by"]
     rows = [(f"{i.number}.", i.title, i.presenter) for i in d.meeting.agenda]
@@ -133,7 +114,7 @@ def _people(doc, meeting: Meeting, attendance: str, heading: str, none: str) -> 
 
 def minutes_document(d: MinutesDocument) -> Document:
     m = d.meeting
-    doc = _document()
+    doc = arial_document(MARGIN)
     _letterhead(doc, d.office, m, "Minutes")
     if m.minutes_approved_at is not None:
         approved = plain_date(m.minutes_approved_at.astimezone(OFFICE_ZONE).date())

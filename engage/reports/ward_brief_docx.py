@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from engage.platform.english import percent, plain_date
 from engage.platform.text import printable
-from engage.reports.panel_docx import PAGE_HEIGHT, PAGE_WIDTH, _page_numbers, fit_columns, table_with_header
+from engage.reports.panel_docx import _page_numbers, fit_columns, table_with_header
+from engage.reports.printing import arial_document
 
 TABLE_FONT_PT = 8
 MARGIN = Cm(1.5)
@@ -106,20 +106,8 @@ def _actions(doc, a):
 
 
 def build_docx(b) -> Document:
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name, style.font.size = "Arial", Pt(11)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "Arial")
-    for name, size in (("Heading 1", 15), ("Heading 2", 12)):
-        heading = doc.styles[name]
-        heading.font.name, heading.font.size, heading.font.bold = "Arial", Pt(size), True
-        heading.font.color.rgb = RGBColor(0, 0, 0)
-        fonts = heading.element.rPr.rFonts
-        for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-            fonts.attrib.pop(qn(theme), None)  # Arial, not the theme's heading font
+    doc = arial_document(MARGIN)
     section = doc.sections[0]
-    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
-    section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = MARGIN
     _page_numbers(section)
     if b.is_demo:
         header = section.header.paragraphs[0]
