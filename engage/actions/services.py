@@ -9,8 +9,9 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from engage.accounts.models import User, team_member
+from engage.accounts.models import User
 from engage.actions.models import ACTION_STATUSES, Action, ActionUpdate
+from engage.concerns import assignment
 from engage.extensions import db
 from engage.platform.db import utcnow
 
@@ -199,16 +200,8 @@ def owning_team(action: Action | None = None, concern=None):
 
 
 def team_members(team) -> list:
-    """Who in a team may own an action: its members whose accounts are in use, by name."""
-    if team is None:
-        return []
-    by_name = sa.func.lower(sa.func.coalesce(sa.func.nullif(User.name, ""), User.email))
-    return db.session.scalars(
-        sa.select(User)
-        .join(team_member, team_member.c.user_id == User.id)
-        .where(team_member.c.team_id == team.id, ~User.is_disabled)
-        .order_by(by_name, User.email)
-    ).all()
+    """Who in a team may own an action: as for a concern (concerns/assignment.py)."""
+    return assignment.team_members(team.id if team is not None else None)
 
 
 def owner_options(team, action: Action | None = None) -> list[tuple[str, str]]:

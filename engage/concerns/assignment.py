@@ -40,16 +40,21 @@ def default_due_date(category: Category | None, raised_at: datetime) -> date | N
     return office_day(raised_at) + timedelta(days=category.target_days)
 
 
-def lead_team_members(concern: Concern) -> list[User]:
-    """Who may own the concern: the lead team's members whose accounts are in use."""
-    if concern.lead_team_id is None:
+def team_members(team_id: int | None) -> list[User]:
+    """A team's members whose accounts are in use, by name: who may own its concerns and actions."""
+    if team_id is None:
         return []
     return db.session.scalars(
         sa.select(User)
         .join(team_member, team_member.c.user_id == User.id)
-        .where(team_member.c.team_id == concern.lead_team_id, ~User.is_disabled)
+        .where(team_member.c.team_id == team_id, ~User.is_disabled)
         .order_by(BY_NAME, User.email)
     ).all()
+
+
+def lead_team_members(concern: Concern) -> list[User]:
+    """Who may own the concern: the lead team's members whose accounts are in use."""
+    return team_members(concern.lead_team_id)
 
 
 def display_name(user: User | None) -> str:

@@ -20,6 +20,7 @@ CAPTURE_ROLES = ("officer", "staff", "admin")
 # precache list both come from here, so they cannot drift apart).
 SCRIPTS = (
     "contract.js",
+    "days.js",
     "store.js",
     "geo.js",
     "places.js",

@@ -12,6 +12,7 @@ import { SavedList } from "./list.js";
 import { LogoutGuard } from "./logout.js";
 import { BriefView } from "./brief.js";
 import { loadMapLibrary } from "./maplib.js";
+import { dayText } from "./days.js";
 
 const $ = (id) => document.getElementById(id);
 const root = $("capture");
@@ -108,12 +109,6 @@ async function renderStatus() {
   problem.textContent = s.problem || "";
 }
 
-// "2026-11-25" -> "Wed 25 Nov", read as the phone's own calendar day.
-function dayText(iso) {
-  const [y, m, d] = (iso || "").split("-").map(Number);
-  if (!y) return iso;
-  return new Date(y, m - 1, d).toLocaleDateString(undefined, { weekday: "short", day: "numeric", month: "short" });
-}
 
 function renderMeetingHeader() {
   $("meeting-ward-name").textContent = meeting.label.ward_name;

@@ -8,21 +8,11 @@ import { pageContract } from "./contract.js";
 import { countLine, latestView, marksOf } from "./reportback.js";
 import * as store from "./store.js";
 import { soon } from "./sync.js";
+import { today, dayText } from "./days.js";
 
 const $ = (id) => document.getElementById(id);
 const FETCH_TIMEOUT_MS = 8000;
 const BUTTONS = [["satisfied", "Satisfied"], ["partly", "Partly"], ["not_satisfied", "Not satisfied"]];
-
-function today() {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
-}
-
-// "2026-11-25" -> "Wed 25 Nov", read as the phone's own calendar day.
-function dayText(iso) {
-  const [y, m, d] = (iso || "").split("-").map(Number);
-  return y ? new Date(y, m - 1, d).toLocaleDateString(undefined, { weekday: "short", day: "numeric", month: "short" }) : iso;
-}
 
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);

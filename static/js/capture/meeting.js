@@ -6,6 +6,7 @@ import { findSame, recordFromServer } from "./same.js";
 import * as store from "./store.js";
 import { sameOnServer } from "./sync.js";
 import { cacheMeetingTiles } from "./tiles.js";
+import { today, dayText } from "./days.js";
 
 const $ = (id) => document.getElementById(id);
 const FIELDS = {
@@ -17,16 +18,6 @@ const NAMES = {
   team_codes: "Teams that attended", police_partners: "Anyone else",
 };
 
-// The phone's own calendar day and clock, not UTC's: a meeting at 00:30 is today's.
-function today() {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
-}
-// "2026-11-25" -> "Wed 25 Nov", read as the phone's own calendar day.
-function dayText(iso) {
-  const [y, m, d] = (iso || "").split("-").map(Number);
-  return y ? new Date(y, m - 1, d).toLocaleDateString(undefined, { weekday: "short", day: "numeric", month: "short" }) : iso;
-}
 function clock() {
   const d = new Date();
   return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
