@@ -102,7 +102,7 @@ def test_the_brief_reads_offline_and_two_marks_reach_the_server(phone, live_serv
 
     # Two items marked, one tap each; the second with the residents' note.
     page.locator(f'button[data-concern="{first}"][data-view="satisfied"]').click()
-    item.get_by_label("Note (optional)").fill("Still there every night")
+    item.get_by_label("Residents' note (optional, before the tap)").fill("Still there every night")
     item.get_by_role("button", name="Not satisfied").click()
     expect(status(page)).to_have_text("2 waiting to send")
     expect(item.locator(".cap-mark")).to_contain_text("Not satisfied")

@@ -208,9 +208,9 @@ export class BriefView {
       el("p", { class: "cap-we-did" }, el("strong", { text: "We did: " }), i.we_did || "nothing recorded yet"),
       el("ul", { class: "cap-marks", "data-marks": i.id }),
       el("fieldset", { class: "cap-report" },
-        el("legend", { text: "Reported back: residents are" }),
+        el("legend", { text: "Read it back: how did residents judge it?" }),
         el("div", { class: "field" },
-          el("label", { for: `note-${i.id}`, text: "Note (optional)" }),
+          el("label", { for: `note-${i.id}`, text: "Residents' note (optional, before the tap)" }),
           el("textarea", { id: `note-${i.id}`, rows: "2", maxlength: String(this.noteMax) })),
         el("div", { class: "cap-report-buttons" }, ...BUTTONS.map(([view, label]) => el("button", {
           type: "button", class: `button cap-view-${view}`, "data-concern": i.id, "data-view": view, text: label,
