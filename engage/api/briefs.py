@@ -80,6 +80,33 @@ def brief_json(b: WardBrief) -> dict:
             "total": j.total,
             "sentence": j.sentence,
         },
+        "themes": _themes(b.themes),
+        "you_said_we_did": _update(b.you_said_we_did),
+    }
+
+
+def _themes(t) -> dict:
+    rows = [
+        {
+            "label": r.label,
+            "ward": r.ward,
+            "ward_share": t.share(r.ward, t.ward_total),
+            "authority_share": t.share(r.authority, t.authority_total),
+            "cleveland_share": t.share(r.cleveland, t.cleveland_total),
+        }
+        for r in t.rows
+    ]
+    return {"start": t.start.isoformat(), "end": t.end.isoformat(), "ward_total": t.ward_total, "rows": rows}
+
+
+def _update(u) -> dict | None:
+    if u is None:
+        return None
+    return {
+        "period_start": u.period_start.isoformat(),
+        "period_end": u.period_end.isoformat(),
+        "intro": u.intro,
+        "items": u.items,
     }
 
 

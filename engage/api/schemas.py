@@ -362,6 +362,34 @@ class ReportedBackCount(Schema):
     sentence = _str(metadata={"example": "3 concerns reported back: 2 satisfied, 1 not satisfied"})
 
 
+class BriefTheme(Schema):
+    label = _str()
+    ward = fields.Integer(required=True, metadata={"minimum": 0})
+    ward_share = _str(metadata={"example": "31%"})
+    authority_share = _str()
+    cleveland_share = _str()
+
+
+class BriefThemes(Schema):
+    start = fields.Date(required=True)
+    end = fields.Date(required=True)
+    ward_total = fields.Integer(required=True, metadata={"minimum": 0})
+    rows = fields.List(fields.Nested(BriefTheme), required=True, metadata={"description": "Most raised first."})
+
+
+class BriefUpdateTheme(Schema):
+    label = _str()
+    you_said = _str()
+    we_did = _str()
+
+
+class BriefUpdate(Schema):
+    period_start = fields.Date(required=True)
+    period_end = fields.Date(required=True)
+    intro = _str()
+    items = fields.List(fields.Nested(BriefUpdateTheme), required=True)
+
+
 class WardBriefAnswer(Schema):
     ward_code = _str()
     ward_name = _str()
@@ -382,6 +410,14 @@ class WardBriefAnswer(Schema):
     open_total = fields.Integer(required=True, metadata={"minimum": 0})
     overdue_total = fields.Integer(required=True, metadata={"minimum": 0})
     reported_back = fields.Nested(ReportedBackCount, required=True)
+    themes = fields.Nested(
+        BriefThemes,
+        required=True,
+        metadata={"description": "The last 12 months: the ward against its authority and Cleveland."},
+    )
+    you_said_we_did = fields.Nested(
+        BriefUpdate, required=True, allow_none=True, metadata={"description": 'The "You said, we did" published last.'}
+    )
 
 
 class BriefMeetingRef(Schema):

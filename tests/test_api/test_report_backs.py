@@ -59,6 +59,10 @@ def test_the_officer_lists_planned_meetings_staff_made_and_opens_the_brief(offic
     (item,) = [i for i in brief["items"] if i["id"] == c]
     assert item["status"] == "Action taken" and item["we_did"] == "Speed checks on Tuesdays" and item["lead_team"]
     assert item["marks"] == [] and brief["reported_back"]["total"] == 0
+    # What residents here raise most, against the authority and Cleveland; no update published yet.
+    (theme,) = brief["themes"]["rows"]
+    assert theme["label"] == "Speeding and road safety" and theme["ward"] == 1 and theme["ward_share"] == "100%"
+    assert brief["you_said_we_did"] is None
     text = answer.get_data(as_text=True)
     assert "Ann Resident" not in text and "07700" not in text  # never contact details
 

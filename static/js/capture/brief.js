@@ -49,6 +49,26 @@ function markState(m) {
   return m.problem || "not sent";
 }
 
+// What residents here raise most, against the authority and Cleveland (the last 12 months).
+function themesSection(t) {
+  if (!t) return [];
+  const heading = el("h3", { text: `Themes, ${dayText(t.start)} to ${dayText(t.end)}` });
+  if (!t.rows.length) return [heading, el("p", { class: "muted", text: "No concerns raised here in the last 12 months." })];
+  return [heading, el("ul", { class: "cap-brief-themes" }, ...t.rows.map((r) => el("li", {
+    text: `${r.label}: ${r.ward} (${r.ward_share}; authority ${r.authority_share}, Cleveland ${r.cleveland_share})`,
+  })))];
+}
+
+// The "You said, we did" residents last read, to say what has changed since.
+function updateSection(u) {
+  const heading = el("h3", { text: "You said, we did (last published)" });
+  if (!u) return [heading, el("p", { class: "muted", text: "None published for this ward yet." })];
+  return [heading, el("p", { class: "cap-sub", text: `${dayText(u.period_start)} to ${dayText(u.period_end)}` }),
+    u.intro ? el("p", { text: u.intro }) : null,
+    el("ul", { class: "cap-brief-update" }, ...u.items.map((i) => el("li", {},
+      el("strong", { text: `${i.label}: ` }), i.you_said ? `You said: ${i.you_said} ` : "", i.we_did ? `We did: ${i.we_did}` : "")))];
+}
+
 export class BriefView {
   constructor({ owner, onOpen, onClose, onStart }) {
     this.owner = owner;
@@ -194,7 +214,8 @@ export class BriefView {
       w.since_more ? el("p", { class: "muted", text: `… and ${w.since_more} more, on the printed brief.` }) : null,
       el("h3", { text: "Still open from before" }),
       el("p", { text: open }),
-      earlier.length ? el("ol", { class: "cap-brief-items" }, ...earlier.map((i) => this.item(i))) : null);
+      earlier.length ? el("ol", { class: "cap-brief-items" }, ...earlier.map((i) => this.item(i))) : null,
+      ...themesSection(w.themes), ...updateSection(w.you_said_we_did));
   }
 
   item(i) {
