@@ -80,6 +80,18 @@ def brief_json(b: WardBrief) -> dict:
             "total": j.total,
             "sentence": j.sentence,
         },
+        "actions": [
+            {
+                "title": a.title,
+                "owner": a.owner,
+                "due_date": a.due_date.isoformat() if a.due_date else None,
+                "status": a.status,
+                "overdue": a.overdue,
+                "closed_on": a.closed_on.isoformat() if a.closed_on else None,
+            }
+            for a in b.actions.items
+        ],
+        "actions_more": b.actions.more,
         "themes": _themes(b.themes),
         "you_said_we_did": _update(b.you_said_we_did),
     }

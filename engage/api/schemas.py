@@ -390,6 +390,15 @@ class BriefUpdate(Schema):
     items = fields.List(fields.Nested(BriefUpdateTheme), required=True)
 
 
+class BriefAction(Schema):
+    title = _str()
+    owner = _str()
+    due_date = _maybe(fields.Date)
+    status = _str(metadata={"enum": ["Open", "Done", "Dropped"]})
+    overdue = fields.Boolean(required=True)
+    closed_on = _maybe(fields.Date)
+
+
 class WardBriefAnswer(Schema):
     ward_code = _str()
     ward_name = _str()
@@ -410,6 +419,12 @@ class WardBriefAnswer(Schema):
     open_total = fields.Integer(required=True, metadata={"minimum": 0})
     overdue_total = fields.Integer(required=True, metadata={"minimum": 0})
     reported_back = fields.Nested(ReportedBackCount, required=True)
+    actions = fields.List(
+        fields.Nested(BriefAction),
+        required=True,
+        metadata={"description": "Agreed on the ward's concerns: open by due date, then those closed lately."},
+    )
+    actions_more = fields.Integer(required=True, metadata={"minimum": 0})
     themes = fields.Nested(
         BriefThemes,
         required=True,

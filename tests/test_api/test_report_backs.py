@@ -63,6 +63,7 @@ def test_the_officer_lists_planned_meetings_staff_made_and_opens_the_brief(offic
     (theme,) = brief["themes"]["rows"]
     assert theme["label"] == "Speeding and road safety" and theme["ward"] == 1 and theme["ward_share"] == "100%"
     assert brief["you_said_we_did"] is None
+    assert brief["actions"] == [] and brief["actions_more"] == 0
     text = answer.get_data(as_text=True)
     assert "Ann Resident" not in text and "07700" not in text  # never contact details
 
@@ -126,3 +127,25 @@ def test_not_satisfied_puts_the_concern_back_in_the_lead_teams_inbox(app, users,
     page = inspector_client.get(f"/inbox/concerns/{c}").get_data(as_text=True)
     assert "Residents not satisfied when reported back at Your Force Your Voice, Community Centre" in page
     assert note in page and "In progress" in page
+
+
+def test_the_phones_brief_lists_the_actions_agreed_in_the_ward(officer_client, users):
+    from engage.actions.services import create_action
+    from engage.concerns.models import Concern
+
+    m = planned()
+    c, _ = acted_concern()
+    concern = db.session.get(Concern, c)
+    create_action(
+        title="Patrol Union Street on Fridays",
+        due_date=TODAY - timedelta(days=2),
+        today=TODAY - timedelta(days=20),
+        actor_id=None,
+        actor="test",
+        owner_team=concern.lead_team,
+        concern=concern,
+    )
+    db.session.commit()
+    (brief,) = officer_client.get(f"/api/v1/meetings/{m}/brief").get_json()["briefs"]
+    (action,) = brief["actions"]
+    assert action["title"] == "Patrol Union Street on Fridays" and action["status"] == "Open" and action["overdue"]

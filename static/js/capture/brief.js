@@ -49,6 +49,17 @@ function markState(m) {
   return m.problem || "not sent";
 }
 
+// What the teams agreed to do about the ward's concerns, and whether they did.
+function actionsSection(actions, more) {
+  const heading = el("h3", { text: "Actions agreed" });
+  if (!actions.length) return [heading, el("p", { class: "muted", text: "No actions agreed on this ward's concerns." })];
+  return [heading, el("ul", { class: "cap-brief-actions" }, ...actions.map((a) => el("li", {},
+    el("strong", { text: a.title }),
+    ` · ${a.owner} · ${a.status}${a.due_date ? ` · due ${dayText(a.due_date)}` : ""}`,
+    a.overdue ? el("strong", { class: "cap-flag", text: " OVERDUE" }) : null))),
+  more ? el("p", { class: "muted", text: `… and ${more} more, on the printed brief.` }) : null];
+}
+
 // What residents here raise most, against the authority and Cleveland (the last 12 months).
 function themesSection(t) {
   if (!t) return [];
@@ -215,7 +226,7 @@ export class BriefView {
       el("h3", { text: "Still open from before" }),
       el("p", { text: open }),
       earlier.length ? el("ol", { class: "cap-brief-items" }, ...earlier.map((i) => this.item(i))) : null,
-      ...themesSection(w.themes), ...updateSection(w.you_said_we_did));
+      ...actionsSection(w.actions || [], w.actions_more || 0), ...themesSection(w.themes), ...updateSection(w.you_said_we_did));
   }
 
   item(i) {
