@@ -4,6 +4,7 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 from engage.actions.services import STATUS_LABELS, TITLE_LIMIT
+from engage.admin.forms import as_choices
 from engage.concerns.inbox_forms import parse_day
 from engage.platform.forms import Form
 
@@ -29,7 +30,7 @@ class ProposeForm(Form):
 
 class UpdateForm(Form):
     note = TextAreaField("Update", render_kw={"rows": 2})
-    status = RadioField("The action is", choices=list(STATUS_LABELS.items()), validate_choice=False)
+    status = RadioField("The action is", choices=as_choices(STATUS_LABELS.items()), validate_choice=False)
     dropped_reason = StringField("Why it is dropped")
     due_date = StringField("Due by", render_kw={"type": "date"})
     owner = SelectField("Who will do it", coerce=str, validate_choice=False)

@@ -31,6 +31,7 @@ from engage.actions.services import (
     owning_team,
     update_action,
 )
+from engage.admin.forms import as_choices
 from engage.concerns.inbox_views import bp
 from engage.extensions import db
 from engage.geography.models import Ward
@@ -50,7 +51,7 @@ def _sentence(exc: Exception) -> str:
 
 def _propose_form(concern, submitted: bool = False) -> ProposeForm:
     form = ProposeForm(formdata=request.form if submitted else None, prefix="propose")
-    form.owner.choices = [("", "Choose…"), *owner_options(concern.lead_team)]
+    form.owner.choices = as_choices([("", "Choose…"), *owner_options(concern.lead_team)])
     return form
 
 
@@ -64,7 +65,7 @@ def _update_form(action, submitted: bool = False) -> UpdateForm:
     form = UpdateForm(
         formdata=request.form if submitted else None, prefix=f"action{action.id}", data=None if submitted else data
     )
-    form.owner.choices = owner_options(owning_team(action), action)
+    form.owner.choices = as_choices(owner_options(owning_team(action), action))
     return form
 
 
