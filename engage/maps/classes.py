@@ -7,8 +7,6 @@ the legend gives them their own "0" entry, so one busy ward cannot make empty on
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 BREAK_METHODS = {"quantiles": "Quantiles", "jenks": "Natural breaks (Fisher-Jenks)"}
@@ -28,26 +26,60 @@ def class_breaks(values, method: str = "quantiles", k: int = MAX_CLASSES) -> lis
     k = max(1, min(k, len(np.unique(data))))
     if k == 1:
         return [float(data.max())]
-    if method != "jenks":
-        return [round(float(b), 2) for b in _quantile_bins(data, k)]
-    import mapclassify  # heavy (scipy, scikit-learn, matplotlib): loaded on first use (issue #20)
-
-    with warnings.catch_warnings():
-        # mapclassify says when it falls back from numba or merges classes: fine here.
-        warnings.simplefilter("ignore")
-        scheme = mapclassify.FisherJenks(data, k=k)
-    return [round(float(b), 2) for b in scheme.bins]
+    bins = _fisher_jenks_bins(data, k) if method == "jenks" else _quantile_bins(data, k)
+    return [round(float(b), 2) for b in bins]
 
 
 def _quantile_bins(data: np.ndarray, k: int) -> np.ndarray:
     """mapclassify's Quantiles, as it computes them (the k-th percentiles, linearly
     interpolated, repeats merged), with numpy alone: the default map, asked for on every
     map view, then never waits for the 1.2 s import of mapclassify and scipy that a
-    worker would pay on its first map (bench/load.py found it; natural breaks still use
-    mapclassify). tests/test_maps checks the two agree."""
+    worker would pay on its first map (bench/load.py found it). tests/test_maps checks
+    the two agree."""
     step = 100.0 / k
     percentiles = np.minimum(np.arange(step, 100.0 + step, step)[:k], 100.0)
     return np.unique(np.percentile(data, percentiles))
+
+
+def _fisher_jenks_bins(data: np.ndarray, k: int) -> np.ndarray:
+    """mapclassify's FisherJenks, as it computes them (Jenks' dynamic programme over the
+    sorted figures, in float32 as it keeps its tables), with numpy alone. A map has at
+    most one figure per ward (79), so the O(k·n²) programme takes milliseconds; importing
+    mapclassify and scipy for it took each served worker 1.2 s on its first natural-breaks
+    map, which under a meeting night's load just after a restart made the p95 seconds
+    (bench/load.py, docs/benchmarks.md). tests/test_maps checks the two agree."""
+    values = np.sort(data).astype("f8")
+    n = len(values)
+    lower = np.zeros((n + 1, k + 1), dtype=np.int32)  # where each best class starts
+    cost = np.zeros((n + 1, k + 1), dtype=np.float32)  # its within-class variance
+    lower[1, 1:] = 1
+    cost[2:, 1:] = np.inf
+    v = np.float32(0)
+    for last in range(2, n + 1):
+        s1 = s2 = w = np.float32(0)
+        for m in range(1, last + 1):
+            first = last - m + 1
+            val = np.float32(values[first - 1])
+            s2 += val * val
+            s1 += val
+            w += np.float32(1)
+            v = s2 - (s1 * s1) / w
+            before = first - 1
+            if before != 0:
+                candidate = v + cost[before, 1:k]
+                better = cost[last, 2:] >= candidate
+                lower[last, 2:][better] = first
+                cost[last, 2:][better] = candidate[better]
+        lower[last, 1] = 1
+        cost[last, 1] = v
+    bins = np.zeros(k + 1, dtype=values.dtype)
+    bins[k], bins[0] = values[n - 1], values[0]
+    end = n
+    for count in range(k, 1, -1):
+        start = lower[end, count]
+        bins[count - 1] = values[int(start - 2)]
+        end = int(start - 1)
+    return np.delete(bins, 0)
 
 
 def _number(value: float) -> str:

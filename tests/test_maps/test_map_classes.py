@@ -69,8 +69,8 @@ def test_rates_keep_their_decimals_and_wards_without_a_figure_are_left_out():
     st.integers(min_value=2, max_value=5),
 )
 def test_quantile_classes_are_mapclassifys_without_loading_it(counts, k):
-    # The default map computes quantiles with numpy (engage/maps/classes.py): the same
-    # bounds as mapclassify's Quantiles, which natural breaks still use.
+    # The maps compute their classes with numpy (engage/maps/classes.py): the same
+    # bounds as mapclassify's Quantiles, the reference here.
     import mapclassify
 
     data = np.asarray(counts, dtype=float)
@@ -81,3 +81,28 @@ def test_quantile_classes_are_mapclassifys_without_loading_it(counts, k):
         warnings.simplefilter("ignore")
         expected = [round(float(b), 2) for b in mapclassify.Quantiles(data, k=k).bins]
     assert class_breaks(counts, "quantiles", k) == pytest.approx(expected, abs=0.011)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.one_of(
+        st.lists(st.integers(min_value=0, max_value=400), min_size=2, max_size=79),
+        st.lists(
+            st.floats(min_value=0, max_value=60, allow_nan=False).map(lambda x: round(x, 2)), min_size=2, max_size=79
+        ),
+    ),
+    st.integers(min_value=2, max_value=5),
+)
+def test_natural_breaks_are_mapclassifys_without_loading_it(figures, k):
+    # Counts and per-meeting rates, up to a figure per ward: the same bounds as
+    # mapclassify's FisherJenks.
+    import mapclassify
+
+    data = np.asarray(figures, dtype=float)
+    k = min(k, len(np.unique(data)))
+    if k < 2:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = [round(float(b), 2) for b in mapclassify.FisherJenks(data, k=k).bins]
+    assert class_breaks(figures, "jenks", k) == expected
