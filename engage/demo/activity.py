@@ -206,11 +206,11 @@ DEMO_ACTIONS = (
 
 
 def _agree_action(concern: Concern, on: date, rng: random.Random) -> None:
-    """The lead team's action on a concern in progress: due four weeks after it was
-    agreed, so the older ones are overdue in the inbox, as real ones would be."""
+    """The lead team's action on a concern in progress: due three weeks to eight months
+    after it was agreed, so some of the older ones are overdue in the inbox."""
     create_action(
         title=rng.choice(DEMO_ACTIONS),
-        due_date=on + timedelta(days=28),
+        due_date=on + timedelta(days=rng.randint(21, 240)),
         today=on,
         actor_id=None,
         actor="demo",
