@@ -207,3 +207,29 @@ def test_starting_the_planned_meeting_holds_it_under_its_id(phone, live_server):
         assert [c.meeting_id for c in meeting.concerns] == [planned_id]
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Meeting).where(Meeting.venue == venue)) == 1
     assert page.errors == []
+
+
+def test_a_meeting_started_where_none_was_planned_brings_the_wards_brief(phone, live_server):  # noqa: F811
+    from engage.geography.boundaries import current_boundary_set
+    from engage.geography.models import Ward
+    from tests.test_browser.test_capture_app import start_meeting
+
+    with live_server.app.app_context():  # a Hartlepool ward no other test plans a meeting in
+        ward = db.session.scalars(
+            sa.select(Ward)
+            .where(Ward.boundary_set_id == current_boundary_set().id, Ward.local_authority.has(code="E06000001"))
+            .order_by(Ward.code.desc())
+        ).first()
+        code, name = ward.code, ward.name
+        c, _ = raise_concern(
+            {"id": str(uuid.uuid4()), "ward_code": code, "category": "drugs", "description": f"Dealing {letters()}"},
+            notify=False,
+        )
+        db.session.commit()
+        text = c.description
+    page = open_capture(phone, live_server)
+    start_meeting(page, ward=code)
+    page.get_by_role("button", name="Read the ward brief").click(timeout=20000)
+    expect(page.get_by_role("heading", level=2, name=name)).to_be_visible()
+    expect(page.get_by_text(text)).to_be_visible()
+    assert page.errors == []

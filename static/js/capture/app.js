@@ -212,8 +212,8 @@ async function boot() {
     onStart: async (record) => {
       sync.soon();
       await openMeeting(record);
-      // Starting a meeting in a ward brings its brief too, when one is planned there.
-      brief.fetchForWard(record.data.ward_codes[0], record.data.date).then(renderBriefButton).catch(() => {});
+      // Starting a meeting in a ward brings its brief too: the planned meeting's, else this one's.
+      brief.fetchForWard(record.data.ward_codes[0], record.data.date, record.id).then(renderBriefButton).catch(() => {});
     },
     onResume: (record) => openMeeting(record),
     onCancel: (record) => (record ? openMeeting(record) : forms.meeting.show()),

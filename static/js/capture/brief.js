@@ -12,6 +12,7 @@ import { today, dayText } from "./days.js";
 
 const $ = (id) => document.getElementById(id);
 const FETCH_TIMEOUT_MS = 8000;
+const BRIEF_RETRY_MS = 3000;
 const BUTTONS = [["satisfied", "Satisfied"], ["partly", "Partly"], ["not_satisfied", "Not satisfied"]];
 
 function el(tag, props = {}, ...children) {
@@ -132,12 +133,22 @@ export class BriefView {
 
   // Kept on the phone without showing it: a meeting started in a ward brings the brief
   // of the ward's planned meeting (that day's, else the next) if there is signal.
-  async fetchForWard(wardCode, day) {
+  // With no meeting planned there, the brief of the meeting just started, once the
+  // server has it (the queue sends the meeting first): asked a few times, seconds apart.
+  async fetchForWard(wardCode, day, startedId = null) {
     const planned = ((await store.getMeta("planned-meetings")) || []).filter((m) => m.ward_codes.includes(wardCode));
     const chosen = planned.find((m) => m.date === day) || planned[0];
-    if (!chosen || navigator.onLine === false || (await store.get("briefs", chosen.id))) return;
-    const fresh = await getJSON(`/api/v1/meetings/${encodeURIComponent(chosen.id)}/brief`);
-    if (fresh && fresh.meeting) await store.put("briefs", { ...fresh, fetched_at: new Date().toISOString() });
+    const id = chosen ? chosen.id : startedId;
+    if (!id || (await store.get("briefs", id))) return;
+    for (let attempt = 0; attempt < (chosen ? 1 : 6); attempt += 1) {
+      if (attempt) await new Promise((resolve) => setTimeout(resolve, BRIEF_RETRY_MS));
+      if (navigator.onLine === false) return;
+      const fresh = await getJSON(`/api/v1/meetings/${encodeURIComponent(id)}/brief`);
+      if (fresh && fresh.meeting) {
+        await store.put("briefs", { ...fresh, fetched_at: new Date().toISOString() });
+        return;
+      }
+    }
   }
 
   // Downloads the brief with the meeting (kept for offline), or reads the kept copy.
