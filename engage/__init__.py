@@ -221,10 +221,12 @@ def register_commands(app):
 from engage.accounts import models as _accounts_models  # noqa: E402,F401
 from engage.actions import models as _actions_models  # noqa: E402,F401
 from engage.concerns import models as _concerns_models  # noqa: E402,F401
+from engage.consultations import models as _consultations_models  # noqa: E402,F401
 from engage.geography import models as _geography_models  # noqa: E402,F401
 from engage.minutes import models as _minutes_models  # noqa: E402,F401
 from engage.notify import models as _notify_models  # noqa: E402,F401
 from engage.platform import audit as _audit_models  # noqa: E402,F401  (the audit trail's table)
 from engage.platform import settings as _settings_models  # noqa: E402,F401  (settings an admin edits once)
+from engage.records import models as _records_models  # noqa: E402,F401
 from engage.reports import models as _reports_models  # noqa: E402,F401
 from engage.teams import models as _teams_models  # noqa: E402,F401
