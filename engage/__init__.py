@@ -137,11 +137,13 @@ def register_blueprints(app):
     from engage.concerns.inbox_views import bp as inbox_bp
     from engage.concerns.planning_views import bp as meetings_bp
     from engage.geography.views import bp as wards_bp
+    from engage.maps.offroad_views import bp as offroad_bp
     from engage.maps.views import bp as maps_bp
     from engage.minutes.views import bp as minutes_bp
     from engage.notify import admin as notify_admin  # noqa: F401
     from engage.open311.views import bp as open311_bp
     from engage.platform.vendor import bp as vendor_bp
+    from engage.records.section59_views import bp as section59_bp
     from engage.reports import (  # noqa: F401  (screens on the admin blueprint)
         office_admin,
         panel_views,  # noqa: F401  (the Panel report's pages, on the reports blueprint)
@@ -162,6 +164,8 @@ def register_blueprints(app):
         inbox_bp,
         meetings_bp,
         maps_bp,
+        offroad_bp,
+        section59_bp,
         updates_bp,
         minutes_bp,
         public_bp,
