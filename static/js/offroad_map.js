@@ -63,7 +63,8 @@
         className: "offroad-marker offroad-" + outcome, iconSize: [18, 18], iconAnchor: [9, 9], html: symbol(outcome)
       });
       // The register's table and the charts hold every figure; markers stay out of the tab order.
-      var marker = L.marker([w.lat, w.lon], { icon: icon, keyboard: false });
+      // Seizures over warnings where they overlap: fewer, and the sharper measure.
+      var marker = L.marker([w.lat, w.lon], { icon: icon, keyboard: false, zIndexOffset: outcome === "seizure" ? 500 : 0 });
       marker.bindTooltip(lines(["Section 59 " + w.outcome_label.toLowerCase() + " " + w.reference,
         w.day + (w.ward ? ", " + w.ward : ""), w.vehicle + (w.place ? ", " + w.place : "")]));
       return marker;
