@@ -154,6 +154,13 @@ def scope_for(user: User | None) -> Scope:
     )
 
 
+def office_scope() -> Scope:
+    """What a command run on the server sees: whoever can run `flask` there administers
+    the app, so the office's view (staff and admin), unless the command is asked to act
+    as a user (`--as`)."""
+    return Scope(None, True, True, frozenset(), reads_all_wards=True, meetings_anywhere=True)
+
+
 def for_briefing(scope: Scope) -> Scope:
     """What a ward brief may list. The engagement officer goes back to each ward every
     year and reads out what happened to what residents raised there, whoever wrote it

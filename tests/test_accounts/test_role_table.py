@@ -83,6 +83,11 @@ TABLE = [
     ("POST", "/meetings/{meeting}/cancel", who(302, 302, 403, 302, 302, 403)),  # held: refused, said on the page
     ("POST", "/meetings/nothing/cancel", who(302, 404, 403, 404, 404, 403)),
     ("GET", "/maps", LOGGED_IN),
+    # A map to take away (issue #24): as /maps; another team's ward is the inspector's 404, a bad filter a 400
+    ("GET", "/maps/download", LOGGED_IN),
+    ("GET", "/maps/download?ward={ward}&texts=1", LOGGED_IN),
+    ("GET", "/maps/download?ward={other_ward}", who(302, 200, 404, 200, 200, 200)),
+    ("GET", "/maps/download?from=someday", who(302, 400, 400, 400, 400, 400)),
     # No base map installed here (tests/test_maps/test_basemap.py serves one's tiles).
     ("GET", "/maps/tiles/12/2029/1303.mvt", who(302, 404, 404, 404, 404, 404)),
     # Inbox: inspectors see their teams' concerns and wards only
