@@ -91,3 +91,23 @@ def test_pages_offering_the_download_stay_accessible(page, live_server, width):
         expect(page.get_by_role("button", name="Download this map (HTML)")).to_be_visible()
         assert serious_violations(page) == [], path
         assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+
+
+def test_a_wards_map_from_its_page_opens_with_the_network_off(page, browser, live_server, tmp_path):
+    email, _ = live_user_with_token(live_server, "staff", password="staff password long")
+    log_in(page, live_server, email, "staff password long")
+    page.goto(f"{live_server.url}/wards/{ESTON}")
+    with page.expect_download() as waiting:
+        page.get_by_role("button", name="Download this map (HTML)").click()
+    saved = tmp_path / waiting.value.suggested_filename
+    waiting.value.save_as(saved)
+    assert saved.name.startswith(f"engage-map-{ESTON}-") and saved.stat().st_size < 1024 * 1024
+    context, offline, asked, errors = _open_offline(browser, saved)
+    try:
+        expect(offline.get_by_role("heading", level=1)).to_contain_text("Eston")
+        expect(offline.get_by_text("No residents")).to_be_visible()
+        # Eston, its neighbours, and Eston's own outline drawn over them.
+        assert offline.locator(".folium-map path.leaflet-interactive").count() >= 4
+        assert asked == [] and errors == []
+    finally:
+        context.close()
