@@ -436,3 +436,14 @@ def test_a_different_update_id_is_a_new_comment(app, client, db, officer_token):
     second = post_comment(client, officer_token, request_id, "another", description="A photo only", status="FIXED")
     ids = {xml(r, "service_request_updates")[0].findtext("update_id") for r in (first, second)}
     assert len(ids) == 2 and db.session.scalar(sa.select(sa.func.count()).select_from(ResidentUpdate)) == 2
+
+
+def test_what_engage_publishes_stays_within_the_specifications_4000_characters():
+    from engage.open311.services import within_limit
+
+    long = "Patrols every Friday night around the play area. " * 100
+    cut = within_limit(long)
+    assert len(cut) <= 4000 and cut.endswith("…")
+    kept = cut[:-1]
+    assert long.startswith(kept) and long[len(kept)] == " "  # cut between words
+    assert within_limit("Short.") == "Short."
