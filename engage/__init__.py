@@ -225,6 +225,7 @@ from engage.consultations import models as _consultations_models  # noqa: E402,F
 from engage.geography import models as _geography_models  # noqa: E402,F401
 from engage.minutes import models as _minutes_models  # noqa: E402,F401
 from engage.notify import models as _notify_models  # noqa: E402,F401
+from engage.open311 import models as _open311_models  # noqa: E402,F401
 from engage.platform import audit as _audit_models  # noqa: E402,F401  (the audit trail's table)
 from engage.platform import settings as _settings_models  # noqa: E402,F401  (settings an admin edits once)
 from engage.records import models as _records_models  # noqa: E402,F401

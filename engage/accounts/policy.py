@@ -108,6 +108,14 @@ class Scope:
             return False
         return concern.created_by_id == self.user_id or concern.lead_team_id in self.team_ids
 
+    def may_see_resident_photos(self, concern) -> bool:
+        """Photos residents sent through Open311 with a concern or a comment on it, and
+        the addresses of photos engage did not fetch: staff and admin, and the members
+        of its lead team, who act on it. Not a copied team, nor an INT reading the
+        concerns of its area: a photo can show a face, a house or a number plate. The
+        resident's words are the concern's, seen by whoever may see the concern."""
+        return self.leads(concern)
+
     def acts_on(self, concern) -> bool:
         """Whether the user may change the concern's status: staff and admin, and the
         teams it is routed to."""
