@@ -192,6 +192,7 @@ def register_commands(app):
     from engage.geography.cli import designations_cli, wards_cli
     from engage.maps.cli import maps_cli
     from engage.notify.cli import outbox_cli
+    from engage.records.cli import records_cli
     from engage.reports.cli import report_cli
     from engage.teams.cli import teams_cli
     from engage.teams.rules_cli import routing_cli
@@ -211,6 +212,7 @@ def register_commands(app):
         demo_cli,
         import_cli,
         maps_cli,
+        records_cli,
     ):
         app.cli.add_command(command)
 
