@@ -61,7 +61,7 @@ def load_demo_months(today=None) -> list[str]:
         tally.unplaced = random.Random(month.isoformat()).randint(20, 80)
         tallies.append(tally)
     store_months(tallies, imported_by="demo", is_demo=True)
-    kept = f"; {len(real)} months with a real import kept" if real else ""
+    kept = f"; {len(real)} month{'' if len(real) == 1 else 's'} with a real import kept" if real else ""
     return [f"Demo police.uk months: {len(tallies)} added or replaced{kept}."]
 
 
