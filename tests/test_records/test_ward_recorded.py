@@ -3,10 +3,13 @@ chosen crime types beside the concerns raised, and the caveat."""
 
 from __future__ import annotations
 
+import io
 import uuid
 
 import lxml.html
 import pytest
+from docx import Document
+from pypdf import PdfReader
 
 from engage.extensions import db as _db
 from engage.records.policeuk import import_policeuk_files
@@ -94,3 +97,25 @@ def test_demo_months_show_only_as_demo_and_never_replace_a_real_month(app, today
     months = list(recorded_rows(demo))
     assert "May 2026" not in months and months[0] == "April 2026" and months[-1] == "11 months"
     assert "These are demo figures" in demo and "These are demo figures" not in real
+
+
+def test_the_brief_page_pdf_and_word_file_carry_the_counts_and_the_caveat(imported, staff_client):
+    page = staff_client.get(f"/wards/{CENTRAL}/brief").get_data(as_text=True)
+    tree = lxml.html.fromstring(page)
+    (table,) = tree.xpath("//table[contains(@class, 'recorded')]")
+    rows = [[c.text_content().strip() for c in tr] for tr in table.xpath("./tbody/tr")]
+    assert rows == [
+        ["June 2026", "3", "1", "0", "0", "0", "0", "6", "0"],
+        ["2 months to June 2026", "4", "1", "0", "0", "0", "0", "7", "0"],
+    ]
+    assert CAVEAT in tree.text_content()
+
+    pdf = PdfReader(io.BytesIO(staff_client.get(f"/wards/{CENTRAL}/brief.pdf").data))
+    text = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
+    assert "Recorded by police (police.uk)" in text and "snaps each crime to one of a set of map points" in text
+    assert len(pdf.pages) <= 2
+
+    doc = Document(io.BytesIO(staff_client.get(f"/wards/{CENTRAL}/brief.docx").data))
+    (recorded,) = [t for t in doc.tables if t.rows[0].cells[0].text == "Months"]
+    assert [c.text for c in recorded.rows[1].cells] == ["June 2026", "3", "1", "0", "0", "0", "0", "6", "0"]
+    assert any(CAVEAT in p.text for p in doc.paragraphs)
