@@ -178,7 +178,9 @@ def _header_problem(name: str, header: list[str]) -> str:
                 f"{name}, line 1, column {number}: '{got}' where police.uk's street-level header has "
                 f"'{expected}' (expected {','.join(HEADER)})"
             )
-    return f"{name}, line 1: {len(header)} columns where police.uk's street-level header has {len(HEADER)}"
+    if len(header) < len(HEADER):
+        return f"{name}, line 1, column {len(header) + 1}: no '{HEADER[len(header)]}' (expected {','.join(HEADER)})"
+    return f"{name}, line 1, column {len(HEADER) + 1}: '{header[len(HEADER)]}' after police.uk's last column, 'Context'"
 
 
 def _row_problems(row: list[str], name: str, line: int) -> list[str]:

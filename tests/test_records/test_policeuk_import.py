@@ -182,3 +182,13 @@ def test_the_command_refuses_a_bad_file_and_a_dry_run_stores_nothing(db, runner,
     dry = runner.invoke(args=["records", "import-policeuk", "--dry-run", *map(str, files)])
     assert dry.exit_code == 0 and dry.output.startswith("Dry run, nothing stored.")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(RecordedMonth)) == 0
+
+
+def test_a_short_header_names_the_first_missing_column(app_ctx, tmp_path):
+    short = tmp_path / "short.csv"
+    short.write_text("Crime ID,Month\nabc,2026-01\n")
+
+    with pytest.raises(PoliceUkFileRefused) as refused:
+        import_policeuk_files([short])
+
+    assert refused.value.problems[0].startswith("short.csv, line 1, column 3: no 'Reported by'")
