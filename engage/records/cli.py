@@ -48,7 +48,7 @@ def import_policeuk_command(paths, force, dry_run):
 @click.option("--clear", is_flag=True, help="Remove the demo months instead.")
 def demo_command(clear):
     """Add demo police.uk months (marked demo) for the twelve months before this one that
-    hold no real import; run again, it replaces only the demo months."""
+    hold nothing yet; `flask demo load` adds them too. Never touches a real month."""
     with cli_actor():
         lines = clear_demo_months() if clear else load_demo_months()
         db.session.commit()

@@ -33,22 +33,24 @@ DEMO_RATES = {
 
 
 def load_demo_months(today=None) -> list[str]:
-    """The twelve months before this one, each as a demo month unless a real one is
-    stored; the same counts each time (seeded by month and ward). The caller commits."""
+    """The twelve months before this one, each as a demo month unless one is stored
+    already (real, or demo from an earlier load: loading again changes nothing); the
+    same counts each time (seeded by month and ward). The caller commits."""
     boundary_set = current_boundary_set()
     if boundary_set is None:
         return ["No wards imported: no demo months added."]
     wards = db.session.scalars(sa.select(Ward.code).where(Ward.boundary_set_id == boundary_set.id)).all()
     first_of_this_month = (today or office_day()).replace(day=1)
     months = [add_months(first_of_this_month, -n) for n in range(DEMO_MONTHS, 0, -1)]
-    real = set(
-        db.session.scalars(
-            sa.select(RecordedMonth.month).where(~RecordedMonth.is_demo, RecordedMonth.month.in_(months))
-        )
+    stored = dict(
+        db.session.execute(
+            sa.select(RecordedMonth.month, RecordedMonth.is_demo).where(RecordedMonth.month.in_(months))
+        ).all()
     )
+    real = [m for m, is_demo in stored.items() if not is_demo]
     tallies = []
     for month in months:
-        if month in real:
+        if month in stored:
             continue
         tally = MonthTally(month, files=["demo"])
         for code in wards:
@@ -62,7 +64,9 @@ def load_demo_months(today=None) -> list[str]:
         tallies.append(tally)
     store_months(tallies, imported_by="demo", is_demo=True)
     kept = f"; {len(real)} month{'' if len(real) == 1 else 's'} with a real import kept" if real else ""
-    return [f"Demo police.uk months: {len(tallies)} added or replaced{kept}."]
+    already = len(stored) - len(real)
+    there = f"; {already} already there" if already else ""
+    return [f"Demo police.uk months: {len(tallies)} added{there}{kept}."]
 
 
 def clear_demo_months() -> list[str]:

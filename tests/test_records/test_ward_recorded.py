@@ -8,10 +8,14 @@ import uuid
 
 import lxml.html
 import pytest
+import sqlalchemy as sa
 from docx import Document
 from pypdf import PdfReader
 
+from engage.demo.services import clear_demo, load_demo
 from engage.extensions import db as _db
+from engage.platform.audit import AuditEvent
+from engage.records.models import RecordedMonth
 from engage.records.policeuk import import_policeuk_files
 from engage.records.ward_recorded import CAVEAT
 from tests.test_records.policeuk_files import ASB, Row, label_points, write_street_file
@@ -88,7 +92,7 @@ def test_demo_months_show_only_as_demo_and_never_replace_a_real_month(app, today
         _db.session.commit()
 
     result = runner.invoke(args=["records", "demo"])
-    assert result.output.strip() == "Demo police.uk months: 11 added or replaced; 1 month with a real import kept."
+    assert result.output.strip() == "Demo police.uk months: 11 added; 1 month with a real import kept."
 
     real = staff_client.get(f"/wards/{CENTRAL}?source=real").get_data(as_text=True)
     assert list(recorded_rows(real)) == ["May 2026", "1 month"]
@@ -119,3 +123,18 @@ def test_the_brief_page_pdf_and_word_file_carry_the_counts_and_the_caveat(import
     (recorded,) = [t for t in doc.tables if t.rows[0].cells[0].text == "Months"]
     assert [c.text for c in recorded.rows[1].cells] == ["June 2026", "3", "1", "0", "0", "0", "0", "6", "0"]
     assert any(CAVEAT in p.text for p in doc.paragraphs)
+
+
+def test_demo_load_adds_the_demo_months_once_and_demo_clear_takes_them_out(app_ctx, today):
+    assert load_demo(only=("police.uk months",)) == ["Demo police.uk months: 12 added."]
+    _db.session.commit()
+    events = _db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+    assert load_demo(only=("police.uk months",)) == ["Demo police.uk months: 0 added; 12 already there."]
+    _db.session.commit()
+    assert _db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == events
+    months = _db.session.scalars(sa.select(RecordedMonth)).all()
+    assert len(months) == 12 and all(m.is_demo for m in months)
+
+    clear_demo(only=("police.uk months",))
+    _db.session.commit()
+    assert _db.session.scalar(sa.select(sa.func.count()).select_from(RecordedMonth)) == 0
