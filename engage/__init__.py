@@ -130,7 +130,15 @@ def register_blueprints(app):
     from engage.actions import views as actions_views  # noqa: F401  (routes on the inbox)
     from engage.admin import audit as admin_audit  # noqa: F401  (screens on the admin blueprint)
     from engage.admin.views import bp as admin_bp
-    from engage.api import briefs, capture, document, maps, routes, v1  # noqa: F401  (each adds its routes to the blueprint)
+    from engage.api import (  # noqa: F401  (each adds its routes to the blueprint)
+        briefs,
+        capture,
+        document,
+        maps,
+        recorded,
+        routes,
+        v1,
+    )
     from engage.api.blueprint import init_app as init_api
     from engage.concerns import categories_admin, inbox_actions  # noqa: F401  (inbox_actions: routes on the inbox)
     from engage.concerns.capture_views import bp as capture_bp
@@ -192,6 +200,7 @@ def register_commands(app):
     from engage.geography.cli import designations_cli, wards_cli
     from engage.maps.cli import maps_cli
     from engage.notify.cli import outbox_cli
+    from engage.records.cli import records_cli
     from engage.reports.cli import report_cli
     from engage.teams.cli import teams_cli
     from engage.teams.rules_cli import routing_cli
@@ -211,6 +220,7 @@ def register_commands(app):
         demo_cli,
         import_cli,
         maps_cli,
+        records_cli,
     ):
         app.cli.add_command(command)
 

@@ -232,6 +232,7 @@ TABLE = [
     ("GET", "/api/v1/wards/{other_ward}", who(401, 200, 404, 200, 200, 200)),
     ("GET", "/api/v1/maps/wards", API_LOGGED_IN),
     ("GET", "/api/v1/maps/heat", API_LOGGED_IN),
+    ("GET", "/api/v1/maps/recorded", API_LOGGED_IN),
     ("GET", "/api/v1/meetings", API_LOGGED_IN),
     ("POST", "/api/v1/meetings", who(401, 422, 403, 422, 422, 403)),
     ("GET", "/api/v1/meetings/same?ward_code={ward}&date=2026-01-01&venue=Hall", who(401, 200, 403, 200, 200, 403)),
