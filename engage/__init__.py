@@ -130,7 +130,15 @@ def register_blueprints(app):
     from engage.actions import views as actions_views  # noqa: F401  (routes on the inbox)
     from engage.admin import audit as admin_audit  # noqa: F401  (screens on the admin blueprint)
     from engage.admin.views import bp as admin_bp
-    from engage.api import briefs, capture, document, maps, routes, v1  # noqa: F401  (each adds its routes to the blueprint)
+    from engage.api import (  # noqa: F401  (each adds its routes to the blueprint)
+        briefs,
+        capture,
+        document,
+        maps,
+        recorded,
+        routes,
+        v1,
+    )
     from engage.api.blueprint import init_app as init_api
     from engage.concerns import categories_admin, inbox_actions  # noqa: F401  (inbox_actions: routes on the inbox)
     from engage.concerns.capture_views import bp as capture_bp
@@ -196,7 +204,8 @@ def register_commands(app):
     from engage.geography.cli import designations_cli, wards_cli
     from engage.maps.cli import maps_cli
     from engage.notify.cli import outbox_cli
-    from engage.records.section59_cli import section59_cli
+    from engage.records.cli import records_cli
+    from engage.records.section59_cli import import_section59_command
     from engage.reports.cli import report_cli
     from engage.teams.cli import teams_cli
     from engage.teams.rules_cli import routing_cli
@@ -216,9 +225,10 @@ def register_commands(app):
         demo_cli,
         import_cli,
         maps_cli,
-        section59_cli,
+        records_cli,
     ):
         app.cli.add_command(command)
+    records_cli.add_command(import_section59_command)  # flask records import-section59
 
 
 # Every domain's models, loaded with the package: relationships name their targets by
@@ -231,6 +241,7 @@ from engage.consultations import models as _consultations_models  # noqa: E402,F
 from engage.geography import models as _geography_models  # noqa: E402,F401
 from engage.minutes import models as _minutes_models  # noqa: E402,F401
 from engage.notify import models as _notify_models  # noqa: E402,F401
+from engage.open311 import models as _open311_models  # noqa: E402,F401
 from engage.platform import audit as _audit_models  # noqa: E402,F401  (the audit trail's table)
 from engage.platform import settings as _settings_models  # noqa: E402,F401  (settings an admin edits once)
 from engage.records import models as _records_models  # noqa: E402,F401

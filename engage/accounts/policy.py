@@ -123,6 +123,14 @@ class Scope:
             return False
         return concern.created_by_id == self.user_id or concern.lead_team_id in self.team_ids
 
+    def may_see_resident_photos(self, concern) -> bool:
+        """Photos residents sent through Open311 with a concern or a comment on it, and
+        the addresses of photos engage did not fetch: staff and admin, and the members
+        of its lead team, who act on it. Not a copied team, nor an INT reading the
+        concerns of its area: a photo can show a face, a house or a number plate. The
+        resident's words are the concern's, seen by whoever may see the concern."""
+        return self.leads(concern)
+
     def acts_on(self, concern) -> bool:
         """Whether the user may change the concern's status: staff and admin, and the
         teams it is routed to."""
@@ -178,6 +186,13 @@ def scope_for(user: User | None) -> Scope:
         meetings_anywhere=everything or "officer" in roles,
         briefs_every_ward="officer" in roles,
     )
+
+
+def office_scope() -> Scope:
+    """What a command run on the server sees: whoever can run `flask` there administers
+    the app, so the office's view (staff and admin), unless the command is asked to act
+    as a user (`--as`)."""
+    return Scope(None, True, True, frozenset(), reads_all_wards=True, meetings_anywhere=True)
 
 
 def for_briefing(scope: Scope) -> Scope:

@@ -11,8 +11,8 @@ from engage.api.document import NO_BOUNDARIES, answer, described, error
 from engage.demo.source import default_source
 from engage.geography.boundaries import current_boundary_set
 from engage.geography.outlines import authority_outlines
-from engage.maps.classes import BREAK_METHODS, map_classes
-from engage.maps.services import MapFilters, heat_cells, ward_counts, wards_outside_selection
+from engage.maps.classes import BREAK_METHODS
+from engage.maps.services import MapFilters, choropleth, heat_cells
 from engage.platform.parameters import DATABASE_MAX_INTEGER, whole_number
 
 
@@ -44,22 +44,7 @@ def map_wards():
     method = request.args.get("breaks", "quantiles")
     if measure not in ("count", "per_meeting") or method not in BREAK_METHODS:
         abort(400, "measure is count or per_meeting; breaks is quantiles or jenks")
-    counts = ward_counts(filters, scope, boundary_set.id)
-    outside = wards_outside_selection(filters, boundary_set.id, counts)
-    left_out = set(outside)
-    classes = map_classes([v[measure] for code, v in counts.items() if code not in left_out], method)
-    return jsonify(
-        vintage=boundary_set.vintage,
-        filters=filters.as_args(),
-        measure=measure,
-        breaks=[c["upper"] for c in classes["classes"]],
-        method=BREAK_METHODS[method],
-        total=sum(v["count"] for v in counts.values()),
-        wards=counts,
-        outside_selection=outside,
-        demo=filters.source == "demo",
-        **classes,
-    )
+    return jsonify(choropleth(filters, scope, boundary_set, measure, method))
 
 
 @bp.route("/v1/maps/heat")

@@ -527,6 +527,31 @@ class MapHeat(Schema):
     )
 
 
+class MapRecorded(Schema):
+    """police.uk's recorded ASB per ward: context beside the concerns, never a ranking."""
+
+    filters = fields.Nested(MapFilters, required=True)
+    crime_type = _str(metadata={"example": "Anti-social behaviour"})
+    months = fields.List(
+        fields.Date(),
+        required=True,
+        metadata={"description": "The first day of each month imported in the period; none: nothing imported."},
+    )
+    wards = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(metadata={"minimum": 0}),
+        required=True,
+        metadata={"description": "Every current ward by code: the rows recorded in it over `months`."},
+    )
+    total = fields.Integer(required=True, metadata={"minimum": 0})
+    demo = fields.Boolean(required=True)
+    caveat = _str()
+    classes = fields.List(fields.Nested(MapClass), required=True)
+    zero = fields.Integer(required=True, metadata={"minimum": 0})
+    few_values = fields.Boolean(required=True)
+    note = _maybe(fields.String)
+
+
 # --- query strings (documented here; read by the views' own parsers) --------------------
 
 

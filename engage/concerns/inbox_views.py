@@ -1,7 +1,7 @@
 """The inspector's inbox and a concern's page: filter, act, record the outcome."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from engage.accounts.access import require_roles
@@ -27,6 +27,7 @@ from engage.demo.source import source_from
 from engage.extensions import db
 from engage.geography.boundaries import current_boundary_set, find_ward
 from engage.geography.ward_names import resolve_ward
+from engage.open311.comments import from_residents, photo_bytes
 from engage.platform.parameters import whole_number
 from engage.teams.models import Team
 from engage.teams.routing import RerouteError, WardCorrectionError, correct_ward, reroute_concern
@@ -135,6 +136,7 @@ def concern(concern_id):
         except RerouteError as exc:
             db.session.rollback()
             reroute_form.reason.errors = [str(exc)]
+    residents = from_residents(concern, shows_media=scope.may_see_resident_photos(concern))
     show_contact = scope.may_see_contact(concern) and has_contact(concern)
     if show_contact and record_contact_views([concern], "concern page"):
         db.session.commit()
@@ -163,9 +165,26 @@ def concern(concern_id):
         error=error,
         error_field=error_field,
         show_contact=show_contact,
+        residents=residents,
         where=whereabouts(concern, scope),
         ward_form=ward_form,
     ), (422 if error or any(f.errors for form in (status_form, reroute_form, ward_form) for f in form or ()) else 200)
+
+
+@bp.route("/concerns/<concern_id>/photos/<int:photo_id>")
+def photo(concern_id, photo_id):
+    """A photo a resident sent through Open311, to those the policy lets see it; the
+    same 404 for one that is not there as for one that is not theirs."""
+    scope = scope_for(current_user)
+    concern = concern_or_404(scope, concern_id)
+    data = photo_bytes(concern, photo_id) if scope.may_see_resident_photos(concern) else None
+    if data is None:
+        abort(404, f"no photo {photo_id} of this concern that you can see")
+    return Response(
+        data,
+        mimetype="image/jpeg",
+        headers={"Content-Disposition": f'inline; filename="concern-photo-{photo_id}.jpg"'},
+    )
 
 
 @bp.route("/wards/<code>")

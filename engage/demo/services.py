@@ -24,6 +24,7 @@ from engage.extensions import db
 from engage.geography.boundaries import current_boundary_set
 from engage.geography.designations import DesignationImportError, import_designations
 from engage.geography.models import WardDesignation
+from engage.records.demo import clear_demo_months, load_demo_months
 from engage.teams.models import RoutingRule, Team, routing_rule_copy
 from engage.teams.routing import RoutingDecision, apply_routing
 from engage.teams.rules import (
@@ -339,6 +340,7 @@ STEPS: list[Step] = [
     Step("routing rules", load_demo_rules, clear_demo_rules),
     Step("designations", load_sample_designations, clear_sample_designations),
     _activity_step(),
+    Step("police.uk months", load_demo_months, clear_demo_months),
     Step("section 59", load_demo_section59, clear_demo_section59),
 ]
 

@@ -10,6 +10,7 @@ from engage.geography.locating import locator_for
 from engage.geography.register import feature, register_by_authority, register_entries
 from engage.geography.ward_names import ward_options
 from engage.maps.drilldown import ward_drilldown
+from engage.records.ward_recorded import recorded_in_ward
 
 bp = Blueprint("wards", __name__)
 
@@ -57,6 +58,8 @@ def detail(code):
     return render_template(
         "wards/detail.html",
         drilldown=drilldown,
+        # police.uk's counts beside the concerns, for those who see the ward's figures.
+        recorded=recorded_in_ward(ward, scope_for(current_user), source.name) if drilldown else None,
         source=source,
         boundary_set=boundary_set,
         entry=entries[ward.code],

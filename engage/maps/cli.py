@@ -1,14 +1,25 @@
 """`flask maps check-rollups` / `flask maps rebuild-rollups`: the map rollup tables
 against the concerns and meetings they summarise (engage/maps/rollup_check.py);
-`flask maps basemap FILE`: the offline base map (engage/maps/basemap.py)."""
+`flask maps basemap FILE`: the offline base map (engage/maps/basemap.py);
+`flask maps export --out FILE.html`: a map to take away (engage/maps/export.py)."""
 
+import getpass
 import sys
+from datetime import date
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from engage.accounts.models import User
+from engage.accounts.policy import office_scope, scope_for
+from engage.demo.source import default_source
+from engage.extensions import db
+from engage.geography.ward_names import resolve_ward
 from engage.maps import basemap, rollup_check
+from engage.maps.export import MapExportError, map_file, record_download, request_from_args
+from engage.platform.audit import cli_actor
+from engage.platform.db import utcnow
 
 maps_cli = AppGroup("maps", help="The map rollup tables (check, rebuild) and the offline base map.")
 
@@ -141,3 +152,94 @@ def basemap_command(file, attribution, remove):
     click.echo(f"Installed the base map in {basemap.archive_path(instance)}: {described.describe()}")
     for warning in warnings:
         click.echo(f"Warning: {warning}", err=True)
+
+
+@maps_cli.command("export")
+@click.option("--ward", "ward_code", help="A ward's code (E05...) or name: that ward and the wards around it.")
+@click.option("--authority", "lad", help="A local authority's code (E06...): its wards. Neither: all of Cleveland.")
+@click.option("--from", "date_from", help="First day, e.g. 2026-06-01 (default: a year before --to).")
+@click.option("--to", "date_to", help="Last day (default: today).")
+@click.option("--category", help="A category's code, e.g. off_road_bikes.")
+@click.option("--status", help="open, or one status (new, acknowledged, in_progress, action_taken, closed, no_action).")
+@click.option("--designation", type=click.Choice(["strengthen", "support", "sustain"]))
+@click.option("--source", type=click.Choice(["real", "demo"]), help="Real or demo concerns (default: as the map page).")
+@click.option("--measure", type=click.Choice(["count", "per_meeting"]), default="count", show_default=True)
+@click.option("--breaks", type=click.Choice(["quantiles", "jenks"]), default="quantiles", show_default=True)
+@click.option("--include-texts", is_flag=True, help="Residents' words as markers (never contact details).")
+@click.option(
+    "--exact-positions", is_flag=True, help="With --include-texts: positions as recorded, not rounded to ~100 m."
+)
+@click.option("--as", "as_email", help="Make the file as this user would get it from the page (their scope).")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="The HTML file to write.")
+def export_command(
+    ward_code,
+    lad,
+    date_from,
+    date_to,
+    category,
+    status,
+    designation,
+    source,
+    measure,
+    breaks,
+    include_texts,
+    exact_positions,
+    as_email,
+    out,
+):
+    """Write a map as one self-contained HTML file, the same file as "Download this map
+    (HTML)" on /maps gives for the same filters: it opens with the network off."""
+    made = _export(locals())
+    click.echo(
+        f"Wrote {out}: {made.title}, {len(made.html) / 1024:.0f} kB"
+        + (f", {made.texts} concerns' words" if made.texts else "")
+        + "."
+    )
+
+
+def _export(options: dict):
+    args = {
+        "from": options["date_from"],
+        "to": options["date_to"],
+        "category": options["category"],
+        "status": options["status"],
+        "designation": options["designation"],
+        "lad": options["lad"],
+        "measure": options["measure"],
+        "breaks": options["breaks"],
+        "texts": options["include_texts"],
+        "exact": options["exact_positions"],
+    }
+    if options["source"]:
+        args["source"] = options["source"]
+    if options["ward_code"]:
+        found = resolve_ward(options["ward_code"])
+        if found.ward is None:
+            raise click.ClickException(found.problem or f"no ward called {options['ward_code']!r}")
+        args["ward"] = found.ward.code
+    scope, made_by = office_scope(), f"cli:{getpass.getuser()}"
+    if options["as_email"]:
+        user = db.session.scalar(db.select(User).where(db.func.lower(User.email) == options["as_email"].lower()))
+        if user is None:
+            raise click.ClickException(f"no user with the e-mail address {options['as_email']}")
+        scope, made_by = scope_for(user), user.email
+    req = request_from_args({k: v for k, v in args.items() if v}, today=date.today(), default_source=default_source())
+    try:
+        made = map_file(
+            req,
+            scope,
+            made_by=made_by,
+            made_at=utcnow(),
+            node_modules=current_app.config["ENGAGE_NODE_MODULES"],
+            instance_path=current_app.instance_path,
+        )
+    except MapExportError as exc:
+        raise click.ClickException(str(exc)) from None
+    except LookupError:
+        raise click.ClickException(f"ward {args.get('ward')} is not in the area of {made_by}") from None
+    with open(options["out"], "w", encoding="utf-8") as out:
+        out.write(made.html)
+    with cli_actor():
+        record_download(req, made)
+        db.session.commit()
+    return made

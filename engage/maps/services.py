@@ -30,6 +30,7 @@ from engage.extensions import db
 from engage.geography.models import BoundarySet, LocalAuthority, Ward
 from engage.geography.register import register_entries
 from engage.maps import rollup
+from engage.maps.classes import BREAK_METHODS, map_classes
 from engage.platform.dates import day_range, last_twelve_months
 
 # No concern or meeting is older; earlier filter dates are refused.
@@ -377,3 +378,25 @@ def heat_cells(f: MapFilters, scope: Scope, boundary_set_id: int, zoom: int, use
         for (x, y), n in sorted(counts.items())
     ]
     return {"cell_degrees": cell, "zoom": zoom, "max": max((p[2] for p in points), default=0), "points": points}
+
+
+def choropleth(f: MapFilters, scope: Scope, boundary_set, measure: str = "count", method: str = "quantiles") -> dict:
+    """The concerns map as the page draws it and a downloaded map repeats it: each visible
+    ward's figures, the wards the authority or designation filters leave out, and the
+    classes (over the wards in the selection) with their legend labels."""
+    counts = ward_counts(f, scope, boundary_set.id)
+    outside = wards_outside_selection(f, boundary_set.id, counts)
+    left_out = set(outside)
+    classes = map_classes([v[measure] for code, v in counts.items() if code not in left_out], method)
+    return dict(
+        vintage=boundary_set.vintage,
+        filters=f.as_args(),
+        measure=measure,
+        breaks=[c["upper"] for c in classes["classes"]],
+        method=BREAK_METHODS[method],
+        total=sum(v["count"] for v in counts.values()),
+        wards=counts,
+        outside_selection=outside,
+        demo=f.source == "demo",
+        **classes,
+    )

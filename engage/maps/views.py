@@ -1,20 +1,24 @@
 """The map pages: concerns per ward and heat maps, and a ward's drill-down."""
 
 import gzip
+from datetime import date
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from engage.accounts.access import login_required_any_role
+from engage.accounts.policy import scope_for
 from engage.concerns.models import Category
-from engage.demo.source import source_from
+from engage.demo.source import default_source, source_from
 from engage.extensions import db
 from engage.geography.models import LocalAuthority
 from engage.geography.ward_names import resolve_ward
 from engage.maps import basemap
 from engage.maps.classes import BREAK_METHODS
+from engage.maps.export import MapExportError, map_file, record_download, request_from_args
 from engage.maps.services import MapFilters
+from engage.platform.db import utcnow
 
 bp = Blueprint("maps", __name__)
 
@@ -87,4 +91,31 @@ def tile(z, x, y, ext):
                 response.set_data(gzip.decompress(data))
             response.headers["Vary"] = "Accept-Encoding"
     response.headers["Cache-Control"] = TILE_CACHE if fresh else "no-cache"
+    return response
+
+
+@bp.route("/maps/download")
+@login_required_any_role
+def download():
+    """The map as one HTML file that opens with the network off (engage/maps/export.py):
+    the filters of /maps, or one ward (`ward`) and the wards around it; residents' words
+    only with `texts`, their positions exact only with `exact`. Audited like an export."""
+    req = request_from_args(request.args, today=date.today(), default_source=default_source())
+    try:
+        made = map_file(
+            req,
+            scope_for(current_user),
+            made_by=current_user.name or current_user.email,
+            made_at=utcnow(),
+            node_modules=current_app.config["ENGAGE_NODE_MODULES"],
+            instance_path=current_app.instance_path,
+        )
+    except MapExportError as exc:
+        abort(400, str(exc))
+    except LookupError:
+        abort(404, f"no ward {req.ward_code} in your area")
+    record_download(req, made)
+    db.session.commit()
+    response = Response(made.html, mimetype="text/html")
+    response.headers["Content-Disposition"] = f'attachment; filename="{made.filename}"'
     return response

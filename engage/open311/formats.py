@@ -14,6 +14,9 @@ CONTENT_TYPES = {"xml": "text/xml; charset=utf-8", "json": "application/json; ch
 ITEM_TAGS = {
     "services": "service",
     "service_requests": "request",
+    # mySociety's servicerequestupdates extension: the list, and the answer to a POST.
+    "service_requests_updates": "request_update",
+    "service_request_updates": "request_update",
     "errors": "error",
     "endpoints": "endpoint",
     "formats": "format",

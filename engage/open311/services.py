@@ -19,10 +19,13 @@ import sqlalchemy.orm as so
 
 from engage.concerns.capture import ValidationFailed, raise_concern
 from engage.concerns.models import CONCERN_STATUSES, Category, Concern
+from engage.concerns.schemas import LONG_TEXT
 from engage.concerns.workflow import OPEN_STATUSES
 from engage.extensions import db
 from engage.geography.boundaries import current_boundary_set
 from engage.geography.ward_names import WardMatcher
+from engage.open311.models import ConcernMedia
+from engage.open311.photos import PhotoRefused, link_problem, photos_from
 from engage.platform.db import utcnow
 from engage.platform.parameters import BadParameter, whole_number
 from engage.platform.text import text_problem
@@ -41,6 +44,9 @@ WINDOW = timedelta(days=90)
 
 MAX_PAGE_SIZE = 1000
 
+# The specification's limit for the text a request carries. It applies to what engage
+# publishes; what a client sends is stored whole (FixMyStreet sends the title, the
+# report and its address in one description, and never shortens it).
 MAX_DESCRIPTION = 4000
 
 # Positions are published to 3 decimal places (~110 m north-south, ~65 m east-west
@@ -167,9 +173,8 @@ def _whole(args, name, default, lo, hi) -> int:
 
 def parse_request_query(args, now: datetime | None = None) -> RequestQuery:
     now = now or utcnow()
-    query = RequestQuery(
-        page=_whole(args, "page", 1, 1, 1_000_000), page_size=_whole(args, "page_size", MAX_PAGE_SIZE, 1, MAX_PAGE_SIZE)
-    )
+    page, page_size = parse_paging(args)
+    query = RequestQuery(page=page, page_size=page_size)
     ids = _listed(args, "service_request_id")
     if ids:
         # "This overrides all other arguments."
@@ -180,6 +185,13 @@ def parse_request_query(args, now: datetime | None = None) -> RequestQuery:
     unknown = [s for s in query.statuses if s not in ("open", "closed")]
     if unknown:
         raise Open311Error(400, f"status must be open or closed (got {', '.join(unknown)})")
+    query.start, query.end = parse_window(args, now)
+    return query
+
+
+def parse_window(args, now: datetime) -> tuple[datetime, datetime]:
+    """start_date and end_date, at most 90 days apart (the specification's "Response
+    Volume"); the last 90 days when neither is given, 90 days from or to the one given."""
     start = parse_w3c("start_date", args["start_date"]) if (args.get("start_date") or "").strip() else None
     end = parse_w3c("end_date", args["end_date"]) if (args.get("end_date") or "").strip() else None
     if start is None and end is None:
@@ -192,14 +204,23 @@ def parse_request_query(args, now: datetime | None = None) -> RequestQuery:
         raise Open311Error(400, "start_date is after end_date")
     if end - start > WINDOW:
         raise Open311Error(400, "start_date to end_date may not span more than 90 days")
-    query.start, query.end = start.astimezone(UTC), end.astimezone(UTC)
-    return query
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def parse_paging(args) -> tuple[int, int]:
+    return _whole(args, "page", 1, 1, 1_000_000), _whole(args, "page_size", MAX_PAGE_SIZE, 1, MAX_PAGE_SIZE)
+
+
+def in_open311():
+    """Which concerns Open311 shows, as requests and in their updates: every one but
+    demo data."""
+    return ~Concern.is_demo
 
 
 def _published():
     return (
         sa.select(Concern)
-        .where(~Concern.is_demo)
+        .where(in_open311())
         .options(so.joinedload(Concern.lead_team), so.joinedload(Concern.category), so.joinedload(Concern.ward))
     )
 
@@ -210,7 +231,7 @@ def find_requests(query: RequestQuery) -> list[Concern]:
     if query.ids is not None:
         stmt = stmt.where(Concern.id.in_([_as_uuid(i) for i in query.ids]))
     else:
-        conditions = [~Concern.is_demo, Concern.raised_at >= query.start, Concern.raised_at <= query.end]
+        conditions = [in_open311(), Concern.raised_at >= query.start, Concern.raised_at <= query.end]
         if query.service_codes:
             conditions.append(
                 Concern.category_id.in_(sa.select(Category.id).where(Category.code.in_(query.service_codes)))
@@ -256,7 +277,16 @@ def _as_uuid(text: str) -> str:
 def published_notes(concerns: list[Concern]) -> dict[str, str]:
     """concern id -> the "we did" text staff published for it in the ward's "You said,
     we did" (engage.reports.updates.published_we_did), never a team's own note."""
-    return published_we_did(concerns)
+    return {i: within_limit(t) for i, t in published_we_did(concerns).items()}
+
+
+def within_limit(text: str) -> str:
+    """What engage publishes, within the specification's 4,000 characters: cut at a
+    word if it must be."""
+    if len(text) <= MAX_DESCRIPTION:
+        return text
+    cut = text[: MAX_DESCRIPTION - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[-200:] else cut) + "…"
 
 
 def _rounded(value: float | None) -> float | None:
@@ -304,10 +334,27 @@ class Submitted:
         return {"service_request_id": self.concern.id, "service_notice": self.service_notice, "account_id": None}
 
 
-def submit_request(form, user) -> Submitted:
+def media_sent(form, files) -> list[ConcernMedia]:
+    """Photo files and photo addresses sent with a request or a comment, checked; the
+    first wrong one is a 400 naming it, and nothing is stored."""
+    links = []
+    for url in (u.strip() for u in form.getlist("media_url") if u.strip()):
+        if problem := link_problem(url):
+            raise Open311Error(400, f"media_url {problem} (got '{url[:80]}')")
+        links.append(ConcernMedia(kind="link", url=url))
+    try:
+        photos = photos_from(files) if files else []
+    except PhotoRefused as exc:
+        raise Open311Error(400, f"media: {exc}") from None
+    return [p.media() for p in photos] + links
+
+
+def submit_request(form, user, files=None) -> Submitted:
     """A POSTed request, located, stored and routed as a captured concern is
     (`raise_concern`, channel 'open311'). Personal fields (email, names, phone,
-    device and account ids) and media_url are not stored. The caller commits."""
+    device and account ids) are not stored; the description is stored whole, photo
+    files checked and re-encoded, photo addresses kept as text (engage.open311.photos).
+    The caller commits."""
     code = (form.get("service_code") or "").strip()
     if not code:
         raise Open311Error(400, "service_code was not provided")
@@ -315,8 +362,9 @@ def submit_request(form, user) -> Submitted:
     if category is None:
         raise Open311Error(404, f"service_code '{code}' was not found")
     description = (form.get("description") or "").strip()
-    if len(description) > MAX_DESCRIPTION:
-        raise Open311Error(400, f"description is limited to {MAX_DESCRIPTION} characters (got {len(description)})")
+    if problem := text_problem(description):
+        raise Open311Error(400, f"description {problem}")
+    media = media_sent(form, files)
     data = {"id": str(uuid.uuid4()), "category": code, "raised_at": utcnow().isoformat()}
     data.update(_location(form))
     unplaced = data.pop("_unplaced", None)
@@ -324,11 +372,17 @@ def submit_request(form, user) -> Submitted:
     if unplaced:
         # Kept for whoever reviews it; never published (see request_record).
         text += f"\n\nLocation given: {unplaced}"
-    data["description"] = text
+    # The capture contract's limit is for what an officer types; the whole text is
+    # stored once the rest has passed it.
+    data["description"] = text[:LONG_TEXT]
     try:
         concern, _ = raise_concern(data, user=user, channel="open311")
     except ValidationFailed as exc:
         raise Open311Error(400, *(f"{_spec_name(k)}: {v}" for k, v in exc.errors.items())) from exc
+    concern.description = text
+    for item in media:
+        item.concern = concern
+        db.session.add(item)
     lead = db.session.get(Team, concern.lead_team_id) if concern.lead_team_id else None
     if lead is not None:
         notice = f"Passed to {lead.name}, the team for this area."

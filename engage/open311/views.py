@@ -6,6 +6,7 @@ from werkzeug.exceptions import HTTPException
 
 from engage.accounts.services import user_for_token
 from engage.extensions import csrf, db, limiter
+from engage.open311.comments import receive_comment
 from engage.open311.formats import CONTENT_TYPES, render
 from engage.open311.services import (
     SPECIFICATION,
@@ -19,6 +20,7 @@ from engage.open311.services import (
     service_definition,
     submit_request,
 )
+from engage.open311.updates import find_updates, update_records
 from engage.platform.audit import AuditEvent, acting_as
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
@@ -94,11 +96,28 @@ def request_detail(request_id, fmt):
 def create_request(fmt):
     user = _submitter()
     with acting_as(user.id, user.email):
-        submitted = submit_request(request.form, user)
+        submitted = submit_request(request.form, user, request.files)
         db.session.flush()
         body = [submitted.record()]
         db.session.commit()
     return render(fmt, "service_requests", body, status=201)
+
+
+@bp.route(f"/servicerequestupdates.{FMT}", methods=["GET"])
+def updates_list(fmt):
+    return render(fmt, "service_requests_updates", update_records(find_updates(request.args)))
+
+
+@bp.route(f"/servicerequestupdates.{FMT}", methods=["POST"])
+@limiter.limit("60/minute")
+def create_update(fmt):
+    user = _submitter()
+    with acting_as(user.id, user.email):
+        received = receive_comment(request.form, request.files, user)
+        db.session.flush()
+        body = [received.record()]
+        db.session.commit()
+    return render(fmt, "service_request_updates", body, status=201 if received.is_new else 200)
 
 
 def _submitter():
@@ -108,7 +127,7 @@ def _submitter():
         raise Open311Error(403, "api_key was not provided or is not valid")
     if not user.has_role(*SUBMIT_ROLES):
         raise Open311Error(
-            403, "this api_key's account may not submit requests: it needs the officer, staff or admin role"
+            403, "this api_key's account may not submit requests or comments: it needs the officer, staff or admin role"
         )
     return user
 

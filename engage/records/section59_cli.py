@@ -1,17 +1,14 @@
-"""`flask section59 import FILE`: the Section 59 register from a CSV file, all or nothing
-(engage/records/section59_import.py). The command is its own object too, so the
-`records` group can carry it as `flask records import-section59` once that group exists."""
+"""`flask records import-section59 FILE`: the Section 59 register from a CSV file, all or
+nothing (engage/records/section59_import.py). Kept apart from the police.uk commands in
+records/cli.py; create_app adds it to their `records` group."""
 
 import getpass
 from datetime import date
 
 import click
-from flask.cli import AppGroup
 
 from engage.platform.csv_cli import import_or_exit
 from engage.records.section59_import import import_section59_file
-
-section59_cli = AppGroup("section59", help="The Section 59 register of warnings and seizures.")
 
 
 @click.command("import-section59")
@@ -27,6 +24,3 @@ def import_section59_command(path, dry_run):
         dry_run=dry_run,
     )
     click.echo(result.summary())
-
-
-section59_cli.add_command(import_section59_command, "import")

@@ -119,7 +119,7 @@ def import_section59(
 
 
 def import_section59_file(path: str, *, today: date, actor: str, dry_run: bool = False) -> Section59ImportResult:
-    """`flask section59 import FILE`."""
+    """`flask records import-section59 FILE`."""
     rows = read_csv_file(path, lambda fh: parse_section59_rows(fh, today=today, filename=path), Section59FileRefused)
     return import_section59(rows, actor=actor, dry_run=dry_run)
 

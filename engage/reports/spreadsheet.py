@@ -14,6 +14,11 @@ from engage.platform.text import printable
 DATE_FORMAT = "DD/MM/YYYY"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 
+# What one Excel cell can hold; beyond it Excel "repairs" the file and drops the text.
+# A report FixMyStreet sends through Open311 is stored whole, however long.
+CELL_LIMIT = 32_767
+CUT = " … [cut: the whole text is on the concern's page in engage]"
+
 
 @dataclass(frozen=True)
 class Column:
@@ -31,7 +36,8 @@ def cell_value(value):
         return value.astimezone(OFFICE_ZONE).replace(tzinfo=None) if value.tzinfo else value
     if isinstance(value, str):
         # printable: openpyxl refuses control characters stored before they were refused.
-        return printable(value)
+        text = printable(value)
+        return text if len(text) <= CELL_LIMIT else text[: CELL_LIMIT - len(CUT)] + CUT
     return value
 
 

@@ -261,6 +261,18 @@ def _covers(item: dict, concern: Concern) -> bool:
     return concern.category is not None and item.get("category") == concern.category.code
 
 
+def items_covering(update: WardUpdate, concerns: list[Concern]) -> dict[str, str]:
+    """concern id -> the "we did" text of this update's item that covers it, for the
+    concerns it covers with such text (the concerns being of its ward and period)."""
+    texts = {}
+    for concern in concerns:
+        item = next((i for i in update.items or () if isinstance(i, dict) and _covers(i, concern)), None)
+        text = str(item.get("we_did") or "").strip() if item else ""
+        if text:
+            texts[concern.id] = text
+    return texts
+
+
 def published_we_did(concerns: list[Concern]) -> dict[str, str]:
     """concern id -> the "we did" text staff published for it: the item of a published
     update of the concern's ward, whose period holds the day the concern was raised
@@ -285,8 +297,7 @@ def published_we_did(concerns: list[Concern]) -> dict[str, str]:
         for update in updates.get(concern.ward.code, ()):
             if not update.period_start <= day <= update.period_end:
                 continue
-            item = next((i for i in update.items or () if isinstance(i, dict) and _covers(i, concern)), None)
-            text = str(item.get("we_did") or "").strip() if item else ""
+            text = items_covering(update, [concern]).get(concern.id)
             if text:
                 notes[concern.id] = text
                 break

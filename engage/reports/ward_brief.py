@@ -32,6 +32,7 @@ from engage.maps.drilldown import ward_meetings
 from engage.platform.audit import record_taken
 from engage.platform.dates import OFFICE_ZONE, day_range, last_twelve_months, office_day
 from engage.platform.english import percent, plain_date
+from engage.records.ward_recorded import WardRecorded, recorded_in_ward
 from engage.reports.models import WardUpdate
 from engage.reports.printing import docx_bytes, pdf_from_html
 from engage.reports.public_page import PUBLIC_MEETING_KINDS, Shown, shown
@@ -161,6 +162,8 @@ class WardBrief:
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     # The listed concerns reported back, each by its latest mark.
     reported_back: Judged = field(default_factory=Judged)
+    # What police.uk recorded in the ward, the last months imported (engage/records/ward_recorded.py).
+    recorded: WardRecorded | None = None
 
     @property
     def is_demo(self) -> bool:
@@ -373,6 +376,7 @@ def build_ward_brief(ward: Ward, today: date, scope: Scope, source: str = "real"
         whole=scope.reads_every_concern_in(ward_ids),
         actions=ward_actions(ward_ids, scope, today, demo, limit=ACTIONS_SHOWN),
         reported_back=reported_back,
+        recorded=recorded_in_ward(ward, scope, source),
     )
 
 

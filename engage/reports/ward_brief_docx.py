@@ -105,6 +105,23 @@ def _actions(doc, a):
     _more(doc, a, "action")
 
 
+def _recorded(doc, r):
+    """police.uk's counts: the latest month and the months imported, as on the page."""
+    if r is None:
+        return
+    _note(doc, "Recorded by police (police.uk)" + (", demo figures" if r.is_demo else "")).runs[0].bold = True
+    if not r.rows:
+        _note(doc, "No police.uk months have been imported yet.", True)
+        return
+    latest, total = r.rows[-1], r.totals()
+    rows = [(f"{latest.month:%B %Y}", *latest.by_type, latest.all_types, latest.concerns)]
+    if len(r.rows) > 1:
+        span = f"{len(r.rows)} months to {r.last:%B %Y}"
+        rows.append((span, *(f"{n:,}" for n in total.by_type), f"{total.all_types:,}", f"{total.concerns:,}"))
+    _table(doc, ["Months", *r.types, "All recorded", "Concerns raised"], rows)
+    _note(doc, r.caveat + ("" if r.concerns_whole else " Concerns: those you may see."), True)
+
+
 def build_docx(b) -> Document:
     doc = arial_document(MARGIN)
     section = doc.sections[0]
@@ -192,6 +209,7 @@ def build_docx(b) -> Document:
             )
     else:
         _note(doc, "No concerns were raised in the ward in the last 12 months.", True)
+    _recorded(doc, b.recorded)
 
     _heading(doc, '5. "You said, we did" last published')
     u = b.you_said_we_did

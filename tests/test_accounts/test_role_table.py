@@ -95,6 +95,11 @@ TABLE = [
     ("GET", "/maps/off-road", INBOX),
     ("GET", "/maps/off-road?ward={ward}&from=2026-01-01", INBOX),
     ("GET", "/maps/off-road?from=later", who(302, 403, 400, 400, 400, 400)),
+    # A map to take away (issue #24): as /maps; another team's ward is the inspector's 404, a bad filter a 400
+    ("GET", "/maps/download", LOGGED_IN),
+    ("GET", "/maps/download?ward={ward}&texts=1", LOGGED_IN),
+    ("GET", "/maps/download?ward={other_ward}", who(302, 200, 404, 200, 200, 200)),
+    ("GET", "/maps/download?from=someday", who(302, 400, 400, 400, 400, 400)),
     # No base map installed here (tests/test_maps/test_basemap.py serves one's tiles).
     ("GET", "/maps/tiles/12/2029/1303.mvt", who(302, 404, 404, 404, 404, 404)),
     # Inbox: inspectors see their teams' concerns and wards only
@@ -103,6 +108,12 @@ TABLE = [
     ("POST", "/inbox/concerns/{concern}", who(302, 403, 200, 200, 200, 404)),
     ("GET", "/inbox/concerns/{other_concern}", who(302, 403, 404, 200, 200, 404)),
     ("POST", "/inbox/concerns/{other_concern}", who(302, 403, 404, 200, 200, 404)),
+    # A resident's photo sent through Open311 (issue #23): the lead team, staff and admin only;
+    # a copied partner sees the concern but not its photos; a photo asked for under another concern is not there.
+    ("GET", "/inbox/concerns/{concern}/photos/{photo}", who(302, 403, 200, 200, 200, 404)),
+    ("GET", "/inbox/concerns/{partner_concern}/photos/{partner_photo}", who(302, 403, 404, 200, 200, 404)),
+    ("GET", "/inbox/concerns/{other_concern}/photos/{other_photo}", who(302, 403, 404, 200, 200, 404)),
+    ("GET", "/inbox/concerns/{concern}/photos/{other_photo}", who(302, 403, 404, 404, 404, 404)),
     ("GET", "/inbox/wards/{ward}", INBOX),
     ("GET", "/inbox/wards/{other_ward}", who(302, 403, 404, 200, 200, 200)),  # partner: covers all
     # A concern in Stockton led by INT-STOCK and copied to the partner agency
@@ -233,6 +244,7 @@ TABLE = [
     ("GET", "/api/v1/wards/{other_ward}", who(401, 200, 404, 200, 200, 200)),
     ("GET", "/api/v1/maps/wards", API_LOGGED_IN),
     ("GET", "/api/v1/maps/heat", API_LOGGED_IN),
+    ("GET", "/api/v1/maps/recorded", API_LOGGED_IN),
     ("GET", "/api/v1/meetings", API_LOGGED_IN),
     ("POST", "/api/v1/meetings", who(401, 422, 403, 422, 422, 403)),
     ("GET", "/api/v1/meetings/same?ward_code={ward}&date=2026-01-01&venue=Hall", who(401, 200, 403, 200, 200, 403)),
@@ -264,6 +276,11 @@ TABLE = [
     ("GET", "/open311/v2/requests/{concern}.json", EVERYONE),
     ("POST", "/open311/v2/requests.json", who(403, 403, 403, 403, 403, 403)),
     ("PUT", "/open311/v2/requests.json", who(405, 405, 405, 405, 405, 405)),
+    # mySociety's servicerequestupdates extension (issue #23): read by anyone, comments with an api_key
+    ("GET", "/open311/v2/servicerequestupdates.xml", EVERYONE),
+    ("GET", "/open311/v2/servicerequestupdates.json?start_date=never", who(400, 400, 400, 400, 400, 400)),
+    ("POST", "/open311/v2/servicerequestupdates.xml", who(403, 403, 403, 403, 403, 403)),
+    ("PUT", "/open311/v2/servicerequestupdates.json", who(405, 405, 405, 405, 405, 405)),
     ("GET", "/open311/v2/nothing", who(404, 404, 404, 404, 404, 404)),
     ("POST", "/open311/v2/nothing", who(404, 404, 404, 404, 404, 404)),
     ("PATCH", "/open311/v2/nothing", who(404, 404, 404, 404, 404, 404)),
@@ -298,6 +315,7 @@ def world(app, users, team, partner_team):
     from engage.geography.models import Ward
     from engage.minutes.services import add_item, add_item_action, create_meeting
     from engage.notify.models import OutboxMessage
+    from engage.open311.models import ConcernMedia
     from engage.reports.updates import draft_update
     from engage.teams.models import RoutingRule
 
@@ -374,6 +392,11 @@ def world(app, users, team, partner_team):
             )
             for name, c in (("action", concern), ("other_action", other_concern), ("partner_action", partner_concern))
         }
+        photos = {}
+        for name, c in (("photo", concern), ("other_photo", other_concern), ("partner_photo", partner_concern)):
+            media = ConcernMedia(concern_id=c.id, kind="photo", data=b"\xff\xd8 a photo", content_type="image/jpeg")
+            db.session.add(media)
+            photos[name] = media
         db.session.commit()
         assert concern.lead_team_id == team.id and other_concern.lead_team_id == other_team.id
         assert partner_concern.lead_team_id == other_team.id and partner_concern.copied_teams == [partner_team]
@@ -396,6 +419,7 @@ def world(app, users, team, partner_team):
             "minuted_action": minuted_action.id,
             "message": db.session.scalar(sa.select(OutboxMessage.id).order_by(OutboxMessage.id)),
             **{name: action.id for name, action in actions.items()},
+            **{name: media.id for name, media in photos.items()},
         }
     return values
 
@@ -464,6 +488,9 @@ def test_the_table_covers_every_route(app):
             "action",
             "other_action",
             "partner_action",
+            "photo",
+            "other_photo",
+            "partner_photo",
         )
     }
     covered = set()

@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from engage.extensions import db
+from engage.records.section59 import add_warning
 from tests.live import live_user_with_token
 from tests.test_browser.test_capture_accessibility import serious_violations
 from tests.test_browser.test_maps_page import SCREENSHOTS, log_in, post
@@ -23,8 +24,6 @@ ESTON = (-1.131766, 54.561068)
 
 
 def _warnings(live_server):
-    from engage.records.section59 import add_warning
-
     today = date.today()
     with live_server.app.app_context():
         for (outcome, days), (east, north) in zip(

@@ -216,13 +216,13 @@ def test_the_command_imports_a_file_and_refuses_a_wrong_one_with_status_2(db, ru
     good = write(
         tmp_path, ["reference,date,grid_ref,vehicle,outcome", f"{a},2026-05-02,{ESTON_GRID},motorbike,warning"]
     )
-    dry = runner.invoke(args=["section59", "import", "--dry-run", good])
+    dry = runner.invoke(args=["records", "import-section59", "--dry-run", good])
     assert dry.exit_code == 0 and "Dry run" in dry.output and stored([a]) == []
-    done = runner.invoke(args=["section59", "import", good])
+    done = runner.invoke(args=["records", "import-section59", good])
     assert done.exit_code == 0 and "1 warning imported; 0 already" in done.output
     assert [w.created_by for w in stored([a])] == [f"cli:{getpass.getuser()}"]
     bad = write(
         tmp_path, ["reference,date,grid_ref,vehicle,outcome", f"{a}X,2026-05-02,{ESTON_GRID},bus,warning"], "bad.csv"
     )
-    refused = runner.invoke(args=["section59", "import", bad])
+    refused = runner.invoke(args=["records", "import-section59", bad])
     assert refused.exit_code == 2 and "row 2: vehicle: 'bus' is not one of" in refused.output

@@ -142,3 +142,13 @@ def test_bad_export_requests_say_what_is_wrong(staff_client):
     assert bad.status_code == 400 and "is not a date" in bad.get_data(as_text=True)
     demo = staff_client.get("/exports/wards.csv?source=demo")
     assert demo.status_code == 200 and "wards-DEMO.csv" in demo.headers["Content-Disposition"]
+
+
+def test_text_longer_than_an_excel_cell_is_cut_and_says_so():
+    from engage.reports.spreadsheet import CELL_LIMIT, cell_value
+
+    whole = "Bikes on the field. " * 2000  # 40,000 characters, as an Open311 report may be
+    cut = cell_value(whole)
+    assert len(cut) == CELL_LIMIT and cut.startswith(whole[:1000])
+    assert cut.endswith("[cut: the whole text is on the concern's page in engage]")
+    assert cell_value("short") == "short"
