@@ -195,7 +195,7 @@ def latest_for_ward(ward: Ward, *, demo: bool, today: date) -> tuple[Consultatio
                 ConsultationResponse.consultation_id == Consultation.id,
                 ConsultationResponse.ward_id == ward.id,
                 counted(),
-                ConsultationResponse.is_demo.is_(Consultation.is_demo),
+                ConsultationResponse.is_demo.is_(demo),
             ),
         )
         .order_by(Consultation.closes_on.desc(), Consultation.id.desc())
@@ -228,7 +228,7 @@ def with_responses(*, demo: bool, today: date) -> list[Consultation]:
                 sa.exists().where(
                     ConsultationResponse.consultation_id == Consultation.id,
                     counted(),
-                    ConsultationResponse.is_demo.is_(Consultation.is_demo),
+                    ConsultationResponse.is_demo.is_(demo),
                 ),
             )
             .order_by(Consultation.closes_on.desc(), Consultation.id.desc())
