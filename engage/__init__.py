@@ -188,6 +188,7 @@ def register_commands(app):
     from engage.actions.cli import actions_cli
     from engage.concerns.import_cli import import_cli
     from engage.concerns.privacy_cli import purge_command, subject_access_command
+    from engage.consultations.cli import consultations_cli
     from engage.demo.cli import demo_cli
     from engage.geography.cli import designations_cli, wards_cli
     from engage.maps.cli import maps_cli
@@ -211,6 +212,7 @@ def register_commands(app):
         demo_cli,
         import_cli,
         maps_cli,
+        consultations_cli,
     ):
         app.cli.add_command(command)
 
