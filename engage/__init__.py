@@ -136,6 +136,7 @@ def register_blueprints(app):
     from engage.concerns.capture_views import bp as capture_bp
     from engage.concerns.inbox_views import bp as inbox_bp
     from engage.concerns.planning_views import bp as meetings_bp
+    from engage.consultations.import_views import bp as consultation_figures_bp
     from engage.geography.views import bp as wards_bp
     from engage.maps.views import bp as maps_bp
     from engage.minutes.views import bp as minutes_bp
@@ -164,6 +165,7 @@ def register_blueprints(app):
         maps_bp,
         updates_bp,
         minutes_bp,
+        consultation_figures_bp,
         public_bp,
         reports_bp,
         brief_bp,
