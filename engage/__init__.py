@@ -130,7 +130,7 @@ def register_blueprints(app):
     from engage.actions import views as actions_views  # noqa: F401  (routes on the inbox)
     from engage.admin import audit as admin_audit  # noqa: F401  (screens on the admin blueprint)
     from engage.admin.views import bp as admin_bp
-    from engage.api import briefs, capture, document, maps, routes, v1  # noqa: F401  (each adds its routes to the blueprint)
+    from engage.api import briefs, capture, document, map_priorities, maps, routes, v1  # noqa: F401  (each adds its routes to the blueprint)
     from engage.api.blueprint import init_app as init_api
     from engage.concerns import categories_admin, inbox_actions  # noqa: F401  (inbox_actions: routes on the inbox)
     from engage.concerns.capture_views import bp as capture_bp

@@ -234,3 +234,47 @@ def with_responses(*, demo: bool, today: date) -> list[Consultation]:
             .order_by(Consultation.closes_on.desc(), Consultation.id.desc())
         )
     )
+
+
+# The map's classes of a share: fixed fifths, so two maps (two priorities, two
+# consultations) read alike.
+SHARE_CLASSES = (
+    (0.2, "up to 20%"),
+    (0.4, "21% to 40%"),
+    (0.6, "41% to 60%"),
+    (0.8, "61% to 80%"),
+    (1.0, "81% to 100%"),
+)
+
+
+def share_class(share: float) -> int:
+    return next(i for i, (upper, _label) in enumerate(SHARE_CLASSES) if round(share, 4) <= upper)
+
+
+def priority_map(consultation: Consultation, option_id: int, ward_codes: set[str] | None = None) -> dict:
+    """Per ward the responses and the share choosing one priority (None below the
+    threshold), with the classes the map shades them by; `ward_codes` limits the wards
+    (None: every one)."""
+    results = consultation_results(consultation)
+    wards = {}
+    for code, group in results.wards.items():
+        if ward_codes is not None and code not in ward_codes:
+            continue
+        share = group.share_of(option_id)
+        wards[code] = {
+            "responses": group.responses,
+            "share": None if share is None else round(share, 4),
+            "class": None if share is None else share_class(share),
+        }
+    shaded = [w["class"] for w in wards.values() if w["class"] is not None]
+    whole = results.whole.share_of(option_id)
+    return {
+        "threshold": consultation.threshold,
+        "responses": results.whole.responses,
+        "whole_share": None if whole is None else round(whole, 4),
+        "wards": wards,
+        "below_threshold": sorted(code for code, w in wards.items() if w["share"] is None),
+        "classes": [
+            {"upper": upper, "label": label, "wards": shaded.count(i)} for i, (upper, label) in enumerate(SHARE_CLASSES)
+        ],
+    }

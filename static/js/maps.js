@@ -210,7 +210,10 @@
     var overlays = { "Local authority outlines": outlineLayer, "Designations (Strengthen / Support / Sustain)": designationLayer };
     if (heatLayer) { overlays["Heat map of concerns"] = heatLayer; }
     // On a phone the control is a button that opens the list, so it does not cover the map.
-    L.control.layers({ "Concerns by ward": wardShapes }, overlays, { collapsed: narrow }).addTo(map);
+    var control = L.control.layers({ "Concerns by ward": wardShapes }, overlays, { collapsed: narrow }).addTo(map);
+    // Other layers (static/js/maps_priorities.js) join this map and its layer control.
+    holder.engageMap = { map: map, wards: wards, control: control };
+    holder.dispatchEvent(new CustomEvent("engage:map-ready", { detail: holder.engageMap }));
     map.on("moveend", function () { holder.dataset.bounds = map.getBounds().toBBoxString(); });
     zoomToAuthority();
     holder.dataset.wards = String(wards.features.length);

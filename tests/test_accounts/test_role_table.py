@@ -226,6 +226,8 @@ TABLE = [
     ("GET", "/api/v1/wards/{ward}", API_LOGGED_IN),
     ("GET", "/api/v1/wards/{other_ward}", who(401, 200, 404, 200, 200, 200)),
     ("GET", "/api/v1/maps/wards", API_LOGGED_IN),
+    ("GET", "/api/v1/maps/priorities", API_LOGGED_IN),
+    ("GET", "/api/v1/maps/priorities?consultation=nothing-here", who(401, 400, 400, 400, 400, 400)),
     ("GET", "/api/v1/maps/heat", API_LOGGED_IN),
     ("GET", "/api/v1/meetings", API_LOGGED_IN),
     ("POST", "/api/v1/meetings", who(401, 422, 403, 422, 422, 403)),
