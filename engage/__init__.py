@@ -134,6 +134,7 @@ def register_blueprints(app):
         briefs,
         capture,
         document,
+        map_priorities,
         maps,
         recorded,
         routes,
@@ -144,6 +145,7 @@ def register_blueprints(app):
     from engage.concerns.capture_views import bp as capture_bp
     from engage.concerns.inbox_views import bp as inbox_bp
     from engage.concerns.planning_views import bp as meetings_bp
+    from engage.consultations.import_views import bp as consultation_figures_bp
     from engage.geography.views import bp as wards_bp
     from engage.maps.views import bp as maps_bp
     from engage.minutes.views import bp as minutes_bp
@@ -172,6 +174,7 @@ def register_blueprints(app):
         maps_bp,
         updates_bp,
         minutes_bp,
+        consultation_figures_bp,
         public_bp,
         reports_bp,
         brief_bp,
@@ -196,6 +199,7 @@ def register_commands(app):
     from engage.actions.cli import actions_cli
     from engage.concerns.import_cli import import_cli
     from engage.concerns.privacy_cli import purge_command, subject_access_command
+    from engage.consultations.cli import consultations_cli
     from engage.demo.cli import demo_cli
     from engage.geography.cli import designations_cli, wards_cli
     from engage.maps.cli import maps_cli
@@ -221,6 +225,7 @@ def register_commands(app):
         import_cli,
         maps_cli,
         records_cli,
+        consultations_cli,
     ):
         app.cli.add_command(command)
 

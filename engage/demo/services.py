@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from engage.concerns.models import Concern, ConcernRouting, concern_copy
 from engage.demo.activity import clear_demo_activity, load_demo_activity
+from engage.demo.consultation import clear_demo_consultation, load_demo_consultation
 from engage.extensions import db
 from engage.geography.boundaries import current_boundary_set
 from engage.geography.designations import DesignationImportError, import_designations
@@ -340,6 +341,7 @@ STEPS: list[Step] = [
     Step("designations", load_sample_designations, clear_sample_designations),
     _activity_step(),
     Step("police.uk months", load_demo_months, clear_demo_months),
+    Step("consultation", load_demo_consultation, clear_demo_consultation),
 ]
 
 
