@@ -134,6 +134,7 @@ def register_blueprints(app):
         briefs,
         capture,
         document,
+        map_priorities,
         maps,
         recorded,
         routes,
@@ -144,6 +145,7 @@ def register_blueprints(app):
     from engage.concerns.capture_views import bp as capture_bp
     from engage.concerns.inbox_views import bp as inbox_bp
     from engage.concerns.planning_views import bp as meetings_bp
+    from engage.consultations.import_views import bp as consultation_figures_bp
     from engage.geography.views import bp as wards_bp
     from engage.maps.offroad_views import bp as offroad_bp
     from engage.maps.views import bp as maps_bp
@@ -176,6 +178,7 @@ def register_blueprints(app):
         section59_bp,
         updates_bp,
         minutes_bp,
+        consultation_figures_bp,
         public_bp,
         reports_bp,
         brief_bp,
@@ -200,6 +203,7 @@ def register_commands(app):
     from engage.actions.cli import actions_cli
     from engage.concerns.import_cli import import_cli
     from engage.concerns.privacy_cli import purge_command, subject_access_command
+    from engage.consultations.cli import consultations_cli
     from engage.demo.cli import demo_cli
     from engage.geography.cli import designations_cli, wards_cli
     from engage.maps.cli import maps_cli
@@ -226,6 +230,7 @@ def register_commands(app):
         import_cli,
         maps_cli,
         records_cli,
+        consultations_cli,
     ):
         app.cli.add_command(command)
     records_cli.add_command(import_section59_command)  # flask records import-section59

@@ -15,6 +15,9 @@ page and map filters through here, so what someone sees cannot differ between sc
 - the office's own partnership and scrutiny meetings (agenda, attendance, minutes, the
   actions agreed there: engage/minutes/): staff and admin only, who run them
   (`runs_office_meetings`); officers and inspectors neither see nor edit them there.
+- a priorities consultation's import and full results (engage/consultations/): staff and
+  admin, who run it (`runs_consultations`); its figures per ward (withheld below its
+  threshold, never a respondent's words) show to whoever may open the ward's page or brief.
 Someone with several roles or teams sees the union.
 
 A partner's coverage still names the wards whose pages it may open (`may_open_ward`);
@@ -156,6 +159,12 @@ class Scope:
     @property
     def keeps_section59(self) -> bool:
         """Whether the user may add warnings to the register or import them: the office."""
+        return self.sees_everything
+
+    @property
+    def runs_consultations(self) -> bool:
+        """Whether the user may import a consultation's responses and read its full
+        results (every ward, authority and designation, by channel): staff and admin."""
         return self.sees_everything
 
     def leads(self, concern) -> bool:

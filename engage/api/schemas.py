@@ -508,6 +508,50 @@ class MapWards(Schema):
     note = _maybe(fields.String)
 
 
+class PriorityOption(Schema):
+    id = fields.Integer(required=True)
+    label = _str()
+
+
+class MapConsultation(Schema):
+    slug = _str()
+    title = _str()
+    opens_on = fields.Date(required=True)
+    closes_on = fields.Date(required=True)
+    threshold = fields.Integer(required=True, metadata={"minimum": 1})
+    priorities = fields.List(fields.Nested(PriorityOption), required=True)
+
+
+class WardPriority(Schema):
+    responses = fields.Integer(required=True, metadata={"minimum": 1})
+    share = _maybe(fields.Float, metadata={"description": "0 to 1; null below the consultation's threshold."})
+    # "class" is a Python keyword: the field keeps its JSON name through data_key.
+    class_ = _maybe(fields.Integer, data_key="class", metadata={"description": "Index into `classes`."})
+
+
+class PriorityClass(Schema):
+    upper = fields.Float(required=True)
+    label = _str(metadata={"example": "21% to 40%"})
+    wards = fields.Integer(required=True, metadata={"minimum": 0})
+
+
+class MapPriorities(Schema):
+    demo = fields.Boolean(required=True)
+    consultations = fields.List(
+        fields.Nested(MapConsultation), required=True, metadata={"description": "Those with responses, latest first."}
+    )
+    consultation = _maybe(fields.String, metadata={"description": "The one shown (its slug); null when none."})
+    priority = fields.Nested(PriorityOption, required=True, allow_none=True)
+    threshold = _maybe(fields.Integer)
+    responses = fields.Integer(required=True, metadata={"minimum": 0})
+    whole_share = _maybe(fields.Float)
+    wards = fields.Dict(keys=fields.String(), values=fields.Nested(WardPriority), required=True)
+    below_threshold = fields.List(
+        fields.String(), required=True, metadata={"description": "Wards with responses but too few to give shares."}
+    )
+    classes = fields.List(fields.Nested(PriorityClass), required=True)
+
+
 class MapHeat(Schema):
     filters = fields.Nested(MapFilters, required=True)
     demo = fields.Boolean(required=True)
@@ -602,6 +646,12 @@ class ConcernsQuery(Schema):
 class MapWardsQuery(MapFilters):
     measure = fields.String(metadata={"enum": list(MEASURES)})
     breaks = fields.String(metadata={"enum": list(BREAK_METHODS)})
+
+
+class MapPrioritiesQuery(Schema):
+    consultation = fields.String(metadata={"description": "A consultation's slug; default: the latest with responses."})
+    priority = fields.Integer(metadata={"description": "One of its priorities' ids; default: the most chosen."})
+    source = fields.String(metadata={"enum": ["real", "demo"]})
 
 
 class MapHeatQuery(MapFilters):

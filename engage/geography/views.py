@@ -4,12 +4,14 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from engage.accounts.policy import scope_for
+from engage.consultations.results import latest_for_ward
 from engage.demo.source import source_from
 from engage.geography.boundaries import boundary_set_for, find_ward
 from engage.geography.locating import locator_for
 from engage.geography.register import feature, register_by_authority, register_entries
 from engage.geography.ward_names import ward_options
 from engage.maps.drilldown import ward_drilldown
+from engage.platform.dates import office_day
 from engage.records.ward_recorded import recorded_in_ward
 
 bp = Blueprint("wards", __name__)
@@ -68,6 +70,7 @@ def detail(code):
         history=list(reversed(ward.designations)),
         map_data=map_data,
         is_current=boundary_set.is_current,
+        priorities=latest_for_ward(ward, demo=source.is_demo, today=office_day()) if drilldown else None,
     ), (400 if source and source.error else 200)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from engage.actions.figures import ActionFigures, action_figures
+from engage.consultations.results import closed_between, consultation_results
 from engage.platform.text import printable, text_problem
 from engage.reports import aggregation as agg
 from engage.reports.aggregation import Period
@@ -45,6 +46,8 @@ class PanelReport:
     map_png: bytes | None = None
     # Concerns reported back at meetings in the period, and how residents judged them.
     reported_back: agg.Judged | None = None
+    # The priorities consultations that closed in the period, with their results.
+    consultations: list = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
 
     @property
@@ -106,6 +109,9 @@ def build_panel_report(
 
         report.map_png = choropleth_png(period, source)
     report.reported_back = agg.reported_back(period, source)
+    report.consultations = [
+        consultation_results(c) for c in closed_between(period.start, period.end, demo=source == "demo")
+    ]
     report.sections = build_sections(report, narrative)
     return report
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from engage.consultations.models import RESPONSE_CHANNELS
 from engage.platform.english import count, day_month, days, has_have, number, period_phrase
 
 # How a meeting of each kind reads after "the PCC attended".
@@ -279,6 +280,57 @@ def reported_back(r) -> list[Paragraph]:
     return [Paragraph("reported_back", text)]
 
 
+def _top(group, n=3) -> str:
+    return _and([f"{p.label.lower()} ({p.percent}%)" for p in group.top(n)])
+
+
+def consultation(c) -> list:
+    """A priorities consultation that closed in the period (engage/consultations/results.py):
+    responses in all and by channel, the top priorities countywide and by authority, and
+    the wards with too few responses to give shares."""
+    k = c.consultation
+    w = c.whole
+    channels = _and([f"{n:,} {RESPONSE_CHANNELS[ch].lower()}" for ch, n in c.channels.items()])
+    text = (
+        f"The PCC's consultation “{k.title}” asked residents “{k.question}” from {day_month(k.opens_on)} to "
+        f"{day_month(k.closes_on)} {k.closes_on.year}. It drew {count(w.responses, 'response', words=False)}"
+        + (f" ({channels})" if channels else "")
+        + ", each choosing up to "
+        + f"{k.max_choices} priorities."
+    )
+    if w.enough:
+        text += f" Across Cleveland the priorities chosen most were {_top(w)}."
+    else:
+        text += f" That is too few to give shares (they are given from {k.threshold} responses)."
+    blocks = [
+        Paragraph(f"consultation:{k.slug}", text),
+        Table(
+            ["Priority", "Residents choosing it", "Share of responses"],
+            [(p.label, p.count, f"{p.percent}%") for p in w.priorities],
+            numeric=(1, 2),
+            empty=w.too_few.capitalize() + ".",
+        ),
+        Paragraph(f"consultation_authorities:{k.slug}", "The top priorities in each local authority:"),
+        Table(
+            ["Local authority", "Responses", "Top priorities (share of responses)"],
+            [(a.name, a.responses, _top(a) if a.enough else a.too_few.capitalize()) for a in c.authorities.values()],
+            numeric=(1,),
+            empty="No responses gave a ward.",
+        ),
+    ]
+    few = c.below_threshold
+    blocks.append(
+        Paragraph(
+            f"consultation_few:{k.slug}",
+            f"In {count(len(few), 'ward', words=False)} fewer than {k.threshold} residents responded, too few to "
+            f"give shares: {_and([g.name for g in few])}."
+            if few
+            else f"Every ward that responded gave at least {k.threshold} responses.",
+        )
+    )
+    return blocks
+
+
 def other_meeting_text(m) -> str:
     who = "the PCC" if m.pcc_attended else "OPCC staff"
     place = _meeting_place(m)
@@ -313,8 +365,14 @@ def build_sections(r, wording: dict | None = None) -> list[Section]:
         Section(1, "Purpose of Report", purpose(r)),
         Section(2, "Background", background(r)),
         Section(3, "Your Force Your Voice", your_force_your_voice(r) + reported_back(r)),
-        Section(4, "Other Meetings", other_meetings(r)),
-        Section(5, "Future Engagement / Meetings", future(r)),
+    ]
+    # Only when a consultation closed in the period: the sections after it move down one.
+    consultations = getattr(r, "consultations", None) or []
+    if consultations:
+        sections.append(Section(4, "Priorities consultation", [b for c in consultations for b in consultation(c)]))
+    sections += [
+        Section(len(sections) + 1, "Other Meetings", other_meetings(r)),
+        Section(len(sections) + 2, "Future Engagement / Meetings", future(r)),
     ]
     for section in sections:
         for i, p in enumerate(section.paragraphs, start=1):

@@ -24,6 +24,7 @@ from engage.concerns.link_columns import link_columns
 from engage.concerns.models import REPORT_BACK_VIEWS, Category, Concern, Meeting
 from engage.concerns.reporting_back import Judged, judged, marks_for
 from engage.concerns.workflow import LABELS, OPEN_STATUSES
+from engage.consultations.results import latest_for_ward
 from engage.extensions import db
 from engage.geography.boundaries import current_boundary_set, find_ward
 from engage.geography.models import Ward
@@ -126,6 +127,44 @@ class Themes:
         return percent(n, total)
 
 
+@dataclass(frozen=True)
+class BriefPriorities:
+    """What the ward's residents told the latest consultation with answers from it."""
+
+    title: str
+    opens_on: date
+    closes_on: date
+    responses: int
+    threshold: int
+    top: list  # (label, percent), highest first; empty below the threshold
+
+    @property
+    def sentence(self) -> str:
+        when = f"{self.title}, {plain_date(self.opens_on)} to {plain_date(self.closes_on)}"
+        if not self.top:
+            return (
+                f"{when}: too few responses ({self.responses}) from the ward to give shares "
+                f"(they are given from {self.threshold})."
+            )
+        chosen = "; ".join(f"{label} {share}%" for label, share in self.top)
+        return f"{when}: {self.responses} responses from the ward. Its top priorities: {chosen}."
+
+
+def _priorities(ward: Ward, today: date, demo: bool) -> BriefPriorities | None:
+    found = latest_for_ward(ward, demo=demo, today=today)
+    if found is None:
+        return None
+    consultation, group = found
+    return BriefPriorities(
+        consultation.title,
+        consultation.opens_on,
+        consultation.closes_on,
+        group.responses,
+        group.threshold,
+        [(p.label, p.percent) for p in group.top(3)],
+    )
+
+
 @dataclass
 class Capped:
     """A list cut to what fits on the page, with how many were left out."""
@@ -164,6 +203,8 @@ class WardBrief:
     reported_back: Judged = field(default_factory=Judged)
     # What police.uk recorded in the ward, the last months imported (engage/records/ward_recorded.py).
     recorded: WardRecorded | None = None
+    # The latest priorities consultation with answers from the ward (engage/consultations/).
+    priorities: BriefPriorities | None = None
 
     @property
     def is_demo(self) -> bool:
@@ -377,6 +418,7 @@ def build_ward_brief(ward: Ward, today: date, scope: Scope, source: str = "real"
         actions=ward_actions(ward_ids, scope, today, demo, limit=ACTIONS_SHOWN),
         reported_back=reported_back,
         recorded=recorded_in_ward(ward, scope, source),
+        priorities=_priorities(ward, today, demo),
     )
 
 

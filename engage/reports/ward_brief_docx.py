@@ -209,6 +209,8 @@ def build_docx(b) -> Document:
             )
     else:
         _note(doc, "No concerns were raised in the ward in the last 12 months.", True)
+    _heading(doc, "What residents told the consultation", level=3)
+    _note(doc, b.priorities.sentence if b.priorities else "No consultation has answers from this ward yet.")
     _recorded(doc, b.recorded)
 
     _heading(doc, '5. "You said, we did" last published')

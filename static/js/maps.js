@@ -211,8 +211,10 @@
     if (heatLayer) { overlays["Heat map of concerns"] = heatLayer; }
     // On a phone the control is a button that opens the list, so it does not cover the map.
     var control = L.control.layers({ "Concerns by ward": wardShapes }, overlays, { collapsed: narrow }).addTo(map);
-    // Other layers (static/js/maps_*.js) add themselves to the control from here.
-    document.dispatchEvent(new CustomEvent("engage:map-ready", { detail: { map: map, control: control, wards: wards } }));
+    // Other layers (static/js/maps_*.js) join this map and its layer control: they read
+    // holder.engageMap if they load late, or hear the event (it bubbles to the document).
+    holder.engageMap = { map: map, wards: wards, control: control };
+    holder.dispatchEvent(new CustomEvent("engage:map-ready", { bubbles: true, detail: holder.engageMap }));
     map.on("moveend", function () { holder.dataset.bounds = map.getBounds().toBBoxString(); });
     zoomToAuthority();
     holder.dataset.wards = String(wards.features.length);

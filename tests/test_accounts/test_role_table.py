@@ -193,6 +193,12 @@ TABLE = [
     ("GET", "/minutes/{meeting}/minutes.docx", who(302, 403, 403, 404, 404, 403)),
     ("GET", "/minutes/{office_meeting}/import", STAFF),
     ("POST", "/minutes/{office_meeting}/import", who(302, 403, 403, 400, 400, 403)),  # no file
+    # A consultation's survey import and results (issue #22): staff and admin, who run it
+    ("GET", "/consultations/{consultation}/import", STAFF),
+    ("POST", "/consultations/{consultation}/import", who(302, 403, 403, 400, 400, 403)),  # no file
+    ("POST", "/consultations/{consultation}/import/columns", who(302, 403, 403, 400, 400, 403)),  # no file held
+    ("GET", "/consultations/{consultation}/results", STAFF),
+    ("GET", "/consultations/nothing-here/results", who(302, 403, 403, 404, 404, 403)),
     # Admin
     ("GET", "/admin/", who(302, 403, 403, 403, 302, 403)),  # to the users list
     ("GET", "/admin/audit", ADMIN),
@@ -243,6 +249,8 @@ TABLE = [
     ("GET", "/api/v1/wards/{ward}", API_LOGGED_IN),
     ("GET", "/api/v1/wards/{other_ward}", who(401, 200, 404, 200, 200, 200)),
     ("GET", "/api/v1/maps/wards", API_LOGGED_IN),
+    ("GET", "/api/v1/maps/priorities", API_LOGGED_IN),
+    ("GET", "/api/v1/maps/priorities?consultation=nothing-here", who(401, 400, 400, 400, 400, 400)),
     ("GET", "/api/v1/maps/heat", API_LOGGED_IN),
     ("GET", "/api/v1/maps/recorded", API_LOGGED_IN),
     ("GET", "/api/v1/meetings", API_LOGGED_IN),
@@ -311,6 +319,7 @@ def world(app, users, team, partner_team):
     from engage.actions.services import create_action
     from engage.concerns.capture import raise_concern, record_meeting
     from engage.concerns.models import Category
+    from engage.consultations.services import create_consultation
     from engage.geography.boundaries import current_boundary_set
     from engage.geography.models import Ward
     from engage.minutes.services import add_item, add_item_action, create_meeting
@@ -397,6 +406,14 @@ def world(app, users, team, partner_team):
             media = ConcernMedia(concern_id=c.id, kind="photo", data=b"\xff\xd8 a photo", content_type="image/jpeg")
             db.session.add(media)
             photos[name] = media
+        consultation = create_consultation(
+            title="Role table priorities",
+            opens_on=TODAY,
+            closes_on=TODAY + timedelta(days=30),
+            options=["Speeding", "Drugs"],
+            today=TODAY,
+            actor="test",
+        )
         db.session.commit()
         assert concern.lead_team_id == team.id and other_concern.lead_team_id == other_team.id
         assert partner_concern.lead_team_id == other_team.id and partner_concern.copied_teams == [partner_team]
@@ -417,6 +434,7 @@ def world(app, users, team, partner_team):
             "office_meeting": office_meeting.id,
             "agenda_item": agenda_item.id,
             "minuted_action": minuted_action.id,
+            "consultation": consultation.slug,
             "message": db.session.scalar(sa.select(OutboxMessage.id).order_by(OutboxMessage.id)),
             **{name: action.id for name, action in actions.items()},
             **{name: media.id for name, media in photos.items()},
@@ -484,6 +502,7 @@ def test_the_table_covers_every_route(app):
             "office_meeting",
             "agenda_item",
             "minuted_action",
+            "consultation",
             "message",
             "action",
             "other_action",

@@ -65,3 +65,21 @@ def test_real_concerns_routed_to_sample_teams_go_to_triage_on_clear(app_ctx, db)
         r.reason for r in db.session.scalars(sa.select(ConcernRouting).where(ConcernRouting.concern_id == real.id))
     ]
     assert reasons[-1] == "sample teams removed by demo clear"
+
+
+def test_a_closed_demo_consultation_with_some_wards_below_its_threshold(db):
+    from engage.consultations.models import Consultation, ConsultationResponse
+    from engage.consultations.results import consultation_results
+    from engage.demo.consultation import clear_demo_consultation, load_demo_consultation
+    from tests.conftest import TODAY
+
+    load_demo_consultation()
+    assert load_demo_consultation() == ["Demo consultation: already there."]
+    consultation = db.session.scalar(sa.select(Consultation).where(Consultation.is_demo))
+    assert consultation.closes_on < TODAY
+    results = consultation_results(consultation)
+    assert len(results.wards) >= 70 and 0 < len(results.below_threshold) < 40
+    assert results.whole.enough and len(results.channels) == 4
+    assert not db.session.scalar(sa.select(sa.func.count()).where(~ConsultationResponse.is_demo))
+    assert clear_demo_consultation() == ["Demo consultations: 1 removed."]
+    assert not db.session.scalar(sa.select(sa.func.count()).select_from(ConsultationResponse))
