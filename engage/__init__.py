@@ -147,11 +147,13 @@ def register_blueprints(app):
     from engage.concerns.planning_views import bp as meetings_bp
     from engage.consultations.import_views import bp as consultation_figures_bp
     from engage.geography.views import bp as wards_bp
+    from engage.maps.offroad_views import bp as offroad_bp
     from engage.maps.views import bp as maps_bp
     from engage.minutes.views import bp as minutes_bp
     from engage.notify import admin as notify_admin  # noqa: F401
     from engage.open311.views import bp as open311_bp
     from engage.platform.vendor import bp as vendor_bp
+    from engage.records.section59_views import bp as section59_bp
     from engage.reports import (  # noqa: F401  (screens on the admin blueprint)
         office_admin,
         panel_views,  # noqa: F401  (the Panel report's pages, on the reports blueprint)
@@ -172,6 +174,8 @@ def register_blueprints(app):
         inbox_bp,
         meetings_bp,
         maps_bp,
+        offroad_bp,
+        section59_bp,
         updates_bp,
         minutes_bp,
         consultation_figures_bp,
@@ -205,6 +209,7 @@ def register_commands(app):
     from engage.maps.cli import maps_cli
     from engage.notify.cli import outbox_cli
     from engage.records.cli import records_cli
+    from engage.records.section59_cli import import_section59_command
     from engage.reports.cli import report_cli
     from engage.teams.cli import teams_cli
     from engage.teams.rules_cli import routing_cli
@@ -228,6 +233,7 @@ def register_commands(app):
         consultations_cli,
     ):
         app.cli.add_command(command)
+    records_cli.add_command(import_section59_command)  # flask records import-section59
 
 
 # Every domain's models, loaded with the package: relationships name their targets by

@@ -30,6 +30,20 @@ Actions (engage/actions/, docs/actions.md), `filter_actions` and `may_change_act
 - an action from a partnership meeting's agenda item: staff and admin, and its owner;
 - the owner of any action (the person, or a member of the owning team) sees and
   changes it, wherever it came from.
+
+The Section 59 register and the off-road vehicles view (docs/section59.md):
+- the register, references and all (`reads_section59`, `filter_section59`): staff and
+  admin, everything, and they alone add to it and import it (`keeps_section59`);
+  inspectors of an INT, the warnings in the wards their INTs cover (all, for one
+  covering all of Cleveland): police records, for the police teams of those wards. Not
+  a partner agency's team, not an officer, and an entry outside every ward only staff;
+- the off-road view (`OFFROAD_ROLES`): inspectors of either kind, staff and admin, who
+  plan patrols or run the office; its concerns are `filter_concerns`' as on every page,
+  its Section 59 points the register's (`filter_section59`). Its monthly counts of
+  warnings and seizures cover the wards in the user's area (`filter_wards`): a partner
+  agency working with Operation Endurance sees how many per ward and month, never
+  where, when or which. Officers neither: they read a ward's off-road concerns in its
+  brief, and nothing of the register.
 """
 
 from __future__ import annotations
@@ -45,6 +59,7 @@ from engage.concerns.models import Concern, Meeting, concern_copy, meeting_ward
 from engage.extensions import db
 from engage.geography.models import Ward
 from engage.minutes.models import OFFICE_MEETING_KINDS
+from engage.records.models import Section59Warning
 from engage.teams.coverage import wards_covered_by
 
 
@@ -133,6 +148,17 @@ class Scope:
         meetings (their agenda, attendance, minutes, actions and Word files): staff and
         admin, who run them. An inspector whose team owns one of their actions follows
         it through the actions' own pages, not the minutes (docs/minutes.md)."""
+        return self.sees_everything
+
+    @property
+    def reads_section59(self) -> bool:
+        """Whether the Section 59 register is the user's to open: staff and admin, and
+        inspectors of an INT (for their wards: `filter_section59`)."""
+        return self.sees_everything or bool(self.area_team_ids)
+
+    @property
+    def keeps_section59(self) -> bool:
+        """Whether the user may add warnings to the register or import them: the office."""
         return self.sees_everything
 
     @property
@@ -235,6 +261,23 @@ def filter_meetings(scope: Scope, stmt):
             )
         )
     return stmt.where(sa.or_(*conditions)) if conditions else stmt.where(sa.false())
+
+
+# Who may open the off-road vehicles view; what it then shows is the filters' below.
+OFFROAD_ROLES = ("inspector", "staff", "admin")
+
+
+def filter_section59(scope: Scope, stmt):
+    """Section 59 warnings whose place, date and reference this user may see (a
+    statement over Section59Warning): every one for staff and admin, those in their
+    INTs' wards for an inspector of an INT, none for anyone else."""
+    if scope.sees_everything:
+        return stmt
+    if scope.reads_all_wards and scope.area_team_ids:
+        return stmt.where(Section59Warning.ward_id.isnot(None))
+    if scope.area_team_ids:
+        return stmt.where(Section59Warning.ward_id.in_(scope.concern_ward_ids()))
+    return stmt.where(sa.false())
 
 
 def _owns(scope: Scope):

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from engage.concerns.models import Concern, ConcernRouting, concern_copy
 from engage.demo.activity import clear_demo_activity, load_demo_activity
 from engage.demo.consultation import clear_demo_consultation, load_demo_consultation
+from engage.demo.section59 import clear_demo_section59, load_demo_section59
 from engage.extensions import db
 from engage.geography.boundaries import current_boundary_set
 from engage.geography.designations import DesignationImportError, import_designations
@@ -342,6 +343,7 @@ STEPS: list[Step] = [
     _activity_step(),
     Step("police.uk months", load_demo_months, clear_demo_months),
     Step("consultation", load_demo_consultation, clear_demo_consultation),
+    Step("section 59", load_demo_section59, clear_demo_section59),
 ]
 
 

@@ -12,7 +12,9 @@ from engage.platform.audit import cli_actor, current_actor
 from engage.records.demo import clear_demo_months, load_demo_months
 from engage.records.policeuk import HOME_FORCE, PoliceUkFileRefused, import_policeuk_files, read_policeuk_files
 
-records_cli = AppGroup("records", help="What was recorded: police.uk crime and ASB counts per ward.")
+records_cli = AppGroup(
+    "records", help="What was recorded: police.uk crime and ASB counts per ward, and the Section 59 register."
+)
 
 
 @records_cli.command("import-policeuk")

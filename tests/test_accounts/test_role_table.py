@@ -83,6 +83,18 @@ TABLE = [
     ("POST", "/meetings/{meeting}/cancel", who(302, 302, 403, 302, 302, 403)),  # held: refused, said on the page
     ("POST", "/meetings/nothing/cancel", who(302, 404, 403, 404, 404, 403)),
     ("GET", "/maps", LOGGED_IN),
+    # The Section 59 register (issue #22): staff and admin keep it; an INT's inspector reads
+    # it for their wards; not a partner agency, not an officer (docs/section59.md)
+    ("GET", "/section59", who(302, 403, 200, 200, 200, 403)),
+    ("GET", "/section59?vehicle=bus", who(302, 403, 400, 400, 400, 403)),
+    ("GET", "/section59/new", STAFF),
+    ("POST", "/section59/new", who(302, 403, 403, 422, 422, 403)),  # the empty form, refused field by field
+    ("GET", "/section59/import", STAFF),
+    ("POST", "/section59/import", who(302, 403, 403, 400, 400, 403)),  # no file
+    # The off-road vehicles view: inspectors of either kind, staff and admin
+    ("GET", "/maps/off-road", INBOX),
+    ("GET", "/maps/off-road?ward={ward}&from=2026-01-01", INBOX),
+    ("GET", "/maps/off-road?from=later", who(302, 403, 400, 400, 400, 400)),
     # A map to take away (issue #24): as /maps; another team's ward is the inspector's 404, a bad filter a 400
     ("GET", "/maps/download", LOGGED_IN),
     ("GET", "/maps/download?ward={ward}&texts=1", LOGGED_IN),
