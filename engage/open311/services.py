@@ -363,7 +363,7 @@ def submit_request(form, user, files=None) -> Submitted:
         raise Open311Error(404, f"service_code '{code}' was not found")
     description = (form.get("description") or "").strip()
     if problem := text_problem(description):
-        raise Open311Error(400, f"description {problem}")
+        raise Open311Error(400, f"description: {problem}")
     media = media_sent(form, files)
     data = {"id": str(uuid.uuid4()), "category": code, "raised_at": utcnow().isoformat()}
     data.update(_location(form))

@@ -297,7 +297,7 @@ def test_post_with_a_bad_api_key_is_403(app, client, db, fmt):
         ({"service_code": "drugs"}, 400, "a location was not provided"),
         ({"service_code": "drugs", "lat": "54.57"}, 400, "lat and long must be sent together"),
         ({"service_code": "drugs", "lat": "north", "long": "-1.2"}, 400, "lat"),
-        ({"service_code": "drugs", "address_string": "Central", "description": "a\x0cb"}, 400, "description must not"),
+        ({"service_code": "drugs", "address_string": "Central", "description": "a\x0cb"}, 400, "description: must not"),
     ],
 )
 def test_post_errors(client, db, officer_token, form, status, says):

@@ -404,7 +404,7 @@ def test_a_copied_team_reads_the_comment_but_not_its_photos(app, client, db, off
         ({"update_id": ""}, 400, "update_id was not provided"),
         ({"updated_datetime": "12/03/2026"}, 400, "updated_datetime '12/03/2026' is not a W3C date"),
         ({"description": "", "media_url": ""}, 400, "description was not provided"),
-        ({"description": "Broken\x0bline"}, 400, "description must not contain"),
+        ({"description": "Broken\x0bline"}, 400, "description: must not contain"),
         ({"status": "<open>"}, 400, "status must be a word"),
     ],
 )
