@@ -146,6 +146,9 @@ def register_blueprints(app):
     from engage.concerns.inbox_views import bp as inbox_bp
     from engage.concerns.planning_views import bp as meetings_bp
     from engage.consultations.import_views import bp as consultation_figures_bp
+    from engage.consultations import admin as consultations_admin  # noqa: F401  (the privacy notice, on the admin blueprint)
+    from engage.consultations.public_views import bp as consult_bp
+    from engage.consultations.views import bp as consultations_bp
     from engage.geography.views import bp as wards_bp
     from engage.maps.views import bp as maps_bp
     from engage.minutes.views import bp as minutes_bp
@@ -175,6 +178,8 @@ def register_blueprints(app):
         updates_bp,
         minutes_bp,
         consultation_figures_bp,
+        consultations_bp,
+        consult_bp,
         public_bp,
         reports_bp,
         brief_bp,
