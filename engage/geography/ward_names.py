@@ -268,7 +268,7 @@ MAX_FOUND = 30
 
 def search_wards(text, boundary_set: BoundarySet | None = None) -> list[Ward]:
     """The wards a place or ward name may mean, best first: the wards whose names hold
-    it ("germain", "marton"), those spelt closest ("linthorp"), then every ward of an
+    it ("germain", "marton"), else those spelt closest ("linthorp"), then every ward of an
     authority it names ("stockton"); a ward's code finds that ward. At most MAX_FOUND;
     none for nothing typed."""
     wanted = normalise_ward_name(text or "")
@@ -279,7 +279,8 @@ def search_wards(text, boundary_set: BoundarySet | None = None) -> list[Ward]:
         return [w for w in register.wards if w.code == wanted.upper()]
     names = list(register.by_name)
     holding = sorted((n for n in names if wanted in n), key=lambda n: (not n.startswith(wanted), n))
-    close = difflib.get_close_matches(wanted, names, n=MAX_SUGGESTIONS, cutoff=0.6)
-    found = [w for name in dict.fromkeys(holding + close) for w in register.by_name[name]]
+    # Spelt closest only when no name holds it: "marton" is not also Seaton and Hart.
+    close = [] if holding else difflib.get_close_matches(wanted, names, n=MAX_SUGGESTIONS, cutoff=0.6)
+    found = [w for name in holding + close for w in register.by_name[name]]
     found += [w for w in register.wards if wanted in normalise_ward_name(w.local_authority.name)]
     return list({w.id: w for w in found}.values())[:MAX_FOUND]
