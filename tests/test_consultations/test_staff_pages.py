@@ -5,6 +5,7 @@ response (kept, struck through with its reason, audited, left out of the counts)
 
 from __future__ import annotations
 
+import html
 import random
 import re
 import string
@@ -26,7 +27,7 @@ def _tag() -> str:
 
 
 def _text(response) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)).split())
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))).split())
 
 
 @pytest.fixture
