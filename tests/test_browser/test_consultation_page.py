@@ -59,6 +59,8 @@ def _phone(browser, live_server, **options):
 
 
 def _fits(page):
+    # The text a step waits for is there before the page's style sheets have all loaded.
+    page.wait_for_load_state("load")
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
     assert serious_violations(page) == []
 
