@@ -145,8 +145,8 @@ def register_blueprints(app):
     from engage.concerns.capture_views import bp as capture_bp
     from engage.concerns.inbox_views import bp as inbox_bp
     from engage.concerns.planning_views import bp as meetings_bp
-    from engage.consultations.import_views import bp as consultation_figures_bp
     from engage.consultations import admin as consultations_admin  # noqa: F401  (the privacy notice, on the admin blueprint)
+    from engage.consultations.import_views import bp as consultation_figures_bp
     from engage.consultations.public_views import bp as consult_bp
     from engage.consultations.views import bp as consultations_bp
     from engage.geography.views import bp as wards_bp

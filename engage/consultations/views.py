@@ -14,13 +14,13 @@ from engage.accounts.policy import scope_for
 from engage.concerns.inbox_forms import parse_day
 from engage.consultations import forms, listing, services
 from engage.consultations.models import RESPONSE_CHANNELS, Consultation
-from engage.consultations.public import privacy_notice
+from engage.consultations.public import consultation_by_slug, privacy_notice
 from engage.demo.source import source_from
 from engage.extensions import db
 from engage.geography.ward_names import resolve_ward
 from engage.platform.dates import office_day
 from engage.platform.forms import Form
-from engage.platform.parameters import DATABASE_MAX_INTEGER, whole_number
+from engage.platform.parameters import whole_number
 
 bp = Blueprint("consultations", __name__, url_prefix="/consultations")
 
@@ -38,12 +38,11 @@ def office_only():
     return None
 
 
-def _consultation_or_404(raw) -> Consultation:
-    consultation = None
-    if str(raw).isdigit() and int(raw) <= DATABASE_MAX_INTEGER:
-        consultation = db.session.get(Consultation, int(raw))
+def _consultation_or_404(slug) -> Consultation:
+    # By its public address's slug, as the import and results pages (import_views.py) are.
+    consultation = consultation_by_slug(slug)
     if consultation is None:
-        abort(404, f"There is no consultation {str(raw)[:20]}.")
+        abort(404, f"There is no consultation “{slug[:80]}”.")
     return consultation
 
 
@@ -127,13 +126,13 @@ def create():
             _refused(form, exc)
         else:
             flash(f"Created “{consultation.title}”. Its public page takes answers from the day it opens.", "info")
-            return redirect(url_for("consultations.detail", consultation_id=consultation.id))
+            return redirect(url_for("consultations.detail", slug=consultation.slug))
     return _form_page(form, status=422)
 
 
-@bp.route("/<consultation_id>/edit", methods=["GET", "POST"])
-def edit(consultation_id):
-    consultation = _consultation_or_404(consultation_id)
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+def edit(slug):
+    consultation = _consultation_or_404(slug)
     if request.method == "GET":
         form = forms.ConsultationForm(
             data={
@@ -160,7 +159,7 @@ def edit(consultation_id):
             _refused(form, exc)
         else:
             flash(f"Saved “{consultation.title}”.", "info")
-            return redirect(url_for("consultations.detail", consultation_id=consultation.id))
+            return redirect(url_for("consultations.detail", slug=consultation.slug))
     return _form_page(form, db.session.get(Consultation, consultation.id), status=422)
 
 
@@ -191,14 +190,14 @@ def _page(consultation, key_form=None, void_problem=None, status=200):
     ), status
 
 
-@bp.route("/<consultation_id>")
-def detail(consultation_id):
-    return _page(_consultation_or_404(consultation_id))
+@bp.route("/<slug>")
+def detail(slug):
+    return _page(_consultation_or_404(slug))
 
 
-@bp.route("/<consultation_id>/responses", methods=["POST"])
-def key_response(consultation_id):
-    consultation = _consultation_or_404(consultation_id)
+@bp.route("/<slug>/responses", methods=["POST"])
+def key_response(slug):
+    consultation = _consultation_or_404(slug)
     form = forms.response_form(consultation, keyed=True, formdata=request.form)
     form.ward_problem = ""
     valid = form.validate()
@@ -232,19 +231,19 @@ def key_response(consultation_id):
             keyed[str(consultation.id)] = n = int(keyed.get(str(consultation.id), 0)) + 1
             session[KEYED] = keyed
             flash(f"Saved: response {n} of this session. The form is ready for the next one.", "info")
-            return redirect(url_for("consultations.detail", consultation_id=consultation.id) + "#key")
+            return redirect(url_for("consultations.detail", slug=consultation.slug) + "#key")
     return _page(db.session.get(Consultation, consultation.id), key_form=form, status=422)
 
 
-@bp.route("/<consultation_id>/responses/<response_id>/void", methods=["POST"])
-def void(consultation_id, response_id):
-    consultation = _consultation_or_404(consultation_id)
+@bp.route("/<slug>/responses/<response_id>/void", methods=["POST"])
+def void(slug, response_id):
+    consultation = _consultation_or_404(slug)
     response = listing.response_of(consultation, response_id)
     if response is None:
         abort(404, "That response is not one of this consultation's.")
     if not VoidForm().validate():
         flash("The form had expired: nothing was voided. Try again.", "error")
-        return redirect(url_for("consultations.detail", consultation_id=consultation.id))
+        return redirect(url_for("consultations.detail", slug=consultation.slug))
     try:
         services.void_response(response, reason=request.form.get("reason", ""), actor=current_user.email)
         db.session.commit()
@@ -257,4 +256,4 @@ def void(consultation_id, response_id):
             status=422,
         )
     flash("Voided the response: it is kept, struck through, and left out of every figure.", "info")
-    return redirect(url_for("consultations.detail", consultation_id=consultation.id, page=request.args.get("page")))
+    return redirect(url_for("consultations.detail", slug=consultation.slug, page=request.args.get("page")))

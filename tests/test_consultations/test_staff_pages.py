@@ -46,6 +46,7 @@ def open_consultation(app, users):
     # Plain values: each request ends its session, and the objects loaded here with it.
     return SimpleNamespace(
         id=consultation.id,
+        slug=consultation.slug,
         title=consultation.title,
         opens_on=consultation.opens_on,
         options={o.label: str(o.id) for o in consultation.options},
@@ -153,10 +154,10 @@ def test_a_consultation_is_edited_until_it_opens_and_then_says_why_not(staff_cli
     )
     db.session.commit()
     upcoming_id = upcoming.id
-    form = staff_client.get(f"/consultations/{upcoming.id}/edit").get_data(as_text=True)
+    form = staff_client.get(f"/consultations/{upcoming.slug}/edit").get_data(as_text=True)
     assert "Speeding\nDrugs</textarea>" in form and "disabled" not in form.split("<form")[1]
     answer = staff_client.post(
-        f"/consultations/{upcoming.id}/edit",
+        f"/consultations/{upcoming.slug}/edit",
         data={
             "title": upcoming.title,
             "question": "What matters most where you live?",
@@ -173,12 +174,12 @@ def test_a_consultation_is_edited_until_it_opens_and_then_says_why_not(staff_cli
     assert [o.label for o in upcoming.options] == ["Speeding", "Drugs", "Burglary"]
     assert upcoming.question == "What matters most where you live?" and not upcoming.free_text
 
-    page = staff_client.get(f"/consultations/{open_consultation.id}/edit")
+    page = staff_client.get(f"/consultations/{open_consultation.slug}/edit")
     assert page.status_code == 200
     assert f"it opened on {open_consultation.opens_on.day} {open_consultation.opens_on:%B %Y}" in _text(page)
     assert "<fieldset disabled>" in page.get_data(as_text=True)
     refused = staff_client.post(
-        f"/consultations/{open_consultation.id}/edit",
+        f"/consultations/{open_consultation.slug}/edit",
         data={"title": "Changed", "options": "A\nB", "max_choices": "2", "threshold": "10"},
     )
     assert refused.status_code == 422 and "its questions can no longer change" in _text(refused)
@@ -186,7 +187,7 @@ def test_a_consultation_is_edited_until_it_opens_and_then_says_why_not(staff_cli
 
 
 def test_staff_key_paper_forms_one_after_another(staff_client, open_consultation):
-    url = f"/consultations/{open_consultation.id}"
+    url = f"/consultations/{open_consultation.slug}"
     form = staff_client.get(url).get_data(as_text=True)
     assert "Key a response" in form and "Paper form" in form and "Form number (optional)" in form
     for n, ref in enumerate(("P-001", "P-002"), start=1):
@@ -222,7 +223,7 @@ def test_staff_key_paper_forms_one_after_another(staff_client, open_consultation
 
 
 def test_a_keyed_form_with_mistakes_comes_back_with_each_said(staff_client, open_consultation):
-    url = f"/consultations/{open_consultation.id}/responses"
+    url = f"/consultations/{open_consultation.slug}/responses"
     options = [_option(open_consultation, label) for label in ("Speeding", "Drugs", "Fly-tipping")]
     answer = staff_client.post(
         url, data={"channel": "event", "ward": "Grangetwon", "choices": options[:1], "comment": "Kept text"}
@@ -264,7 +265,7 @@ def test_voiding_a_response_keeps_it_struck_through_with_its_reason(staff_client
     )
     db.session.commit()
     response_id = response.id
-    url = f"/consultations/{open_consultation.id}/responses/{response_id}/void"
+    url = f"/consultations/{open_consultation.slug}/responses/{response_id}/void"
     refused = staff_client.post(url, data={"reason": "  "})
     assert refused.status_code == 422
     assert f'id="reason-{response_id}-error"' in refused.get_data(as_text=True)
@@ -300,9 +301,30 @@ def test_responses_are_listed_newest_first_a_page_at_a_time(staff_client, open_c
     for n, r in enumerate(sorted(responses, key=lambda r: r.source_ref)):
         r.recorded_at = r.recorded_at + timedelta(minutes=n)
     db.session.commit()
-    first = _text(staff_client.get(f"/consultations/{open_consultation.id}"))
+    first = _text(staff_client.get(f"/consultations/{open_consultation.slug}"))
     assert "No. F26" in first and "No. F02" in first and "No. F01" not in first
     assert first.index("No. F26") < first.index("No. F25")
-    second = _text(staff_client.get(f"/consultations/{open_consultation.id}?page=2"))
+    second = _text(staff_client.get(f"/consultations/{open_consultation.slug}?page=2"))
     assert "No. F01" in second and "No. F00" in second and "No. F02" not in second
-    assert staff_client.get(f"/consultations/{open_consultation.id}?page=lots").status_code == 400
+    assert staff_client.get(f"/consultations/{open_consultation.slug}?page=lots").status_code == 400
+
+
+def test_a_consultation_called_new_still_has_its_own_page(staff_client):
+    answer = staff_client.post(
+        "/consultations/new",
+        data={
+            "title": "New",
+            "opens_on": (TODAY + timedelta(days=7)).isoformat(),
+            "closes_on": (TODAY + timedelta(days=9)).isoformat(),
+            "options": "Speeding\nDrugs",
+            "max_choices": "1",
+            "threshold": "10",
+        },
+    )
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/consultations/new-consultation")
+    page = staff_client.get("/consultations/new-consultation")
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    # The results and the survey import are this consultation's other pages.
+    assert 'href="/consultations/new-consultation/results"' in body
+    assert 'href="/consultations/new-consultation/import"' in body
