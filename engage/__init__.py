@@ -145,7 +145,10 @@ def register_blueprints(app):
     from engage.concerns.capture_views import bp as capture_bp
     from engage.concerns.inbox_views import bp as inbox_bp
     from engage.concerns.planning_views import bp as meetings_bp
+    from engage.consultations import admin as consultations_admin  # noqa: F401  (the privacy notice, on the admin blueprint)
     from engage.consultations.import_views import bp as consultation_figures_bp
+    from engage.consultations.public_views import bp as consult_bp
+    from engage.consultations.views import bp as consultations_bp
     from engage.geography.views import bp as wards_bp
     from engage.maps.offroad_views import bp as offroad_bp
     from engage.maps.views import bp as maps_bp
@@ -179,6 +182,8 @@ def register_blueprints(app):
         updates_bp,
         minutes_bp,
         consultation_figures_bp,
+        consultations_bp,
+        consult_bp,
         public_bp,
         reports_bp,
         brief_bp,

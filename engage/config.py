@@ -48,6 +48,10 @@ class Config:
     ENGAGE_LOGIN_LIMIT_ACCOUNT = os.environ.get("ENGAGE_LOGIN_LIMIT_ACCOUNT", "5 per 15 minutes")
     ENGAGE_LOGIN_LIMIT_ACCOUNT_ALL = os.environ.get("ENGAGE_LOGIN_LIMIT_ACCOUNT_ALL", "50 per 15 minutes")
     ENGAGE_LOGIN_LIMIT_ADDRESS = os.environ.get("ENGAGE_LOGIN_LIMIT_ADDRESS", "30 per 15 minutes")
+    # Answers a public consultation page takes from one address (engage/consultations/
+    # public_views.py): enough for a household or a library's computers, not for a script.
+    # Mobile networks put many phones behind one address, hence not lower.
+    ENGAGE_CONSULT_LIMIT = os.environ.get("ENGAGE_CONSULT_LIMIT", "30 per hour")
     # How many reverse proxies in front of the app may be believed about the client's
     # address and scheme (X-Forwarded-For, X-Forwarded-Proto): 1 behind the documented
     # nginx. 0, the default, believes none: the address is the connection's.

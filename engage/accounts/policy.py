@@ -15,9 +15,12 @@ page and map filters through here, so what someone sees cannot differ between sc
 - the office's own partnership and scrutiny meetings (agenda, attendance, minutes, the
   actions agreed there: engage/minutes/): staff and admin only, who run them
   (`runs_office_meetings`); officers and inspectors neither see nor edit them there.
-- a priorities consultation's import and full results (engage/consultations/): staff and
-  admin, who run it (`runs_consultations`); its figures per ward (withheld below its
-  threshold, never a respondent's words) show to whoever may open the ward's page or brief.
+- priorities consultations (engage/consultations/): staff and admin, who run them
+  (`runs_consultations`), create and edit them, key paper forms, read every response
+  with its comment, void one, import a survey tool's responses and read the full
+  results; anyone, with no account, answers one on its public page; its figures per
+  ward (withheld below its threshold, never a respondent's words) show to whoever may
+  open the ward's page or brief.
 Someone with several roles or teams sees the union.
 
 A partner's coverage still names the wards whose pages it may open (`may_open_ward`);
@@ -163,8 +166,11 @@ class Scope:
 
     @property
     def runs_consultations(self) -> bool:
-        """Whether the user may import a consultation's responses and read its full
-        results (every ward, authority and designation, by channel): staff and admin."""
+        """Whether the user may create and edit consultations, key paper and event
+        responses, read every response (its comment included: free text is never
+        published) and void one, import a survey tool's responses and read the full
+        results (every ward, authority and designation, by channel): staff and admin,
+        who run the consultation for the PCC."""
         return self.sees_everything
 
     def leads(self, concern) -> bool:

@@ -42,8 +42,14 @@ def _one_line(text: str) -> str:
     return " ".join((text or "").split())
 
 
+# Addresses the staff's pages take for themselves (/consultations/new).
+RESERVED_SLUGS = {"new"}
+
+
 def _slug(title: str) -> str:
     base = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "consultation"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-consultation"
     slug, n = base, 2
     while db.session.scalar(sa.select(Consultation.id).where(Consultation.slug == slug)) is not None:
         slug, n = f"{base}-{n}", n + 1

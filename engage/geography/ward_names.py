@@ -4,7 +4,9 @@ in the boundary set that was in force on a given day.
 
 Used by the historical meetings import, by Open311 `address_string` and by the
 ward-picker (templates/_ward_picker.html) on every page where a ward is chosen or
-filtered: `resolve_ward` reads its box, `ward_options` fills its list.
+filtered: `resolve_ward` reads its box, `ward_options` fills its list. A resident who
+does not know their ward's name types a place (`search_wards`: the public
+consultation page lists what it finds, with no JavaScript needed).
 """
 
 from __future__ import annotations
@@ -257,3 +259,28 @@ def resolve_wards(text, boundary_set: BoundarySet | None = None) -> tuple[list[W
 def ward_options(boundary_set: BoundarySet | None = None) -> list[WardOption]:
     """The picker's list: the wards of the set (the current one when None), by name."""
     return _Register(_current_or(boundary_set)).options()
+
+
+# A resident looking for their ward types a place: a town whose name the ward carries
+# ("Marton" for Marton East and Marton West), or the authority ("Redcar").
+MAX_FOUND = 30
+
+
+def search_wards(text, boundary_set: BoundarySet | None = None) -> list[Ward]:
+    """The wards a place or ward name may mean, best first: the wards whose names hold
+    it ("germain", "marton"), else those spelt closest ("linthorp"), then every ward of an
+    authority it names ("stockton"); a ward's code finds that ward. At most MAX_FOUND;
+    none for nothing typed."""
+    wanted = normalise_ward_name(text or "")
+    if not wanted:
+        return []
+    register = _Register(_current_or(boundary_set))
+    if WARD_CODE.match(wanted.upper()):
+        return [w for w in register.wards if w.code == wanted.upper()]
+    names = list(register.by_name)
+    holding = sorted((n for n in names if wanted in n), key=lambda n: (not n.startswith(wanted), n))
+    # Spelt closest only when no name holds it: "marton" is not also Seaton and Hart.
+    close = [] if holding else difflib.get_close_matches(wanted, names, n=MAX_SUGGESTIONS, cutoff=0.6)
+    found = [w for name in holding + close for w in register.by_name[name]]
+    found += [w for w in register.wards if wanted in normalise_ward_name(w.local_authority.name)]
+    return list({w.id: w for w in found}.values())[:MAX_FOUND]

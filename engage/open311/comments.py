@@ -59,7 +59,7 @@ def receive_comment(form, files, user) -> Received:
         return Received(existing, False)
     text = (form.get("description") or "").strip()
     if problem := text_problem(text):
-        raise Open311Error(400, f"description {problem}")
+        raise Open311Error(400, f"description: {problem}")
     status = (form.get("status") or "").strip()
     if not STATUS_GIVEN.match(status):
         raise Open311Error(400, f"status must be a word such as OPEN or FIXED (got '{status[:40]}')")

@@ -340,7 +340,7 @@ def media_sent(form, files) -> list[ConcernMedia]:
     links = []
     for url in (u.strip() for u in form.getlist("media_url") if u.strip()):
         if problem := link_problem(url):
-            raise Open311Error(400, f"media_url {problem} (got '{url[:80]}')")
+            raise Open311Error(400, f"media_url: {problem} (got '{url[:80]}')")
         links.append(ConcernMedia(kind="link", url=url))
     try:
         photos = photos_from(files) if files else []

@@ -289,6 +289,32 @@ TABLE = [
     ("GET", "/open311/v2/servicerequestupdates.json?start_date=never", who(400, 400, 400, 400, 400, 400)),
     ("POST", "/open311/v2/servicerequestupdates.xml", who(403, 403, 403, 403, 403, 403)),
     ("PUT", "/open311/v2/servicerequestupdates.json", who(405, 405, 405, 405, 405, 405)),
+    # Priorities consultations (issue #22): staff and admin run them (422: an empty form,
+    # refused with its reasons beside the fields); anyone, with no account, answers one
+    ("GET", "/consultations", STAFF),
+    ("GET", "/consultations/new", STAFF),
+    ("POST", "/consultations/new", who(302, 403, 403, 422, 422, 403)),
+    ("GET", "/consultations/{consultation}", STAFF),
+    ("GET", "/consultations/nothing-here", who(302, 403, 403, 404, 404, 403)),
+    ("GET", "/consultations/{consultation}/edit", STAFF),  # open: the form says why it cannot change
+    ("POST", "/consultations/{consultation}/edit", who(302, 403, 403, 422, 422, 403)),
+    ("POST", "/consultations/{consultation}/responses", who(302, 403, 403, 422, 422, 403)),  # nothing chosen
+    (
+        "POST",
+        "/consultations/{consultation}/responses/{consultation_response}/void",
+        who(302, 403, 403, 422, 422, 403),  # no reason given
+    ),
+    ("POST", "/consultations/{consultation}/responses/nothing/void", who(302, 403, 403, 404, 404, 403)),
+    ("GET", "/consult/{consultation}", EVERYONE),
+    ("GET", "/consult/{consultation}?place=marton", EVERYONE),
+    ("GET", "/consult/{consultation}?ward={ward}", EVERYONE),
+    ("GET", "/consult/{consultation}?lon=x&lat=y", EVERYONE),  # said on the page: not a position
+    ("POST", "/consult/{consultation}", who(422, 422, 422, 422, 422, 422)),  # no ward: find it first
+    ("GET", "/consult/{consultation}/thanks", EVERYONE),
+    ("GET", "/consult/nothing-here", who(404, 404, 404, 404, 404, 404)),
+    ("POST", "/consult/nothing-here", who(404, 404, 404, 404, 404, 404)),
+    ("GET", "/admin/consultation-privacy", ADMIN),
+    ("POST", "/admin/consultation-privacy", ADMIN_FORM),  # an emptied notice is refused
     ("GET", "/open311/v2/nothing", who(404, 404, 404, 404, 404, 404)),
     ("POST", "/open311/v2/nothing", who(404, 404, 404, 404, 404, 404)),
     ("PATCH", "/open311/v2/nothing", who(404, 404, 404, 404, 404, 404)),
@@ -319,7 +345,7 @@ def world(app, users, team, partner_team):
     from engage.actions.services import create_action
     from engage.concerns.capture import raise_concern, record_meeting
     from engage.concerns.models import Category
-    from engage.consultations.services import create_consultation
+    from engage.consultations.services import create_consultation, record_response
     from engage.geography.boundaries import current_boundary_set
     from engage.geography.models import Ward
     from engage.minutes.services import add_item, add_item_action, create_meeting
@@ -414,6 +440,9 @@ def world(app, users, team, partner_team):
             today=TODAY,
             actor="test",
         )
+        consultation_response = record_response(
+            consultation, ward_id=ward.id, option_ids=[consultation.options[0].id], today=TODAY, channel="paper"
+        )
         db.session.commit()
         assert concern.lead_team_id == team.id and other_concern.lead_team_id == other_team.id
         assert partner_concern.lead_team_id == other_team.id and partner_concern.copied_teams == [partner_team]
@@ -435,6 +464,7 @@ def world(app, users, team, partner_team):
             "agenda_item": agenda_item.id,
             "minuted_action": minuted_action.id,
             "consultation": consultation.slug,
+            "consultation_response": consultation_response.id,
             "message": db.session.scalar(sa.select(OutboxMessage.id).order_by(OutboxMessage.id)),
             **{name: action.id for name, action in actions.items()},
             **{name: media.id for name, media in photos.items()},
@@ -510,6 +540,7 @@ def test_the_table_covers_every_route(app):
             "photo",
             "other_photo",
             "partner_photo",
+            "consultation_response",
         )
     }
     covered = set()

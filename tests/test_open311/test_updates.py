@@ -314,7 +314,7 @@ def test_a_photo_address_that_is_not_http_is_refused(client, db, officer_token):
             "media_url": "file:///etc/passwd",
         },
     )
-    assert response.status_code == 400 and "media_url must be an http or https address" in response.get_data(
+    assert response.status_code == 400 and "media_url: must be an http or https address" in response.get_data(
         as_text=True
     )
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Concern)) == 0
