@@ -4,10 +4,11 @@ answers; the refusals every operation shares are added here, once."""
 
 from __future__ import annotations
 
-from flask import current_app, jsonify
+from flask import abort, current_app, jsonify
 
 from engage.api import schemas as s
 from engage.api.blueprint import bp
+from engage.geography.boundaries import current_boundary_set
 
 
 def _json(schema, description: str, media="application/json") -> dict:
@@ -22,6 +23,16 @@ INVALID = _json(
     s.ValidationErrorAnswer, "Invalid entry; nothing was stored. `fields` says what is wrong with each field."
 )
 NO_BOUNDARIES = error("No boundary set has been imported yet.")
+
+
+def boundary_set_or_503():
+    """The current boundary set, or the 503 that NO_BOUNDARIES documents."""
+    boundary_set = current_boundary_set()
+    if boundary_set is None:
+        abort(503, "no boundary set imported yet")
+    return boundary_set
+
+
 UNAUTHORISED = error("Not logged in and no valid API token (`Authorization: Bearer ...`).")
 FORBIDDEN = error("The user's roles do not allow this, or they must first change a one-time password.")
 BAD_REQUEST = error(

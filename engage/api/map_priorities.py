@@ -9,11 +9,10 @@ from engage.accounts.access import login_required_any_role
 from engage.accounts.policy import scope_for
 from engage.api import schemas as s
 from engage.api.blueprint import bp
-from engage.api.document import NO_BOUNDARIES, answer, described, error
+from engage.api.document import NO_BOUNDARIES, answer, boundary_set_or_503, described, error
 from engage.consultations.results import consultation_results, priority_map, with_responses
 from engage.demo.source import DEMO, default_source, parse_source
 from engage.extensions import db
-from engage.geography.boundaries import current_boundary_set
 from engage.geography.models import Ward
 from engage.platform.dates import office_day
 
@@ -42,9 +41,7 @@ def _listed(c):
 )
 @login_required_any_role
 def map_priorities():
-    boundary_set = current_boundary_set()
-    if boundary_set is None:
-        abort(503, "no boundary set imported yet")
+    boundary_set_or_503()
     source, problem = parse_source(request.args.get("source"), default_source())
     if problem:
         abort(400, problem)

@@ -7,9 +7,8 @@ from engage.accounts.access import login_required_any_role
 from engage.accounts.policy import scope_for
 from engage.api import schemas as s
 from engage.api.blueprint import bp
-from engage.api.document import NO_BOUNDARIES, answer, described, error
+from engage.api.document import NO_BOUNDARIES, answer, boundary_set_or_503, described, error
 from engage.demo.source import default_source
-from engage.geography.boundaries import current_boundary_set
 from engage.geography.outlines import authority_outlines
 from engage.maps.classes import BREAK_METHODS
 from engage.maps.services import MapFilters, choropleth, heat_cells
@@ -17,9 +16,7 @@ from engage.platform.parameters import DATABASE_MAX_INTEGER, whole_number
 
 
 def _setup():
-    boundary_set = current_boundary_set()
-    if boundary_set is None:
-        abort(503, "no boundary set imported yet")
+    boundary_set = boundary_set_or_503()
     filters = MapFilters.from_args(request.args, default_source=default_source())
     if filters.errors:
         abort(400, "; ".join(filters.errors))
@@ -71,9 +68,7 @@ def map_heat():
     tag="register",
 )
 def authorities():
-    boundary_set = current_boundary_set()
-    if boundary_set is None:
-        abort(503, "no boundary set imported yet")
+    boundary_set = boundary_set_or_503()
     response = jsonify(authority_outlines(boundary_set))
     response.headers["Content-Type"] = "application/geo+json"
     return response

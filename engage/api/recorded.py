@@ -6,9 +6,8 @@ from flask import abort, jsonify, request
 from engage.accounts.access import login_required_any_role
 from engage.api import schemas as s
 from engage.api.blueprint import bp
-from engage.api.document import NO_BOUNDARIES, answer, described, error
+from engage.api.document import NO_BOUNDARIES, answer, boundary_set_or_503, described, error
 from engage.demo.source import default_source
-from engage.geography.boundaries import current_boundary_set
 from engage.maps.classes import map_classes
 from engage.maps.services import MapFilters
 from engage.records.map_layer import recorded_by_ward
@@ -28,9 +27,7 @@ from engage.records.ward_recorded import CAVEAT
 )
 @login_required_any_role
 def map_recorded():
-    boundary_set = current_boundary_set()
-    if boundary_set is None:
-        abort(503, "no boundary set imported yet")
+    boundary_set = boundary_set_or_503()
     filters = MapFilters.from_args(request.args, default_source=default_source())
     if filters.errors:
         abort(400, "; ".join(filters.errors))

@@ -7,15 +7,12 @@ from engage.accounts.access import login_required_any_role
 from engage.accounts.policy import scope_for
 from engage.api import schemas as s
 from engage.api.blueprint import bp
-from engage.api.document import NO_BOUNDARIES, answer, described, error
-from engage.geography.boundaries import current_boundary_set
+from engage.api.document import NO_BOUNDARIES, answer, boundary_set_or_503, described, error
 from engage.geography.register import register_entries
 
 
 def _scoped_entries():
-    boundary_set = current_boundary_set()
-    if boundary_set is None:
-        abort(503, "no boundary set imported yet")
+    boundary_set = boundary_set_or_503()
     return register_entries(boundary_set, scope=scope_for(current_user)), boundary_set
 
 
