@@ -20,6 +20,7 @@ from engage.concerns.capture import ValidationFailed
 from engage.concerns.models import ReportBack
 from engage.concerns.reporting_back import ReportBackConflict, record_report_back, report_back_json
 from engage.extensions import db
+from engage.records.ward_recorded import ASB
 from engage.reports.ward_brief import BriefConcern, WardBrief, WardNotFound, build_ward_brief, find_brief_ward
 
 
@@ -94,7 +95,24 @@ def brief_json(b: WardBrief) -> dict:
         "actions_more": b.actions.more,
         "themes": _themes(b.themes),
         "you_said_we_did": _update(b.you_said_we_did),
+        # Beside what the meetings said: what the wider public said, and what was recorded.
+        "priorities": b.priorities.sentence if b.priorities else None,
+        "recorded": _recorded(b.recorded),
     }
+
+
+def _recorded(r) -> str | None:
+    """police.uk's latest month in the ward in a sentence, with its caveat; None when no
+    month is imported."""
+    if r is None or not r.rows:
+        return None
+    latest = r.rows[-1]
+    asb = latest.by_type[r.type_names.index(ASB)]
+    return (
+        f"{'Demo data: ' if r.is_demo else ''}police.uk recorded {asb:,} anti-social behaviour "
+        f"incident{'' if asb == 1 else 's'} and {latest.all_types:,} crimes and incidents in all here in "
+        f"{latest.month:%B %Y}, its latest month imported. {r.caveat}"
+    )
 
 
 def _themes(t) -> dict:

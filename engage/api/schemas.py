@@ -433,6 +433,14 @@ class WardBriefAnswer(Schema):
     you_said_we_did = fields.Nested(
         BriefUpdate, required=True, allow_none=True, metadata={"description": 'The "You said, we did" published last.'}
     )
+    priorities = _maybe(
+        fields.String,
+        metadata={"description": "What the ward's residents told the latest consultation with answers from it."},
+    )
+    recorded = _maybe(
+        fields.String,
+        metadata={"description": "police.uk's latest imported month in the ward, with police.uk's caveat."},
+    )
 
 
 class BriefMeetingRef(Schema):

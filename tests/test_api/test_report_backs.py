@@ -149,3 +149,38 @@ def test_the_phones_brief_lists_the_actions_agreed_in_the_ward(officer_client, u
     (brief,) = officer_client.get(f"/api/v1/meetings/{m}/brief").get_json()["briefs"]
     (action,) = brief["actions"]
     assert action["title"] == "Patrol Union Street on Fridays" and action["status"] == "Open" and action["overdue"]
+
+
+def test_the_phones_brief_carries_the_consultation_and_police_uk_beside_the_meetings(officer_client):
+    from engage.consultations.services import create_consultation, record_response
+    from engage.records.models import RecordedCount, RecordedMonth
+
+    m = planned()
+    (empty,) = officer_client.get(f"/api/v1/meetings/{m}/brief").get_json()["briefs"]
+    assert empty["priorities"] is None and empty["recorded"] is None
+    ward = db.session.scalar(sa.select(Ward).where(Ward.code == CENTRAL))
+    c = create_consultation(
+        title="Central priorities",
+        opens_on=TODAY - timedelta(days=40),
+        closes_on=TODAY - timedelta(days=10),
+        options=["Drugs", "Speeding", "Visible policing"],
+        today=TODAY - timedelta(days=41),
+        actor="staff",
+    )
+    drugs = next(o.id for o in c.options if o.label == "Drugs")
+    for n in range(12):
+        record_response(c, ward_id=ward.id, option_ids=[drugs], today=TODAY, channel="paper", source_ref=f"P{n}")
+    month = (TODAY.replace(day=1) - timedelta(days=1)).replace(day=1)
+    db.session.add(RecordedMonth(month=month, rows_stored=9))
+    db.session.add_all(
+        [
+            RecordedCount(month=month, ward_id=ward.id, crime_type="Anti-social behaviour", count=7),
+            RecordedCount(month=month, ward_id=ward.id, crime_type="Burglary", count=2),
+        ]
+    )
+    db.session.commit()
+    (brief,) = officer_client.get(f"/api/v1/meetings/{m}/brief").get_json()["briefs"]
+    assert "Central priorities" in brief["priorities"] and "12 responses" in brief["priorities"]
+    assert "Drugs" in brief["priorities"]
+    assert brief["recorded"].startswith("police.uk recorded 7 anti-social behaviour incidents and 9 crimes")
+    assert f"{month:%B %Y}" in brief["recorded"] and "Locations are approximate" in brief["recorded"]

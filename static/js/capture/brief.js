@@ -81,6 +81,14 @@ function updateSection(u) {
       el("strong", { text: `${i.label}: ` }), i.you_said ? `You said: ${i.you_said} ` : "", i.we_did ? `We did: ${i.we_did}` : "")))];
 }
 
+// The two other voices beside the meetings': the wider public's priorities, and what police recorded.
+function contextSection(w) {
+  return [el("h3", { text: "What residents told the consultation" }),
+    el("p", { class: w.priorities ? "" : "muted", text: w.priorities || "No consultation has answers from this ward yet." }),
+    el("h3", { text: "Recorded by police (police.uk)" }),
+    el("p", { class: w.recorded ? "" : "muted", text: w.recorded || "No police.uk month is imported yet." })];
+}
+
 export class BriefView {
   constructor({ owner, onOpen, onClose, onStart }) {
     this.owner = owner;
@@ -237,7 +245,7 @@ export class BriefView {
       el("h3", { text: "Still open from before" }),
       el("p", { text: open }),
       earlier.length ? el("ol", { class: "cap-brief-items" }, ...earlier.map((i) => this.item(i))) : null,
-      ...actionsSection(w.actions || [], w.actions_more || 0), ...themesSection(w.themes), ...updateSection(w.you_said_we_did));
+      ...actionsSection(w.actions || [], w.actions_more || 0), ...themesSection(w.themes), ...contextSection(w), ...updateSection(w.you_said_we_did));
   }
 
   item(i) {
