@@ -81,10 +81,9 @@ def queue_routing_notifications(concern: Concern) -> list[OutboxMessage]:
     return queued
 
 
-def queue_report_back_notification(concern: Concern, text: str) -> OutboxMessage | None:
-    """Residents were not satisfied when the concern was read back at a meeting: its
-    lead team is told, as it is told of a new concern (digest teams in their digest),
-    with the residents' words and never their contact details."""
+def _queue_for_lead_team(concern: Concern, subject: str, template: str, **context) -> OutboxMessage | None:
+    """A message to a concern's lead team, as it is told of a new concern (digest teams in
+    their digest); none for demo concerns or a team with no address."""
     if concern.is_demo or not concern.lead_team_id:
         return None
     team = concern.lead_team or db.session.get(Team, concern.lead_team_id)
@@ -95,13 +94,25 @@ def queue_report_back_notification(concern: Concern, text: str) -> OutboxMessage
         team=team,
         concern=concern,
         recipient=team.contact_email,
-        subject=f"[engage] Residents not satisfied: {category.label} in {ward.name if ward else 'no ward'}",
-        body=render_email("reported_back.txt", team=team, concern=concern, category=category, ward=ward, text=text),
+        subject=f"[engage] {subject}: {category.label} in {ward.name if ward else 'no ward'}",
+        body=render_email(template, team=team, concern=concern, category=category, ward=ward, **context),
         message_id=make_message_id(),
         state="digest" if team.notify_mode == "digest" else "pending",
     )
     db.session.add(message)
     return message
+
+
+def queue_report_back_notification(concern: Concern, text: str) -> OutboxMessage | None:
+    """Residents were not satisfied when the concern was read back at a meeting: its
+    lead team is told, with the residents' words and never their contact details."""
+    return _queue_for_lead_team(concern, "Residents not satisfied", "reported_back.txt", text=text)
+
+
+def queue_resident_comment_notification(concern: Concern, text: str, photos: int) -> OutboxMessage | None:
+    """A resident commented on the concern through FixMyStreet (Open311): its lead team
+    is told, with the comment; photos are named, not attached (they stay in engage)."""
+    return _queue_for_lead_team(concern, "A resident commented", "resident_comment.txt", text=text, photos=photos)
 
 
 # What a worker has not yet taken: withdrawn when the concern is undone. A message

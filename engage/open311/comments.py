@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from engage.concerns.models import Concern
 from engage.extensions import db
+from engage.notify.services import queue_resident_comment_notification
 from engage.open311.models import ConcernMedia, ResidentUpdate
 from engage.open311.services import Open311Error, find_request, media_sent, parse_w3c
 from engage.platform.dates import OFFICE_ZONE
@@ -91,6 +92,7 @@ def receive_comment(form, files, user) -> Received:
         item.concern_id = concern.id
         item.resident_update_id = update.id
         db.session.add(item)
+    queue_resident_comment_notification(concern, text, sum(1 for item in media if item.kind == "photo"))
     return Received(update, True)
 
 

@@ -447,3 +447,18 @@ def test_what_engage_publishes_stays_within_the_specifications_4000_characters()
     kept = cut[:-1]
     assert long.startswith(kept) and long[len(kept)] == " "  # cut between words
     assert within_limit("Short.") == "Short."
+
+
+def test_the_lead_team_is_told_of_a_comment_once(app, client, db, officer_token, lead):
+    from engage.notify.models import OutboxMessage
+
+    request_id = concern(app, db)
+    queued = sa.select(OutboxMessage).where(OutboxMessage.concern_id == request_id)
+    before = len(db.session.scalars(queued).all())  # the routing notice
+    post_comment(client, officer_token, request_id, "9001", media=(io.BytesIO(jpeg_with_gps()), "a.jpg"))
+    post_comment(client, officer_token, request_id, "9001", media=(io.BytesIO(jpeg_with_gps()), "a.jpg"))
+    told = db.session.scalars(queued.order_by(OutboxMessage.id)).all()[before:]
+    assert len(told) == 1 and told[0].subject.startswith("[engage] A resident commented: ")
+    assert "Still happening every night" in told[0].body and "With 1 photo" in told[0].body
+    assert "Edith" not in told[0].body and "edith.parr" not in told[0].body
+    assert told[0].recipient == told[0].team.contact_email and told[0].team.code == "INT-CENTRAL"
