@@ -172,6 +172,33 @@ def create_meeting(
     return meeting
 
 
+def edit_meeting(
+    meeting: Meeting, *, series: str, day: date, start_time: time | None, venue: str, today: date
+) -> Meeting:
+    """Correct a meeting's own details (a date moved, a venue confirmed, a series misnamed).
+    Its carried items follow: the notes item names the previous meeting of the series as it
+    now is; a meeting that carries another meeting's notes and actions cannot move to a
+    series (or a date) with no previous meeting, as those items would belong to nothing."""
+    series = _text(series, "series", "series (e.g. Working Together)", SERIES_LIMIT, required=True)
+    venue = _text(venue, "venue", "venue", VENUE_LIMIT)
+    meeting.series, meeting.date, meeting.start_time, meeting.venue = series, day, start_time, venue
+    if meeting.status != "cancelled":
+        meeting.status = "planned" if day >= today else "held"
+    previous = previous_meeting(meeting)
+    carried = [i for i in meeting.agenda if i.kind in ("previous_notes", "previous_actions")]
+    if carried and previous is None:
+        raise MinutesError(
+            f"no earlier meeting of “{series}” is recorded before {plain_date(day)}, yet this agenda carries the "
+            "previous meeting's notes and actions: keep the series and date, or delete those items first",
+            "series",
+        )
+    for item in carried:
+        if item.kind == "previous_notes":
+            item.title = f"{NOTES_TITLE} – {plain_date(previous.date)}"
+    db.session.flush()
+    return meeting
+
+
 # --- The agenda ----------------------------------------------------------------------
 
 

@@ -151,6 +151,27 @@ def _back(meeting, anchor: str = ""):
     return redirect(url_for("minutes.meeting", meeting_id=meeting.id) + (f"#{anchor}" if anchor else ""))
 
 
+@bp.route("/<meeting_id>/details", methods=["POST"])
+def details(meeting_id):
+    meeting = _meeting_or_404(meeting_id)
+    form = request.form
+    try:
+        day, start = services.parse_when(form.get("date", ""), form.get("start_time", ""))
+        services.edit_meeting(
+            meeting,
+            series=form.get("series", ""),
+            day=day,
+            start_time=start,
+            venue=form.get("venue", ""),
+            today=office_day(),
+        )
+        db.session.commit()
+    except MinutesError as exc:
+        return _refused(meeting, "details", exc)
+    flash("Meeting details saved.", "info")
+    return _back(meeting)
+
+
 @bp.route("/<meeting_id>/items", methods=["POST"])
 def add_item(meeting_id):
     m = _meeting_or_404(meeting_id)

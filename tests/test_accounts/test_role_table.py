@@ -176,6 +176,7 @@ TABLE = [
     ("POST", "/minutes", who(302, 403, 403, 400, 400, 403)),
     ("GET", "/minutes/{office_meeting}", STAFF),
     ("GET", "/minutes/{meeting}", who(302, 403, 403, 404, 404, 403)),
+    ("POST", "/minutes/{office_meeting}/details", who(302, 403, 403, 400, 400, 403)),  # no date
     ("POST", "/minutes/{office_meeting}/items", who(302, 403, 403, 400, 400, 403)),
     ("POST", "/minutes/{office_meeting}/items/{agenda_item}", who(302, 403, 403, 302, 302, 403)),  # nothing changed
     ("POST", "/minutes/{office_meeting}/items/{agenda_item}/move", who(302, 403, 403, 400, 400, 403)),

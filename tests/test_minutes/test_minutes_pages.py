@@ -135,3 +135,23 @@ def test_an_officer_is_not_shown_the_offices_planned_meetings(staff_client, offi
     assert officer_client.get(f"/api/v1/meetings/{meeting_id}").status_code == 404
     assert meeting_id not in officer_client.get("/api/v1/meetings").text
     assert officer_client.get(page).status_code == 403
+
+
+def test_a_meetings_details_are_changed_from_its_page_and_a_mistake_keeps_what_was_typed(staff_client):
+    page = _create(staff_client)
+    moved = (TODAY + timedelta(days=14)).isoformat()
+    answer = staff_client.post(
+        f"{page}/details",
+        data={"series": "Eston Hills group", "date": moved, "start_time": "18:00", "venue": "Eston Library"},
+    )
+    assert answer.status_code == 302
+    shown = staff_client.get(page).text
+    assert "Eston Library" in shown and "18:00" in shown and f"{TODAY + timedelta(days=14):%-d %B %Y}" in shown
+    refused = staff_client.post(
+        f"{page}/details",
+        data={"series": "Eston Hills group", "date": "next Tuesday", "start_time": "", "venue": "The Hub"},
+    )
+    assert refused.status_code == 400
+    assert "“next Tuesday” is not a date" in refused.text and 'value="The Hub"' in refused.text
+    meeting = db.session.scalars(sa.select(Meeting).where(Meeting.series == "Eston Hills group")).one()
+    assert meeting.venue == "Eston Library"  # nothing of the refused form kept

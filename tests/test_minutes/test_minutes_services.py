@@ -161,3 +161,40 @@ def test_dates_and_times_as_typed(day, start, field):
 
 def test_a_date_typed_the_british_way():
     assert services.parse_when("04/03/2027", "13.30")[0].isoformat() == "2027-03-04"
+
+
+def test_a_meetings_details_are_corrected_and_its_carried_items_follow(held):
+    earlier = held["meeting"]
+    following = new_meeting(day=TODAY + timedelta(days=20))
+    notes = following.agenda[0]
+    assert notes.kind == "previous_notes" and notes.title.endswith(f"{earlier.date:%-d %B %Y}")
+    services.edit_meeting(
+        following,
+        series="Working Together",
+        day=TODAY - timedelta(days=1),
+        start_time=None,
+        venue="Kirkleatham",
+        today=TODAY,
+    )
+    assert following.venue == "Kirkleatham" and following.status == "held" and following.start_time is None
+    # Moved before the only earlier meeting of its series, its carried items would belong to nothing.
+    with pytest.raises(services.MinutesError, match="no earlier meeting of “Working Together”") as refused:
+        services.edit_meeting(
+            following,
+            series="Working Together",
+            day=earlier.date - timedelta(days=1),
+            start_time=None,
+            venue="",
+            today=TODAY,
+        )
+    assert refused.value.field == "series"
+    first = new_meeting(series="Eston Hills group", day=TODAY + timedelta(days=3))
+    services.edit_meeting(
+        first,
+        series="Eston Hills multi-agency group",
+        day=first.date,
+        start_time=None,
+        venue="Eston Library",
+        today=TODAY,
+    )
+    assert first.series == "Eston Hills multi-agency group" and first.status == "planned"
