@@ -17,7 +17,6 @@ from engage.demo.source import default_source
 from engage.extensions import db
 from engage.geography.ward_names import resolve_ward
 from engage.maps import basemap, rollup_check
-from engage.maps.export import MapExportError, map_file, record_download, request_from_args
 from engage.platform.audit import cli_actor
 from engage.platform.db import utcnow
 
@@ -198,6 +197,9 @@ def export_command(
 
 
 def _export(options: dict):
+    # folium (and pandas under it) load for this command only, not for every `flask` run.
+    from engage.maps.export import MapExportError, map_file, record_download, request_from_args
+
     args = {
         "from": options["date_from"],
         "to": options["date_to"],

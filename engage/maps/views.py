@@ -16,7 +16,6 @@ from engage.geography.models import LocalAuthority
 from engage.geography.ward_names import resolve_ward
 from engage.maps import basemap
 from engage.maps.classes import BREAK_METHODS
-from engage.maps.export import MapExportError, map_file, record_download, request_from_args
 from engage.maps.services import MapFilters
 from engage.platform.db import utcnow
 
@@ -100,6 +99,9 @@ def download():
     """The map as one HTML file that opens with the network off (engage/maps/export.py):
     the filters of /maps, or one ward (`ward`) and the wards around it; residents' words
     only with `texts`, their positions exact only with `exact`. Audited like an export."""
+    # folium (and pandas under it) load with the first download, not with every worker.
+    from engage.maps.export import MapExportError, map_file, record_download, request_from_args
+
     req = request_from_args(request.args, today=date.today(), default_source=default_source())
     try:
         made = map_file(

@@ -14,8 +14,6 @@ import io
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
-
 from engage.open311.models import ConcernMedia
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -51,6 +49,9 @@ def is_photo_field(name: str) -> bool:
 
 
 def reencode(raw: bytes, name: str = "") -> Photo:
+    # Pillow loads only when a photo comes: no worker pays for it at start (issue #20).
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     label = f"'{name}'" if name else "the file"
     if len(raw) > MAX_BYTES:
         raise PhotoRefused(f"{label} is {len(raw) / 1048576:.1f} MB; a photo may be at most 10 MB")
