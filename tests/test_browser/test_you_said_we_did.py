@@ -118,7 +118,9 @@ def test_draft_pick_preview_publish_read_on_a_phone_and_withdraw(screen, browser
     expect(theme.get_by_label("We did: Off-road motorbikes and quads")).to_have_value(
         f"{NOTE} One concern is still being worked on by the neighbourhood team."
     )
-    # The concerns are beside the wording on a desk, below it on a phone.
+    # The concerns are beside the wording on a desk, below it on a phone: measured once the
+    # page's style sheets have loaded (on a busy machine the first layout can be without them).
+    page.wait_for_load_state("load")
     text_box, picks_box = theme.locator(".theme-text").bounding_box(), theme.locator(".concern-picks").bounding_box()
     if page.width == "phone":
         assert picks_box["y"] >= text_box["y"] + text_box["height"] - 1
