@@ -131,6 +131,7 @@ def register_blueprints(app):
     from engage.admin import audit as admin_audit  # noqa: F401  (screens on the admin blueprint)
     from engage.admin.views import bp as admin_bp
     from engage.api import (  # noqa: F401  (each adds its routes to the blueprint)
+        actions,
         briefs,
         capture,
         document,

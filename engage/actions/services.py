@@ -11,7 +11,10 @@ import sqlalchemy as sa
 
 from engage.accounts.models import User
 from engage.actions.models import ACTION_STATUSES, Action, ActionUpdate
+from engage.actions.schemas import ActionChange
 from engage.concerns import assignment
+from engage.concerns.capture import ValidationFailed
+from engage.concerns.schemas import read
 from engage.extensions import db
 from engage.platform.db import utcnow
 
@@ -245,3 +248,31 @@ def chosen_owner(value: str, team, action: Action | None = None) -> dict:
             raise ActionError(f"{who} is not a member of {team.name}", "owner")
         return {"owner_user": user, "owner_team": team}
     raise ActionError("choose the owner from the list", "owner")
+
+
+class StaleAction(ActionError):
+    """The action changed since the client read it: nothing is saved."""
+
+    def __init__(self, action: Action):
+        super().__init__(
+            f"the action changed since you read it (now version {action.version}): read it again, then send your change",
+            "version",
+        )
+        self.action = action
+
+
+def change_action(action: Action, data, *, actor_id: int | None, actor: str):
+    """A change sent by a client (`ActionChange`): a ValidationFailed naming each wrong
+    field, a StaleAction when it was read before the last change, an ActionError when
+    the change itself is refused; else the change, through `update_action`."""
+    values, errors = read(ActionChange(), data)
+    if errors:
+        raise ValidationFailed(errors)
+    if values["version"] != action.version:
+        raise StaleAction(action)
+    changes = {"note": values.get("note", "")}
+    if "status" in values:
+        changes |= {"status": values["status"], "dropped_reason": values.get("dropped_reason", "")}
+    if "due_date" in values:
+        changes["due_date"] = values["due_date"]
+    return update_action(action, actor_id=actor_id, actor=actor, **changes)

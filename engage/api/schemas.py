@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from engage.actions.schemas import ActionChange as ActionChange
 from engage.concerns.models import (
     CONCERN_CHANNELS,
     CONCERN_STATUSES,
@@ -671,3 +672,50 @@ class MapHeatQuery(MapFilters):
             "what the database holds: 400.",
         }
     )
+
+
+# --- actions (issue #21's actions, through the API) -------------------------------------
+
+
+class ActionHistoryEntry(Schema):
+    at = fields.DateTime(required=True)
+    actor = _str(metadata={"description": "Who made the change, as they then were."})
+    note = _str()
+    status = _str(metadata={"description": "The status it set, or empty."})
+    owner = _str(metadata={"description": "The owner it set, or empty."})
+    due_date = _maybe(fields.Date, metadata={"description": "The due date it set, or null."})
+
+
+class ActionAnswer(Schema):
+    id = fields.Integer(required=True)
+    title = _str()
+    owner = _str(metadata={"description": 'As people say it: "A Smith (Redcar INT)", a team, or a name as minuted.'})
+    due_date = _maybe(fields.Date)
+    status = _str(metadata={"enum": ["open", "done", "dropped"]})
+    overdue = fields.Boolean(required=True, metadata={"description": "Open and due before today (office time)."})
+    dropped_reason = _str()
+    closed_at = _maybe(fields.DateTime)
+    concern_id = _maybe(fields.UUID, metadata={"description": "The concern it was agreed on, if any."})
+    meeting_id = _maybe(fields.UUID, metadata={"description": "The partnership meeting it was minuted at, if any."})
+    may_change = fields.Boolean(required=True, metadata={"description": "Whether this user may PATCH it."})
+    version = fields.Integer(required=True, metadata={"description": "Send it back with a change."})
+    updated_at = fields.DateTime(required=True)
+    is_demo = fields.Boolean(required=True)
+    history = fields.List(fields.Nested(ActionHistoryEntry), required=True, metadata={"description": "Oldest first."})
+
+
+class ActionList(Schema):
+    actions = fields.List(
+        fields.Nested(ActionAnswer), required=True, metadata={"description": "Open first, by due date."}
+    )
+    page = fields.Integer(required=True)
+    has_next = fields.Boolean(required=True)
+
+
+class ActionsQuery(Schema):
+    show = fields.String(
+        metadata={"enum": ["mine", "teams", "overdue"], "description": "Default: every action the user may see."}
+    )
+    status = fields.String(metadata={"enum": ["open", "all"], "description": "Default: open."})
+    source = fields.String(metadata={"enum": ["real", "demo"]})
+    page = fields.Integer(metadata={"minimum": 1})

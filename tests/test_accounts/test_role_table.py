@@ -267,6 +267,14 @@ TABLE = [
     ("GET", "/api/v1/meetings?status=later", who(401, 400, 400, 400, 400, 400)),
     # "Reported back" marks: anyone signed in, for a concern they may brief (422: the empty mark)
     ("POST", "/api/v1/report-backs", who(401, 422, 422, 422, 422, 422)),
+    # Actions through the API: seen as on the inbox's pages; changed by the owner, the lead team, staff
+    ("GET", "/api/v1/actions", API_LOGGED_IN),
+    ("GET", "/api/v1/actions?show=everyone", who(401, 400, 400, 400, 400, 400)),
+    ("GET", "/api/v1/actions/{action}", who(401, 200, 200, 200, 200, 404)),
+    ("PATCH", "/api/v1/actions/{action}", who(401, 403, 422, 422, 422, 404)),  # an officer sees, may not change
+    ("GET", "/api/v1/actions/{other_action}", who(401, 200, 404, 200, 200, 404)),  # the officer logged its concern
+    ("GET", "/api/v1/actions/{minuted_action}", who(401, 404, 404, 200, 200, 404)),
+    ("GET", "/api/v1/actions/999999", who(401, 404, 404, 404, 404, 404)),
     ("GET", "/api/v1/concerns", API_LOGGED_IN),
     ("POST", "/api/v1/concerns", who(401, 422, 403, 422, 422, 403)),
     ("GET", "/api/v1/concerns/{concern}", who(401, 200, 200, 200, 200, 404)),
