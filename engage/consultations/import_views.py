@@ -11,16 +11,14 @@ import secrets
 import time
 from pathlib import Path
 
-import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from engage.accounts.access import require_roles
-from engage.accounts.policy import scope_for
 from engage.concerns.import_meetings import ImportFileError, read_rows
 from engage.consultations.imports import ColumnMapping, ImportRefused, check_mapping, guess_mapping, import_file
-from engage.consultations.models import RESPONSE_CHANNELS, Consultation
+from engage.consultations.models import RESPONSE_CHANNELS
 from engage.consultations.results import consultation_results
+from engage.consultations.views import consultation_or_404, office_only
 from engage.extensions import db
 from engage.platform.dates import office_day
 
@@ -32,21 +30,8 @@ KEEP_SECONDS = 24 * 3600
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
-@bp.before_request
-def staff_only():
-    refusal = require_roles("officer", "inspector", "staff", "admin")
-    if refusal is not None:
-        return refusal
-    if not scope_for(current_user).runs_consultations:
-        abort(403, "Consultations are run by the office: staff and admin.")
-    return None
-
-
-def _consultation_or_404(slug: str) -> Consultation:
-    consultation = db.session.scalar(sa.select(Consultation).where(Consultation.slug == slug))
-    if consultation is None:
-        abort(404, f"no consultation “{slug}”")
-    return consultation
+# The same door as the consultations' own pages: staff and admin.
+bp.before_request(office_only)
 
 
 def _uploads() -> Path:
@@ -86,7 +71,7 @@ def _columns_page(consultation, table, mapping, token, errors=None, status=200):
 
 @bp.route("/<slug>/import", methods=["GET", "POST"])
 def import_responses(slug):
-    consultation = _consultation_or_404(slug)
+    consultation = consultation_or_404(slug)
     if request.method == "GET":
         return _page(consultation)
     upload = request.files.get("file")
@@ -114,7 +99,7 @@ def import_responses(slug):
 
 @bp.route("/<slug>/import/columns", methods=["POST"])
 def choose_columns(slug):
-    consultation = _consultation_or_404(slug)
+    consultation = consultation_or_404(slug)
     token = request.form.get("token", "")
     path = _held(token)
     if path is None:
@@ -151,7 +136,7 @@ def _import(consultation, table, mapping, path: Path):
         db.session.commit()
     except ImportRefused as exc:
         db.session.rollback()
-        return _page(_consultation_or_404(consultation.slug), 400, problems=exc.problems, filename=table.source)
+        return _page(consultation_or_404(consultation.slug), 400, problems=exc.problems, filename=table.source)
     finally:
         if os.path.exists(path):
             path.unlink()
@@ -161,7 +146,7 @@ def _import(consultation, table, mapping, path: Path):
 
 @bp.route("/<slug>/results")
 def results(slug):
-    consultation = _consultation_or_404(slug)
+    consultation = consultation_or_404(slug)
     return render_template(
         "consultations/results.html",
         c=consultation,

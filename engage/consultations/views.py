@@ -38,7 +38,7 @@ def office_only():
     return None
 
 
-def _consultation_or_404(slug) -> Consultation:
+def consultation_or_404(slug) -> Consultation:
     # By its public address's slug, as the import and results pages (import_views.py) are.
     consultation = consultation_by_slug(slug)
     if consultation is None:
@@ -132,7 +132,7 @@ def create():
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
 def edit(slug):
-    consultation = _consultation_or_404(slug)
+    consultation = consultation_or_404(slug)
     if request.method == "GET":
         form = forms.ConsultationForm(
             data={
@@ -192,12 +192,12 @@ def _page(consultation, key_form=None, void_problem=None, status=200):
 
 @bp.route("/<slug>")
 def detail(slug):
-    return _page(_consultation_or_404(slug))
+    return _page(consultation_or_404(slug))
 
 
 @bp.route("/<slug>/responses", methods=["POST"])
 def key_response(slug):
-    consultation = _consultation_or_404(slug)
+    consultation = consultation_or_404(slug)
     form = forms.response_form(consultation, keyed=True, formdata=request.form)
     form.ward_problem = ""
     valid = form.validate()
@@ -237,7 +237,7 @@ def key_response(slug):
 
 @bp.route("/<slug>/responses/<response_id>/void", methods=["POST"])
 def void(slug, response_id):
-    consultation = _consultation_or_404(slug)
+    consultation = consultation_or_404(slug)
     response = listing.response_of(consultation, response_id)
     if response is None:
         abort(404, "That response is not one of this consultation's.")
