@@ -73,7 +73,7 @@ def wait_ready(page):
 def wait_for_worker(page):
     """The worker has cached the shell and controls the page: safe to go offline."""
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
 def status(page):

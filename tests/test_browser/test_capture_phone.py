@@ -183,7 +183,7 @@ def test_a_meeting_started_offline_that_the_server_has_is_continued_when_sent(ph
     venue = f"Acklam Library {uuid.uuid4().hex[:6]}"
     day = page.get_by_label("Date").input_value()
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     phone.set_offline(True)
     start_meeting(page, venue=venue)  # the phone cannot ask
     local = meeting_id(page)
@@ -243,7 +243,7 @@ def test_undo_refused_after_the_team_acted_says_so_and_offers_a_correction(phone
 def test_log_out_with_entries_waiting_asks_and_offline_it_is_off(phone, live_server):
     page = open_capture(phone, live_server)
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     logout = page.locator("header").get_by_role("button", name="Log out")
     assert serious_violations(page) == []  # axe loaded while there is signal
 
